@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
@@ -7,13 +8,24 @@ export default defineConfig({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
         bindings: {
+          OPERATOR_TOKEN: 'test-operator-token',
+          SECRETS_KEY: 'dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE=',
+          // Short, distinct delays so retry tests can tell them apart without waiting long.
+          RETRY_SCHEDULE: '1,2,3',
+          DELIVERY_TIMEOUT_MS: '1500',
+          ALLOW_LOOPBACK_TARGETS: 'true',
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
-          SINK_PORT: String(inject<number>('sinkPort')),
+          SINK_URL: inject('sinkUrl'),
+          REFERENCE_TRIGGERS: await readFile('../shared/reference/triggers.json', 'utf8'),
+          SCHEMA_SQL: await readFile('./schema.sql', 'utf8'),
         },
       },
     })),
   ],
   test: {
     globalSetup: ['./test/global-setup.ts'],
+    setupFiles: ['./test/apply-migrations.ts'],
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
   },
 });

@@ -1,13 +1,19 @@
+/** The Worker: the HTTP API, the delivery queue consumers and the cron sweep. */
+import { handleDeliveryBatch } from './delivery/consumer';
+import { handleDeadLetters } from './delivery/dead-letter';
+import { sweep } from './delivery/sweep';
 import type { Env } from './env';
+import { createApp } from './http/app';
+
+const app = createApp();
 
 export default {
-  async fetch(request, env) {
-    const r = await env.DB.prepare('select 1 as one').first<{ one: number }>();
-    const target = new URL(request.url).searchParams.get('target');
-    if (target) {
-      const res = await fetch(target, { method: 'POST', body: 'hi' });
-      return new Response(`fetched ${res.status}`);
-    }
-    return Response.json({ status: 'ok', one: r?.one });
+  fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue.endsWith('-dlq')) await handleDeadLetters(batch, env);
+    else await handleDeliveryBatch(batch, env);
   },
-} satisfies ExportedHandler<Env>;
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(sweep(env));
+  },
+} satisfies ExportedHandler<Env, unknown>;

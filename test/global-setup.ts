@@ -1,12 +1,76 @@
+/**
+ * Runs in Node before the suites: starts a real HTTP server on loopback that the Worker's
+ * webhooks are sent to (tests run with ALLOW_LOOPBACK_TARGETS=true).
+ *
+ * Every request to /hook/<bucket>/... is recorded under its bucket (one per test, so tests
+ * never see each other's webhooks) and answered as its query asks:
+ *   status=NNN            answer with that status (default 200)
+ *   retry_after=VALUE     send a Retry-After header
+ *   location=URL          send a Location header (for redirect tests)
+ *   delay_ms=N            wait before answering (timeout tests)
+ *   fail_first=N          answer 503 to the first N requests of the bucket, then 200
+ *   body_size=N           answer with an N-byte body
+ * GET /requests/<bucket> lists what the bucket received.
+ */
 import http from 'node:http';
 import type { TestProject } from 'vitest/node';
 
+interface Recorded {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  received_at: number;
+}
+
 export default async function setup(project: TestProject) {
+  const buckets = new Map<string, Recorded[]>();
   const server = http.createServer((req, res) => {
-    res.writeHead(200); res.end('ok');
+    const url = new URL(req.url ?? '/', 'http://sink');
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const [, kind, bucket = ''] = url.pathname.split('/');
+      if (kind === 'requests') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(buckets.get(bucket) ?? []));
+        return;
+      }
+      if (kind !== 'hook') {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      const list = buckets.get(bucket) ?? [];
+      list.push({
+        method: req.method ?? '',
+        path: url.pathname + url.search,
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? ''])),
+        body: Buffer.concat(chunks).toString('utf8'),
+        received_at: Date.now(),
+      });
+      buckets.set(bucket, list);
+      const q = url.searchParams;
+      const failFirst = Number(q.get('fail_first') ?? 0);
+      const status = list.length <= failFirst ? 503 : Number(q.get('status') ?? 200);
+      const headers: Record<string, string> = { 'content-type': 'text/plain' };
+      if (q.get('retry_after')) headers['retry-after'] = q.get('retry_after')!;
+      if (q.get('location')) headers.location = q.get('location')!;
+      const body = q.get('body_size') ? 'x'.repeat(Number(q.get('body_size'))) : `sink answered ${status}`;
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(status, headers);
+        res.end(body);
+      }, Number(q.get('delay_ms') ?? 0));
+    });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const addr = server.address();
-  project.provide('sinkPort', typeof addr === 'object' && addr ? addr.port : 0);
-  return () => new Promise<void>((r) => server.close(() => r()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  project.provide('sinkUrl', `http://127.0.0.1:${port}`);
+  return () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
 }

@@ -1,0 +1,62 @@
+/**
+ * Typed configuration read from the Worker's environment. Parsed once per isolate and
+ * environment object, so a bad value fails loudly instead of silently using a default.
+ */
+import type { Env } from './env';
+
+export const PRODUCT_NAME = 'HTTP-Notifier';
+export const PRODUCT_VERSION = '1.0.0';
+
+export interface Config {
+  operatorToken: string | undefined;
+  secretsKey: string | undefined;
+  /** Seconds to wait before each retry; its length + 1 is the number of attempts. */
+  retrySchedule: readonly number[];
+  deliveryTimeoutMs: number;
+  allowLoopbackTargets: boolean;
+  retentionDays: number;
+}
+
+export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000] as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseSchedule(raw: string | undefined): number[] {
+  if (raw === undefined || raw.trim() === '') return [...DEFAULT_RETRY_SCHEDULE];
+  const parts = raw.split(',').map((part) => part.trim());
+  const seconds = parts.map(Number);
+  if (seconds.some((s, i) => parts[i] === '' || !Number.isInteger(s) || s < 0 || s > 43_200)) {
+    // A queue message can be delayed by at most 12 hours.
+    throw new ConfigError('RETRY_SCHEDULE must be comma-separated whole seconds between 0 and 43200');
+  }
+  return seconds;
+}
+
+function parsePositiveInt(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > max) {
+    throw new ConfigError(`${name} must be a whole number between 1 and ${max}`);
+  }
+  return value;
+}
+
+const cache = new WeakMap<object, Config>();
+
+export function getConfig(env: Env): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = {
+      operatorToken: env.OPERATOR_TOKEN || undefined,
+      secretsKey: env.SECRETS_KEY || undefined,
+      retrySchedule: parseSchedule(env.RETRY_SCHEDULE),
+      deliveryTimeoutMs: parsePositiveInt('DELIVERY_TIMEOUT_MS', env.DELIVERY_TIMEOUT_MS, 15_000, 120_000),
+      allowLoopbackTargets: env.ALLOW_LOOPBACK_TARGETS === 'true',
+      retentionDays: parsePositiveInt('RETENTION_DAYS', env.RETENTION_DAYS, 30, 3650),
+    };
+    cache.set(env, config);
+  }
+  return config;
+}

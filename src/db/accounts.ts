@@ -1,0 +1,103 @@
+/** SQL for accounts and their API keys. */
+import type { KeyRole } from '../crypto/ids';
+import { iso } from './rows';
+
+export interface Account {
+  id: string;
+  name: string;
+  http_notifier_enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+interface AccountRow {
+  id: string;
+  name: string;
+  http_notifier_enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const toAccount = (row: AccountRow): Account => ({
+  id: row.id,
+  name: row.name,
+  http_notifier_enabled: row.http_notifier_enabled === 1,
+  created_at: iso(row.created_at),
+  updated_at: iso(row.updated_at),
+});
+
+/** Inserts the account; returns null when the id is taken. */
+export async function insertAccount(db: D1Database, id: string, name: string, now: number): Promise<Account | null> {
+  const row = await db
+    .prepare(
+      `INSERT INTO accounts (id, name, http_notifier_enabled, created_at, updated_at)
+       VALUES (?1, ?2, 0, ?3, ?3) ON CONFLICT (id) DO NOTHING RETURNING *`,
+    )
+    .bind(id, name, now)
+    .first<AccountRow>();
+  return row ? toAccount(row) : null;
+}
+
+export async function getAccount(db: D1Database, id: string): Promise<Account | null> {
+  const row = await db.prepare('SELECT * FROM accounts WHERE id = ?1').bind(id).first<AccountRow>();
+  return row ? toAccount(row) : null;
+}
+
+export async function setIntegrationEnabled(db: D1Database, id: string, enabled: boolean, now: number): Promise<Account | null> {
+  const row = await db
+    .prepare('UPDATE accounts SET http_notifier_enabled = ?2, updated_at = ?3 WHERE id = ?1 RETURNING *')
+    .bind(id, enabled ? 1 : 0, now)
+    .first<AccountRow>();
+  return row ? toAccount(row) : null;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  account_id: string;
+  role: KeyRole;
+  name: string | null;
+  created_at: string;
+}
+
+export async function insertApiKey(
+  db: D1Database,
+  key: { id: string; accountId: string; role: KeyRole; name: string | null; hash: string },
+  now: number,
+): Promise<ApiKeyRecord> {
+  await db
+    .prepare('INSERT INTO api_keys (id, account_id, role, name, key_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+    .bind(key.id, key.accountId, key.role, key.name, key.hash, now)
+    .run();
+  return { id: key.id, account_id: key.accountId, role: key.role, name: key.name, created_at: iso(now) };
+}
+
+/** Revokes a live key of the account; false when there is none with that id. */
+export async function revokeApiKey(db: D1Database, accountId: string, keyId: string, now: number): Promise<boolean> {
+  const result = await db
+    .prepare('UPDATE api_keys SET revoked_at = ?3 WHERE id = ?2 AND account_id = ?1 AND revoked_at IS NULL')
+    .bind(accountId, keyId, now)
+    .run();
+  return result.meta.changes > 0;
+}
+
+export interface KeyPrincipal {
+  keyId: string;
+  role: KeyRole;
+  accountId: string;
+  integrationEnabled: boolean;
+}
+
+/** The live key with this hash and its account's switch, in one indexed lookup. */
+export async function findKeyByHash(db: D1Database, hash: string): Promise<KeyPrincipal | null> {
+  const row = await db
+    .prepare(
+      `SELECT k.id AS key_id, k.role, k.account_id, a.http_notifier_enabled
+       FROM api_keys k JOIN accounts a ON a.id = k.account_id
+       WHERE k.key_hash = ?1 AND k.revoked_at IS NULL`,
+    )
+    .bind(hash)
+    .first<{ key_id: string; role: KeyRole; account_id: string; http_notifier_enabled: number }>();
+  return row
+    ? { keyId: row.key_id, role: row.role, accountId: row.account_id, integrationEnabled: row.http_notifier_enabled === 1 }
+    : null;
+}

@@ -1,0 +1,137 @@
+/** SQL for automations. Every query is scoped by account id: another account's ids are simply not found. */
+import { iso, toPage, type Page } from './rows';
+
+export type BodyFormat = 'json' | 'xml';
+
+export interface Automation {
+  id: string;
+  name: string | null;
+  trigger: string;
+  action: 'http_post';
+  url: string;
+  format: BodyFormat;
+  body: string;
+  headers: Record<string, string>;
+  enabled: boolean;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AutomationRow {
+  id: string;
+  account_id: string;
+  name: string | null;
+  trigger: string;
+  action: 'http_post';
+  url: string;
+  format: BodyFormat;
+  body: string;
+  headers: string;
+  enabled: number;
+  disabled_reason: string | null;
+  secret_ciphertext: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export const toAutomation = (row: AutomationRow): Automation => ({
+  id: row.id,
+  name: row.name,
+  trigger: row.trigger,
+  action: row.action,
+  url: row.url,
+  format: row.format,
+  body: row.body,
+  headers: JSON.parse(row.headers) as Record<string, string>,
+  enabled: row.enabled === 1,
+  disabled_reason: row.disabled_reason,
+  created_at: iso(row.created_at),
+  updated_at: iso(row.updated_at),
+});
+
+export interface AutomationFields {
+  name: string | null;
+  trigger: string;
+  url: string;
+  format: BodyFormat;
+  body: string;
+  headers: Record<string, string>;
+  enabled: boolean;
+}
+
+export async function insertAutomation(
+  db: D1Database,
+  accountId: string,
+  id: string,
+  fields: AutomationFields,
+  secretCiphertext: string,
+  now: number,
+): Promise<Automation> {
+  const row = await db
+    .prepare(
+      `INSERT INTO automations
+         (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) RETURNING *`,
+    )
+    .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
+      JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now)
+    .first<AutomationRow>();
+  return toAutomation(row!);
+}
+
+export async function getAutomationRow(db: D1Database, accountId: string, id: string): Promise<AutomationRow | null> {
+  return db.prepare('SELECT * FROM automations WHERE id = ?1 AND account_id = ?2').bind(id, accountId).first<AutomationRow>();
+}
+
+/**
+ * Replaces the editable fields. Turning an automation on clears the reason the system
+ * turned it off, so the console stops showing a stale warning.
+ */
+export async function updateAutomation(
+  db: D1Database,
+  accountId: string,
+  id: string,
+  fields: AutomationFields,
+  now: number,
+): Promise<Automation | null> {
+  const row = await db
+    .prepare(
+      `UPDATE automations SET name = ?3, trigger = ?4, url = ?5, format = ?6, body = ?7, headers = ?8,
+         disabled_reason = CASE WHEN ?9 = 1 THEN NULL ELSE disabled_reason END,
+         enabled = ?9, updated_at = ?10
+       WHERE id = ?1 AND account_id = ?2 RETURNING *`,
+    )
+    .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
+      JSON.stringify(fields.headers), fields.enabled ? 1 : 0, now)
+    .first<AutomationRow>();
+  return row ? toAutomation(row) : null;
+}
+
+export async function deleteAutomation(db: D1Database, accountId: string, id: string): Promise<boolean> {
+  const result = await db.prepare('DELETE FROM automations WHERE id = ?1 AND account_id = ?2').bind(id, accountId).run();
+  return result.meta.changes > 0;
+}
+
+export async function listAutomations(
+  db: D1Database,
+  accountId: string,
+  opts: { limit: number; cursor?: string; trigger?: string },
+): Promise<Page<Automation>> {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM automations
+       WHERE account_id = ?1 AND (?2 IS NULL OR id > ?2) AND (?3 IS NULL OR trigger = ?3)
+       ORDER BY id LIMIT ?4`,
+    )
+    .bind(accountId, opts.cursor ?? null, opts.trigger ?? null, opts.limit + 1)
+    .all<AutomationRow>();
+  return toPage(results, opts.limit, toAutomation);
+}
+
+/** Statement that turns an automation off and records why (used by the consumer on 410 Gone). */
+export function disableAutomationStatement(db: D1Database, id: string, reason: string, now: number): D1PreparedStatement {
+  return db
+    .prepare('UPDATE automations SET enabled = 0, disabled_reason = ?2, updated_at = ?3 WHERE id = ?1 AND enabled = 1')
+    .bind(id, reason, now);
+}

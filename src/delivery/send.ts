@@ -1,0 +1,98 @@
+/**
+ * One HTTP attempt: a signed POST that never follows redirects, bounded in time, reading
+ * at most 1 KiB of the answer for the log.
+ */
+import { PRODUCT_NAME, PRODUCT_VERSION } from '../config';
+import { signWebhook } from '../domain/signature';
+import type { AttemptResult } from '../domain/retry-policy';
+
+export const USER_AGENT = `${PRODUCT_NAME}/${PRODUCT_VERSION}`;
+export const RESPONSE_BODY_LIMIT = 1024;
+
+export interface OutboundWebhook {
+  deliveryId: string;
+  url: string;
+  contentType: string;
+  body: string;
+  extraHeaders: Record<string, string>;
+  secret: string;
+  timeoutMs: number;
+}
+
+export interface SendOutcome {
+  result: AttemptResult;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  responseBody: string | null;
+}
+
+export async function buildHeaders(webhook: OutboundWebhook, nowMs: number): Promise<Headers> {
+  const timestamp = Math.floor(nowMs / 1000);
+  // Extra headers first, so that the product's own headers always win (they are also refused at save time).
+  const headers = new Headers(webhook.extraHeaders);
+  headers.set('content-type', webhook.contentType);
+  headers.set('user-agent', USER_AGENT);
+  headers.set('webhook-id', webhook.deliveryId);
+  headers.set('webhook-timestamp', String(timestamp));
+  headers.set('webhook-signature', await signWebhook(webhook.secret, webhook.deliveryId, timestamp, webhook.body));
+  return headers;
+}
+
+export async function sendWebhook(webhook: OutboundWebhook, now: () => number = Date.now): Promise<SendOutcome> {
+  const startedAt = now();
+  const headers = await buildHeaders(webhook, startedAt);
+  const signal = AbortSignal.timeout(webhook.timeoutMs);
+  const finish = (result: AttemptResult, statusCode: number | null, responseBody: string | null): SendOutcome => ({
+    result,
+    startedAt,
+    durationMs: Math.max(0, now() - startedAt),
+    statusCode,
+    responseBody,
+  });
+  let response: Response;
+  try {
+    response = await fetch(webhook.url, { method: 'POST', headers, body: webhook.body, redirect: 'manual', signal });
+  } catch (error) {
+    return finish({ kind: 'error', message: describeFetchError(error, webhook.timeoutMs) }, null, null);
+  }
+  let responseBody: string | null = null;
+  try {
+    responseBody = await readPrefix(response, RESPONSE_BODY_LIMIT);
+  } catch {
+    // The status already tells the outcome; a body cut short by the timeout is only log detail.
+  }
+  return finish({ kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') }, response.status, responseBody);
+}
+
+/** Reads up to `limit` bytes of the body and drops the rest without downloading it. */
+async function readPrefix(response: Response, limit: number): Promise<string | null> {
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  if (size >= limit) await reader.cancel().catch(() => {});
+  const bytes = new Uint8Array(Math.min(size, limit));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.length - offset);
+    bytes.set(part, offset);
+    offset += part.length;
+    if (offset >= bytes.length) break;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `timed out after ${timeoutMs} ms`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `network error: ${message}`.slice(0, 500);
+}

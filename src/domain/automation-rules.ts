@@ -1,0 +1,42 @@
+/**
+ * The semantic checks an automation must pass, beyond its schema: a known trigger, a target
+ * URL we are willing to call, acceptable extra headers, and a template that parses and only
+ * names fields of its trigger. Used when saving and when previewing unsaved drafts.
+ */
+import { findTrigger } from '../catalog';
+import { validateExtraHeaders } from './extra-headers';
+import { checkTargetUrl, type TargetUrlPolicy } from './target-url';
+import { validateTemplate, type TemplateFormat } from './template';
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export interface AutomationDraft {
+  trigger: string;
+  url: string;
+  format: TemplateFormat;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export const MAX_TEMPLATE_BYTES = 64 * 1024;
+
+export function checkTemplate(trigger: string, format: TemplateFormat, body: string): Problem[] {
+  const known = findTrigger(trigger);
+  if (!known) return [{ path: 'trigger', message: `unknown trigger "${trigger}"; see GET /v1/triggers` }];
+  if (new TextEncoder().encode(body).length > MAX_TEMPLATE_BYTES) {
+    return [{ path: 'body', message: `the body template is limited to ${MAX_TEMPLATE_BYTES / 1024} KiB` }];
+  }
+  return validateTemplate(body, format, known.fieldNames).map((problem) => ({ path: 'body', message: problem.message }));
+}
+
+export function checkAutomation(draft: AutomationDraft, policy: TargetUrlPolicy): Problem[] {
+  const problems: Problem[] = [];
+  const target = checkTargetUrl(draft.url, policy);
+  if (!target.ok) problems.push({ path: 'url', message: target.reason });
+  problems.push(...validateExtraHeaders(draft.headers));
+  problems.push(...checkTemplate(draft.trigger, draft.format, draft.body));
+  return problems;
+}

@@ -1,0 +1,80 @@
+/**
+ * Notification body templates: a JSON or XML document whose strings / text hold mustache
+ * `{{placeholders}}` filled from an event's fields. Pure domain logic, no I/O.
+ *
+ * Positions in problems are 1-based; lines end at `\n`, `\r\n` or `\r`; columns count
+ * UTF-16 code units (see text-position.ts).
+ */
+import { BoundedCache } from './bounded-cache';
+import { compileJsonTemplate, validateJsonTemplate } from './json-template';
+import { analyzeMustache, fieldNamesOf } from './mustache-analysis';
+import type { TemplateProblem } from './problems';
+import { compileXmlTemplate, validateXmlTemplate } from './xml-template';
+
+export type TemplateFormat = 'json' | 'xml';
+export type { TemplateProblem } from './problems';
+export { TemplateCompileError } from './problems';
+export { toTemplateValues } from './template-values';
+
+export interface CompiledTemplate {
+  readonly format: TemplateFormat;
+  readonly contentType: string;
+  render(values: Readonly<Record<string, string>>): string;
+}
+
+const CONTENT_TYPES: Readonly<Record<TemplateFormat, string>> = {
+  json: 'application/json',
+  xml: 'application/xml',
+};
+
+/** Problems with a template; empty array = valid. allowedFields = the trigger's field names. */
+export function validateTemplate(body: string, format: TemplateFormat, allowedFields: ReadonlySet<string>): TemplateProblem[] {
+  try {
+    return format === 'json' ? validateJsonTemplate(body, allowedFields) : validateXmlTemplate(body, allowedFields);
+  } catch (error) {
+    // Validation answers user input; an unexpected failure must reject the template, not crash the request.
+    return [{ message: `the template could not be checked: ${error instanceof Error ? error.message : String(error)}` }];
+  }
+}
+
+/**
+ * Enough for every automation an isolate is likely to serve; the character cap bounds
+ * memory when bodies are large (compiled form is a small multiple of the body). One cache
+ * per format, keyed by the body itself: a key built by concatenation would be a new string
+ * to hash on every render, while the body string usually carries its hash already.
+ */
+const compiledTemplates: Readonly<Record<TemplateFormat, BoundedCache<CompiledTemplate>>> = {
+  json: new BoundedCache(250, 1_000_000),
+  xml: new BoundedCache(250, 1_000_000),
+};
+
+/**
+ * Compiles (and caches by format+body) a template that validateTemplate accepted.
+ * Throws TemplateCompileError for a syntactically invalid one. Unknown fields are not
+ * checked here (the trigger is not known); they render as empty text.
+ */
+export function compileTemplate(body: string, format: TemplateFormat): CompiledTemplate {
+  const cache = compiledTemplates[format];
+  const cached = cache.get(body);
+  if (cached) return cached;
+  const render = format === 'json' ? compileJsonTemplate(body) : compileXmlTemplate(body);
+  const compiled: CompiledTemplate = Object.freeze({ format, contentType: CONTENT_TYPES[format], render });
+  cache.set(body, compiled);
+  return compiled;
+}
+
+/**
+ * Names of all placeholders used (values and sections, first-use order), for UIs.
+ * Works on any body, even an invalid one: if the mustache structure is broken, it falls
+ * back to picking out well-formed `{{name}}` tags.
+ */
+export function placeholdersOf(body: string): string[] {
+  const analysis = analyzeMustache(body);
+  if (analysis.tokens !== undefined) return fieldNamesOf(analysis.tags);
+  const names = new Set<string>();
+  for (const match of body.matchAll(/\{\{\{?\s*[#^&]?\s*([^\s{}!>=/#^&][^{}]*?)\s*\}?\}\}/g)) {
+    const name = match[1];
+    if (name !== undefined && name !== '.') names.add(name);
+  }
+  return [...names];
+}

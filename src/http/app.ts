@@ -1,0 +1,110 @@
+/** The HTTP API: one Hono app, one error envelope, one OpenAPI document. */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { ConfigError, PRODUCT_VERSION } from '../config';
+import { SecretsKeyError } from '../crypto/secret-box';
+import type { AppEnv } from './context';
+import { ApiError, type ErrorCode } from './errors';
+import { registerAccountRoutes } from './routes/accounts';
+import { registerAutomationRoutes } from './routes/automations';
+import { registerDeliveryRoutes } from './routes/deliveries';
+import { registerEventRoutes } from './routes/events';
+import { registerSystemRoutes } from './routes/system';
+import { registerTriggerRoutes } from './routes/triggers';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({
+    // Schema failures become the standard 422 envelope, with one detail per problem.
+    defaultHook: (result) => {
+      if (!result.success) {
+        const details = result.error.issues.map((issue) => ({
+          path: [result.target === 'json' ? '' : result.target, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+          message: issue.message,
+        }));
+        throw new ApiError('validation_failed', 'The request is not valid', details);
+      }
+    },
+  });
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB`);
+      },
+    }),
+  );
+  // A body that is not JSON would otherwise validate as `{}` and give misleading errors.
+  app.use('/v1/*', async (c, next) => {
+    const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.header('transfer-encoding') !== undefined;
+    const type = c.req.header('content-type') ?? '';
+    if (hasBody && ['POST', 'PUT', 'PATCH'].includes(c.req.method) && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
+      throw new ApiError('unsupported_media_type', 'Send the request body as JSON with "content-type: application/json"');
+    }
+    await next();
+  });
+
+  registerSystemRoutes(app);
+  registerAccountRoutes(app);
+  registerTriggerRoutes(app);
+  registerAutomationRoutes(app);
+  registerEventRoutes(app);
+  registerDeliveryRoutes(app);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'OPERATOR_TOKEN for operator endpoints; an account API key (admin or events role) otherwise',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'HTTP Notifier',
+      version: PRODUCT_VERSION,
+      description: 'Webhook automations: when a platform event fires, POST a templated JSON or XML body, signed (Standard Webhooks), retried and logged.',
+    },
+    security: [{ bearer: [] }],
+  });
+
+  app.notFound(() => {
+    throw new ApiError('not_found', 'No such endpoint');
+  });
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    if (apiError.code === 'internal_error') {
+      // Log the type and message only: request bodies may carry secrets.
+      console.error(JSON.stringify({ msg: 'unhandled error', path: c.req.path, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
+    }
+    return c.json(apiError.toBody(), apiError.status);
+  });
+  return app;
+}
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_json',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'validation_failed',
+};
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 400 && /JSON/i.test(error.message)) return new ApiError('invalid_json', 'The request body is not valid JSON');
+    const code = STATUS_CODES[error.status];
+    if (code) return new ApiError(code, error.message || code.replace(/_/g, ' '));
+  }
+  if (error instanceof ConfigError || error instanceof SecretsKeyError) {
+    return new ApiError('not_configured', `The service is not configured correctly: ${error.message}`);
+  }
+  return new ApiError('internal_error', 'Something went wrong on our side; try again later');
+}

@@ -1,0 +1,78 @@
+/**
+ * Bearer authentication. Operators (Support) use OPERATOR_TOKEN; account members use API
+ * keys, looked up by their SHA-256 and bound to one account and one role.
+ */
+import { createMiddleware } from 'hono/factory';
+import { getConfig } from '../config';
+import { timingSafeEqualText } from '../crypto/encoding';
+import { hashApiKey, type KeyRole } from '../crypto/ids';
+import { findKeyByHash, type KeyPrincipal } from '../db/accounts';
+import type { AppEnv } from './context';
+import { ApiError } from './errors';
+
+function bearerToken(header: string | undefined): string {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match) throw new ApiError('unauthorized', 'Send credentials as "Authorization: Bearer <token>"');
+  return match[1]!;
+}
+
+export const isApiKey = (token: string) => token.startsWith('hnk_');
+
+export function checkOperatorToken(env: AppEnv['Bindings'], token: string): void {
+  const expected = getConfig(env).operatorToken;
+  // Refuse to work unconfigured rather than accept an empty token.
+  if (!expected) throw new ApiError('not_configured', 'Operator endpoints are disabled: OPERATOR_TOKEN is not set');
+  if (!timingSafeEqualText(token, expected)) throw new ApiError('unauthorized', 'The operator token is not valid');
+}
+
+export async function principalForKey(db: D1Database, token: string): Promise<KeyPrincipal> {
+  const principal = isApiKey(token) ? await findKeyByHash(db, await hashApiKey(token)) : null;
+  if (!principal) throw new ApiError('unauthorized', 'The API key is not valid or has been revoked');
+  return principal;
+}
+
+export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
+  checkOperatorToken(c.env, bearerToken(c.req.header('authorization')));
+  c.set('principal', { operator: true });
+  await next();
+});
+
+/** An account key with one of `roles`. */
+export const requireKey = (...roles: KeyRole[]) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const principal = await principalForKey(c.env.DB, bearerToken(c.req.header('authorization')));
+    if (!roles.includes(principal.role)) {
+      throw new ApiError('forbidden', `This endpoint needs a key with the ${roles.join(' or ')} role; this key has the ${principal.role} role`);
+    }
+    c.set('principal', principal);
+    await next();
+  });
+
+/** Events may be posted with an events key, or by an operator naming the account. */
+export const requireEventSender = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header('authorization'));
+  if (isApiKey(token)) {
+    const principal = await principalForKey(c.env.DB, token);
+    if (principal.role !== 'events') throw new ApiError('forbidden', 'Posting events needs a key with the events role');
+    c.set('principal', principal);
+  } else {
+    checkOperatorToken(c.env, token);
+    c.set('principal', { operator: true });
+  }
+  await next();
+});
+
+export function keyPrincipal(principal: AppEnv['Variables']['principal']): KeyPrincipal {
+  if ('operator' in principal) throw new ApiError('forbidden', 'This endpoint needs an account key');
+  return principal;
+}
+
+/** Changes to automations (and test sends) need the integration switched on by Support. */
+export function requireIntegrationEnabled(principal: KeyPrincipal): void {
+  if (!principal.integrationEnabled) {
+    throw new ApiError(
+      'integration_disabled',
+      'HTTP Notifier is not enabled for this account. Ask Support to enable it; until then automations cannot be changed and nothing is delivered.',
+    );
+  }
+}

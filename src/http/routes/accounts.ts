@@ -1,0 +1,94 @@
+/** Operator endpoints: accounts, the per-account switch, and API keys. */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { hashApiKey, newApiKey, newId } from '../../crypto/ids';
+import { getAccount, insertAccount, insertApiKey, revokeApiKey, setIntegrationEnabled } from '../../db/accounts';
+import { requireOperator } from '../auth';
+import type { AppEnv } from '../context';
+import { ApiError, notFound } from '../errors';
+import { AccountSchema, errors, ExternalId, IdParam, jsonBody, jsonResponse } from '../schemas';
+
+const tags = ['Operator'];
+const middleware = [requireOperator];
+const AccountIdParam = IdParam('account_id');
+
+const createAccount = createRoute({
+  method: 'post', path: '/v1/accounts', tags, middleware, summary: 'Create an account (integration off)',
+  request: jsonBody(z.object({ id: ExternalId.optional(), name: z.string().trim().min(1).max(200) }).strict()),
+  responses: { 201: jsonResponse(AccountSchema, 'Created'), 401: errors[401], 409: errors[409], 422: errors[422] },
+});
+
+const readAccount = createRoute({
+  method: 'get', path: '/v1/accounts/{account_id}', tags, middleware, summary: 'Read an account',
+  request: { params: AccountIdParam },
+  responses: { 200: jsonResponse(AccountSchema, 'The account'), 401: errors[401], 404: errors[404] },
+});
+
+const switchIntegration = createRoute({
+  method: 'put', path: '/v1/accounts/{account_id}/http-notifier', tags, middleware,
+  summary: 'Turn HTTP Notifier on or off for the account',
+  request: { params: AccountIdParam, ...jsonBody(z.object({ enabled: z.boolean() }).strict()) },
+  responses: { 200: jsonResponse(AccountSchema, 'The account'), 401: errors[401], 404: errors[404], 422: errors[422] },
+});
+
+const ApiKeyCreated = z
+  .object({
+    id: z.string(),
+    key: z.string().openapi({ description: 'Shown once; only its hash is stored' }),
+    role: z.enum(['admin', 'events']),
+    name: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi('ApiKeyCreated');
+
+const createKey = createRoute({
+  method: 'post', path: '/v1/accounts/{account_id}/api-keys', tags, middleware, summary: 'Create an API key',
+  request: {
+    params: AccountIdParam,
+    ...jsonBody(z.object({ role: z.enum(['admin', 'events']), name: z.string().trim().min(1).max(200).optional() }).strict()),
+  },
+  responses: { 201: jsonResponse(ApiKeyCreated, 'Created; the key is shown only now'), 401: errors[401], 404: errors[404], 422: errors[422] },
+});
+
+const deleteKey = createRoute({
+  method: 'delete', path: '/v1/accounts/{account_id}/api-keys/{key_id}', tags, middleware, summary: 'Revoke an API key',
+  request: { params: AccountIdParam.extend(IdParam('key_id').shape) },
+  responses: { 204: { description: 'Revoked' }, 401: errors[401], 404: errors[404] },
+});
+
+export function registerAccountRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createAccount, async (c) => {
+    const { id, name } = c.req.valid('json');
+    const now = Date.now();
+    const account = await insertAccount(c.env.DB, id ?? newId('acc', now), name, now);
+    if (!account) throw new ApiError('conflict', `An account with id "${id}" already exists`);
+    return c.json(account, 201);
+  });
+
+  app.openapi(readAccount, async (c) => {
+    const account = await getAccount(c.env.DB, c.req.valid('param').account_id);
+    if (!account) throw notFound('Account');
+    return c.json(account, 200);
+  });
+
+  app.openapi(switchIntegration, async (c) => {
+    const account = await setIntegrationEnabled(c.env.DB, c.req.valid('param').account_id, c.req.valid('json').enabled, Date.now());
+    if (!account) throw notFound('Account');
+    return c.json(account, 200);
+  });
+
+  app.openapi(createKey, async (c) => {
+    const accountId = c.req.valid('param').account_id;
+    const { role, name } = c.req.valid('json');
+    if (!(await getAccount(c.env.DB, accountId))) throw notFound('Account');
+    const now = Date.now();
+    const key = newApiKey(role);
+    const record = await insertApiKey(c.env.DB, { id: newId('key', now), accountId, role, name: name ?? null, hash: await hashApiKey(key) }, now);
+    return c.json({ id: record.id, key, role, name: record.name, created_at: record.created_at }, 201);
+  });
+
+  app.openapi(deleteKey, async (c) => {
+    const { account_id, key_id } = c.req.valid('param');
+    if (!(await revokeApiKey(c.env.DB, account_id, key_id, Date.now()))) throw notFound('API key');
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,68 @@
+/** Admin endpoints: the delivery log and manual retries. */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { getDeliveryWithAttempts, listDeliveries, reopenDelivery } from '../../db/deliveries';
+import { enqueueDeliveries } from '../../delivery/enqueue';
+import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../auth';
+import type { AppEnv } from '../context';
+import { ApiError, notFound } from '../errors';
+import { AttemptSchema, DeliverySchema, DeliveryStatusSchema, errors, IdParam, jsonResponse, pageOf, PageQuery } from '../schemas';
+
+const tags = ['Deliveries'];
+const middleware = [requireKey('admin')];
+const queryParam = (name: string) => ({ param: { name, in: 'query' as const } });
+
+const routes = {
+  list: createRoute({
+    method: 'get', path: '/v1/deliveries', tags, middleware, summary: 'The delivery log, newest first',
+    request: {
+      query: PageQuery.extend({
+        automation_id: z.string().max(128).optional().openapi(queryParam('automation_id')),
+        event_id: z.string().max(128).optional().openapi(queryParam('event_id')),
+        status: DeliveryStatusSchema.optional().openapi(queryParam('status')),
+      }),
+    },
+    responses: { 200: jsonResponse(pageOf(DeliverySchema, 'DeliveryPage'), 'A page of deliveries'), 401: errors[401], 403: errors[403], 422: errors[422] },
+  }),
+  read: createRoute({
+    method: 'get', path: '/v1/deliveries/{id}', tags, middleware, summary: 'A delivery and its attempts',
+    request: { params: IdParam('id') },
+    responses: {
+      200: jsonResponse(DeliverySchema.extend({ attempts: z.array(AttemptSchema) }).openapi('DeliveryDetail'), 'The delivery'),
+      401: errors[401], 403: errors[403], 404: errors[404],
+    },
+  }),
+  retry: createRoute({
+    method: 'post', path: '/v1/deliveries/{id}/retry', tags, middleware,
+    summary: 'Send a finished delivery again (same webhook-id, fresh retry schedule)',
+    request: { params: IdParam('id') },
+    responses: {
+      202: jsonResponse(DeliverySchema, 'Queued'), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409],
+    },
+  }),
+};
+
+export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(routes.list, async (c) => {
+    const q = c.req.valid('query');
+    const page = await listDeliveries(c.env.DB, keyPrincipal(c.get('principal')).accountId, {
+      automationId: q.automation_id, eventId: q.event_id, status: q.status, limit: q.limit, cursor: q.cursor,
+    });
+    return c.json(page, 200);
+  });
+
+  app.openapi(routes.read, async (c) => {
+    const delivery = await getDeliveryWithAttempts(c.env.DB, keyPrincipal(c.get('principal')).accountId, c.req.valid('param').id);
+    if (!delivery) throw notFound('Delivery');
+    return c.json(delivery, 200);
+  });
+
+  app.openapi(routes.retry, async (c) => {
+    const principal = keyPrincipal(c.get('principal'));
+    requireIntegrationEnabled(principal);
+    const outcome = await reopenDelivery(c.env.DB, principal.accountId, c.req.valid('param').id, Date.now());
+    if ('notFound' in outcome) throw notFound('Delivery');
+    if ('conflict' in outcome) throw new ApiError('conflict', outcome.conflict);
+    await enqueueDeliveries(c.env.DELIVERY_QUEUE, [outcome.reopened.id]);
+    return c.json(outcome.reopened, 202);
+  });
+}

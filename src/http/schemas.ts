@@ -1,0 +1,121 @@
+/** Request and response schemas: they validate requests and generate /openapi.json. */
+import { z } from '@hono/zod-openapi';
+import { DELIVERY_STATUSES } from '../db/deliveries';
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation_failed' }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  })
+  .openapi('Error');
+
+const errorResponse = (description: string) => ({ content: { 'application/json': { schema: ErrorSchema } }, description });
+
+/** The error answers a route can give, for the OpenAPI document. */
+export const errors = {
+  400: errorResponse('The body is not valid JSON (`invalid_json`)'),
+  401: errorResponse('Missing or wrong credentials (`unauthorized`)'),
+  403: errorResponse('Wrong key role (`forbidden`) or integration off (`integration_disabled`)'),
+  404: errorResponse('Not found in this account (`not_found`)'),
+  409: errorResponse('Conflicts with the current state (`conflict`)'),
+  413: errorResponse('Body over the size limit (`payload_too_large`)'),
+  422: errorResponse('Validation failed (`validation_failed`), with details per field'),
+};
+
+export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
+  body: { content: { 'application/json': { schema } }, required },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+/** Client-chosen ids (accounts, events): safe in URLs and logs. */
+export const ExternalId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'use letters, digits, "_", ".", ":" or "-", starting with a letter or digit');
+
+export const IdParam = <K extends string>(name: K) =>
+  z.object({ [name]: z.string().min(1).max(128).openapi({ param: { name, in: 'path' } }) } as Record<K, z.ZodString>);
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'limit', in: 'query' }, example: 50 }),
+  cursor: z.string().min(1).max(128).optional().openapi({ param: { name: 'cursor', in: 'query' } }),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+
+export const AccountSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    http_notifier_enabled: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Account');
+
+export const TriggerSchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    description: z.string(),
+    fields: z.array(z.object({ name: z.string(), type: z.string(), description: z.string(), example: z.string() })),
+  })
+  .openapi('Trigger');
+
+export const AutomationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    trigger: z.string(),
+    action: z.literal('http_post'),
+    url: z.string(),
+    format: z.enum(['json', 'xml']),
+    body: z.string(),
+    headers: z.record(z.string(), z.string()),
+    enabled: z.boolean(),
+    disabled_reason: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Automation');
+
+export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES);
+
+export const DeliverySchema = z
+  .object({
+    id: z.string(),
+    automation_id: z.string(),
+    event_id: z.string(),
+    is_test: z.boolean(),
+    status: DeliveryStatusSchema,
+    attempt_count: z.number().int(),
+    last_status_code: z.number().int().nullable(),
+    last_error: z.string().nullable(),
+    next_attempt_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Delivery');
+
+export const AttemptSchema = z
+  .object({
+    attempt: z.number().int(),
+    started_at: z.string(),
+    duration_ms: z.number().int(),
+    status_code: z.number().int().nullable(),
+    error: z.string().nullable(),
+    response_body: z.string().nullable().openapi({ description: 'First 1 KiB of the answer' }),
+  })
+  .openapi('Attempt');
+
+/** Event data: field name → value. Values are rendered as text. */
+export const EventDataSchema = z.record(z.string().max(128), z.unknown());

@@ -1,0 +1,29 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { call, createAccount } from '../helpers';
+
+describe('GET /v1/triggers', () => {
+  it('lists the 25 triggers of the reference catalog with their fields', async () => {
+    const account = await createAccount({ enabled: false });
+    const { status, body } = await call('/v1/triggers', { token: account.events });
+    expect(status).toBe(200);
+    const reference = JSON.parse(env.REFERENCE_TRIGGERS).triggers as { id: string; label: string; fields: { name: string }[] }[];
+    expect(body.data).toHaveLength(25);
+    expect(body.data.map((t: { id: string }) => t.id)).toEqual(reference.map((t) => t.id));
+    for (const [i, trigger] of body.data.entries()) {
+      expect(trigger.label).toBe(reference[i]!.label);
+      expect(trigger.fields.map((f: { name: string }) => f.name)).toEqual(reference[i]!.fields.map((f) => f.name));
+      for (const field of trigger.fields) expect(Object.keys(field).sort()).toEqual(['description', 'example', 'name', 'type']);
+    }
+    const waiting = body.data.find((t: { id: string }) => t.id === 'call_enters_waiting_queue');
+    expect(waiting.label).toBe('A call enters the waiting queue');
+    expect(waiting.fields.map((f: { name: string }) => f.name)).toContain('customer_phone_number');
+    const ended = body.data.find((t: { id: string }) => t.id === 'inbound_call_ended');
+    expect(ended.fields.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['holding_time', 'waiting_time', 'in_business_hours']));
+  });
+
+  it('the bundled catalog is an exact copy of the shared reference', async () => {
+    const bundled = await import('../../src/catalog/triggers.json');
+    expect(bundled.default).toEqual(JSON.parse(env.REFERENCE_TRIGGERS));
+  });
+});

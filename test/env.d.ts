@@ -1,0 +1,25 @@
+import type { D1Migration } from 'cloudflare:test';
+import type { Env as WorkerEnv } from '../src/env';
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS: D1Migration[];
+      /** Base URL of the webhook sink started by test/global-setup.ts. */
+      SINK_URL: string;
+      /** The shared reference catalog, read by vitest.config.ts, to prove the copy is identical. */
+      REFERENCE_TRIGGERS: string;
+      /** schema.sql, to prove it agrees with the migrations. */
+      SCHEMA_SQL: string;
+    }
+    interface GlobalProps {
+      mainModule: typeof import('../src/index');
+    }
+  }
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    sinkUrl: string;
+  }
+}

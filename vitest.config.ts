@@ -26,6 +26,8 @@ export default defineConfig({
     globalSetup: ['./test/global-setup.ts'],
     setupFiles: ['./test/apply-migrations.ts'],
     include: ['test/**/*.test.ts'],
+    // The JSON report is what .ci/run counts; the default reporter is for people.
+    reporters: ['default', ['json', { outputFile: 'test-results/worker.json' }]],
     testTimeout: 20_000,
   },
 });

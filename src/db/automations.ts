@@ -1,4 +1,5 @@
 /** SQL for automations. Every query is scoped by account id: another account's ids are simply not found. */
+import type { DeliveryStatus } from './deliveries';
 import { iso, toPage, type Page } from './rows';
 
 export type BodyFormat = 'json' | 'xml';
@@ -113,20 +114,33 @@ export async function deleteAutomation(db: D1Database, accountId: string, id: st
   return result.meta.changes > 0;
 }
 
+export interface AutomationListItem extends Automation {
+  /** The newest delivery, so a settings page can show how each automation is doing. */
+  last_delivery: { id: string; status: DeliveryStatus; created_at: string } | null;
+}
+
 export async function listAutomations(
   db: D1Database,
   accountId: string,
   opts: { limit: number; cursor?: string; trigger?: string },
-): Promise<Page<Automation>> {
+): Promise<Page<AutomationListItem>> {
   const { results } = await db
     .prepare(
-      `SELECT * FROM automations
-       WHERE account_id = ?1 AND (?2 IS NULL OR id > ?2) AND (?3 IS NULL OR trigger = ?3)
-       ORDER BY id LIMIT ?4`,
+      `SELECT a.*, d.id AS last_delivery_id, d.status AS last_delivery_status, d.created_at AS last_delivery_created_at
+       FROM automations a
+       LEFT JOIN deliveries d ON d.id = (SELECT id FROM deliveries WHERE automation_id = a.id ORDER BY id DESC LIMIT 1)
+       WHERE a.account_id = ?1 AND (?2 IS NULL OR a.id > ?2) AND (?3 IS NULL OR a.trigger = ?3)
+       ORDER BY a.id LIMIT ?4`,
     )
     .bind(accountId, opts.cursor ?? null, opts.trigger ?? null, opts.limit + 1)
-    .all<AutomationRow>();
-  return toPage(results, opts.limit, toAutomation);
+    .all<AutomationRow & { last_delivery_id: string | null; last_delivery_status: DeliveryStatus | null; last_delivery_created_at: number | null }>();
+  return toPage(results, opts.limit, (row) => ({
+    ...toAutomation(row),
+    last_delivery:
+      row.last_delivery_id === null
+        ? null
+        : { id: row.last_delivery_id, status: row.last_delivery_status!, created_at: iso(row.last_delivery_created_at!) },
+  }));
 }
 
 /** Statement that turns an automation off and records why (used by the consumer on 410 Gone). */

@@ -21,7 +21,7 @@ import { enqueueDeliveries } from '../../delivery/enqueue';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../auth';
 import type { AppEnv } from '../context';
 import { ApiError, notFound, validationFailed } from '../errors';
-import { AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery } from '../schemas';
+import { AutomationSchema, DeliveryStatusSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery } from '../schemas';
 
 const tags = ['Automations'];
 const middleware = [requireKey('admin')];
@@ -56,11 +56,15 @@ const AutomationWithSecret = AutomationSchema.extend({ signing_secret: z.string(
 const PreviewRequest = z.object({ data: EventDataSchema.optional() }).strict();
 const Preview = z.object({ content_type: z.string(), body: z.string() }).openapi('Preview');
 
+const AutomationListItem = AutomationSchema.extend({
+  last_delivery: z.object({ id: z.string(), status: DeliveryStatusSchema, created_at: z.string() }).nullable(),
+}).openapi('AutomationListItem');
+
 const routes = {
   list: createRoute({
     method: 'get', path: '/v1/automations', tags, middleware, summary: 'List automations',
     request: { query: PageQuery.extend({ trigger: Trigger.optional().openapi({ param: { name: 'trigger', in: 'query' } }) }) },
-    responses: { 200: jsonResponse(pageOf(AutomationSchema, 'AutomationPage'), 'A page of automations'), 401: errors[401], 403: errors[403], 422: errors[422] },
+    responses: { 200: jsonResponse(pageOf(AutomationListItem, 'AutomationPage'), 'A page of automations'), 401: errors[401], 403: errors[403], 422: errors[422] },
   }),
   create: createRoute({
     method: 'post', path: '/v1/automations', tags, middleware, summary: 'Create an automation',

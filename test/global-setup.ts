@@ -10,6 +10,7 @@
  *   delay_ms=N            wait before answering (timeout tests)
  *   fail_first=N          answer 503 to the first N requests of the bucket, then 200
  *   body_size=N           answer with an N-byte body
+ * Each record also says how many of the bucket's requests were in flight when it arrived.
  * GET /requests/<bucket> lists what the bucket received.
  */
 import http from 'node:http';
@@ -21,10 +22,13 @@ interface Recorded {
   headers: Record<string, string>;
   body: string;
   received_at: number;
+  /** Requests of this bucket in flight when this one arrived (itself included). */
+  concurrent: number;
 }
 
 export default async function setup(project: TestProject) {
   const buckets = new Map<string, Recorded[]>();
+  const inFlight = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sink');
     const chunks: Buffer[] = [];
@@ -42,12 +46,16 @@ export default async function setup(project: TestProject) {
         return;
       }
       const list = buckets.get(bucket) ?? [];
+      const concurrent = (inFlight.get(bucket) ?? 0) + 1;
+      inFlight.set(bucket, concurrent);
+      res.on('close', () => inFlight.set(bucket, (inFlight.get(bucket) ?? 1) - 1));
       list.push({
         method: req.method ?? '',
         path: url.pathname + url.search,
         headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? ''])),
         body: Buffer.concat(chunks).toString('utf8'),
         received_at: Date.now(),
+        concurrent,
       });
       buckets.set(bucket, list);
       const q = url.searchParams;

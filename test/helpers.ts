@@ -53,20 +53,8 @@ export async function createAccount(options: { enabled?: boolean } = {}): Promis
   return { id, admin: admin.body.key, events: events.body.key };
 }
 
-/** The product's sample body, wrapped in braces as a valid JSON document. */
-export const SAMPLE_BODY = `{
-"data": {
-"call_id": "{{call_id}}",
-"agent_id": "{{agent_id}}",
-"contact_phone_number": "{{contact_phone_number}}",
-"contact_id": "{{contact_id}}",
-"call_duration": "{{duration}}",
-"wait_duration": "{{waiting_time}}",
-"hold_duration": "{{holding_time}}",
-"total_call_duration": "{{total_duration}}",
-"during_business_hours": "{{in_business_hours}}"
-}
-}`;
+import { SAMPLE_BODY } from '../src/catalog/sample-body';
+export { SAMPLE_BODY };
 
 export const sinkUrl = (bucket: string, query = '') => `${env.SINK_URL}/hook/${bucket}${query ? `?${query}` : ''}`;
 
@@ -76,6 +64,7 @@ export interface SinkRequest {
   headers: Record<string, string>;
   body: string;
   received_at: number;
+  concurrent: number;
 }
 
 export async function sinkRequests(bucket: string): Promise<SinkRequest[]> {

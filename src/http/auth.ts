@@ -4,6 +4,7 @@
  */
 import { createMiddleware } from 'hono/factory';
 import { getConfig } from '../config';
+import { assertCsrf, CSRF_HEADER, hasSessionCookie, isUnsafeMethod, readSession } from '../console/session';
 import { timingSafeEqualText } from '../crypto/encoding';
 import { hashApiKey, type KeyRole } from '../crypto/ids';
 import { findKeyByHash, type KeyPrincipal } from '../db/accounts';
@@ -37,10 +38,22 @@ export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** An account key with one of `roles`. */
+/**
+ * An account key with one of `roles`. Where admin keys are accepted, a request without an
+ * Authorization header may instead carry an admin console session cookie (see
+ * src/console/session.ts); changes made that way also need the session's CSRF token.
+ */
 export const requireKey = (...roles: KeyRole[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const principal = await principalForKey(c.env.DB, bearerToken(c.req.header('authorization')));
+    const authorization = c.req.header('authorization');
+    if (authorization === undefined && roles.includes('admin') && hasSessionCookie(c)) {
+      const session = await readSession(c);
+      if (!session) throw new ApiError('unauthorized', 'The console session has expired or was ended; sign in again');
+      if (isUnsafeMethod(c.req.method)) assertCsrf(c, session, c.req.header(CSRF_HEADER));
+      c.set('principal', session.principal);
+      return next();
+    }
+    const principal = await principalForKey(c.env.DB, bearerToken(authorization));
     if (!roles.includes(principal.role)) {
       throw new ApiError('forbidden', `This endpoint needs a key with the ${roles.join(' or ')} role; this key has the ${principal.role} role`);
     }

@@ -5,6 +5,8 @@
  * members in source order, and number literals verbatim (no float rounding of ids).
  */
 
+import { controlCharacterMessage, describe, PLACEHOLDER_AT_START } from './strict-json-messages';
+
 export type JsonNode = JsonString | JsonLiteral | JsonArray | JsonObject;
 /** `offset` is the position of the opening quote in the source. */
 export interface JsonString { kind: 'string'; value: string; offset: number }
@@ -259,25 +261,6 @@ class StrictJsonScanner {
   }
 }
 
-const PLACEHOLDER_AT_START = /^(?:\{\{\{\s*[\w.-]+\s*\}\}\}|\{\{\s*[#^/&]?\s*[\w.-]+\s*\}\})/;
-
 function isDigit(ch: string): boolean {
   return ch >= '0' && ch <= '9';
-}
-
-function controlCharacterMessage(code: number): string {
-  if (code === 0x0a || code === 0x0d) {
-    return 'line break inside a string: close the string with \'"\' before the line ends, or write \\n';
-  }
-  const hex = code.toString(16).toUpperCase().padStart(4, '0');
-  return `unescaped control character U+${hex} inside a string: write it as ${code === 0x09 ? '\\t' : `\\u${hex}`}`;
-}
-
-/** Shows a character in a message; invisible ones by code point. */
-function describe(ch: string): string {
-  const code = ch.codePointAt(0) ?? 0;
-  if (code <= 0x20 || (code >= 0x7f && code <= 0xa0) || code === 0x2028 || code === 0x2029 || code === 0xfeff) {
-    return `character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  }
-  return `'${ch}'`;
 }

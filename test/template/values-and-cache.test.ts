@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { compileTemplate, TemplateCompileError, toTemplateValues } from '../../src/domain/template';
+import { BoundedCache } from '../../src/domain/template/bounded-cache';
+import { positionAt } from '../../src/domain/template/text-position';
+import { WRAPPED_SAMPLE } from './fixtures';
+
+describe('toTemplateValues', () => {
+  it('turns event data into text', () => {
+    expect(
+      toTemplateValues({
+        text: 'as is',
+        int: 42,
+        float: -1.5,
+        yes: true,
+        no: false,
+        nothing: null,
+        missing: undefined,
+        list: [1, 'a', null],
+        object: { a: { b: [true] } },
+        empty: '',
+      }),
+    ).toEqual({
+      text: 'as is',
+      int: '42',
+      float: '-1.5',
+      yes: 'true',
+      no: 'false',
+      nothing: '',
+      missing: '',
+      list: '[1,"a",null]',
+      object: '{"a":{"b":[true]}}',
+      empty: '',
+    });
+  });
+
+  it('treats keys such as __proto__ as ordinary fields', () => {
+    const values = toTemplateValues(JSON.parse('{"__proto__": "p", "constructor": 1}') as Record<string, unknown>);
+    expect(Object.keys(values)).toEqual(['__proto__', 'constructor']);
+    expect(values['__proto__']).toBe('p');
+    expect(compileTemplate('["{{__proto__}}", "{{constructor}}"]', 'json').render(values)).toBe('["p","1"]');
+  });
+
+  it('does not fail on data JSON cannot represent', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(toTemplateValues({ big: 10n, nested: { big: 10n }, cyclic, fn: () => 1 })).toEqual({
+      big: '10',
+      nested: '{"big":"10"}',
+      cyclic: '',
+      fn: '',
+    });
+  });
+});
+
+describe('compileTemplate', () => {
+  it('returns the same compiled object for the same format and body', () => {
+    const first = compileTemplate(WRAPPED_SAMPLE, 'json');
+    expect(compileTemplate(WRAPPED_SAMPLE, 'json')).toBe(first);
+    expect(compileTemplate(`${WRAPPED_SAMPLE} `, 'json')).not.toBe(first);
+  });
+
+  it('caches per format', () => {
+    const json = compileTemplate('"<a/>"', 'json');
+    expect(json.contentType).toBe('application/json');
+    expect(json.format).toBe('json');
+    expect(json.render({})).toBe('"<a/>"');
+    expect(() => compileTemplate('"<a/>"', 'xml')).toThrow(TemplateCompileError);
+  });
+
+  it('throws TemplateCompileError with the problems of an invalid template', () => {
+    let thrown: unknown;
+    try {
+      compileTemplate('{"a": 1,}', 'json');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TemplateCompileError);
+    expect((thrown as TemplateCompileError).problems).toEqual([
+      { message: "JSON syntax error at line 1, column 8: trailing comma before '}' is not allowed", line: 1, column: 8 },
+    ]);
+    expect(() => compileTemplate('["{{> partial}}"]', 'json')).toThrow(/partials are not supported/);
+    expect(() => compileTemplate('<a>{{#x}}</a>', 'xml')).toThrow(/section \{\{#x\}\} is not closed/);
+  });
+
+  it('compiles templates with unknown fields (the trigger is not known here)', () => {
+    expect(compileTemplate('["{{whatever}}"]', 'json').render({ whatever: 'w' })).toBe('["w"]');
+  });
+});
+
+describe('BoundedCache', () => {
+  it('evicts the least recently used entry beyond the entry cap', () => {
+    const cache = new BoundedCache<number>(2, 1000);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1); // a is now more recent than b
+    cache.set('c', 3);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('c')).toBe(3);
+    expect(cache.size).toBe(2);
+  });
+
+  it('evicts by total key length and skips keys larger than the cap', () => {
+    const cache = new BoundedCache<number>(100, 10);
+    cache.set('aaaa', 1);
+    cache.set('bbbb', 2);
+    cache.set('cccc', 3);
+    expect(cache.get('aaaa')).toBeUndefined();
+    expect(cache.get('bbbb')).toBe(2);
+    cache.set('x'.repeat(11), 4);
+    expect(cache.get('x'.repeat(11))).toBeUndefined();
+    expect(cache.size).toBe(2);
+  });
+
+  it('replaces an existing key without double counting it', () => {
+    const cache = new BoundedCache<number>(100, 8);
+    cache.set('aaaa', 1);
+    cache.set('aaaa', 2);
+    cache.set('bbbb', 3);
+    expect(cache.get('aaaa')).toBe(2);
+    expect(cache.get('bbbb')).toBe(3);
+  });
+});
+
+describe('positionAt', () => {
+  it('is 1-based, counts \\n, \\r\\n and \\r as line breaks and columns in UTF-16 units', () => {
+    expect(positionAt('abc', 0)).toEqual({ line: 1, column: 1 });
+    expect(positionAt('a\nb\r\nc\rd', 7)).toEqual({ line: 4, column: 1 });
+    expect(positionAt('a\r\nb', 2)).toEqual({ line: 1, column: 3 });
+    expect(positionAt('😀x', 2)).toEqual({ line: 1, column: 3 });
+    expect(positionAt('ab', 99)).toEqual({ line: 1, column: 3 });
+  });
+});

@@ -144,3 +144,10 @@ describe('XML templates: rendering escapes every value', () => {
     expect(compiled.render({})).toBe('<a/>');
   });
 });
+
+describe('XML document type declarations', () => {
+  it('refuses <!DOCTYPE>, which could carry entities that attack the receiver', () => {
+    const problems = validateTemplate('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>', 'xml', new Set());
+    expect(problems).toEqual([expect.objectContaining({ line: 2, column: 1, message: expect.stringMatching(/^XML syntax error at line 2, column 1: a <!DOCTYPE> declaration is not allowed/) })]);
+  });
+});

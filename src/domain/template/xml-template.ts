@@ -116,6 +116,10 @@ function misplacedTagProblems(body: string, analysis: MustacheAnalysis): TextPro
 interface XmlSyntaxError { offset: number; message: string }
 
 function xmlSyntaxError(xml: string): XmlSyntaxError | undefined {
+  // A document type declaration can define entities that make receivers read local files or
+  // expand without bound (XXE, "billion laughs"); a webhook body never needs one.
+  const doctype = /<!DOCTYPE/i.exec(xml);
+  if (doctype) return { offset: doctype.index, message: 'a <!DOCTYPE> declaration is not allowed in a webhook body' };
   let result: ReturnType<typeof XMLValidator.validate>;
   try {
     result = XMLValidator.validate(xml);

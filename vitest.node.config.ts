@@ -13,7 +13,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // One server set at a time: the machine has two cores.
     fileParallelism: false,
-    passWithNoTests: true,
+    passWithNoTests: false,
     reporters: ['default', ['json', { outputFile: 'test-results/node.json' }]],
   },
 });

@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { ConfigError, PRODUCT_VERSION } from '../config';
+import { createConsoleApp } from '../console';
 import { SecretsKeyError } from '../crypto/secret-box';
 import type { AppEnv } from './context';
 import { ApiError, type ErrorCode } from './errors';
@@ -10,6 +11,7 @@ import { registerAccountRoutes } from './routes/accounts';
 import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
+import { registerOwnAccountRoutes } from './routes/own-account';
 import { registerSystemRoutes } from './routes/system';
 import { registerTriggerRoutes } from './routes/triggers';
 
@@ -50,10 +52,12 @@ export function createApp() {
 
   registerSystemRoutes(app);
   registerAccountRoutes(app);
+  registerOwnAccountRoutes(app);
   registerTriggerRoutes(app);
   registerAutomationRoutes(app);
   registerEventRoutes(app);
   registerDeliveryRoutes(app);
+  app.route('/', createConsoleApp()); // the admin console (HTML), outside the OpenAPI document
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

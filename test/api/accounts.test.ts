@@ -18,6 +18,7 @@ describe('health and OpenAPI', () => {
         'GET /health',
         'POST /v1/accounts',
         'GET /v1/accounts/{account_id}',
+        'GET /v1/account',
         'PUT /v1/accounts/{account_id}/http-notifier',
         'POST /v1/accounts/{account_id}/api-keys',
         'DELETE /v1/accounts/{account_id}/api-keys/{key_id}',

@@ -1,0 +1,73 @@
+/** Small pieces shared by the console pages. */
+import type { Child } from 'hono/jsx';
+import { findTrigger } from '../../catalog';
+
+export const STATUS_LABELS: Record<string, string> = {
+  pending: 'Pending', retrying: 'Retrying', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled',
+};
+
+export const triggerLabel = (id: string) => findTrigger(id)?.label ?? id;
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span class={`badge badge-${status}`}>{STATUS_LABELS[status] ?? status}</span>;
+}
+
+/** UTC on the server; the page script rewrites it in the reader's time zone. */
+export function Time({ iso }: { iso: string }) {
+  return <time datetime={iso}>{`${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`}</time>;
+}
+
+type CalloutKind = 'warning' | 'success' | 'error';
+
+export function Callout(props: { kind: CalloutKind; title: string; id?: string; role?: string; children?: Child }) {
+  return (
+    <div class={`callout callout-${props.kind}`} id={props.id} role={props.role}>
+      <CalloutIcon kind={props.kind} />
+      <div>
+        <h2>{props.title}</h2>
+        {props.children}
+      </div>
+    </div>
+  );
+}
+
+function CalloutIcon({ kind }: { kind: CalloutKind }) {
+  const path = kind === 'success' ? 'M7 12.5l3.2 3.2L17 9' : 'M12 7.5v5.5M12 16.4v.1';
+  return (
+    <svg class="callout-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <circle cx="12" cy="12" r="10" fill="currentColor" />
+      <path d={path} fill="none" stroke="#fff" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
+    </svg>
+  );
+}
+
+/**
+ * Shown wherever changes are possible while Support has not switched the integration on:
+ * the API would refuse them with 403 integration_disabled.
+ */
+export function IntegrationDisabledNotice({ accountId }: { accountId: string }) {
+  return (
+    <Callout kind="warning" title="HTTP Notifier is not enabled for this account" id="integration-disabled">
+      <p>
+        This integration is off until Support turns it on. Until then you can look around, but automated tasks cannot be added
+        or changed, and no webhooks are sent.
+      </p>
+      <p>
+        <strong>To request it, contact Support</strong> and ask them to enable HTTP Notifier for account{' '}
+        <code>{accountId}</code>. Once it is enabled, reload this page.
+      </p>
+    </Callout>
+  );
+}
+
+export function Breadcrumbs({ items }: { items: { label: string; href?: string }[] }) {
+  return (
+    <nav aria-label="Breadcrumb">
+      <ol class="breadcrumbs">
+        {items.map((item) => (
+          <li>{item.href ? <a href={item.href}>{item.label}</a> : <span aria-current="page">{item.label}</span>}</li>
+        ))}
+      </ol>
+    </nav>
+  );
+}

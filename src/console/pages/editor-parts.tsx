@@ -1,0 +1,118 @@
+/** Parts of the editor page: the body section (fields, body, check, preview), test and secret tools, delete dialog. */
+
+export function BodySection({ body }: { body: string }) {
+  return (
+    <section class="card" aria-labelledby="body-heading">
+      <div class="card-header">
+        <div>
+          <h2 id="body-heading">Body</h2>
+          <p class="help">
+            The JSON or XML document to send. Placeholders such as <code>{'{{call_id}}'}</code> are replaced with the event’s
+            values, escaped for the format.
+          </p>
+        </div>
+      </div>
+      <div class="card-body body-layout">
+        <aside class="fields-panel" aria-labelledby="fields-heading">
+          <h3 id="fields-heading">
+            Fields <span id="fields-trigger"></span>
+          </h3>
+          <p id="fields-help" class="help">
+            Drag a field into the body, or select it (Enter) to insert it at the cursor. Use the arrow keys to move between fields.
+          </p>
+          <input type="search" id="field-filter" aria-label="Filter fields" placeholder="Filter fields" autocomplete="off" />
+          <ul id="field-list" class="field-list" aria-labelledby="fields-heading" aria-describedby="fields-help">
+            <li class="field-empty">Choose a trigger to see its fields.</li>
+          </ul>
+        </aside>
+        <div class="body-main">
+          <div class="field">
+            <label for="body" id="body-label">Body template</label>
+            <div class="code-editor" id="body-editor">
+              <div class="code-gutter" aria-hidden="true">
+                <div class="code-gutter-inner"></div>
+              </div>
+              <div class="code-area">
+                <div class="code-backdrop" aria-hidden="true">
+                  <div class="code-backdrop-inner"></div>
+                </div>
+                <textarea id="body" name="body" wrap="off" spellcheck={false} autocapitalize="off" autocomplete="off"
+                  aria-describedby="body-check body-error">
+                  {/* HTML drops one newline right after <textarea>: this one, not the body's own. */}
+                  {`\n${body}`}
+                </textarea>
+              </div>
+            </div>
+            <p id="body-error" class="field-error" hidden></p>
+          </div>
+          <div id="body-check" class="check" role="status">Checking the body…</div>
+          <section aria-labelledby="preview-heading">
+            <div class="preview-header">
+              <h3 id="preview-heading">Preview with example values</h3>
+              <span class="preview-meta">
+                <span id="preview-stale" class="small muted" hidden>Last valid version</span>
+                <span id="preview-type" class="tag"></span>
+              </span>
+            </div>
+            <pre id="preview" class="preview-code" tabindex={0} aria-labelledby="preview-heading"></pre>
+            <p class="help">JSON is shown indented for reading; it is sent compact.</p>
+          </section>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+export function TestAndSecret({ enabled }: { enabled: boolean }) {
+  return (
+    <section class="card" aria-labelledby="tools-heading">
+      <div class="card-header">
+        <h2 id="tools-heading">Try it and verify it</h2>
+      </div>
+      <div class="card-body tools-grid">
+        <div class="tool">
+          <h3>Send test</h3>
+          <p class="help">
+            Sends the saved version now with example values, even while the task is off. It appears in the delivery log marked
+            as a test.
+          </p>
+          <button type="button" class="button" id="send-test" disabled={!enabled}>Send test</button>
+          <div id="test-result" class="result" role="status" aria-live="polite"></div>
+        </div>
+        <div class="tool">
+          <h3>Signing secret</h3>
+          <p class="help">
+            Every request carries <code>webhook-id</code>, <code>webhook-timestamp</code> and <code>webhook-signature</code>{' '}
+            headers (Standard Webhooks). Verify them with this secret; keep it private.
+          </p>
+          <button type="button" class="button" id="show-secret" aria-expanded="false" aria-controls="secret-box">
+            Show signing secret
+          </button>
+          <div id="secret-box" class="secret-box" hidden>
+            <input type="text" id="secret-value" readonly aria-label="Signing secret" spellcheck={false} />
+            <button type="button" class="button" id="copy-secret">Copy</button>
+          </div>
+          <div id="secret-result" class="result small" role="status"></div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+export function DeleteDialog({ label }: { label: string }) {
+  return (
+    <dialog id="delete-dialog" aria-labelledby="delete-title" aria-describedby="delete-text">
+      <form method="dialog">
+        <h2 id="delete-title">Delete this automated task?</h2>
+        <p id="delete-text" class="muted">
+          “{label}” will stop sending webhooks and its pending deliveries are cancelled. Past deliveries stay in the log. This
+          cannot be undone.
+        </p>
+        <div class="button-row">
+          <button type="submit" value="cancel" class="button" autofocus>Keep it</button>
+          <button type="submit" value="delete" class="button button-danger-solid" id="confirm-delete">Delete</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,159 @@
+/** The HTTP Notifier settings page: the account's automated tasks, each with its on/off switch. */
+import type { Account } from '../../db/accounts';
+import type { AutomationListItem } from '../../db/automations';
+import { Breadcrumbs, Callout, IntegrationDisabledNotice, StatusBadge, Time, triggerLabel } from './components';
+import { Layout } from './layout';
+
+export interface SettingsPageProps {
+  account: Account;
+  csrfToken: string;
+  automations: AutomationListItem[];
+  nextCursor: string | null;
+  /** Set after a redirect from the editor, e.g. "deleted". */
+  flash: string | null;
+}
+
+const NEW_TASK_PATH = '/console/automations/new';
+
+export function SettingsPage({ account, csrfToken, automations, nextCursor, flash }: SettingsPageProps) {
+  const enabled = account.http_notifier_enabled;
+  const empty = automations.length === 0;
+  return (
+    <Layout title="HTTP Notifier settings" script="settings.js" signedIn={{ accountName: account.name, csrfToken, current: 'automations' }}>
+      <Breadcrumbs items={[{ label: 'Admin' }, { label: 'Integrations' }, { label: 'HTTP Notifier' }]} />
+      <div class="page-header">
+        <div>
+          <h1>Automated tasks</h1>
+          <p class="lede">
+            Each automated task makes an HTTP POST to your URL with a JSON or XML body when its trigger happens. Turn a task off at
+            any time; it keeps its settings.
+          </p>
+        </div>
+        {!empty && <AddTaskLink enabled={enabled} label="Add New Automated Task" />}
+      </div>
+      <div class="stack">
+        {!enabled && <IntegrationDisabledNotice accountId={account.id} />}
+        {flash === 'deleted' && (
+          <Callout kind="success" title="Automated task deleted" role="status">
+            <p>Its pending deliveries were cancelled. Past deliveries stay in the delivery log.</p>
+          </Callout>
+        )}
+        {empty ? <EmptyState enabled={enabled} /> : <AutomationTable automations={automations} enabled={enabled} nextCursor={nextCursor} />}
+      </div>
+    </Layout>
+  );
+}
+
+/** Adding needs the integration; while it is off the action is shown but explained, not hidden. */
+function AddTaskLink({ enabled, label }: { enabled: boolean; label: string }) {
+  if (enabled) return <a class="button button-primary" href={NEW_TASK_PATH}>{label}</a>;
+  return (
+    <button type="button" class="button button-primary" disabled aria-describedby="integration-disabled">
+      {label}
+    </button>
+  );
+}
+
+function EmptyState({ enabled }: { enabled: boolean }) {
+  return (
+    <section class="card empty-state" aria-labelledby="empty-heading">
+      <svg viewBox="0 0 48 48" width="48" height="48" aria-hidden="true" focusable="false">
+        <rect x="4" y="8" width="40" height="32" rx="6" fill="#eaf0fd" />
+        <path d="M14 20h12M14 27h8M30 24h6M33 21l3 3-3 3" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+      </svg>
+      <h2 id="empty-heading">No automated tasks yet</h2>
+      <p>
+        Pick a trigger such as “An inbound call ends”, point it at your URL and write the body with placeholders like{' '}
+        <code>{'{{call_id}}'}</code>. HTTP Notifier signs every request and retries when your endpoint is down.
+      </p>
+      <AddTaskLink enabled={enabled} label="Add your first automated task" />
+    </section>
+  );
+}
+
+function AutomationTable({ automations, enabled, nextCursor }: { automations: AutomationListItem[]; enabled: boolean; nextCursor: string | null }) {
+  return (
+    <section class="card" aria-labelledby="tasks-heading">
+      <div class="card-header">
+        <h2 id="tasks-heading">
+          {automations.length} automated task{automations.length === 1 ? '' : 's'}
+        </h2>
+      </div>
+      <div class="table-wrap">
+        <table class="data stack-on-narrow">
+          <thead>
+            <tr>
+              <th scope="col">Trigger</th>
+              <th scope="col">URL</th>
+              <th scope="col">Format</th>
+              <th scope="col">Last delivery</th>
+              <th scope="col">On / off</th>
+              <th scope="col"><span class="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {automations.map((automation) => (
+              <AutomationRow automation={automation} enabled={enabled} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {nextCursor && (
+        <div class="pager">
+          <a class="button button-small" href={`/console?cursor=${encodeURIComponent(nextCursor)}`}>Next page</a>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function AutomationRow({ automation, enabled }: { automation: AutomationListItem; enabled: boolean }) {
+  const label = triggerLabel(automation.trigger);
+  const logPath = `/console/deliveries?automation=${encodeURIComponent(automation.id)}`;
+  const last = automation.last_delivery;
+  return (
+    <tr data-automation-id={automation.id}>
+      <td data-label="Trigger">
+        <a class="cell-title" href={`/console/automations/${encodeURIComponent(automation.id)}`}>{label}</a>
+        {automation.name && <span class="cell-sub">{automation.name}</span>}
+        {automation.disabled_reason && !automation.enabled && (
+          <span class="cell-sub error-text" data-disabled-reason>Turned off: {automation.disabled_reason}</span>
+        )}
+      </td>
+      <td data-label="URL"><span class="url">{automation.url}</span></td>
+      <td data-label="Format"><span class="tag">{automation.format.toUpperCase()}</span></td>
+      <td data-label="Last delivery">
+        {last ? (
+          <>
+            <StatusBadge status={last.status} />
+            <span class="cell-sub"><a href={logPath}><Time iso={last.created_at} /></a></span>
+          </>
+        ) : (
+          <span class="muted small">No deliveries yet</span>
+        )}
+      </td>
+      <td data-label="On / off">
+        <button
+          type="button"
+          class="switch"
+          role="switch"
+          aria-checked={automation.enabled ? 'true' : 'false'}
+          aria-label={`${label} to ${automation.url}`}
+          data-toggle-automation={automation.id}
+          disabled={!enabled}
+          aria-describedby={enabled ? undefined : 'integration-disabled'}
+        >
+          <span class="switch-track"></span>
+          <span class="switch-label" aria-hidden="true">{automation.enabled ? 'On' : 'Off'}</span>
+        </button>
+        <span class="row-message" role="status"></span>
+      </td>
+      <td>
+        <div class="row-actions">
+          <a class="button button-small" href={`/console/automations/${encodeURIComponent(automation.id)}`} aria-label={`Edit: ${label}`}>Edit</a>
+          <a class="button button-small button-quiet" href={logPath} aria-label={`Delivery log: ${label}`}>Log</a>
+        </div>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * The signed-in pages. They read through the same account-scoped queries the API uses; every
+ * change the pages make goes through the /v1 API from the browser.
+ */
+import type { Context, Hono } from 'hono';
+import { getAccount, type Account } from '../../db/accounts';
+import { getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
+import { automationSummaries, latestResponseSnippets } from '../../db/console-log';
+import { DELIVERY_STATUSES, listDeliveries, type DeliveryStatus } from '../../db/deliveries';
+import { notFound } from '../../http/errors';
+import type { ConsoleEnv } from '../context';
+import { requireConsoleSession } from '../guard';
+import { DeliveriesPage } from '../pages/deliveries';
+import { EditorPage } from '../pages/editor';
+import { documentHtml } from '../pages/layout';
+import { SettingsPage } from '../pages/settings';
+
+const LIST_LIMIT = 100;
+const LOG_LIMIT = 50;
+
+async function currentAccount(c: Context<ConsoleEnv>): Promise<Account> {
+  const account = await getAccount(c.env.DB, c.get('principal').accountId);
+  // Keys (and so sessions) are deleted with their account; this is only a race with that.
+  if (!account) throw notFound('Account');
+  return account;
+}
+
+/** Query values are user input: keep them short and drop empty ones. */
+function queryParam(c: Context, name: string): string | null {
+  const value = c.req.query(name);
+  return value && value.length <= 128 ? value : null;
+}
+
+export function registerPageRoutes(app: Hono<ConsoleEnv>) {
+  app.get('/console', requireConsoleSession, async (c) => {
+    const account = await currentAccount(c);
+    const page = await listAutomations(c.env.DB, account.id, { limit: LIST_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined });
+    const csrfToken = c.get('session').csrfToken;
+    return c.html(
+      documentHtml(
+        <SettingsPage account={account} csrfToken={csrfToken} automations={page.data} nextCursor={page.next_cursor} flash={queryParam(c, 'flash')} />,
+      ),
+    );
+  });
+
+  app.get('/console/automations/new', requireConsoleSession, async (c) => {
+    const account = await currentAccount(c);
+    return c.html(documentHtml(<EditorPage account={account} csrfToken={c.get('session').csrfToken} automation={null} flash={null} />));
+  });
+
+  app.get('/console/automations/:id', requireConsoleSession, async (c) => {
+    const account = await currentAccount(c);
+    const row = await getAutomationRow(c.env.DB, account.id, c.req.param('id'));
+    if (!row) throw notFound('Automated task');
+    return c.html(
+      documentHtml(<EditorPage account={account} csrfToken={c.get('session').csrfToken} automation={toAutomation(row)} flash={queryParam(c, 'flash')} />),
+    );
+  });
+
+  app.get('/console/deliveries', requireConsoleSession, async (c) => {
+    const account = await currentAccount(c);
+    const statusParam = queryParam(c, 'status');
+    const status = DELIVERY_STATUSES.includes(statusParam as DeliveryStatus) ? (statusParam as DeliveryStatus) : null;
+    const automationId = queryParam(c, 'automation');
+    const page = await listDeliveries(c.env.DB, account.id, {
+      automationId: automationId ?? undefined, status: status ?? undefined, limit: LOG_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined,
+    });
+    const ids = page.data.map((delivery) => delivery.id);
+    const [snippets, automations] = await Promise.all([
+      latestResponseSnippets(c.env.DB, account.id, ids),
+      automationSummaries(c.env.DB, account.id, [...page.data.map((d) => d.automation_id), ...(automationId ? [automationId] : [])]),
+    ]);
+    const automation = automationId ? automations.get(automationId) ?? null : null;
+    if (automationId && !automation) throw notFound('Automated task');
+    return c.html(
+      documentHtml(
+        <DeliveriesPage
+          account={account}
+          csrfToken={c.get('session').csrfToken}
+          deliveries={page.data.map((delivery) => ({ ...delivery, snippet: snippets.get(delivery.id) ?? null }))}
+          automations={automations}
+          automation={automation}
+          status={status}
+          nextCursor={page.next_cursor}
+        />,
+      ),
+    );
+  });
+}

@@ -1,0 +1,295 @@
+/**
+ * The admin console in a real browser: the Worker (wrangler dev, fresh local D1) and the
+ * local receiver run as servers; headless Chromium walks the flow an account admin would.
+ * The steps share one browser page and run in order.
+ *
+ * UPDATE_SCREENSHOTS=1 also writes the screenshots to docs/ (see scripts/screenshots.mjs).
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, createTestAccount, eventually } from './support/api-client';
+import { launchChromium } from './support/browser';
+import { stopAllProcesses } from './support/processes';
+import { ROOT, startNotifier, startReceiver, TEST_VARS, type LocalServer } from './support/wrangler';
+
+const SHOTS_DIR = join(ROOT, 'test-results', 'screenshots');
+const CALL_ID_EXAMPLE = '17378a31cf7546d3acb9621f29a4e883';
+const AGENT_ID_EXAMPLE = '4f78ded32b0ac00001000001';
+
+let notifier: LocalServer;
+let receiver: LocalServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let account: Awaited<ReturnType<typeof createTestAccount>>;
+let automationId = '';
+let signingSecret = '';
+/** Script errors and CSP violations seen on any page. */
+const pageProblems: string[] = [];
+
+async function screenshot(name: string) {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  const file = join(SHOTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    copyFileSync(file, join(ROOT, 'docs', `${name}.png`));
+  }
+}
+
+/** The visible text of `selector` once it matches `pattern` (waits for it). */
+async function textOf(selector: string, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  return eventually(async () => {
+    const text = (await page.locator(selector).first().innerText()).trim();
+    expect(text).toMatch(pattern);
+    return text;
+  }, timeoutMs);
+}
+
+beforeAll(async () => {
+  [notifier, receiver] = await Promise.all([startNotifier(), startReceiver()]);
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageProblems.push(`script error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
+  });
+  account = await createTestAccount(notifier.url, TEST_VARS.OPERATOR_TOKEN, 'e2e-acme', 'Acme Support Center');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopAllProcesses();
+});
+
+describe('admin console, end to end', () => {
+  it('signs in with an admin key (a wrong one is refused); the browser holds only an HttpOnly session cookie', async () => {
+    await page.goto(`${notifier.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+    await page.getByLabel('Admin API key').fill('hnk_admin_not-a-real-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await textOf('[role="alert"]', /not valid or has been revoked/);
+
+    await page.getByLabel('Admin API key').fill(account.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${notifier.url}/console`);
+    const cookies = await context.cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: 'hn_console', httpOnly: true, sameSite: 'Strict' });
+    expect(cookies[0]!.value).not.toContain(account.adminKey);
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+  });
+
+  it('explains that the integration is off until Support enables it', async () => {
+    await textOf('#integration-disabled', /not enabled for this account[\s\S]*contact Support/);
+    expect(await page.getByRole('button', { name: 'Add your first automated task' }).isDisabled()).toBe(true);
+    expect((await account.setEnabled(true)).status).toBe(200); // Support switches it on
+    await page.reload();
+    expect(await page.locator('#integration-disabled').count()).toBe(0);
+    await page.getByRole('link', { name: 'Add your first automated task' }).click();
+    await page.waitForURL('**/console/automations/new');
+  });
+
+  it('builds the body by dragging and by keyboard, with live checks that point at the line and column', async () => {
+    expect(await page.locator('#trigger option').count()).toBe(26); // 25 triggers and "Choose a trigger…"
+    await page.getByLabel('Trigger', { exact: true }).selectOption({ label: 'An inbound call ends' });
+    expect(await page.locator('#action option').allInnerTexts()).toEqual(['Make HTTP POST']);
+    await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/hooks/e2e`);
+    await page.locator('li[data-field="call_id"]').waitFor();
+
+    // An unfinished body: the check names the line and column, and the gutter marks that line.
+    await page.getByLabel('Body template', { exact: true }).fill('{\n  "call_id": "\n}');
+    const problem = await textOf('#body-check', /JSON syntax error at line 2, column \d+/);
+    const column = Number(/line 2, column (\d+)/.exec(problem)![1]);
+    await textOf('.code-gutter-inner .is-error', /^2$/);
+    expect(await page.locator('.code-backdrop mark').count()).toBeGreaterThan(0);
+    await page.setViewportSize({ width: 1280, height: 1300 });
+    await page.locator('#body').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await screenshot('console-editor-error');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('button', { name: /^Show line 2, column \d+ in the body$/ }).click();
+    const selectionStart = await page.locator('#body').evaluate((el: HTMLTextAreaElement) => el.selectionStart);
+    expect(selectionStart).toBe('{\n'.length + column - 1);
+
+    // Drag a field onto line 2, right of its text: "{{call_id}}" lands at the end of that line.
+    await page.locator('#body').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    const box = (await page.locator('#body').boundingBox())!;
+    const line2 = 10 + 20 + 10; // padding, one 20 px line, half of the next
+    await page.dragAndDrop('li[data-field="call_id"]', '#body', { targetPosition: { x: box.width - 40, y: line2 } });
+    expect(await page.locator('#body').inputValue()).toBe('{\n  "call_id": "{{call_id}}\n}');
+
+    // Keyboard: the drop left the cursor after the field. The field list is one tab stop;
+    // arrows move between fields and Enter inserts at the cursor.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('body');
+    await page.keyboard.type('",\n  "agent_id": "');
+    await page.locator('#field-filter').focus();
+    await page.keyboard.press('Tab');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-placeholder'))).toBe('{{agent_id}}');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-placeholder'))).toBe('{{agent_id}}');
+    await page.locator('#body').focus();
+    await page.keyboard.type('"');
+    expect(await page.locator('#body').inputValue()).toBe('{\n  "call_id": "{{call_id}}",\n  "agent_id": "{{agent_id}}"\n}');
+
+    await textOf('#body-check', /^Valid JSON/);
+    const preview = await textOf('#preview', new RegExp(CALL_ID_EXAMPLE));
+    expect(JSON.parse(preview)).toEqual({ call_id: CALL_ID_EXAMPLE, agent_id: AGENT_ID_EXAMPLE });
+    expect(await page.locator('.code-gutter-inner .is-error').count()).toBe(0);
+  });
+
+  it('names an unknown placeholder', async () => {
+    const good = await page.locator('#body').inputValue();
+    await page.getByLabel('Body template', { exact: true }).fill('{"who": "{{caller_mood}}"}');
+    await textOf('#body-check', /unknown placeholder \{\{caller_mood\}\}/i);
+    await page.getByLabel('Body template', { exact: true }).fill(good);
+    await textOf('#body-check', /^Valid JSON/);
+    // The whole editor in one picture: a tall window, the field list scrolled to its start.
+    await page.setViewportSize({ width: 1280, height: 1700 });
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+      document.getElementById('field-list')!.scrollTop = 0;
+      (document.activeElement as HTMLElement | null)?.blur();
+    });
+    await screenshot('console-editor');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('saves (an API error appears beside its field), sends a test and shows the signing secret', async () => {
+    const url = page.getByLabel('URL', { exact: true });
+    const good = await url.inputValue();
+    await url.fill('ftp://files.example.com/drop');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await textOf('#url-error', /.+/);
+    expect(await url.getAttribute('aria-invalid')).toBe('true');
+    expect(await url.getAttribute('aria-describedby')).toContain('url-error');
+    await textOf('#form-error', /not saved/);
+    await url.fill(good);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(/\/console\/automations\/aut_[0-9a-f]+\?flash=created$/);
+    automationId = /automations\/(aut_[0-9a-f]+)/.exec(page.url())![1]!;
+    await textOf('[role="status"].callout', /Automated task saved/);
+
+    await page.getByRole('button', { name: 'Send test' }).click();
+    await textOf('#test-result', /Succeeded[\s\S]*HTTP 200/, 30_000);
+
+    await page.getByRole('button', { name: 'Show signing secret' }).click();
+    signingSecret = await eventually(async () => {
+      const value = await page.getByLabel('Signing secret').inputValue();
+      expect(value).toMatch(/^whsec_/);
+      return value;
+    });
+  });
+
+  it('shows an event’s delivery on the settings page and in the delivery log', async () => {
+    const events = apiClient(notifier.url, account.eventsKey);
+    const posted = await events.post('/v1/events', { id: 'e2e-call-1', type: 'inbound_call_ended', data: { call_id: 'call-e2e-1', agent_id: 'agent-7' } });
+    expect(posted).toMatchObject({ status: 202, body: { deliveries: 1 } });
+
+    await page.goto(`${notifier.url}/console/deliveries?automation=${automationId}`);
+    const rows = page.locator('tr[data-delivery-id]');
+    await eventually(async () => expect(await rows.count()).toBe(2));
+    // The live log updates rows that were still pending when the page loaded.
+    await eventually(async () => expect(await page.locator('tr[data-status="succeeded"]').count()).toBe(2), 30_000);
+    const eventRow = page.locator('tr[data-delivery-id]').first(); // newest first: the event, then the test
+    expect(await eventRow.innerText()).toMatch(/Succeeded[\s\S]*HTTP 200[\s\S]*"received":\s?true/);
+    expect(await page.locator('tr[data-delivery-id]').nth(1).innerText()).toContain('TEST');
+    await eventRow.getByRole('button', { name: 'Attempts' }).click();
+    await textOf('tr.row-details:not([hidden])', /Attempt 1[\s\S]*HTTP 200/);
+    await screenshot('console-deliveries');
+
+    await page.goto(`${notifier.url}/console`);
+    await textOf(`tr[data-automation-id="${automationId}"]`, /An inbound call ends[\s\S]*\/hooks\/e2e[\s\S]*JSON[\s\S]*Succeeded/);
+    await screenshot('console-settings');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot('console-settings-narrow');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('turns the task off, and "Send again" then explains why it will not send', async () => {
+    const toggle = page.locator(`button[data-toggle-automation="${automationId}"]`);
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    await toggle.click();
+    await eventually(async () => expect(await toggle.getAttribute('aria-checked')).toBe('false'));
+    const saved = await apiClient(notifier.url, account.adminKey).get(`/v1/automations/${automationId}`);
+    expect(saved.body.enabled).toBe(false);
+
+    await page.goto(`${notifier.url}/console/deliveries?automation=${automationId}`);
+    const eventRow = page.locator('tr[data-delivery-id]').first();
+    await eventRow.getByRole('button', { name: 'Send again' }).click();
+    await textOf('tr[data-delivery-id] .row-message', /Not sent again: .*turned off; turn it on to send again/);
+  });
+
+  it('deletes the task only after confirmation', async () => {
+    await page.goto(`${notifier.url}/console/automations/${automationId}`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this automated task?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(new URL(page.url()).pathname).toBe(`/console/automations/${automationId}`);
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.waitForURL('**/console?flash=deleted');
+    await textOf('[role="status"].callout', /Automated task deleted/);
+    await textOf('main', /Add your first automated task/);
+  });
+
+  it('signs out: the session is gone', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/console/sign-in?signed_out');
+    await textOf('[role="status"]', /signed out/);
+    expect(await context.cookies()).toHaveLength(0);
+    await page.goto(`${notifier.url}/console`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+  });
+
+  it('ran without script errors or Content-Security-Policy violations', () => {
+    expect(pageProblems).toEqual([]);
+  });
+
+  it('the receiver verified the signature of what was sent', async () => {
+    await page.goto(`${receiver.url}/?secret=${encodeURIComponent(signingSecret)}`);
+    const verified = page.getByText('signature verified');
+    await eventually(async () => expect(await verified.count()).toBe(2));
+    expect(await page.getByText('signature invalid').count()).toBe(0);
+    expect(await page.locator('body').innerText()).toContain('call-e2e-1');
+  });
+});
+
+describe('npm run demo (against the same servers)', () => {
+  const runDemo = () =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts', 'demo.mjs')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NOTIFIER_URL: notifier.url, RECEIVER_URL: receiver.url, OPERATOR_TOKEN: TEST_VARS.OPERATOR_TOKEN },
+    });
+
+  it('sets up an account and automation, delivers signed sample events, and can run again', async () => {
+    const first = runDemo();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('created');
+    expect(first.stdout.match(/succeeded \(HTTP 200\)/g)).toHaveLength(3);
+    expect(first.stdout).toContain(`${notifier.url}/console`);
+    const receiverLink = new RegExp(`${receiver.url}/\\?secret=(whsec_\\S+)`).exec(first.stdout);
+    expect(receiverLink).not.toBeNull();
+    expect(first.stdout).toMatch(/hnk_admin_\S+/);
+
+    const second = runDemo();
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('reused');
+    expect(second.stdout.match(/succeeded \(HTTP 200\)/g)).toHaveLength(3);
+
+    const seen = await (await fetch(`${receiver.url}/requests?secret=${receiverLink![1]}`)).json() as { data: { path: string; signature: { status: string } }[] };
+    const demoRequests = seen.data.filter((request) => request.path === '/webhooks/demo');
+    expect(demoRequests).toHaveLength(6);
+    expect(demoRequests.every((request) => request.signature.status === 'verified')).toBe(true);
+  });
+});

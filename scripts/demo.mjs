@@ -14,6 +14,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// Node 24 runs the TypeScript module directly (type stripping): one copy of the sample body.
+import { SAMPLE_BODY } from '../src/catalog/sample-body.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NOTIFIER = (process.env.NOTIFIER_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
@@ -23,20 +25,7 @@ const TRIGGER = 'inbound_call_ended';
 const HOOK_URL = `${RECEIVER}/webhooks/demo`;
 const EVENT_COUNT = 3;
 
-/** The product documentation's sample body, wrapped in braces so it is a JSON document. */
-const SAMPLE_BODY = `{
-"data": {
-"call_id": "{{call_id}}",
-"agent_id": "{{agent_id}}",
-"contact_phone_number": "{{contact_phone_number}}",
-"contact_id": "{{contact_id}}",
-"call_duration": "{{duration}}",
-"wait_duration": "{{waiting_time}}",
-"hold_duration": "{{holding_time}}",
-"total_call_duration": "{{total_duration}}",
-"during_business_hours": "{{in_business_hours}}"
-}
-}`;
+
 
 function fail(message) {
   console.error(`\n✗ ${message}`);

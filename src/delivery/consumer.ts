@@ -7,9 +7,10 @@ import { getConfig, type Config } from '../config';
 import { openSecret } from '../crypto/secret-box';
 import {
   claimBatch,
-  insertAttemptStatement,
-  updateDeliveryStatement,
+  recordBatchStatements,
+  type AttemptRecord,
   type DeliveryStatus,
+  type DeliveryUpdate,
   type DispatchRow,
 } from '../db/deliveries';
 import { disableAutomationStatement } from '../db/automations';
@@ -26,7 +27,10 @@ const DUE_SLACK_MS = 2_000;
 const LEASE_MARGIN_MS = 60_000;
 
 interface Step {
-  statements: D1PreparedStatement[];
+  update?: DeliveryUpdate;
+  attempt?: AttemptRecord;
+  /** Turn the automation off (410 Gone), saying why. */
+  disable?: { automationId: string; reason: string };
   /** Seconds to delay the message by, or null to ack it. */
   retryDelaySeconds: number | null;
 }
@@ -54,16 +58,25 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   const toSend: DispatchRow[] = [];
   for (const id of byDelivery.keys()) {
     const row = rows.get(id);
-    if (!row) steps.set(id, { statements: [], retryDelaySeconds: null });
+    if (!row) steps.set(id, { retryDelaySeconds: null });
     else if (claimed.has(id)) toSend.push(row);
-    else steps.set(id, { statements: [], retryDelaySeconds: unclaimedDelay(row, now) });
+    else steps.set(id, { retryDelaySeconds: unclaimedDelay(row, now) });
   }
 
   await forEachLimited(toSend, MAX_IN_FLIGHT, async (row) => {
     steps.set(row.id, await processClaimed(env, config, row));
   });
 
-  const statements = [...steps.values()].flatMap((s) => s.statements);
+  const recorded = [...steps.values()];
+  const statements = [
+    ...recordBatchStatements(
+      env.DB,
+      recorded.flatMap((s) => (s.update ? [s.update] : [])),
+      recorded.flatMap((s) => (s.attempt ? [s.attempt] : [])),
+      Date.now(),
+    ),
+    ...recorded.flatMap((s) => (s.disable ? [disableAutomationStatement(env.DB, s.disable.automationId, s.disable.reason, Date.now())] : [])),
+  ];
   if (statements.length > 0) await env.DB.batch(statements);
 
   for (const [id, messages] of byDelivery) {
@@ -96,9 +109,7 @@ function unclaimedDelay(row: DispatchRow, now: number): number | null {
 async function processClaimed(env: Env, config: Config, row: DispatchRow): Promise<Step> {
   const now = Date.now();
   const close = (status: DeliveryStatus, lastError: string | null, attemptCount = row.attempt_count): Step => ({
-    statements: [
-      updateDeliveryStatement(env.DB, { id: row.id, status, attemptCount, lastStatusCode: null, lastError, nextAttemptAt: null }, now),
-    ],
+    update: { id: row.id, status, attemptCount, lastStatusCode: null, lastError, nextAttemptAt: null },
     retryDelaySeconds: null,
   });
   // Cancellations are not attempts: give back the attempt counted at claim time.
@@ -117,7 +128,7 @@ async function processClaimed(env: Env, config: Config, row: DispatchRow): Promi
   }
 
   const target = checkTargetUrl(row.url, { allowLoopback: config.allowLoopbackTargets });
-  if (!target.ok) return recordLocalFailure(env, row, now, `target refused: ${target.reason}`);
+  if (!target.ok) return recordLocalFailure(row, now, `target refused: ${target.reason}`);
 
   let body: string;
   let contentType: string;
@@ -127,7 +138,7 @@ async function processClaimed(env: Env, config: Config, row: DispatchRow): Promi
     body = template.render(toTemplateValues(parseEventData(row.event_data)));
     contentType = template.contentType;
   } catch (error) {
-    return recordLocalFailure(env, row, now, `the body template could not be rendered: ${(error as Error).message}`);
+    return recordLocalFailure(row, now, `the body template could not be rendered: ${(error as Error).message}`);
   }
   try {
     if (!config.secretsKey) throw new Error('SECRETS_KEY is not set');
@@ -135,7 +146,7 @@ async function processClaimed(env: Env, config: Config, row: DispatchRow): Promi
   } catch (error) {
     // A configuration problem on our side: retry on schedule rather than fail the delivery.
     console.error(JSON.stringify({ msg: 'cannot open signing secret', delivery_id: row.id, error: (error as Error).message }));
-    return recordAttempt(env, config, row, now, {
+    return recordAttempt(config, row, now, {
       result: { kind: 'error', message: 'the signing secret could not be read (service configuration)' },
       startedAt: now, durationMs: 0, statusCode: null, responseBody: null,
     }, attemptNumber);
@@ -150,7 +161,7 @@ async function processClaimed(env: Env, config: Config, row: DispatchRow): Promi
     secret,
     timeoutMs: config.deliveryTimeoutMs,
   });
-  return recordAttempt(env, config, row, Date.now(), outcome, attemptNumber);
+  return recordAttempt(config, row, Date.now(), outcome, attemptNumber);
 }
 
 function parseEventData(text: string | null): Record<string, unknown> {
@@ -160,23 +171,15 @@ function parseEventData(text: string | null): Record<string, unknown> {
 }
 
 /** A failure found before any request was made (refused target, broken template): final. */
-function recordLocalFailure(env: Env, row: DispatchRow, now: number, error: string): Step {
+function recordLocalFailure(row: DispatchRow, now: number, error: string): Step {
   return {
-    statements: [
-      insertAttemptStatement(env.DB, {
-        deliveryId: row.id, attempt: row.attempt_count, startedAt: now, durationMs: 0,
-        statusCode: null, error, responseBody: null,
-      }),
-      updateDeliveryStatement(env.DB, {
-        id: row.id, status: 'failed', attemptCount: row.attempt_count, lastStatusCode: null, lastError: error, nextAttemptAt: null,
-      }, now),
-    ],
+    attempt: { deliveryId: row.id, attempt: row.attempt_count, startedAt: now, durationMs: 0, statusCode: null, error, responseBody: null },
+    update: { id: row.id, status: 'failed', attemptCount: row.attempt_count, lastStatusCode: null, lastError: error, nextAttemptAt: null },
     retryDelaySeconds: null,
   };
 }
 
 function recordAttempt(
-  env: Env,
   config: Config,
   row: DispatchRow,
   now: number,
@@ -187,27 +190,21 @@ function recordAttempt(
   const error = outcome.result.kind === 'error'
     ? outcome.result.message
     : decision.kind === 'succeeded' ? null : describeStatus(outcome.result.status);
-  const statements = [
-    insertAttemptStatement(env.DB, {
-      deliveryId: row.id, attempt: row.attempt_count, startedAt: outcome.startedAt, durationMs: outcome.durationMs,
-      statusCode: outcome.statusCode, error, responseBody: outcome.responseBody,
-    }),
-  ];
+  const attempt: AttemptRecord = {
+    deliveryId: row.id, attempt: row.attempt_count, startedAt: outcome.startedAt, durationMs: outcome.durationMs,
+    statusCode: outcome.statusCode, error, responseBody: outcome.responseBody,
+  };
   const base = { id: row.id, attemptCount: row.attempt_count, lastStatusCode: outcome.statusCode, lastError: error };
   if (decision.kind === 'succeeded') {
-    statements.push(updateDeliveryStatement(env.DB, { ...base, status: 'succeeded', nextAttemptAt: null }, now));
-    return { statements, retryDelaySeconds: null };
+    return { attempt, update: { ...base, status: 'succeeded', nextAttemptAt: null }, retryDelaySeconds: null };
   }
   if (decision.kind === 'retry') {
-    statements.push(updateDeliveryStatement(env.DB, { ...base, status: 'retrying', nextAttemptAt: now + decision.delaySeconds * 1000 }, now));
-    return { statements, retryDelaySeconds: decision.delaySeconds };
+    return { attempt, update: { ...base, status: 'retrying', nextAttemptAt: now + decision.delaySeconds * 1000 }, retryDelaySeconds: decision.delaySeconds };
   }
-  statements.push(updateDeliveryStatement(env.DB, { ...base, status: 'failed', nextAttemptAt: null }, now));
-  if (decision.disableAutomation) {
-    const reason = `Turned off automatically: the receiver answered 410 Gone on ${new Date(now).toISOString()} (delivery ${row.id})`;
-    statements.push(disableAutomationStatement(env.DB, row.automation_id, reason, now));
-  }
-  return { statements, retryDelaySeconds: null };
+  const disable = decision.disableAutomation
+    ? { automationId: row.automation_id, reason: `Turned off automatically: the receiver answered 410 Gone on ${new Date(now).toISOString()} (delivery ${row.id})` }
+    : undefined;
+  return { attempt, update: { ...base, status: 'failed', nextAttemptAt: null }, disable, retryDelaySeconds: null };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

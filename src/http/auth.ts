@@ -9,6 +9,7 @@ import { timingSafeEqualText } from '../crypto/encoding';
 import { hashApiKey, type KeyRole } from '../crypto/ids';
 import { findKeyByHash, type KeyPrincipal } from '../db/accounts';
 import type { AppEnv } from './context';
+import { cachedEventKey, cacheEventKey } from './event-key-cache';
 import { ApiError } from './errors';
 
 function bearerToken(header: string | undefined): string {
@@ -29,6 +30,19 @@ export function checkOperatorToken(env: AppEnv['Bindings'], token: string): void
 export async function principalForKey(db: D1Database, token: string): Promise<KeyPrincipal> {
   const principal = isApiKey(token) ? await findKeyByHash(db, await hashApiKey(token)) : null;
   if (!principal) throw new ApiError('unauthorized', 'The API key is not valid or has been revoked');
+  return principal;
+}
+
+/** principalForKey for ingestion: one D1 read per events key and TTL instead of one per event. */
+async function eventSenderForKey(db: D1Database, token: string): Promise<KeyPrincipal> {
+  if (!isApiKey(token)) throw new ApiError('unauthorized', 'The API key is not valid or has been revoked');
+  const hash = await hashApiKey(token);
+  const now = Date.now();
+  const cached = cachedEventKey(hash, now);
+  if (cached) return cached;
+  const principal = await findKeyByHash(db, hash);
+  if (!principal) throw new ApiError('unauthorized', 'The API key is not valid or has been revoked');
+  cacheEventKey(hash, principal, now);
   return principal;
 }
 
@@ -65,7 +79,7 @@ export const requireKey = (...roles: KeyRole[]) =>
 export const requireEventSender = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header('authorization'));
   if (isApiKey(token)) {
-    const principal = await principalForKey(c.env.DB, token);
+    const principal = await eventSenderForKey(c.env.DB, token);
     if (principal.role !== 'events') throw new ApiError('forbidden', 'Posting events needs a key with the events role');
     c.set('principal', principal);
   } else {

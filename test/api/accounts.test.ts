@@ -115,6 +115,16 @@ describe('API keys', () => {
     expectError(await call(`/v1/accounts/${account.id}/api-keys/${created.body.id}`, { method: 'DELETE', token: OPERATOR }), 404, 'not_found');
   });
 
+  it('an events key, cached for ingestion, stops working as soon as it is revoked', async () => {
+    const account = await createAccount();
+    const key = await call(`/v1/accounts/${account.id}/api-keys`, { token: OPERATOR, body: { role: 'events' } });
+    const post = () => call('/v1/events', { token: key.body.key, body: { type: 'contact_created', data: {} } });
+    expect((await post()).status).toBe(202);
+    expect((await post()).status).toBe(202);
+    expect((await call(`/v1/accounts/${account.id}/api-keys/${key.body.id}`, { method: 'DELETE', token: OPERATOR })).status).toBe(204);
+    expectError(await post(), 401, 'unauthorized');
+  });
+
   it('cannot be revoked through another account', async () => {
     const a = await createAccount();
     const b = await createAccount();

@@ -3,6 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { hashApiKey, newApiKey, newId } from '../../crypto/ids';
 import { getAccount, insertAccount, insertApiKey, revokeApiKey, setIntegrationEnabled } from '../../db/accounts';
 import { requireOperator } from '../auth';
+import { forgetEventKey } from '../event-key-cache';
 import type { AppEnv } from '../context';
 import { ApiError, notFound } from '../errors';
 import { AccountSchema, errors, ExternalId, IdParam, jsonBody, jsonResponse } from '../schemas';
@@ -89,6 +90,7 @@ export function registerAccountRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteKey, async (c) => {
     const { account_id, key_id } = c.req.valid('param');
     if (!(await revokeApiKey(c.env.DB, account_id, key_id, Date.now()))) throw notFound('API key');
+    forgetEventKey(key_id);
     return c.body(null, 204);
   });
 }

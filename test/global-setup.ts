@@ -16,7 +16,8 @@
 import http from 'node:http';
 import type { TestProject } from 'vitest/node';
 
-interface Recorded {
+/** One request as the sink recorded it (also the shape tests read back, see test/helpers.ts). */
+export interface SinkRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
@@ -27,7 +28,7 @@ interface Recorded {
 }
 
 export default async function setup(project: TestProject) {
-  const buckets = new Map<string, Recorded[]>();
+  const buckets = new Map<string, SinkRequest[]>();
   const inFlight = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sink');

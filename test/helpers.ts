@@ -1,6 +1,7 @@
 /** Shared test helpers: calls through the real Worker, fixtures, and the webhook sink. */
 import { env, exports } from 'cloudflare:workers';
 import { expect, vi } from 'vitest';
+import type { SinkRequest } from './global-setup';
 
 export const OPERATOR = 'test-operator-token';
 
@@ -58,14 +59,7 @@ export { SAMPLE_BODY };
 
 export const sinkUrl = (bucket: string, query = '') => `${env.SINK_URL}/hook/${bucket}${query ? `?${query}` : ''}`;
 
-export interface SinkRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  received_at: number;
-  concurrent: number;
-}
+export type { SinkRequest };
 
 export async function sinkRequests(bucket: string): Promise<SinkRequest[]> {
   const response = await fetch(`${env.SINK_URL}/requests/${bucket}`);

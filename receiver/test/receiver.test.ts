@@ -2,6 +2,7 @@ import { exports } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningSecret, signWebhook } from '../../src/domain/signature';
 import * as main from '../src/index';
+import type { RequestView } from '../src/page';
 
 const BASE = 'http://receiver.test';
 const SECRET = generateSigningSecret();
@@ -29,22 +30,11 @@ async function sendSigned(
   });
 }
 
-interface Listed {
-  id: string;
-  method: string;
-  path: string;
-  query: string;
-  headers: Record<string, string>;
-  body: string;
-  size: number;
-  received_at: string;
-  signature: { status: string; reason?: string };
-}
 
-async function list(query = ''): Promise<Listed[]> {
+async function list(query = ''): Promise<RequestView[]> {
   const response = await exports.default.fetch(`${BASE}/requests${query}`);
   expect(response.status).toBe(200);
-  return ((await response.json()) as { data: Listed[] }).data;
+  return ((await response.json()) as { data: RequestView[] }).data;
 }
 
 async function page(init: RequestInit = {}, query = ''): Promise<Response> {

@@ -138,17 +138,10 @@ export async function reopenDelivery(db: D1Database, accountId: string, id: stri
 }
 
 /** Everything the consumer needs to send one delivery, read in one query for a whole batch. */
-export interface DispatchRow {
-  id: string;
-  account_id: string;
-  automation_id: string;
-  event_id: string;
-  is_test: number;
-  status: DeliveryStatus;
-  attempt_count: number;
-  attempt_base: number;
-  next_attempt_at: number | null;
-  lease_until: number | null;
+export interface DispatchRow
+  extends Pick<DeliveryRow, 'id' | 'account_id' | 'automation_id' | 'event_id' | 'is_test' | 'status'
+    | 'attempt_count' | 'attempt_base' | 'next_attempt_at' | 'lease_until'> {
+  /** The automation's columns are null when it has been deleted. */
   url: string | null;
   format: BodyFormat | null;
   body: string | null;

@@ -68,14 +68,15 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   });
 
   const recorded = [...steps.values()];
+  const recordedAt = Date.now();
   const statements = [
     ...recordBatchStatements(
       env.DB,
       recorded.flatMap((s) => (s.update ? [s.update] : [])),
       recorded.flatMap((s) => (s.attempt ? [s.attempt] : [])),
-      Date.now(),
+      recordedAt,
     ),
-    ...recorded.flatMap((s) => (s.disable ? [disableAutomationStatement(env.DB, s.disable.automationId, s.disable.reason, Date.now())] : [])),
+    ...recorded.flatMap((s) => (s.disable ? [disableAutomationStatement(env.DB, s.disable.automationId, s.disable.reason, recordedAt)] : [])),
   ];
   if (statements.length > 0) await env.DB.batch(statements);
 

@@ -27,21 +27,27 @@ export function checkOperatorToken(env: AppEnv['Bindings'], token: string): void
   if (!timingSafeEqualText(token, expected)) throw new ApiError('unauthorized', 'The operator token is not valid');
 }
 
-export async function principalForKey(db: D1Database, token: string): Promise<KeyPrincipal> {
-  const principal = isApiKey(token) ? await findKeyByHash(db, await hashApiKey(token)) : null;
-  if (!principal) throw new ApiError('unauthorized', 'The API key is not valid or has been revoked');
+const invalidKey = () => new ApiError('unauthorized', 'The API key is not valid or has been revoked');
+
+async function liveKey(db: D1Database, hash: string): Promise<KeyPrincipal> {
+  const principal = await findKeyByHash(db, hash);
+  if (!principal) throw invalidKey();
   return principal;
+}
+
+export async function principalForKey(db: D1Database, token: string): Promise<KeyPrincipal> {
+  if (!isApiKey(token)) throw invalidKey();
+  return liveKey(db, await hashApiKey(token));
 }
 
 /** principalForKey for ingestion: one D1 read per events key and TTL instead of one per event. */
 async function eventSenderForKey(db: D1Database, token: string): Promise<KeyPrincipal> {
-  if (!isApiKey(token)) throw new ApiError('unauthorized', 'The API key is not valid or has been revoked');
+  if (!isApiKey(token)) throw invalidKey();
   const hash = await hashApiKey(token);
   const now = Date.now();
   const cached = cachedEventKey(hash, now);
   if (cached) return cached;
-  const principal = await findKeyByHash(db, hash);
-  if (!principal) throw new ApiError('unauthorized', 'The API key is not valid or has been revoked');
+  const principal = await liveKey(db, hash);
   cacheEventKey(hash, principal, now);
   return principal;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeholdersOf, validateTemplate, type TemplateFormat } from '../../src/domain/template';
+import { validateTemplate, type TemplateFormat } from '../../src/domain/template';
 import { CALL_FIELDS, WRAPPED_SAMPLE } from './fixtures';
 
 describe('placeholders must name fields of the trigger', () => {
@@ -107,23 +107,7 @@ describe('unsupported and broken mustache', () => {
       for (let length = Math.floor(random() * 30); length > 0; length--) body += pieces[Math.floor(random() * pieces.length)];
       for (const format of ['json', 'xml'] as const) {
         expect(() => validateTemplate(body, format, CALL_FIELDS), body).not.toThrow();
-        expect(() => placeholdersOf(body), body).not.toThrow();
       }
     }
-  });
-});
-
-describe('placeholdersOf', () => {
-  it('lists values and sections once, in order of first use', () => {
-    expect(placeholdersOf('{"{{b}}": "{{ a }} {{#c}}{{.}}{{d}}{{/c}} {{^e}}{{/e}} {{{f}}} {{&g}} {{a}} {{! h}} {{> i}}"}')).toEqual(['b', 'a', 'c', 'd', 'e', 'f', 'g']);
-    expect(placeholdersOf(WRAPPED_SAMPLE)).toEqual([...CALL_FIELDS]);
-  });
-
-  it('still finds well-formed tags in a body with broken mustache', () => {
-    expect(placeholdersOf('{{a}} {{#b}} {{{c}}} {{d')).toEqual(['a', 'b', 'c']);
-  });
-
-  it('returns nothing for a body without tags', () => {
-    expect(placeholdersOf('{"a": "b"}')).toEqual([]);
   });
 });

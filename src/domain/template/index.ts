@@ -7,7 +7,6 @@
  */
 import { BoundedCache } from './bounded-cache';
 import { compileJsonTemplate, validateJsonTemplate } from './json-template';
-import { analyzeMustache, fieldNamesOf } from './mustache-analysis';
 import type { TemplateProblem } from './problems';
 import { compileXmlTemplate, validateXmlTemplate } from './xml-template';
 
@@ -61,20 +60,4 @@ export function compileTemplate(body: string, format: TemplateFormat): CompiledT
   const compiled: CompiledTemplate = Object.freeze({ format, contentType: CONTENT_TYPES[format], render });
   cache.set(body, compiled);
   return compiled;
-}
-
-/**
- * Names of all placeholders used (values and sections, first-use order), for UIs.
- * Works on any body, even an invalid one: if the mustache structure is broken, it falls
- * back to picking out well-formed `{{name}}` tags.
- */
-export function placeholdersOf(body: string): string[] {
-  const analysis = analyzeMustache(body);
-  if (analysis.tokens !== undefined) return fieldNamesOf(analysis.tags);
-  const names = new Set<string>();
-  for (const match of body.matchAll(/\{\{\{?\s*[#^&]?\s*([^\s{}!>=/#^&][^{}]*?)\s*\}?\}\}/g)) {
-    const name = match[1];
-    if (name !== undefined && name !== '.') names.add(name);
-  }
-  return [...names];
 }

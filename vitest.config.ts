@@ -16,7 +16,6 @@ export default defineConfig({
           ALLOW_LOOPBACK_TARGETS: 'true',
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
           SINK_URL: inject('sinkUrl'),
-          REFERENCE_TRIGGERS: await readFile('../shared/reference/triggers.json', 'utf8'),
           SCHEMA_SQL: await readFile('./schema.sql', 'utf8'),
         },
       },

@@ -1,7 +1,7 @@
 /**
  * The trigger catalog: the 25 platform events an automation can react to and the fields
- * each exposes as placeholders. Built from the reference catalog (src/catalog/triggers.json,
- * a copy of shared/reference/triggers.json; a test keeps the two identical).
+ * each exposes as placeholders, built from the project's own copy of the platform's trigger
+ * catalog (src/catalog/triggers.json).
  */
 import reference from './catalog/triggers.json';
 

@@ -7,8 +7,6 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** Base URL of the webhook sink started by test/global-setup.ts. */
       SINK_URL: string;
-      /** The shared reference catalog, read by vitest.config.ts, to prove the copy is identical. */
-      REFERENCE_TRIGGERS: string;
       /** schema.sql, to prove it agrees with the migrations. */
       SCHEMA_SQL: string;
     }

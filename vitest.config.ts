@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { buildConsole } from './scripts/build-console.mjs';
+
+// The Worker imports the console's bundled browser assets (a generated module): build them first.
+await buildConsole();
 
 export default defineConfig({
   plugins: [

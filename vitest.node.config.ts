@@ -4,6 +4,10 @@
  * console and the benchmark harness's smoke test.
  */
 import { defineConfig } from 'vitest/config';
+import { buildConsole } from './scripts/build-console.mjs';
+
+// The asset checks import the generated bundle module; wrangler dev would build it too, later.
+await buildConsole();
 
 export default defineConfig({
   test: {

@@ -121,7 +121,7 @@ describe('console pages', () => {
 
 describe('console assets', () => {
   it('are served from the Worker with their types, the same CSP, and ETag revalidation', async () => {
-    for (const [name, type] of [['console.css', 'text/css'], ['common.js', 'text/javascript'], ['editor.js', 'text/javascript'], ['icon.svg', 'image/svg+xml']]) {
+    for (const [name, type] of [['console.css', 'text/css'], ['deliveries.js', 'text/javascript'], ['editor.js', 'text/javascript'], ['icon.svg', 'image/svg+xml']]) {
       const response = await fetchConsole(`/console/assets/${name}`);
       expect(response.status, name).toBe(200);
       expect(response.headers.get('content-type')).toContain(type);

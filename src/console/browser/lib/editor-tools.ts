@@ -1,24 +1,24 @@
 /**
- * Browser module editor-tools.js: "Send test" (POST /v1/automations/{id}/test, then polls the
- * delivery until it is final) and the signing secret (show, hide, copy).
+ * The editor's tools for a saved task: "Send test" (POST /v1/automations/{id}/test, then polls
+ * the delivery until it is final) and the signing secret (show, hide, copy).
  */
-export const EDITOR_TOOLS_JS = String.raw`
-import { announce, api, el, setChildren, snippet, statusBadge, wait } from './common.js';
+import type { DeliveryDetail, DeliveryStatus } from './api-types';
+import { announce, api, byId, el, setChildren, snippet, statusBadge, wait } from './common';
 
 const POLL_MS = 1000;
 const GIVE_UP_MS = 45000;
-const FINAL = ['succeeded', 'failed', 'cancelled'];
+const FINAL: readonly DeliveryStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-function describe(delivery) {
+function describe(delivery: DeliveryDetail): { summary: string; body: string | null } {
   const last = delivery.attempts[delivery.attempts.length - 1];
-  const parts = [];
+  const parts: string[] = [];
   if (delivery.last_status_code !== null) parts.push('HTTP ' + delivery.last_status_code);
   if (last) parts.push(last.duration_ms + ' ms');
   parts.push(delivery.attempt_count + (delivery.attempt_count === 1 ? ' attempt' : ' attempts'));
   return { summary: parts.join(' · '), body: last ? last.response_body : null };
 }
 
-function renderResult(box, delivery, note) {
+function renderResult(box: HTMLElement, delivery: DeliveryDetail, note: string | null): void {
   const info = describe(delivery);
   setChildren(box,
     el('p', {}, statusBadge(delivery.status), ' ', info.summary),
@@ -29,10 +29,10 @@ function renderResult(box, delivery, note) {
   );
 }
 
-async function sendTest(automationId, button, box, isDirty) {
+async function sendTest(automationId: string, button: HTMLButtonElement, box: HTMLElement, isDirty: () => boolean): Promise<void> {
   button.disabled = true;
   box.replaceChildren(el('p', {}, 'Sending a test…'));
-  const started = await api('POST', '/v1/automations/' + encodeURIComponent(automationId) + '/test');
+  const started = await api<{ delivery_id: string }>('POST', '/v1/automations/' + encodeURIComponent(automationId) + '/test');
   if (!started.ok) {
     button.disabled = false;
     box.replaceChildren(el('p', { class: 'error-text' }, 'The test was not sent: ' + started.error.message));
@@ -40,9 +40,9 @@ async function sendTest(automationId, button, box, isDirty) {
   }
   const deliveryId = started.data.delivery_id;
   const deadline = Date.now() + GIVE_UP_MS;
-  let delivery = null;
+  let delivery: DeliveryDetail | null = null;
   while (Date.now() < deadline) {
-    const result = await api('GET', '/v1/deliveries/' + encodeURIComponent(deliveryId));
+    const result = await api<DeliveryDetail>('GET', '/v1/deliveries/' + encodeURIComponent(deliveryId));
     if (result.ok) {
       delivery = result.data;
       if (FINAL.includes(delivery.status)) break;
@@ -58,13 +58,13 @@ async function sendTest(automationId, button, box, isDirty) {
   announce('Test ' + (delivery.status === 'succeeded' ? 'delivered' : delivery.status) + '. ' + describe(delivery).summary);
 }
 
-function setUpSecret(automationId) {
-  const show = document.getElementById('show-secret');
-  const box = document.getElementById('secret-box');
-  const value = document.getElementById('secret-value');
-  const copy = document.getElementById('copy-secret');
-  const result = document.getElementById('secret-result');
-  show.addEventListener('click', async function () {
+function setUpSecret(automationId: string): void {
+  const show = byId('show-secret', HTMLButtonElement);
+  const box = byId('secret-box', HTMLElement);
+  const value = byId('secret-value', HTMLInputElement);
+  const copy = byId('copy-secret', HTMLButtonElement);
+  const result = byId('secret-result', HTMLElement);
+  show.addEventListener('click', async () => {
     if (!box.hidden) {
       box.hidden = true;
       value.value = '';
@@ -72,7 +72,7 @@ function setUpSecret(automationId) {
       show.textContent = 'Show signing secret';
       return;
     }
-    const answer = await api('GET', '/v1/automations/' + encodeURIComponent(automationId) + '/secret');
+    const answer = await api<{ signing_secret: string }>('GET', '/v1/automations/' + encodeURIComponent(automationId) + '/secret');
     if (!answer.ok) { result.textContent = 'The secret could not be read: ' + answer.error.message; return; }
     value.value = answer.data.signing_secret;
     box.hidden = false;
@@ -82,10 +82,10 @@ function setUpSecret(automationId) {
     value.focus();
     value.select();
   });
-  copy.addEventListener('click', async function () {
+  copy.addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(value.value);
-    } catch (err) {
+    } catch {
       // Clipboard API refused (permissions, older browser): fall back to the selection.
       value.select();
       document.execCommand('copy');
@@ -94,10 +94,11 @@ function setUpSecret(automationId) {
   });
 }
 
-export function setUpTools(automationId, isDirty) {
+export function setUpTools(automationId: string, isDirty: () => boolean): void {
   const button = document.getElementById('send-test');
-  const box = document.getElementById('test-result');
-  if (button) button.addEventListener('click', function () { sendTest(automationId, button, box, isDirty); });
+  if (button instanceof HTMLButtonElement) {
+    const box = byId('test-result', HTMLElement);
+    button.addEventListener('click', () => { void sendTest(automationId, button, box, isDirty); });
+  }
   setUpSecret(automationId);
 }
-`;

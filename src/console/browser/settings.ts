@@ -1,22 +1,24 @@
-/** Browser module for the settings page (settings.js): the on/off switch of each automated task. */
-export const SETTINGS_JS = String.raw`
-import { announce, api } from './common.js';
+/** Page script of the settings page (settings.js): the on/off switch of each automated task. */
+import type { Automation } from './lib/api-types';
+import { announce, api, find } from './lib/common';
 
-function showState(button, enabled) {
+function showState(button: HTMLButtonElement, enabled: boolean): void {
   button.setAttribute('aria-checked', enabled ? 'true' : 'false');
   const label = button.querySelector('.switch-label');
   if (label) label.textContent = enabled ? 'On' : 'Off';
 }
 
-async function toggle(button) {
+async function toggle(button: HTMLButtonElement): Promise<void> {
   if (button.getAttribute('aria-busy') === 'true') return;
   const row = button.closest('tr');
-  const message = row.querySelector('.row-message');
+  if (!row) return;
+  const message = find(row, '.row-message', HTMLElement);
   const wanted = button.getAttribute('aria-checked') !== 'true';
   button.setAttribute('aria-busy', 'true');
   message.textContent = '';
   message.className = 'row-message';
-  const result = await api('PATCH', '/v1/automations/' + encodeURIComponent(button.dataset.toggleAutomation), { enabled: wanted });
+  const id = button.dataset.toggleAutomation ?? '';
+  const result = await api<Automation>('PATCH', '/v1/automations/' + encodeURIComponent(id), { enabled: wanted });
   button.removeAttribute('aria-busy');
   if (!result.ok) {
     message.className = 'row-message is-error';
@@ -30,7 +32,6 @@ async function toggle(button) {
   announce((result.data.enabled ? 'Turned on: ' : 'Turned off: ') + button.getAttribute('aria-label'));
 }
 
-for (const button of document.querySelectorAll('button[data-toggle-automation]')) {
-  button.addEventListener('click', function () { toggle(button); });
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-toggle-automation]')) {
+  button.addEventListener('click', () => { void toggle(button); });
 }
-`;

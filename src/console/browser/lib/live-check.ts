@@ -1,52 +1,73 @@
 /**
- * Browser module live-check.js: checks the body as the user types (debounced) with
- * POST /v1/automations/preview, shows each problem with its line and column, marks it in the
- * body, and shows the body rendered with the trigger's example values.
+ * Checks the body as the user types (debounced) with POST /v1/automations/preview, shows each
+ * problem with its line and column, marks it in the body, and shows the body rendered with the
+ * trigger's example values.
  */
-export const LIVE_CHECK_JS = String.raw`
-import { api, el } from './common.js';
-import { positionAt } from './body-editor.js';
+import type { Preview } from './api-types';
+import { positionAt, type BodyEditor, type Mark } from './body-editor';
+import { api, el } from './common';
 
 const DEBOUNCE_MS = 350;
 const POSITION = /line (\d+), column (\d+)/;
 const PLACEHOLDER = /\{\{[^{}]*\}\}/;
 
-function capitalize(text) {
+export interface Draft {
+  trigger: string;
+  format: string;
+  body: string;
+}
+
+export interface LiveCheckOptions {
+  box: HTMLElement;
+  preview: HTMLElement;
+  previewType: HTMLElement;
+  staleNote: HTMLElement;
+  editor: BodyEditor;
+  draft(): Draft;
+}
+
+export interface LiveCheck {
+  /** Checks after the user pauses typing; pass 0 to check at once (e.g. a new trigger). */
+  schedule(delay?: number): void;
+}
+
+interface Problem {
+  path: string;
+  message: string;
+}
+
+function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Where a problem is: its own line/column, or every use of the placeholder it names. */
-function spotsOf(message, body) {
+function spotsOf(message: string, body: string): Mark[] {
   const position = POSITION.exec(message);
   if (position) return [{ line: Number(position[1]), column: Number(position[2]), length: 1 }];
-  const tag = PLACEHOLDER.exec(message);
+  const tag = PLACEHOLDER.exec(message)?.[0];
   if (!tag) return [];
-  const spots = [];
-  for (let at = body.indexOf(tag[0]); at >= 0 && spots.length < 50; at = body.indexOf(tag[0], at + 1)) {
+  const spots: Mark[] = [];
+  for (let at = body.indexOf(tag); at >= 0 && spots.length < 50; at = body.indexOf(tag, at + 1)) {
     const where = positionAt(body, at);
-    spots.push({ line: where.line, column: where.column, length: tag[0].length });
+    spots.push({ line: where.line, column: where.column, length: tag.length });
   }
   return spots;
 }
 
 /** JSON bodies are sent compact; the preview indents them so they are easy to read. */
-function readable(body, contentType) {
+function readable(body: string, contentType: string): string {
   if (!/json/.test(contentType)) return body;
-  try { return JSON.stringify(JSON.parse(body), null, 2); } catch (err) { return body; }
+  try { return JSON.stringify(JSON.parse(body), null, 2); } catch { return body; }
 }
 
-export function createLiveCheck(options) {
-  const box = options.box;
-  const preview = options.preview;
-  const previewType = options.previewType;
-  const editor = options.editor;
-  const staleNote = options.staleNote;
-  let timer = null;
+export function createLiveCheck(options: LiveCheckOptions): LiveCheck {
+  const { box, preview, previewType, editor, staleNote } = options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let sequence = 0;
   let shownKey = '';
 
   /** Replaces the message only when it changed, so screen readers hear each result once. */
-  function show(kind, key, content) {
+  function show(kind: '' | 'ok' | 'error', key: string, content: Node): void {
     box.removeAttribute('aria-busy');
     if (key === shownKey) return;
     shownKey = key;
@@ -54,17 +75,17 @@ export function createLiveCheck(options) {
     box.replaceChildren(content);
   }
 
-  function showProblems(problems, body) {
-    const marks = [];
-    const items = problems.map(function (problem) {
+  function showProblems(problems: Problem[], body: string): void {
+    const marks: Mark[] = [];
+    const items = problems.map((problem) => {
       const spots = problem.path === 'body' ? spotsOf(problem.message, body) : [];
       marks.push(...spots);
       const text = (problem.path === 'body' ? '' : problem.path + ': ') + capitalize(problem.message);
       const item = el('li', {}, text);
-      if (spots.length > 0) {
-        const spot = spots[0];
+      const spot = spots[0];
+      if (spot) {
         const button = el('button', { type: 'button', class: 'goto', 'aria-label': 'Show line ' + spot.line + ', column ' + spot.column + ' in the body' }, 'Show');
-        button.addEventListener('click', function () { editor.goTo(spot.line, spot.column, spot.length); });
+        button.addEventListener('click', () => { editor.goTo(spot.line, spot.column, spot.length); });
         item.append(' ', button);
       }
       return item;
@@ -76,7 +97,7 @@ export function createLiveCheck(options) {
     staleNote.hidden = !preview.textContent;
   }
 
-  async function run() {
+  async function run(): Promise<void> {
     const draft = options.draft();
     if (!draft.trigger) {
       editor.setMarks([]);
@@ -89,7 +110,7 @@ export function createLiveCheck(options) {
       return;
     }
     const mine = ++sequence;
-    const result = await api('POST', '/v1/automations/preview', { trigger: draft.trigger, format: draft.format, body: draft.body });
+    const result = await api<Preview>('POST', '/v1/automations/preview', { trigger: draft.trigger, format: draft.format, body: draft.body });
     if (mine !== sequence) return; // a newer check has started; this answer is out of date
     if (result.ok) {
       editor.setMarks([]);
@@ -106,13 +127,11 @@ export function createLiveCheck(options) {
     }
   }
 
-  /** Checks after the user pauses typing; pass 0 to check at once (e.g. a new trigger). */
-  function schedule(delay) {
+  function schedule(delay?: number): void {
     clearTimeout(timer);
     box.setAttribute('aria-busy', 'true');
-    timer = setTimeout(run, delay === undefined ? DEBOUNCE_MS : delay);
+    timer = setTimeout(() => { void run(); }, delay ?? DEBOUNCE_MS);
   }
 
   return { schedule };
 }
-`;

@@ -1,0 +1,190 @@
+/**
+ * Page script of the automation editor (editor.js): wires the page together and saves through
+ * the API. Errors the API returns are shown beside the field they name (422 details carry a `path`).
+ */
+import type { ApiError, Automation } from './lib/api-types';
+import { createBodyEditor } from './lib/body-editor';
+import { announce, api, byId, el } from './lib/common';
+import { setUpTools } from './lib/editor-tools';
+import { createFieldsPanel } from './lib/fields-panel';
+import { createLiveCheck, type Draft } from './lib/live-check';
+
+const form = byId('automation-form', HTMLFormElement);
+const automationId = form.dataset.automationId;
+const textarea = byId('body', HTMLTextAreaElement);
+const triggerSelect = byId('trigger', HTMLSelectElement);
+const formError = byId('form-error', HTMLElement);
+const formStatus = byId('form-status', HTMLElement);
+let dirty = false;
+
+const bodyEditor = createBodyEditor(textarea, {
+  onDrop: (placeholder, spot) => { announce('Inserted ' + placeholder + ' at line ' + spot.line + ', column ' + spot.column + '.'); },
+});
+const fieldsPanel = createFieldsPanel({
+  list: byId('field-list', HTMLElement),
+  filter: byId('field-filter', HTMLInputElement),
+  triggerName: byId('fields-trigger', HTMLElement),
+  onInsert: (placeholder, fromKeyboard) => {
+    const where = bodyEditor.insert(placeholder);
+    announce('Inserted ' + placeholder + ' at line ' + where.line + ', column ' + where.column + '.');
+    if (!fromKeyboard) bodyEditor.focus();
+  },
+});
+const liveCheck = createLiveCheck({
+  box: byId('body-check', HTMLElement),
+  preview: byId('preview', HTMLElement),
+  previewType: byId('preview-type', HTMLElement),
+  staleNote: byId('preview-stale', HTMLElement),
+  editor: bodyEditor,
+  draft,
+});
+
+type Format = 'json' | 'xml';
+
+function formatValue(): Format {
+  const checked = form.querySelector<HTMLInputElement>('input[name="format"]:checked');
+  return checked?.value === 'xml' ? 'xml' : 'json';
+}
+
+function draft(): Draft {
+  return { trigger: triggerSelect.value, format: formatValue(), body: textarea.value };
+}
+
+void fieldsPanel.ready.then(() => {
+  fieldsPanel.show(triggerSelect.value);
+  fieldsPanel.markUsed(textarea.value);
+});
+liveCheck.schedule(0);
+
+form.addEventListener('input', (event) => {
+  if (!(event.target instanceof HTMLElement && event.target.id === 'field-filter')) dirty = true;
+});
+textarea.addEventListener('input', () => {
+  liveCheck.schedule();
+  fieldsPanel.markUsed(textarea.value);
+});
+triggerSelect.addEventListener('change', () => {
+  fieldsPanel.show(triggerSelect.value);
+  fieldsPanel.markUsed(textarea.value);
+  liveCheck.schedule(0);
+});
+// The untouched starter body follows the format, so switching to XML does not start with an error.
+const STARTERS: Readonly<Record<Format, string>> = {
+  json: '{\n  "event": "{{event}}"\n}',
+  xml: '<notification>\n  <event>{{event}}</event>\n</notification>',
+};
+for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="format"]')) {
+  radio.addEventListener('change', () => {
+    if (Object.values(STARTERS).includes(textarea.value)) {
+      textarea.value = STARTERS[formatValue()];
+      textarea.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    liveCheck.schedule(0);
+  });
+}
+
+// ---- errors beside their fields ----
+
+/** API error paths that have an input of their own on this page, and its id. */
+const FIELD_INPUTS: Readonly<Record<string, string>> = { trigger: 'trigger', url: 'url', name: 'name', body: 'body' };
+
+function clearErrors(): void {
+  formError.hidden = true;
+  formError.replaceChildren();
+  for (const node of form.querySelectorAll('.field-error[data-for]')) node.remove();
+  for (const node of form.querySelectorAll('[aria-invalid="true"]')) node.removeAttribute('aria-invalid');
+  const bodyError = byId('body-error', HTMLElement);
+  bodyError.hidden = true;
+  bodyError.textContent = '';
+}
+
+function fieldError(inputId: string, message: string): HTMLElement {
+  const input = byId(inputId, HTMLElement);
+  input.setAttribute('aria-invalid', 'true');
+  if (inputId === 'body') {
+    const bodyError = byId('body-error', HTMLElement);
+    bodyError.textContent = (bodyError.textContent ? bodyError.textContent + ' ' : '') + message;
+    bodyError.hidden = false;
+    return input;
+  }
+  const id = inputId + '-error';
+  const existing = document.getElementById(id);
+  if (existing) { existing.textContent += ' ' + message; return input; }
+  const note = el('p', { class: 'field-error', id, 'data-for': inputId }, message);
+  input.insertAdjacentElement('afterend', note);
+  const describedBy = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((part) => part && part !== id);
+  input.setAttribute('aria-describedby', [id, ...describedBy].join(' '));
+  return input;
+}
+
+function showFormError(title: string, lines: string[]): void {
+  formError.replaceChildren(el('div', {}, el('h2', {}, title), lines.length ? el('ul', {}, lines.map((line) => el('li', {}, line))) : null));
+  formError.hidden = false;
+}
+
+/** 422 details go beside their fields; anything without a field of its own goes in the summary. */
+function showApiError(error: ApiError): void {
+  const general: string[] = [];
+  let first: HTMLElement | null = null;
+  for (const detail of error.details) {
+    const inputId = Object.hasOwn(FIELD_INPUTS, detail.path) ? FIELD_INPUTS[detail.path] : undefined;
+    const capitalized = detail.message.charAt(0).toUpperCase() + detail.message.slice(1);
+    if (inputId) first = first ?? fieldError(inputId, capitalized);
+    else general.push((detail.path.startsWith('headers.') ? 'Header ' + detail.path.slice(8) : detail.path) + ': ' + capitalized);
+  }
+  const count = error.details.length;
+  showFormError(count ? 'The task was not saved: ' + (count === 1 ? 'one problem needs fixing.' : count + ' problems need fixing.') : error.message, general);
+  (first ?? formError).focus();
+}
+
+// ---- save ----
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearErrors();
+  const values = draft();
+  const url = byId('url', HTMLInputElement).value.trim();
+  const missing: HTMLElement[] = [];
+  if (!values.trigger) missing.push(fieldError('trigger', 'Choose the trigger that should send this webhook.'));
+  if (!url) missing.push(fieldError('url', 'Enter the URL to send the POST to.'));
+  if (missing[0]) { showFormError('The task was not saved: some required fields are empty.', []); missing[0].focus(); return; }
+  const payload = {
+    name: byId('name', HTMLInputElement).value.trim() || null,
+    trigger: values.trigger, action: 'http_post', url, format: values.format, body: values.body,
+    enabled: byId('enabled', HTMLInputElement).checked,
+  };
+  const saveButton = byId('save-button', HTMLButtonElement);
+  saveButton.disabled = true;
+  formStatus.textContent = 'Saving…';
+  const result = automationId
+    ? await api<Automation>('PATCH', '/v1/automations/' + encodeURIComponent(automationId), payload)
+    : await api<Automation>('POST', '/v1/automations', payload);
+  saveButton.disabled = false;
+  formStatus.textContent = '';
+  if (!result.ok) { showApiError(result.error); return; }
+  dirty = false;
+  if (!automationId) { location.assign('/console/automations/' + encodeURIComponent(result.data.id) + '?flash=created'); return; }
+  formStatus.textContent = 'Saved ' + new Date().toLocaleTimeString() + '.';
+  announce('Saved.');
+});
+
+byId('cancel-link', HTMLAnchorElement).addEventListener('click', (event) => {
+  if (dirty && !confirm('Leave without saving your changes?')) event.preventDefault();
+});
+
+// ---- delete ----
+
+const deleteButton = document.getElementById('delete-button');
+const deleteDialog = document.getElementById('delete-dialog');
+if (automationId && deleteButton && deleteDialog instanceof HTMLDialogElement) {
+  deleteButton.addEventListener('click', () => { deleteDialog.showModal(); });
+  deleteDialog.addEventListener('close', async () => {
+    if (deleteDialog.returnValue !== 'delete') { deleteButton.focus(); return; }
+    const result = await api('DELETE', '/v1/automations/' + encodeURIComponent(automationId));
+    if (result.ok) { location.assign('/console?flash=deleted'); return; }
+    showFormError('The task was not deleted: ' + result.error.message, []);
+    formError.focus();
+  });
+}
+
+if (automationId) setUpTools(automationId, () => dirty);

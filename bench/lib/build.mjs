@@ -1,7 +1,7 @@
 /**
  * Builds what the benchmark runs: the Worker exactly as `wrangler deploy` would bundle it
- * (a dry run into a temp folder), and the bench-only render worker, bundled with the
- * esbuild that wrangler itself depends on (so no extra build tool is added).
+ * (a dry run into a temp folder; wrangler's [build] step bundles the console's browser assets
+ * first), and the bench-only render worker, bundled with esbuild (a devDependency).
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -34,8 +34,7 @@ export async function buildWorker(outDir) {
 
 /** Bundles a bench-only worker (it may import from src/) into one ES module. */
 export async function buildBenchWorker(entry, outFile) {
-  const requireFromWrangler = createRequire(requireFromRepo.resolve('wrangler/package.json'));
-  const esbuild = requireFromWrangler('esbuild');
+  const esbuild = requireFromRepo('esbuild');
   await esbuild.build({
     entryPoints: [entry],
     outfile: outFile,

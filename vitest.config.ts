@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { experimental_readRawConfig } from 'wrangler';
 import { defineConfig } from 'vitest/config';
+
+// wrangler.toml as wrangler itself reads it, for tests that check the file's own consistency.
+const { rawConfig } = experimental_readRawConfig({ config: './wrangler.toml' });
 
 export default defineConfig({
   plugins: [
@@ -17,6 +21,7 @@ export default defineConfig({
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
           SINK_URL: inject('sinkUrl'),
           SCHEMA_SQL: await readFile('./schema.sql', 'utf8'),
+          WRANGLER_CONFIG: { vars: rawConfig.vars ?? {}, queues: rawConfig.queues ?? {} },
         },
       },
     })),

@@ -1,10 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { experimental_readRawConfig } from 'wrangler';
 import { defineConfig } from 'vitest/config';
 import { buildConsole } from './scripts/build-console.mjs';
 
 // The Worker imports the console's bundled browser assets (a generated module): build them first.
 await buildConsole();
+
+// wrangler.toml as wrangler itself reads it, for tests that check the file's own consistency.
+const { rawConfig } = experimental_readRawConfig({ config: './wrangler.toml' });
 
 export default defineConfig({
   plugins: [
@@ -21,6 +25,7 @@ export default defineConfig({
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
           SINK_URL: inject('sinkUrl'),
           SCHEMA_SQL: await readFile('./schema.sql', 'utf8'),
+          WRANGLER_CONFIG: { vars: rawConfig.vars ?? {}, queues: rawConfig.queues ?? {} },
         },
       },
     })),

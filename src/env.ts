@@ -8,6 +8,9 @@ export interface Env {
   DELIVERY_TIMEOUT_MS?: string;
   ALLOW_LOOPBACK_TARGETS?: string;
   RETENTION_DAYS?: string;
+  /** The queue names in wrangler.toml's [[queues.consumers]]: how the queue handler tells batches apart. */
+  DELIVERY_QUEUE_NAME?: string;
+  DEAD_LETTER_QUEUE_NAME?: string;
 }
 
 /** What travels through the queue: ids only; the consumer reads the rest from D1. */

@@ -10,8 +10,17 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async queue(batch, env, _ctx) {
-    if (batch.queue.endsWith('-dlq')) await handleDeadLetters(batch, env);
-    else await handleDeliveryBatch(batch, env);
+    // By configured name, never by the shape of the name: a renamed queue must not have its dead
+    // letters delivered (or its deliveries dead-lettered) by guesswork.
+    if (env.DELIVERY_QUEUE_NAME && batch.queue === env.DELIVERY_QUEUE_NAME) return handleDeliveryBatch(batch, env);
+    if (env.DEAD_LETTER_QUEUE_NAME && batch.queue === env.DEAD_LETTER_QUEUE_NAME) return handleDeadLetters(batch, env);
+    // Throwing leaves the whole batch to the queue's retries, so nothing is acked unhandled.
+    const problem =
+      `queue "${batch.queue}" is neither DELIVERY_QUEUE_NAME (${JSON.stringify(env.DELIVERY_QUEUE_NAME ?? null)}) ` +
+      `nor DEAD_LETTER_QUEUE_NAME (${JSON.stringify(env.DEAD_LETTER_QUEUE_NAME ?? null)}); ` +
+      'set both [vars] in wrangler.toml to the [[queues.consumers]] queue names';
+    console.error(JSON.stringify({ msg: 'unknown queue', queue: batch.queue, messages: batch.messages.length, problem }));
+    throw new Error(problem);
   },
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(sweep(env));

@@ -9,6 +9,14 @@ declare global {
       SINK_URL: string;
       /** schema.sql, to prove it agrees with the migrations. */
       SCHEMA_SQL: string;
+      /** Parts of wrangler.toml as wrangler parses it (see vitest.config.ts). */
+      WRANGLER_CONFIG: {
+        vars: Record<string, unknown>;
+        queues: {
+          producers?: { binding: string; queue: string }[];
+          consumers?: { queue: string; dead_letter_queue?: string }[];
+        };
+      };
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index');

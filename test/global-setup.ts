@@ -10,6 +10,7 @@
  *   delay_ms=N            wait before answering (timeout tests)
  *   fail_first=N          answer 503 to the first N requests of the bucket, then 200
  *   body_size=N           answer with an N-byte body
+ *   body_tail=TEXT        append TEXT (UTF-8) to that body, e.g. to put a multi-byte character at a cut
  * Each record also says how many of the bucket's requests were in flight when it arrived.
  * GET /requests/<bucket> lists what the bucket received.
  */
@@ -65,7 +66,7 @@ export default async function setup(project: TestProject) {
       const headers: Record<string, string> = { 'content-type': 'text/plain' };
       if (q.get('retry_after')) headers['retry-after'] = q.get('retry_after')!;
       if (q.get('location')) headers.location = q.get('location')!;
-      const body = q.get('body_size') ? 'x'.repeat(Number(q.get('body_size'))) : `sink answered ${status}`;
+      const body = q.get('body_size') ? 'x'.repeat(Number(q.get('body_size'))) + (q.get('body_tail') ?? '') : `sink answered ${status}`;
       setTimeout(() => {
         if (res.destroyed) return;
         res.writeHead(status, headers);

@@ -14,17 +14,18 @@ function send(path: string, init: RequestInit = {}): Promise<Response> {
 async function sendSigned(
   path: string,
   body: string,
-  options: { secret?: string; sentBody?: string; timestamp?: number } = {},
+  options: { secret?: string; sentBody?: string; timestamp?: number; signatureHeader?: (signature: string) => string } = {},
 ): Promise<Response> {
   const id = `msg_${crypto.randomUUID()}`;
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  // HTTP Notifier's own signer; the receiver checks it with the standardwebhooks library.
   const signature = await signWebhook(options.secret ?? SECRET, id, timestamp, body);
   return send(path, {
     headers: {
       'content-type': 'application/json',
       'webhook-id': id,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signature,
+      'webhook-signature': options.signatureHeader ? options.signatureHeader(signature) : signature,
     },
     body: options.sentBody ?? body,
   });
@@ -170,6 +171,35 @@ describe('signatures', () => {
 
     const [wrongSecret] = await list(`?secret=${encodeURIComponent(generateSigningSecret())}`);
     expect(wrongSecret!.signature).toEqual({ status: 'invalid', reason: 'no signature matches' });
+  });
+
+  it('verifies XML and non-ASCII bodies signed by HTTP Notifier', async () => {
+    await sendSigned('/xml', '<call><id>CA1</id><note>a &amp; b</note></call>');
+    await sendSigned('/text', '{"name":"Zoë – 東京 👍","sep":"\u2028"}');
+    const data = await list(`?secret=${encodeURIComponent(SECRET)}`);
+    expect(data.map((r) => [r.path, r.signature])).toEqual([
+      ['/text', { status: 'verified' }],
+      ['/xml', { status: 'verified' }],
+    ]);
+  });
+
+  it('accepts one matching signature among several (secret rotation), and only a matching one', async () => {
+    await sendSigned('/rotated', '{}', { signatureHeader: (real) => `v1,AAAA${real.slice(7)} ${real}` });
+    await sendSigned('/forged', '{}', { signatureHeader: (real) => `v1,AAAA${real.slice(7)} v2,${real.slice(3)}` });
+    const data = await list(`?secret=${encodeURIComponent(SECRET)}`);
+    expect(data.map((r) => [r.path, r.signature])).toEqual([
+      ['/forged', { status: 'invalid', reason: 'no signature matches' }],
+      ['/rotated', { status: 'verified' }],
+    ]);
+  });
+
+  it('says what is wrong with a secret that is not base64 or a header that is missing', async () => {
+    await sendSigned('/signed', '{}');
+    const [badSecret] = await list(`?secret=${encodeURIComponent('whsec_not*base64!')}`);
+    expect(badSecret!.signature).toEqual({ status: 'invalid', reason: 'the signing secret is not valid base64' });
+    await send('/no-id', { headers: { 'webhook-signature': 'v1,abc', 'webhook-timestamp': '1' }, body: '{}' });
+    const [noId] = await list(`?secret=${encodeURIComponent(SECRET)}`);
+    expect(noId!.signature).toEqual({ status: 'invalid', reason: 'missing webhook-id, webhook-timestamp or webhook-signature header' });
   });
 
   it('checks the timestamp against the time the request was received', async () => {

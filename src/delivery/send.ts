@@ -65,7 +65,7 @@ export async function sendWebhook(webhook: OutboundWebhook, now: () => number = 
   return finish({ kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') }, response.status, responseBody);
 }
 
-/** Reads up to `limit` bytes of the body and drops the rest without downloading it. */
+/** Reads up to `limit` bytes of the body (fewer if that splits a character) and drops the rest without downloading it. */
 async function readPrefix(response: Response, limit: number): Promise<string | null> {
   if (!response.body) return null;
   const reader = response.body.getReader();
@@ -86,7 +86,10 @@ async function readPrefix(response: Response, limit: number): Promise<string | n
     offset += part.length;
     if (offset >= bytes.length) break;
   }
-  return new TextDecoder().decode(bytes);
+  // The cut can fall inside a multi-byte UTF-8 character. In stream mode the decoder holds back
+  // an incomplete final sequence instead of emitting U+FFFD for it, so the kept text ends on a
+  // character boundary. Only a cut body is decoded that way: a complete one keeps its own flaws.
+  return new TextDecoder().decode(bytes, { stream: size >= limit });
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {

@@ -14,6 +14,15 @@ export const MAX_EXTRA_HEADERS = 20;
 export const MAX_HEADER_NAME_LENGTH = 256;
 export const MAX_HEADER_VALUE_LENGTH = 4096;
 
+/**
+ * A valid token that a plain JavaScript object cannot hold as a key: assigning it sets the
+ * object's prototype instead, so schema parsers and copies drop it without a word and the header
+ * would vanish between save and send. (`constructor`, `prototype` and the like are ordinary keys
+ * and round-trip.) Exported so the HTTP layer can report it before its parser discards it.
+ */
+export const UNSTORABLE_HEADER_NAME = '__proto__';
+export const UNSTORABLE_HEADER_NAME_PROBLEM = `header name ${JSON.stringify(UNSTORABLE_HEADER_NAME)} cannot be used (it cannot be stored as a header map key)`;
+
 /** RFC 9110 §5.6.2 token. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -72,6 +81,7 @@ function checkName(name: string): string | null {
   if (!TOKEN.test(name)) {
     return `header name ${quote(name)} is not a valid HTTP header name (only letters, digits and !#$%&'*+-.^_\`|~ are allowed)`;
   }
+  if (name === UNSTORABLE_HEADER_NAME) return UNSTORABLE_HEADER_NAME_PROBLEM;
   const lower = name.toLowerCase();
   if (SET_BY_PRODUCT.has(lower) || lower.startsWith('webhook-')) {
     return `header name ${quote(name)} is set by HTTP Notifier and cannot be overridden`;

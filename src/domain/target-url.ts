@@ -7,7 +7,10 @@
  * Host notation is left to the WHATWG parser on purpose: it already folds every IPv4 spelling
  * (hex, octal, decimal, short forms, percent-escapes) to a dotted quad and compresses IPv6, so we
  * classify exactly the host that fetch() would connect to instead of re-implementing the parser.
+ * Address ranges come from ipaddr.js (maintained against the IANA registries); this module only
+ * decides which of them a webhook may reach.
  */
+import ipaddr from 'ipaddr.js';
 
 export interface TargetUrlPolicy {
   /** Local development only: permits 127/8, ::1, localhost and *.localhost. */
@@ -43,6 +46,8 @@ export function checkTargetUrl(raw: string, policy: TargetUrlPolicy): TargetUrlC
   if (url.username !== '' || url.password !== '') {
     return { ok: false, reason: 'URL must not contain a username or password; use an Authorization header instead' };
   }
+  // Port 0 means "any port" to a socket API and reaches no server; the parser keeps it (":00" too).
+  if (url.port === '0') return { ok: false, reason: 'port 0 is not allowed; leave the port out or use 1-65535' };
   // Normalisation can lengthen the URL (percent-encoding), and the href is what gets stored.
   if (url.href.length > MAX_TARGET_URL_LENGTH) return tooLong();
 
@@ -61,13 +66,15 @@ function tooLong(): TargetUrlCheck {
 /** null = acceptable public host. */
 function classifyHost(host: string): Refusal | null {
   if (host.startsWith('[')) {
-    const hextets = parseIpv6(host.slice(1, -1));
-    return hextets ? classifyIpv6(hextets) : refuse('not a valid IPv6 address');
+    const text = host.slice(1, -1);
+    // Cannot fail after the URL parser accepted the host; kept so a parser change fails closed.
+    if (!ipaddr.IPv6.isValid(text)) return refuse('not a valid IPv6 address');
+    return classifyIpv6(ipaddr.IPv6.parse(text));
   }
-  // For http(s) the parser turns anything whose last label is numeric into a dotted quad or
-  // rejects the URL, so a numeric-looking host here is always a canonical IPv4 address.
-  const v4 = parseDottedQuad(host);
-  if (v4 !== null) return classifyIpv4(v4);
+  // For http(s) the URL parser turns any host whose last label is numeric into a canonical
+  // dotted quad or rejects the URL, so that is the only IPv4 form that can arrive here (the
+  // looser spellings ipaddr.js would also accept never reach it).
+  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return classifyIpv4(ipaddr.IPv4.parse(host));
   return classifyName(host);
 }
 
@@ -87,134 +94,118 @@ function classifyName(host: string): Refusal | null {
   return null;
 }
 
-// ----------------------------------------------------------------------------------- IPv4
+// ------------------------------------------------------------------------------ addresses
+//
+// The range tables are ipaddr.js's (IANA special-purpose registries); this module only decides
+// what each range means for a webhook target. The rule is "only ordinary unicast is public":
+// IPv4 range 'unicast'; IPv6 range 'unicast' inside 2000::/3, or a transition form (IPv4-mapped,
+// NAT64 64:ff9b::/96, 6to4, Teredo) whose embedded IPv4 address is itself 'unicast'. Every other
+// range, including any ipaddr.js adds in a later version, is refused.
 
-/** [base, prefix length, refusal]; first match wins, so broadcast precedes 240/4. */
-const IPV4_BLOCKS: ReadonlyArray<readonly [string, number, Refusal]> = [
-  ['127.0.0.0', 8, LOOPBACK],
-  ['0.0.0.0', 8, refuse('an unspecified ("this network") address')],
-  ['10.0.0.0', 8, refuse('a private address')],
-  ['172.16.0.0', 12, refuse('a private address')],
-  ['192.168.0.0', 16, refuse('a private address')],
+/** How each refused ipaddr.js range is described; loopback is handled apart (allowLoopback). */
+const IPV4_RANGES = new Map<string, string>([
+  ['unspecified', 'an unspecified ("this network") address'],
+  ['broadcast', 'a broadcast address'],
+  ['multicast', 'a multicast address'],
   // Includes 169.254.169.254, the cloud instance-metadata endpoint.
-  ['169.254.0.0', 16, refuse('a link-local address')],
-  ['100.64.0.0', 10, refuse('a carrier-grade NAT (shared) address')],
-  ['224.0.0.0', 4, refuse('a multicast address')],
-  ['255.255.255.255', 32, refuse('a broadcast address')],
-  ['240.0.0.0', 4, refuse('a reserved address')],
-  ['192.0.0.0', 24, refuse('a reserved (IETF protocol assignment) address')],
-  ['192.0.2.0', 24, refuse('a documentation address')],
-  ['198.51.100.0', 24, refuse('a documentation address')],
-  ['203.0.113.0', 24, refuse('a documentation address')],
-  ['198.18.0.0', 15, refuse('a benchmarking address')],
-  ['192.88.99.0', 24, refuse('a reserved (6to4 relay anycast) address')],
-];
+  ['linkLocal', 'a link-local address'],
+  ['carrierGradeNat', 'a carrier-grade NAT (shared) address'],
+  ['private', 'a private address'],
+  // ipaddr.js folds IETF protocol assignments, documentation, benchmarking, the 6to4 relay
+  // anycast and 240/4 into one range.
+  ['reserved', 'a reserved (special-purpose, documentation or benchmarking) address'],
+  ['as112', 'an AS112 (DNS sink) address'],
+  ['amt', 'an AMT relay (multicast tunnelling) address'],
+]);
 
-const IPV4_TABLE = IPV4_BLOCKS.map(([base, bits, refusal]) => {
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return { net: (parseDottedQuad(base)! & mask) >>> 0, mask, refusal };
-});
+const IPV6_RANGES = new Map<string, string>([
+  ['unspecified', 'an unspecified address'],
+  ['linkLocal', 'a link-local address'],
+  ['multicast', 'a multicast address'],
+  ['uniqueLocal', 'a unique-local (private) address'],
+  ['deprecatedSiteLocal', 'a site-local (deprecated private) address'],
+  ['discard', 'a discard-only address'],
+  ['benchmarking', 'a benchmarking address'],
+  ['amt', 'an AMT relay (multicast tunnelling) address'],
+  ['as112v6', 'an AS112 (DNS sink) address'],
+  ['deprecatedOrchid', 'an ORCHID (non-routable identifier) address'],
+  ['orchid2', 'an ORCHID (non-routable identifier) address'],
+  ['droneRemoteIdProtocolEntityTags', 'a DRIP entity tag (non-routable identifier) address'],
+  ['segmentRouting', 'a segment-routing (SRv6) address'],
+  // 2001::/23 (IETF special-purpose), 2001:db8::/32 and 3fff::/20 (documentation).
+  ['reserved', 'a reserved (special-purpose or documentation) address'],
+]);
 
-function classifyIpv4(addr: number): Refusal | null {
-  for (const { net, mask, refusal } of IPV4_TABLE) {
-    if (((addr & mask) >>> 0) === net) return refusal;
+const describeRange = (table: ReadonlyMap<string, string>, range: string) => table.get(range) ?? `a special-purpose (${range}) address`;
+
+function classifyIpv4(addr: ipaddr.IPv4): Refusal | null {
+  const range = addr.range();
+  if (range === 'unicast') return null;
+  if (range === 'loopback') return LOOPBACK;
+  return refuse(describeRange(IPV4_RANGES, range));
+}
+
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
+const IPV4_COMPATIBLE = ipaddr.IPv6.parseCIDR('::/96');
+// Only 2000::/3 is allocated for global unicast; ipaddr.js calls the unassigned rest 'unicast' too.
+const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3');
+
+function classifyIpv6(addr: ipaddr.IPv6): Refusal | null {
+  const p = addr.parts;
+  const range = addr.range();
+  switch (range) {
+    case 'loopback':
+      return LOOPBACK;
+    case 'ipv4Mapped':
+      return embedded(ipv4(p[6], p[7]), 'IPv4-mapped', MAPPED);
+    // ::ffff:0:a.b.c.d is used inside stateless translators only (RFC 6145); nothing routes to it.
+    case 'rfc6145':
+      return embedded(ipv4(p[6], p[7]), 'IPv4-translated', TRANSLATOR_ONLY);
+    case 'rfc6052':
+      return addr.match(NAT64_WELL_KNOWN) ? embedded(ipv4(p[6], p[7]), 'NAT64', GATEWAY) : refuse('a private (local-use NAT64) address');
+    case '6to4':
+      return embedded(ipv4(p[1], p[2]), '6to4', GATEWAY);
+    case 'teredo':
+      return teredo(p);
+    case 'unicast':
+      // ::a.b.c.d is deprecated (RFC 4291); ipaddr.js has no range for it.
+      if (addr.match(IPV4_COMPATIBLE)) return embedded(ipv4(p[6], p[7]), 'IPv4-compatible', DEPRECATED);
+      return addr.match(GLOBAL_UNICAST) ? null : refuse('a reserved (not global unicast) address');
+    default:
+      return refuse(describeRange(IPV6_RANGES, range));
   }
-  return null;
 }
-
-/** Strict a.b.c.d with decimal octets 0-255, as an unsigned 32-bit number; else null. */
-function parseDottedQuad(text: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return null;
-  let value = 0;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255) return null;
-    value = value * 256 + octet;
-  }
-  return value;
-}
-
-function formatIpv4(addr: number): string {
-  return [addr >>> 24, (addr >>> 16) & 0xff, (addr >>> 8) & 0xff, addr & 0xff].join('.');
-}
-
-// ----------------------------------------------------------------------------------- IPv6
 
 /**
- * Eight 16-bit groups from IPv6 text (no brackets, no zone): handles `::` compression and a
- * trailing dotted IPv4. The parser already emits canonical hex, but we do not depend on that.
+ * 2001:0:SSSS:SSSS:flags:port:CCCC:CCCC (RFC 4380 §4): the Teredo server's IPv4 address, then
+ * the client's public IPv4 address with every bit inverted. Relays deliver to the client's
+ * address, and a private server means the address is not a real Teredo address: both must be public.
  */
-export function parseIpv6(text: string): number[] | null {
-  let head = text;
-  let tail: number[] = [];
-  const dotted = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
-  if (dotted) {
-    const v4 = parseDottedQuad(dotted[2]!);
-    if (v4 === null) return null;
-    // Keep the colon so "::1.2.3.4" still splits into "::" + groups.
-    head = dotted[1]!.endsWith('::') ? dotted[1]! : dotted[1]!.slice(0, -1);
-    tail = [v4 >>> 16, v4 & 0xffff];
-  }
-  const parts = head.split('::');
-  if (parts.length > 2) return null;
-  const groups = (s: string): number[] | null => {
-    if (s === '') return [];
-    const out: number[] = [];
-    for (const g of s.split(':')) {
-      if (!/^[0-9a-f]{1,4}$/i.test(g)) return null;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const left = groups(parts[0]!);
-  const right = parts.length === 2 ? groups(parts[1]!) : [];
-  if (!left || !right) return null;
-  const explicit = left.length + right.length + tail.length;
-  if (parts.length === 1) return explicit === 8 ? [...left, ...tail] : null;
-  if (explicit > 7) return null; // "::" must stand for at least one zero group
-  return [...left, ...new Array<number>(8 - explicit).fill(0), ...right, ...tail];
+function teredo(p: number[]): Refusal | null {
+  const client = ipv4(~(p[6] ?? 0), ~(p[7] ?? 0));
+  return embedded(client, 'Teredo client', GATEWAY) ?? embedded(ipv4(p[2], p[3]), 'Teredo server', GATEWAY);
 }
 
-function classifyIpv6(h: number[]): Refusal | null {
-  const at = (i: number) => h[i] ?? 0;
-  const zeroUpTo = (n: number) => h.slice(0, n).every((g) => g === 0);
-  const v4 = ((at(6) << 16) | at(7)) >>> 0;
-
-  if (zeroUpTo(8)) return refuse('an unspecified address');
-  if (zeroUpTo(7) && at(7) === 1) return LOOPBACK;
-  // Transition forms that carry an IPv4 address: judge the IPv4 host they really reach.
-  if (zeroUpTo(5) && at(5) === 0xffff) return embedded(v4, 'IPv4-mapped', true);
-  if (zeroUpTo(6)) return embedded(v4, 'IPv4-compatible', false);
-  if (at(0) === 0x64 && at(1) === 0xff9b && at(2) === 0 && at(3) === 0 && at(4) === 0 && at(5) === 0) {
-    return embedded(v4, 'NAT64', true);
-  }
-  if (at(0) === 0x64 && at(1) === 0xff9b && at(2) === 1) return refuse('a private (local-use NAT64) address');
-  if (at(0) === 0x2002) return embedded(((at(1) << 16) | at(2)) >>> 0, '6to4', true);
-
-  const top = at(0);
-  if (top >>> 8 === 0xff) return refuse('a multicast address');
-  if ((top & 0xffc0) === 0xfe80) return refuse('a link-local address');
-  if ((top & 0xffc0) === 0xfec0) return refuse('a site-local (deprecated private) address');
-  if ((top & 0xfe00) === 0xfc00) return refuse('a unique-local (private) address');
-  if (top === 0x100 && at(1) === 0 && at(2) === 0 && at(3) === 0) return refuse('a discard-only address');
-  if ((top === 0x2001 && at(1) === 0x0db8) || (top === 0x3fff && at(1) >>> 12 === 0)) {
-    return refuse('a documentation address');
-  }
-  // 2001::/23 holds Teredo, benchmarking, ORCHID and other IETF special-purpose blocks.
-  if (top === 0x2001 && at(1) < 0x200) return refuse('a reserved (IETF special-purpose) address');
-  // Only 2000::/3 is allocated for global unicast; everything else is special or unassigned.
-  if ((top & 0xe000) !== 0x2000) return refuse('a reserved (not global unicast) address');
-  return null;
+interface Carrier {
+  /** Only ::ffff:127.x is this machine; the others go through a gateway, so allowLoopback must not lift them. */
+  thisMachine: boolean;
+  /** Set when the form reaches nothing even with a public embedded address: why not. */
+  unrouted?: string;
 }
+const MAPPED: Carrier = { thisMachine: true };
+const GATEWAY: Carrier = { thisMachine: false };
+const DEPRECATED: Carrier = { thisMachine: false, unrouted: 'deprecated' };
+const TRANSLATOR_ONLY: Carrier = { thisMachine: false, unrouted: 'translator-internal' };
 
-function embedded(v4: number, form: string, publicAllowed: boolean): Refusal | null {
+/** Judges a transition form by the IPv4 host it really reaches. */
+function embedded(v4: ipaddr.IPv4, form: string, carrier: Carrier): Refusal | null {
   const inner = classifyIpv4(v4);
-  // Only ::ffff:127.x really is this machine; NAT64/6to4 forms of 127.x go through a gateway,
-  // so allowLoopback must not lift them.
-  const loopback = inner?.loopback === true && form === 'IPv4-mapped';
-  if (inner) return { loopback, what: `${inner.what} (${form} ${formatIpv4(v4)})` };
-  // ::a.b.c.d is deprecated (RFC 4291) and not routed; no legitimate receiver uses it.
-  if (!publicAllowed) return refuse(`a reserved (deprecated ${form} ${formatIpv4(v4)}) address`);
+  if (inner) return { loopback: inner.loopback && carrier.thisMachine, what: `${inner.what} (${form} ${v4.toString()})` };
+  if (carrier.unrouted) return refuse(`a reserved (${carrier.unrouted} ${form} ${v4.toString()}) address`);
   return null;
+}
+
+/** An IPv4 address from two 16-bit groups (only their low 16 bits count). */
+function ipv4(high = 0, low = 0): ipaddr.IPv4 {
+  return new ipaddr.IPv4([(high >>> 8) & 0xff, high & 0xff, (low >>> 8) & 0xff, low & 0xff]);
 }

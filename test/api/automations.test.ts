@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_BODY_AS_PRINTED } from '../../src/catalog/sample-body';
-import { call, createAccount, createAutomation, expectError, OPERATOR, SAMPLE_BODY, sinkUrl } from '../helpers';
+import { call, createAccount, createAutomation, expectError, OPERATOR, SAMPLE_BODY, sinkUrl, unique, waitForSink } from '../helpers';
 
 
 describe('automations', () => {
@@ -147,6 +147,35 @@ describe('automation validation', () => {
       'validation_failed',
     );
     expect(error.details.map((d) => d.path).sort()).toEqual(['headers.Content-Type', 'headers.X-Bad', 'headers.webhook-id']);
+  });
+
+  it('refuses a __proto__ header name instead of dropping it, on create and on update', async () => {
+    const account = await createAccount();
+    const draft = (headers: string) =>
+      `{"trigger":"inbound_call_ended","url":${JSON.stringify(sinkUrl('v'))},"body":${JSON.stringify(SAMPLE_BODY)},"headers":${headers}}`;
+    const problem = { path: 'headers.__proto__', message: 'header name "__proto__" cannot be used (it cannot be stored as a header map key)' };
+    for (const headers of ['{"__proto__":"x","X-Ok":"y"}', '{"__proto__":5}', '{"__proto__":{"X-A":"b"}}']) {
+      const error = expectError(await call('/v1/automations', { token: account.admin, rawBody: draft(headers) }), 422, 'validation_failed');
+      expect(error.details, headers).toContainEqual(problem);
+    }
+    expect((await call('/v1/automations', { token: account.admin })).body.data).toEqual([]);
+
+    const created = await createAutomation(account, { headers: { 'X-Ok': 'y' } });
+    const patch = await call(`/v1/automations/${created.id}`, { method: 'PATCH', token: account.admin, rawBody: '{"headers":{"__proto__":"x"}}' });
+    expect(expectError(patch, 422, 'validation_failed').details).toEqual([problem]);
+    expect((await call(`/v1/automations/${created.id}`, { token: account.admin })).body.headers).toEqual({ 'X-Ok': 'y' });
+  });
+
+  it('keeps constructor, prototype and toString headers (ordinary names) through save and send', async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    const headers = { constructor: 'c', prototype: 'p', toString: 't' };
+    const created = await createAutomation(account, { url: sinkUrl(bucket), headers });
+    expect(created.headers).toEqual(headers);
+    expect((await call(`/v1/automations/${created.id}`, { token: account.admin })).body.headers).toEqual(headers);
+    expect((await call(`/v1/automations/${created.id}/test`, { method: 'POST', token: account.admin })).status).toBe(202);
+    const [request] = await waitForSink(bucket);
+    expect(request!.headers).toMatchObject({ constructor: 'c', prototype: 'p', tostring: 't' });
   });
 
   it('validates the schema: unknown trigger, action, format, oversized body, extra fields', async () => {

@@ -104,6 +104,20 @@ describe('queue consumer: outcomes', () => {
     await deliver([id]);
     expect((await attempts(id))[0]!.response_body).toBe('x'.repeat(1024));
   });
+
+  // The cut is at byte 1024; a character it would split is left out whole, never turned into U+FFFD.
+  it.each([
+    ['a 3-byte € split after 2 bytes', 1022, '€€', 'x'.repeat(1022)],
+    ['a 4-byte emoji split after 3 bytes', 1021, '😀', 'x'.repeat(1021)],
+    ['a 2-byte é split after 1 byte', 1023, 'éé', 'x'.repeat(1023)],
+    ['a € ending exactly at byte 1024', 1021, '€€', 'x'.repeat(1021) + '€'],
+  ])('cuts the response body on a character boundary: %s', async (_label, size, tail, expected) => {
+    const { id } = await setup(`body_size=${size}&body_tail=${encodeURIComponent(tail)}`);
+    await deliver([id]);
+    const body = (await attempts(id))[0]!.response_body!;
+    expect(body).toBe(expected);
+    expect(body).not.toContain('\uFFFD');
+  });
 });
 
 describe('queue consumer: cancellation and safety', () => {

@@ -19,7 +19,7 @@ export async function seedDeliveries(account: TestAccount, data: Record<string, 
  * Runs the Worker's queue handler on a batch and returns the ack/retry result. The test
  * runtime's result leaves out retry delays, so each message's retry() is wrapped to record them.
  */
-export async function runBatch(bodies: unknown[], queue = QUEUE) {
+export async function runBatch(bodies: unknown[], queue = QUEUE, workerEnv: Cloudflare.Env = env) {
   const batch = createMessageBatch(
     queue,
     bodies.map((body, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: 1, body })),
@@ -35,7 +35,7 @@ export async function runBatch(bodies: unknown[], queue = QUEUE) {
     });
   }
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, workerEnv, ctx);
   const result = await getQueueResult(batch, ctx);
   return { ...result, retryMessages: result.retryMessages.map((m) => ({ msgId: m.msgId, delaySeconds: delays.get(m.msgId) })) };
 }

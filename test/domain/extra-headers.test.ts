@@ -126,6 +126,21 @@ describe('validateExtraHeaders: names', () => {
     },
   );
 
+  it('refuses __proto__, which a plain object cannot hold as a key', () => {
+    const problem = [{ path: 'headers.__proto__', message: 'header name "__proto__" cannot be used (it cannot be stored as a header map key)' }];
+    // As a JSON request body arrives: JSON.parse makes it an own key.
+    expect(validateExtraHeaders(JSON.parse('{"__proto__": "x"}'))).toEqual(problem);
+    expect(one('__proto__')).toEqual(problem);
+  });
+
+  it.each(['constructor', 'prototype', 'toString', 'hasOwnProperty', '__PROTO__', '__defineGetter__'])(
+    'accepts %s: an ordinary object key that round-trips',
+    (name) => {
+      expect(one(name)).toEqual([]);
+      expect(Object.keys(JSON.parse(JSON.stringify({ [name]: 'v' })))).toEqual([name]);
+    },
+  );
+
   it.each([
     ['X-A', 'x-a'],
     ['Authorization', 'AUTHORIZATION'],

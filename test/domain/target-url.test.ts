@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTargetUrl, parseIpv6 } from '../../src/domain/target-url';
+import { checkTargetUrl } from '../../src/domain/target-url';
 
 const STRICT = { allowLoopback: false };
 const DEV = { allowLoopback: true };
@@ -28,6 +28,10 @@ describe('checkTargetUrl: accepted', () => {
     ['http://[64:ff9b::8.8.8.8]/', 'http://[64:ff9b::808:808]/'], // NAT64 of a public IPv4
     ['http://[2002:5db8:d822::1]/'], // 6to4 of a public IPv4
     ['http://[2001:4860:4860::8888]/'],
+    // Teredo with public server 65.54.227.120 and public client 8.8.8.8 (stored inverted).
+    ['http://[2001:0:4136:e378:8000:63bf:f7f7:f7f7]/'],
+    ['https://example.com:1/'],
+    ['https://example.com:65535/'],
     ['http://localhost.example.com/'], // not *.localhost
     ['http://local.example.com/'],
   ])('%s', (raw: string, href?: string) => {
@@ -95,15 +99,17 @@ describe('checkTargetUrl: refused IPv4 classes', () => {
     ['http://0.1.2.3/', 'host 0.1.2.3 is an unspecified ("this network") address'],
     ['http://224.0.0.1/', 'host 224.0.0.1 is a multicast address'],
     ['http://239.255.255.250/', 'host 239.255.255.250 is a multicast address'],
-    ['http://240.0.0.1/', 'host 240.0.0.1 is a reserved address'],
+    ['http://240.0.0.1/', 'host 240.0.0.1 is a reserved (special-purpose, documentation or benchmarking) address'],
     ['http://255.255.255.255/', 'host 255.255.255.255 is a broadcast address'],
-    ['http://192.0.0.8/', 'host 192.0.0.8 is a reserved (IETF protocol assignment) address'],
-    ['http://192.0.2.1/', 'host 192.0.2.1 is a documentation address'],
-    ['http://198.51.100.7/', 'host 198.51.100.7 is a documentation address'],
-    ['http://203.0.113.9/', 'host 203.0.113.9 is a documentation address'],
-    ['http://198.18.0.1/', 'host 198.18.0.1 is a benchmarking address'],
-    ['http://198.19.255.255/', 'host 198.19.255.255 is a benchmarking address'],
-    ['http://192.88.99.1/', 'host 192.88.99.1 is a reserved (6to4 relay anycast) address'],
+    ['http://192.0.0.8/', 'host 192.0.0.8 is a reserved (special-purpose, documentation or benchmarking) address'],
+    ['http://192.0.2.1/', 'host 192.0.2.1 is a reserved (special-purpose, documentation or benchmarking) address'],
+    ['http://198.51.100.7/', 'host 198.51.100.7 is a reserved (special-purpose, documentation or benchmarking) address'],
+    ['http://203.0.113.9/', 'host 203.0.113.9 is a reserved (special-purpose, documentation or benchmarking) address'],
+    ['http://198.18.0.1/', 'host 198.18.0.1 is a reserved (special-purpose, documentation or benchmarking) address'],
+    ['http://198.19.255.255/', 'host 198.19.255.255 is a reserved (special-purpose, documentation or benchmarking) address'],
+    ['http://192.88.99.1/', 'host 192.88.99.1 is a reserved (special-purpose, documentation or benchmarking) address'],
+    ['http://192.175.48.1/', 'host 192.175.48.1 is an AS112 (DNS sink) address'],
+    ['http://192.52.193.1/', 'host 192.52.193.1 is an AMT relay (multicast tunnelling) address'],
   ])('%s', (raw, reason) => {
     expect(reasonOf(raw)).toBe(reason);
   });
@@ -151,10 +157,11 @@ describe('checkTargetUrl: refused IPv6 classes and embedded IPv4', () => {
     ['http://[fd12:3456:789a::1]/', 'host [fd12:3456:789a::1] is a unique-local (private) address'],
     ['http://[ff02::1]/', 'host [ff02::1] is a multicast address'],
     ['http://[ff05::1:3]/', 'host [ff05::1:3] is a multicast address'],
-    ['http://[2001:db8::1]/', 'host [2001:db8::1] is a documentation address'],
-    ['http://[3fff::1]/', 'host [3fff::1] is a documentation address'],
+    ['http://[2001:db8::1]/', 'host [2001:db8::1] is a reserved (special-purpose or documentation) address'],
+    ['http://[3fff::1]/', 'host [3fff::1] is a reserved (special-purpose or documentation) address'],
     ['http://[100::1]/', 'host [100::1] is a discard-only address'],
-    ['http://[2001::1]/', 'host [2001::1] is a reserved (IETF special-purpose) address'], // Teredo
+    // Teredo 2001::/32: the client's IPv4 is the inverted last 32 bits (here 255.255.255.254).
+    ['http://[2001::1]/', 'host [2001::1] is a reserved (special-purpose, documentation or benchmarking) address (Teredo client 255.255.255.254)'],
     ['http://[4000::1]/', 'host [4000::1] is a reserved (not global unicast) address'],
     ['http://[::2:0:0:1]/', 'host [::2:0:0:1] is a reserved (not global unicast) address'],
     ['http://[64:ff9b:1::a00:1]/', 'host [64:ff9b:1::a00:1] is a private (local-use NAT64) address'],
@@ -176,6 +183,55 @@ describe('checkTargetUrl: refused IPv6 classes and embedded IPv4', () => {
     ['http://[2002:c0a8:101::]/', 'host [2002:c0a8:101::] is a private address (6to4 192.168.1.1)'],
   ])('%s', (raw, reason) => {
     expect(reasonOf(raw)).toBe(reason);
+  });
+});
+
+describe('checkTargetUrl: more IPv6 notations and transition forms', () => {
+  it.each([
+    ['http://[0:0:0:0:0:0:0:0]/', 'host [::] is an unspecified address'],
+    ['http://[0000:0000:0000:0000:0000:0000:0000:0001]/', 'host [::1] is a loopback address'],
+    ['http://[0:0:0:0:0:ffff:7f00:1]/', 'host [::ffff:7f00:1] is a loopback address (IPv4-mapped 127.0.0.1)'],
+    ['http://[::FFFF:7F00:0001]/', 'host [::ffff:7f00:1] is a loopback address (IPv4-mapped 127.0.0.1)'],
+    ['http://[::ffff:224.0.0.1]/', 'host [::ffff:e000:1] is a multicast address (IPv4-mapped 224.0.0.1)'],
+    ['http://[::ffff:100.64.0.1]/', 'host [::ffff:6440:1] is a carrier-grade NAT (shared) address (IPv4-mapped 100.64.0.1)'],
+    ['http://[::ffff:255.255.255.255]/', 'host [::ffff:ffff:ffff] is a broadcast address (IPv4-mapped 255.255.255.255)'],
+    // IPv4-compatible ::a.b.c.d and IPv4-translated ::ffff:0:a.b.c.d.
+    ['http://[::169.254.169.254]/', 'host [::a9fe:a9fe] is a link-local address (IPv4-compatible 169.254.169.254)'],
+    ['http://[::ffff:0:127.0.0.1]/', 'host [::ffff:0:7f00:1] is a loopback address (IPv4-translated 127.0.0.1)'],
+    ['http://[::ffff:0:8.8.8.8]/', 'host [::ffff:0:808:808] is a reserved (translator-internal IPv4-translated 8.8.8.8) address'],
+    // NAT64 (64:ff9b::/96) written with a dotted tail.
+    ['http://[64:ff9b::169.254.169.254]/', 'host [64:ff9b::a9fe:a9fe] is a link-local address (NAT64 169.254.169.254)'],
+    ['http://[64:ff9b::10.0.0.1]/', 'host [64:ff9b::a00:1] is a private address (NAT64 10.0.0.1)'],
+    ['http://[64:ff9b::0.0.0.0]/', 'host [64:ff9b::] is an unspecified ("this network") address (NAT64 0.0.0.0)'],
+    // 6to4 (2002::/16): the IPv4 address is the second and third group.
+    ['http://[2002:a9fe:a9fe::1]/', 'host [2002:a9fe:a9fe::1] is a link-local address (6to4 169.254.169.254)'],
+    ['http://[2002:ac10:1::]/', 'host [2002:ac10:1::] is a private address (6to4 172.16.0.1)'],
+    ['http://[2002:6440:1::1]/', 'host [2002:6440:1::1] is a carrier-grade NAT (shared) address (6to4 100.64.0.1)'],
+    // Teredo (2001::/32): server IPv4 in groups 3-4, client IPv4 inverted in groups 7-8.
+    ['http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', 'host [2001:0:4136:e378:8000:63bf:80ff:fffe] is a loopback address (Teredo client 127.0.0.1)'],
+    ['http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/', 'host [2001:0:4136:e378:8000:63bf:f5ff:fffe] is a private address (Teredo client 10.0.0.1)'],
+    ['http://[2001:0:4136:e378:8000:63bf:5601:5601]/', 'host [2001:0:4136:e378:8000:63bf:5601:5601] is a link-local address (Teredo client 169.254.169.254)'],
+    ['http://[2001:0:a00:1:8000:63bf:f7f7:f7f7]/', 'host [2001:0:a00:1:8000:63bf:f7f7:f7f7] is a private address (Teredo server 10.0.0.1)'],
+    // Other special-purpose blocks.
+    ['http://[ff0e::1]/', 'host [ff0e::1] is a multicast address'],
+    ['http://[fe80::]/', 'host [fe80::] is a link-local address'],
+    ['http://[fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]/', 'host [fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff] is a unique-local (private) address'],
+    ['http://[2001:2::1]/', 'host [2001:2::1] is a benchmarking address'],
+    ['http://[2001:20::1]/', 'host [2001:20::1] is an ORCHID (non-routable identifier) address'],
+    ['http://[2620:4f:8000::1]/', 'host [2620:4f:8000::1] is an AS112 (DNS sink) address'],
+    ['http://[5f00::1]/', 'host [5f00::1] is a segment-routing (SRv6) address'],
+    ['http://[1000::1]/', 'host [1000::1] is a reserved (not global unicast) address'],
+  ])('%s', (raw, reason) => {
+    expect(reasonOf(raw)).toBe(reason);
+  });
+});
+
+describe('checkTargetUrl: port 0', () => {
+  it.each(['http://example.com:0/', 'https://example.com:00/hook', 'http://8.8.8.8:0/', 'http://[2606:4700::1111]:0/'])('refuses %s', (raw) => {
+    expect(reasonOf(raw)).toBe('port 0 is not allowed; leave the port out or use 1-65535');
+  });
+  it('refuses it for loopback targets too', () => {
+    expect(reasonOf('http://127.0.0.1:0/', DEV)).toBe('port 0 is not allowed; leave the port out or use 1-65535');
   });
 });
 
@@ -202,7 +258,7 @@ describe('checkTargetUrl: host names', () => {
 
 describe('checkTargetUrl: allowLoopback', () => {
   const loopbacks = ['http://127.0.0.1:8787/hook', 'http://127.1/', 'http://0x7f000001/', 'http://[::1]:8787/',
-    'http://[::ffff:127.0.0.1]/', 'http://localhost:8787/', 'http://localhost./', 'http://api.localhost/'];
+    'http://[::ffff:127.0.0.1]/', 'http://[0:0:0:0:0:ffff:7f00:1]/', 'http://localhost:8787/', 'http://localhost./', 'http://api.localhost/'];
   it.each(loopbacks)('refuses %s when off', (raw) => {
     expect(reasonOf(raw, STRICT)).toMatch(/is a loopback (address|host name)/);
   });
@@ -216,32 +272,10 @@ describe('checkTargetUrl: allowLoopback', () => {
     'http://[::127.0.0.1]/', // deprecated IPv4-compatible is never this machine
     'http://[64:ff9b::127.0.0.1]/', // NAT64 goes through a gateway
     'http://[2002:7f00:1::]/', // 6to4 likewise
+    'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', // and Teredo
+    'http://[::ffff:0:127.0.0.1]/', // IPv4-translated only exists inside translators
     'https://user:pw@localhost/', 'ftp://localhost/',
   ])('still refuses %s when on', (raw) => {
     expect(checkTargetUrl(raw, DEV).ok).toBe(false);
   });
-});
-
-describe('parseIpv6', () => {
-  it.each([
-    ['::', [0, 0, 0, 0, 0, 0, 0, 0]],
-    ['::1', [0, 0, 0, 0, 0, 0, 0, 1]],
-    ['1::', [1, 0, 0, 0, 0, 0, 0, 0]],
-    ['2606:4700::1111', [0x2606, 0x4700, 0, 0, 0, 0, 0, 0x1111]],
-    ['1:2:3:4:5:6:7:8', [1, 2, 3, 4, 5, 6, 7, 8]],
-    ['::ffff:127.0.0.1', [0, 0, 0, 0, 0, 0xffff, 0x7f00, 1]],
-    ['::127.0.0.1', [0, 0, 0, 0, 0, 0, 0x7f00, 1]],
-    ['1:2:3:4:5:6:1.2.3.4', [1, 2, 3, 4, 5, 6, 0x102, 0x304]],
-    ['64:ff9b::10.0.0.1', [0x64, 0xff9b, 0, 0, 0, 0, 0xa00, 1]],
-    ['FE80::ABCD', [0xfe80, 0, 0, 0, 0, 0, 0, 0xabcd]],
-  ])('%s', (text, hextets) => {
-    expect(parseIpv6(text)).toEqual(hextets);
-  });
-
-  it.each(['', ':', ':::', '1::2::3', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7::8', '12345::', 'g::', '::1.2.3', '::256.0.0.1', '1:2:3:4:5:6:7:1.2.3.4'])(
-    'rejects %j',
-    (text) => {
-      expect(parseIpv6(text)).toBeNull();
-    },
-  );
 });

@@ -15,6 +15,7 @@ import {
 } from '../../db/automations';
 import { insertTestDelivery } from '../../db/events';
 import { checkAutomation, checkTemplate } from '../../domain/automation-rules';
+import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../domain/extra-headers';
 import { generateSigningSecret } from '../../domain/signature';
 import { compileTemplate, toTemplateValues } from '../../domain/template';
 import { enqueueDeliveries } from '../../delivery/enqueue';
@@ -27,6 +28,18 @@ const tags = ['Automations'];
 const middleware = [requireKey('admin')];
 const AutomationIdParam = IdParam('id');
 
+/**
+ * zod leaves a "__proto__" key out of the record it builds, without an issue, so the domain rules
+ * would never see it and the header would silently disappear: report it while the raw object
+ * (where JSON.parse made it an own key) is still at hand.
+ */
+function reportUnstorableHeaderName(value: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof value === 'object' && value !== null && Object.hasOwn(value, UNSTORABLE_HEADER_NAME)) {
+    ctx.addIssue({ code: 'custom', path: [UNSTORABLE_HEADER_NAME], message: UNSTORABLE_HEADER_NAME_PROBLEM });
+  }
+  return value;
+}
+
 const Trigger = z.enum(TRIGGER_IDS).openapi({ description: 'A trigger id from GET /v1/triggers' });
 const Format = z.enum(['json', 'xml']);
 const editable = {
@@ -36,7 +49,7 @@ const editable = {
   url: z.string().trim().min(1).max(2048),
   format: Format,
   body: z.string().min(1),
-  headers: z.record(z.string(), z.string()),
+  headers: z.preprocess(reportUnstorableHeaderName, z.record(z.string(), z.string())),
   enabled: z.boolean(),
 };
 

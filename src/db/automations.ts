@@ -1,8 +1,6 @@
 /** SQL for automations. Every query is scoped by account id: another account's ids are simply not found. */
-import type { DeliveryStatus } from './deliveries';
+import type { BodyFormat, DeliveryStatus } from '../domain/vocabulary';
 import { iso, toPage, type Page } from './rows';
-
-export type BodyFormat = 'json' | 'xml';
 
 export interface Automation {
   id: string;

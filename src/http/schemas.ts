@@ -1,6 +1,6 @@
 /** Request and response schemas: they validate requests and generate /openapi.json. */
 import { z } from '@hono/zod-openapi';
-import { DELIVERY_STATUSES } from '../db/deliveries';
+import { BodyFormat, DeliveryStatus } from '../domain/vocabulary';
 
 export const ErrorSchema = z
   .object({
@@ -78,7 +78,7 @@ export const AutomationSchema = z
     trigger: z.string(),
     action: z.literal('http_post'),
     url: z.string(),
-    format: z.enum(['json', 'xml']),
+    format: BodyFormat,
     body: z.string(),
     headers: z.record(z.string(), z.string()),
     enabled: z.boolean(),
@@ -88,15 +88,13 @@ export const AutomationSchema = z
   })
   .openapi('Automation');
 
-export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES);
-
 export const DeliverySchema = z
   .object({
     id: z.string(),
     automation_id: z.string(),
     event_id: z.string(),
     is_test: z.boolean(),
-    status: DeliveryStatusSchema,
+    status: DeliveryStatus,
     attempt_count: z.number().int(),
     last_status_code: z.number().int().nullable(),
     last_error: z.string().nullable(),

@@ -6,6 +6,7 @@ import { requireOperator } from '../auth';
 import { forgetEventKey } from '../event-key-cache';
 import type { AppEnv } from '../context';
 import { ApiError, notFound } from '../errors';
+import { KeyRole } from '../../domain/vocabulary';
 import { AccountSchema, errors, ExternalId, IdParam, jsonBody, jsonResponse } from '../schemas';
 
 const tags = ['Operator'];
@@ -35,7 +36,7 @@ const ApiKeyCreated = z
   .object({
     id: z.string(),
     key: z.string().openapi({ description: 'Shown once; only its hash is stored' }),
-    role: z.enum(['admin', 'events']),
+    role: KeyRole,
     name: z.string().nullable(),
     created_at: z.string(),
   })
@@ -45,7 +46,7 @@ const createKey = createRoute({
   method: 'post', path: '/v1/accounts/{account_id}/api-keys', tags, middleware, summary: 'Create an API key',
   request: {
     params: AccountIdParam,
-    ...jsonBody(z.object({ role: z.enum(['admin', 'events']), name: z.string().trim().min(1).max(200).optional() }).strict()),
+    ...jsonBody(z.object({ role: KeyRole, name: z.string().trim().min(1).max(200).optional() }).strict()),
   },
   responses: { 201: jsonResponse(ApiKeyCreated, 'Created; the key is shown only now'), 401: errors[401], 404: errors[404], 422: errors[422] },
 });

@@ -21,20 +21,20 @@ import { enqueueDeliveries } from '../../delivery/enqueue';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../auth';
 import type { AppEnv } from '../context';
 import { ApiError, notFound, validationFailed } from '../errors';
-import { AutomationSchema, DeliveryStatusSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery } from '../schemas';
+import { BodyFormat, DeliveryStatus } from '../../domain/vocabulary';
+import { AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery } from '../schemas';
 
 const tags = ['Automations'];
 const middleware = [requireKey('admin')];
 const AutomationIdParam = IdParam('id');
 
 const Trigger = z.enum(TRIGGER_IDS).openapi({ description: 'A trigger id from GET /v1/triggers' });
-const Format = z.enum(['json', 'xml']);
 const editable = {
   name: z.string().trim().max(200).nullable(),
   trigger: Trigger,
   action: z.literal('http_post'),
   url: z.string().trim().min(1).max(2048),
-  format: Format,
+  format: BodyFormat,
   body: z.string().min(1),
   headers: z.record(z.string(), z.string()),
   enabled: z.boolean(),
@@ -45,7 +45,7 @@ const CreateAutomation = z
     ...editable,
     name: editable.name.optional(),
     action: editable.action.default('http_post'),
-    format: Format.default('json'),
+    format: BodyFormat.default('json'),
     headers: editable.headers.default({}),
     enabled: editable.enabled.default(true),
   })
@@ -57,7 +57,7 @@ const PreviewRequest = z.object({ data: EventDataSchema.optional() }).strict();
 const Preview = z.object({ content_type: z.string(), body: z.string() }).openapi('Preview');
 
 const AutomationListItem = AutomationSchema.extend({
-  last_delivery: z.object({ id: z.string(), status: DeliveryStatusSchema, created_at: z.string() }).nullable(),
+  last_delivery: z.object({ id: z.string(), status: DeliveryStatus, created_at: z.string() }).nullable(),
 }).openapi('AutomationListItem');
 
 const routes = {
@@ -100,7 +100,7 @@ const routes = {
   previewDraft: createRoute({
     method: 'post', path: '/v1/automations/preview', tags, middleware,
     summary: 'Check and render an unsaved body template (for editors); nothing is stored or sent',
-    request: jsonBody(z.object({ trigger: Trigger, format: Format.default('json'), body: z.string().min(1), data: EventDataSchema.optional() }).strict()),
+    request: jsonBody(z.object({ trigger: Trigger, format: BodyFormat.default('json'), body: z.string().min(1), data: EventDataSchema.optional() }).strict()),
     responses: { 200: jsonResponse(Preview, 'The rendered body'), 401: errors[401], 403: errors[403], 422: errors[422] },
   }),
   test: createRoute({

@@ -8,7 +8,7 @@ import { getAutomationRow, listAutomations, toAutomation } from '../../db/automa
 import { listDeliveries } from '../../db/deliveries';
 import { automationSummaries, latestResponseSnippets } from '../../db/delivery-log-page';
 import { DeliveryStatus } from '../../domain/vocabulary';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../errors';
 import type { ConsoleEnv } from '../context';
 import { requireConsoleSession } from '../guard';
 import { DeliveriesPage } from '../pages/deliveries';

@@ -1,11 +1,12 @@
 /** Operator endpoints: accounts, the per-account switch, and API keys. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { hashApiKey, newApiKey, newId } from '../../crypto/ids';
+import { hashApiKey, newApiKey } from '../../auth/api-keys';
+import { newId } from '../../crypto/ids';
 import { getAccount, insertAccount, insertApiKey, revokeApiKey, setIntegrationEnabled } from '../../db/accounts';
-import { requireOperator } from '../auth';
+import { requireOperator } from '../guards';
 import { forgetEventKey } from '../event-key-cache';
 import type { AppEnv } from '../context';
-import { ApiError, notFound } from '../errors';
+import { ApiError, notFound } from '../../errors';
 import { KeyRole } from '../../domain/vocabulary';
 import { AccountSchema, errors, ExternalId, IdParam, jsonBody, jsonResponse } from '../schemas';
 

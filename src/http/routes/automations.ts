@@ -18,9 +18,9 @@ import { checkAutomation, checkTemplate } from '../../domain/automation-rules';
 import { generateSigningSecret } from '../../domain/signature';
 import { compileTemplate, toTemplateValues } from '../../domain/template';
 import { enqueueDeliveries } from '../../delivery/enqueue';
-import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../auth';
+import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
-import { ApiError, notFound, validationFailed } from '../errors';
+import { ApiError, notFound, validationFailed } from '../../errors';
 import { BodyFormat, DeliveryStatus } from '../../domain/vocabulary';
 import { AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery } from '../schemas';
 

@@ -2,9 +2,9 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { getDeliveryWithAttempts, listDeliveries, reopenDelivery } from '../../db/deliveries';
 import { enqueueDeliveries } from '../../delivery/enqueue';
-import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../auth';
+import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
-import { ApiError, notFound } from '../errors';
+import { ApiError, notFound } from '../../errors';
 import { DeliveryStatus } from '../../domain/vocabulary';
 import { AttemptSchema, DeliverySchema, errors, IdParam, jsonResponse, pageOf, PageQuery } from '../schemas';
 

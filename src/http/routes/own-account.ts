@@ -1,9 +1,9 @@
 /** The calling key's own account: lets a console (or any client) see whether Support has enabled the integration. */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { getAccount } from '../../db/accounts';
-import { keyPrincipal, requireKey } from '../auth';
+import { keyPrincipal, requireKey } from '../guards';
 import type { AppEnv } from '../context';
-import { notFound } from '../errors';
+import { notFound } from '../../errors';
 import { AccountSchema, errors, jsonResponse } from '../schemas';
 
 const readOwnAccount = createRoute({

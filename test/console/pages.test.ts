@@ -140,7 +140,7 @@ describe('console assets', () => {
       const response = await fetchConsole(`/console/assets/${name}`);
       expect(response.status, name).toBe(200);
       expect(response.headers.get('content-type')).toContain(type);
-      expectSecurityHeaders(response.headers, name);
+      expectSecurityHeaders(response.headers, name!);
       expect(response.headers.get('cache-control')).toBe('no-cache');
       const etag = response.headers.get('etag')!;
       expect(etag).toMatch(/^"[^"]+"$/);

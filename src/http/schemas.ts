@@ -21,6 +21,7 @@ export const errors = {
   403: errorResponse('Wrong key role (`forbidden`) or integration off (`integration_disabled`)'),
   404: errorResponse('Not found in this account (`not_found`)'),
   409: errorResponse('Conflicts with the current state (`conflict`)'),
+  412: errorResponse('If-Match names a version that is no longer current (`precondition_failed`)'),
   413: errorResponse('Body over the size limit (`payload_too_large`)'),
   422: errorResponse('Validation failed (`validation_failed`), with details per field'),
 };

@@ -35,6 +35,16 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   description,
 });
 
+/**
+ * A string of well-formed Unicode. JSON may spell a lone UTF-16 surrogate ("\ud800"), which
+ * D1 would store as U+FFFD: the text saved would not be the text sent, so it is refused.
+ * (With the u flag, a surrogate pair is one code point and does not match the class.)
+ */
+export const Text = () =>
+  z.string().refine((text) => !/[\uD800-\uDFFF]/u.test(text), {
+    message: 'contains a lone UTF-16 surrogate (\\uD800–\\uDFFF without its pair); send valid Unicode text',
+  });
+
 /** Client-chosen ids (accounts, events): safe in URLs and logs. */
 export const ExternalId = z
   .string()

@@ -23,7 +23,7 @@ import type { AppEnv } from '../context';
 import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
 import { ApiError, notFound, validationFailed } from '../../errors';
 import { BodyFormat, DeliveryStatus } from '../../domain/vocabulary';
-import { AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery } from '../schemas';
+import { AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, Text } from '../schemas';
 
 const tags = ['Automations'];
 const middleware = [requireKey('admin')];
@@ -41,13 +41,13 @@ const withETag = <T extends { description: string }>(response: T) => ({
 
 const Trigger = z.enum(TRIGGER_IDS).openapi({ description: 'A trigger id from GET /v1/triggers' });
 const editable = {
-  name: z.string().trim().max(200).nullable(),
+  name: Text().trim().max(200).nullable(),
   trigger: Trigger,
   action: z.literal('http_post'),
-  url: z.string().trim().min(1).max(2048),
+  url: Text().trim().min(1).max(2048),
   format: BodyFormat,
   body: z.string().min(1),
-  headers: z.record(z.string(), z.string()),
+  headers: z.record(Text(), Text()),
   enabled: z.boolean(),
 };
 

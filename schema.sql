@@ -37,7 +37,9 @@ CREATE TABLE automations (
   -- AES-GCM ciphertext of the signing secret (see src/crypto/secret-box.ts).
   secret_ciphertext TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  -- Bumped by every change: the API's ETag, for If-Match (migrations/0003).
+  version INTEGER NOT NULL DEFAULT 1
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);

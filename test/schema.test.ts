@@ -11,7 +11,9 @@ async function schemaOf(db: D1Database) {
     )
     .all<{ type: string; name: string; tbl_name: string; sql: string | null }>();
   // Comments are dropped: the migration reader strips them, so only the definitions are compared.
-  return results.map((r) => ({ ...r, sql: r.sql?.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim() ?? null }));
+  // Space around punctuation is too: ALTER TABLE … ADD COLUMN splices the new column in before
+  // whatever whitespace preceded the closing parenthesis.
+  return results.map((r) => ({ ...r, sql: r.sql?.replace(/--[^\n]*/g, '').replace(/\s*([(),])\s*/g, '$1').replace(/\s+/g, ' ').trim() ?? null }));
 }
 
 it('schema.sql describes exactly the schema the migrations build', async () => {

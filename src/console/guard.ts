@@ -1,7 +1,7 @@
 /** Page routes need a live console session; without one the browser is sent to sign in. */
 import { createMiddleware } from 'hono/factory';
+import { clearedSessionCookie, hasSessionCookie, readSession } from '../auth/session';
 import type { ConsoleEnv } from './context';
-import { clearedSessionCookie, hasSessionCookie, readSession } from './session';
 
 export const SIGN_IN_PATH = '/console/sign-in';
 

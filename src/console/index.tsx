@@ -4,6 +4,7 @@
  * of these routes is part of the OpenAPI document.
  */
 import { Hono } from 'hono';
+import { etag } from 'hono/etag';
 import { createMiddleware } from 'hono/factory';
 import { assetResponse } from './assets';
 import type { ConsoleEnv } from './context';
@@ -11,7 +12,7 @@ import { ErrorPage } from './pages/error-page';
 import { documentHtml } from './pages/layout';
 import { registerPageRoutes } from './routes/page-routes';
 import { registerSessionRoutes } from './routes/session-routes';
-import { securityHeaders } from './security-headers';
+import { consoleSecureHeaders, noStoreByDefault } from './security-headers';
 
 const ERROR_PAGES: Record<number, { title: string; message: string }> = {
   404: { title: 'Page not found', message: 'There is nothing here. The automated task may have been deleted, or the address is mistyped.' },
@@ -32,12 +33,13 @@ const htmlErrorPages = createMiddleware<ConsoleEnv>(async (c, next) => {
 
 export function createConsoleApp() {
   const app = new Hono<ConsoleEnv>();
-  app.use('/', securityHeaders);
+  app.use('/', consoleSecureHeaders, noStoreByDefault);
   // '/console/*' covers '/console' itself too.
-  app.use('/console/*', securityHeaders, htmlErrorPages);
+  app.use('/console/*', consoleSecureHeaders, noStoreByDefault, htmlErrorPages);
 
   app.get('/', (c) => c.redirect('/console', 302));
-  app.get('/console/assets/:name', (c) => assetResponse(c.req.param('name'), c.req.header('if-none-match')) ?? c.text('No such asset', 404));
+  // Browsers revalidate assets (no-cache): hono/etag answers a matching If-None-Match with 304.
+  app.get('/console/assets/:name', etag(), (c) => assetResponse(c.req.param('name')) ?? c.text('No such asset', 404));
   registerSessionRoutes(app);
   registerPageRoutes(app);
   app.get('/console/*', (c) => c.html(documentHtml(<ErrorPage {...ERROR_PAGES[404]!} />), 404));

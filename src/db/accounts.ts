@@ -1,5 +1,5 @@
 /** SQL for accounts and their API keys. */
-import type { KeyRole } from '../crypto/ids';
+import type { KeyRole } from '../domain/vocabulary';
 import { iso } from './rows';
 
 export interface Account {

@@ -1,8 +1,6 @@
 /** SQL for automations. Every query is scoped by account id: another account's ids are simply not found. */
-import type { DeliveryStatus } from './deliveries';
+import type { BodyFormat, DeliveryStatus } from '../domain/vocabulary';
 import { iso, toPage, type Page } from './rows';
-
-export type BodyFormat = 'json' | 'xml';
 
 export interface Automation {
   id: string;
@@ -34,6 +32,8 @@ export interface AutomationRow {
   secret_ciphertext: string;
   created_at: number;
   updated_at: number;
+  /** Bumped by every change; the API serves it as the ETag. */
+  version: number;
 }
 
 export const toAutomation = (row: AutomationRow): Automation => ({
@@ -68,7 +68,7 @@ export async function insertAutomation(
   fields: AutomationFields,
   secretCiphertext: string,
   now: number,
-): Promise<Automation> {
+): Promise<AutomationRow> {
   const row = await db
     .prepare(
       `INSERT INTO automations
@@ -78,39 +78,55 @@ export async function insertAutomation(
     .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
       JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now)
     .first<AutomationRow>();
-  return toAutomation(row!);
+  return row!;
 }
 
 export async function getAutomationRow(db: D1Database, accountId: string, id: string): Promise<AutomationRow | null> {
   return db.prepare('SELECT * FROM automations WHERE id = ?1 AND account_id = ?2').bind(id, accountId).first<AutomationRow>();
 }
 
+/** Some of the editable fields: what a PATCH names. */
+export type AutomationChange = Partial<AutomationFields>;
+
 /**
- * Replaces the editable fields. Turning an automation on clears the reason the system
- * turned it off, so the console stops showing a stale warning.
+ * Sets only the fields `change` names, in one statement, so concurrent changes of different
+ * fields all land. With `expectedVersion` the change is conditional: nothing is written unless
+ * the automation is still at that version. Null when no row was changed (missing, or moved on).
+ * Turning an automation on clears the reason the system turned it off, so the console stops
+ * showing a stale warning.
  */
 export async function updateAutomation(
   db: D1Database,
   accountId: string,
   id: string,
-  fields: AutomationFields,
+  change: AutomationChange,
+  expectedVersion: number | null,
   now: number,
-): Promise<Automation | null> {
-  const row = await db
+): Promise<AutomationRow | null> {
+  // NULL means "not in the change" for every column but the nullable name, which has a flag.
+  const enabled = change.enabled === undefined ? null : change.enabled ? 1 : 0;
+  return db
     .prepare(
-      `UPDATE automations SET name = ?3, trigger = ?4, url = ?5, format = ?6, body = ?7, headers = ?8,
-         disabled_reason = CASE WHEN ?9 = 1 THEN NULL ELSE disabled_reason END,
-         enabled = ?9, updated_at = ?10
-       WHERE id = ?1 AND account_id = ?2 RETURNING *`,
+      `UPDATE automations SET
+         name = CASE WHEN ?3 THEN ?4 ELSE name END,
+         trigger = COALESCE(?5, trigger), url = COALESCE(?6, url), format = COALESCE(?7, format),
+         body = COALESCE(?8, body), headers = COALESCE(?9, headers),
+         disabled_reason = CASE WHEN ?10 = 1 THEN NULL ELSE disabled_reason END,
+         enabled = COALESCE(?10, enabled),
+         version = version + 1, updated_at = ?11
+       WHERE id = ?1 AND account_id = ?2 AND (?12 IS NULL OR version = ?12) RETURNING *`,
     )
-    .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
-      JSON.stringify(fields.headers), fields.enabled ? 1 : 0, now)
+    .bind(id, accountId, change.name !== undefined ? 1 : 0, change.name ?? null, change.trigger ?? null, change.url ?? null,
+      change.format ?? null, change.body ?? null, change.headers ? JSON.stringify(change.headers) : null, enabled, now, expectedVersion)
     .first<AutomationRow>();
-  return row ? toAutomation(row) : null;
 }
 
-export async function deleteAutomation(db: D1Database, accountId: string, id: string): Promise<boolean> {
-  const result = await db.prepare('DELETE FROM automations WHERE id = ?1 AND account_id = ?2').bind(id, accountId).run();
+/** Deletes the automation (only at `expectedVersion`, when given); false when nothing was deleted. */
+export async function deleteAutomation(db: D1Database, accountId: string, id: string, expectedVersion: number | null = null): Promise<boolean> {
+  const result = await db
+    .prepare('DELETE FROM automations WHERE id = ?1 AND account_id = ?2 AND (?3 IS NULL OR version = ?3)')
+    .bind(id, accountId, expectedVersion)
+    .run();
   return result.meta.changes > 0;
 }
 
@@ -146,6 +162,6 @@ export async function listAutomations(
 /** Statement that turns an automation off and records why (used by the consumer on 410 Gone). */
 export function disableAutomationStatement(db: D1Database, id: string, reason: string, now: number): D1PreparedStatement {
   return db
-    .prepare('UPDATE automations SET enabled = 0, disabled_reason = ?2, updated_at = ?3 WHERE id = ?1 AND enabled = 1')
+    .prepare('UPDATE automations SET enabled = 0, disabled_reason = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1 AND enabled = 1')
     .bind(id, reason, now);
 }

@@ -1,9 +1,6 @@
 /** SQL for the delivery log: listing, detail, manual retry, and the consumer's claim and record steps. */
-import type { BodyFormat } from './automations';
+import type { BodyFormat, DeliveryStatus } from '../domain/vocabulary';
 import { iso, isoOrNull, toPage, type Page } from './rows';
-
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'succeeded', 'failed', 'cancelled'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {
   id: string;

@@ -9,11 +9,11 @@ import {
   claimBatch,
   recordBatchStatements,
   type AttemptRecord,
-  type DeliveryStatus,
   type DeliveryUpdate,
   type DispatchRow,
 } from '../db/deliveries';
 import { disableAutomationStatement } from '../db/automations';
+import type { DeliveryStatus } from '../domain/vocabulary';
 import { decide, describeStatus, MAX_DELAY_SECONDS } from '../domain/retry-policy';
 import { checkTargetUrl } from '../domain/target-url';
 import { compileTemplate, toTemplateValues } from '../domain/template';

@@ -2,11 +2,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { BEARER_CHALLENGE } from '../auth/bearer';
 import { ConfigError, PRODUCT_VERSION } from '../config';
 import { createConsoleApp } from '../console';
 import { SecretsKeyError } from '../crypto/secret-box';
+import { ApiError, type ErrorCode } from '../errors';
 import type { AppEnv } from './context';
-import { ApiError, type ErrorCode } from './errors';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
@@ -83,7 +84,9 @@ export function createApp() {
       // Log the type and message only: request bodies may carry secrets.
       console.error(JSON.stringify({ msg: 'unhandled error', path: c.req.path, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
     }
-    return c.json(apiError.toBody(), apiError.status);
+    // Every 401 names the scheme it wants, whichever code path refused the request.
+    const headers = apiError.status === 401 ? { 'www-authenticate': BEARER_CHALLENGE, ...apiError.headers } : apiError.headers;
+    return c.json(apiError.toBody(), apiError.status, headers);
   });
   return app;
 }

@@ -1,6 +1,6 @@
 /** Request and response schemas: they validate requests and generate /openapi.json. */
 import { z } from '@hono/zod-openapi';
-import { DELIVERY_STATUSES } from '../db/deliveries';
+import { BodyFormat, DeliveryStatus } from '../domain/vocabulary';
 
 export const ErrorSchema = z
   .object({
@@ -21,6 +21,7 @@ export const errors = {
   403: errorResponse('Wrong key role (`forbidden`) or integration off (`integration_disabled`)'),
   404: errorResponse('Not found in this account (`not_found`)'),
   409: errorResponse('Conflicts with the current state (`conflict`)'),
+  412: errorResponse('If-Match names a version that is no longer current (`precondition_failed`)'),
   413: errorResponse('Body over the size limit (`payload_too_large`)'),
   422: errorResponse('Validation failed (`validation_failed`), with details per field'),
 };
@@ -33,6 +34,16 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   content: { 'application/json': { schema } },
   description,
 });
+
+/**
+ * A string of well-formed Unicode. JSON may spell a lone UTF-16 surrogate ("\ud800"), which
+ * D1 would store as U+FFFD: the text saved would not be the text sent, so it is refused.
+ * (With the u flag, a surrogate pair is one code point and does not match the class.)
+ */
+export const Text = () =>
+  z.string().refine((text) => !/[\uD800-\uDFFF]/u.test(text), {
+    message: 'contains a lone UTF-16 surrogate (\\uD800–\\uDFFF without its pair); send valid Unicode text',
+  });
 
 /** Client-chosen ids (accounts, events): safe in URLs and logs. */
 export const ExternalId = z
@@ -78,7 +89,7 @@ export const AutomationSchema = z
     trigger: z.string(),
     action: z.literal('http_post'),
     url: z.string(),
-    format: z.enum(['json', 'xml']),
+    format: BodyFormat,
     body: z.string(),
     headers: z.record(z.string(), z.string()),
     enabled: z.boolean(),
@@ -88,15 +99,13 @@ export const AutomationSchema = z
   })
   .openapi('Automation');
 
-export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES);
-
 export const DeliverySchema = z
   .object({
     id: z.string(),
     automation_id: z.string(),
     event_id: z.string(),
     is_test: z.boolean(),
-    status: DeliveryStatusSchema,
+    status: DeliveryStatus,
     attempt_count: z.number().int(),
     last_status_code: z.number().int().nullable(),
     last_error: z.string().nullable(),

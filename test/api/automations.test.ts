@@ -85,7 +85,7 @@ describe('automations', () => {
     expect((await call(`/v1/automations/${created.id}`, { token: owner.admin })).body.enabled).toBe(true);
   });
 
-  it('while the integration is off, changes are 403 integration_disabled and reads still work', async () => {
+  it('while the integration is off, changes (deleting too) are 403 integration_disabled and reads still work', async () => {
     const account = await createAccount();
     const created = await createAutomation(account);
     await call(`/v1/accounts/${account.id}/http-notifier`, { method: 'PUT', token: OPERATOR, body: { enabled: false } });
@@ -93,6 +93,7 @@ describe('automations', () => {
     expectError(await call('/v1/automations', { token: account.admin, body }), 403, 'integration_disabled');
     expectError(await call(`/v1/automations/${created.id}`, { method: 'PATCH', token: account.admin, body: { enabled: false } }), 403, 'integration_disabled');
     expectError(await call(`/v1/automations/${created.id}/test`, { token: account.admin, body: {} }), 403, 'integration_disabled');
+    expectError(await call(`/v1/automations/${created.id}`, { method: 'DELETE', token: account.admin }), 403, 'integration_disabled');
     expect((await call(`/v1/automations/${created.id}`, { token: account.admin })).body.enabled).toBe(true);
     expect((await call('/v1/automations', { token: account.admin })).body.data).toHaveLength(1);
   });

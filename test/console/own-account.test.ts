@@ -10,7 +10,13 @@ describe('GET /v1/account', () => {
       id: account.id, name: `Account ${account.id}`, http_notifier_enabled: false, created_at: expect.any(String), updated_at: expect.any(String),
     });
     await call(`/v1/accounts/${account.id}/http-notifier`, { method: 'PUT', token: OPERATOR, body: { enabled: true } });
-    expect((await call('/v1/account', { token: account.events })).body).toMatchObject({ id: account.id, http_notifier_enabled: true });
+    expect((await call('/v1/account', { token: account.admin })).body).toMatchObject({ id: account.id, http_notifier_enabled: true });
+  });
+
+  it('needs an admin key: an events key is 403 forbidden', async () => {
+    const account = await createAccount();
+    const refused = expectError(await call('/v1/account', { token: account.events }), 403, 'forbidden');
+    expect(refused.message).toMatch(/admin role/);
   });
 
   it('needs an account key', async () => {

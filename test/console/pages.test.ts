@@ -2,6 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { call, createAccount, createAutomation, OPERATOR, postEvent, unique, waitForDelivery } from '../helpers';
 import { expectNoInlineCode, fetchConsole, signIn } from './console-helpers';
 
+/** The headers every console response carries (hono/secure-headers), compared one by one. */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'strict-transport-security': 'max-age=15552000; includeSubDomains',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+};
+
+function expectSecurityHeaders(headers: Headers, what: string) {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(headers.get(name), `${name} on ${what}`).toBe(value);
+}
+
 async function page(path: string, cookie: string) {
   const response = await fetchConsole(path, { cookie });
   return { status: response.status, headers: response.headers, html: await response.text() };
@@ -21,13 +42,7 @@ describe('console pages', () => {
     ];
     for (const { status, headers, html } of pages) {
       expect(status).toBe(200);
-      const policy = headers.get('content-security-policy')!;
-      expect(policy).toContain("default-src 'self'");
-      expect(policy).toContain("script-src 'self'");
-      expect(policy).toContain("style-src 'self'");
-      expect(policy).toContain("frame-ancestors 'none'");
-      expect(policy).not.toContain('unsafe-inline');
-      expect(headers.get('x-content-type-options')).toBe('nosniff');
+      expectSecurityHeaders(headers, 'a page');
       expect(headers.get('cache-control')).toBe('no-store');
       expect(html.startsWith('<!doctype html>')).toBe(true);
       expectNoInlineCode(html);
@@ -125,10 +140,30 @@ describe('console assets', () => {
       const response = await fetchConsole(`/console/assets/${name}`);
       expect(response.status, name).toBe(200);
       expect(response.headers.get('content-type')).toContain(type);
-      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
-      const again = await fetchConsole(`/console/assets/${name}`, { headers: { 'if-none-match': response.headers.get('etag')! } });
+      expectSecurityHeaders(response.headers, name!);
+      expect(response.headers.get('cache-control')).toBe('no-cache');
+      const etag = response.headers.get('etag')!;
+      expect(etag).toMatch(/^"[^"]+"$/);
+      const again = await fetchConsole(`/console/assets/${name}`, { headers: { 'if-none-match': etag } });
       expect(again.status).toBe(304);
+      expect(await again.text()).toBe('');
+      expect(again.headers.get('etag')).toBe(etag);
+      expect(again.headers.get('cache-control')).toBe('no-cache');
+      // A list of validators, as browsers and caches send them, matches too.
+      expect((await fetchConsole(`/console/assets/${name}`, { headers: { 'if-none-match': `"stale", W/${etag}` } })).status).toBe(304);
+      const changed = await fetchConsole(`/console/assets/${name}`, { headers: { 'if-none-match': '"stale"' } });
+      expect(changed.status).toBe(200);
+      expect((await changed.text()).length).toBeGreaterThan(0);
     }
     expect((await fetchConsole('/console/assets/nope.js')).status).toBe(404);
+  });
+
+  it('the sign-in redirect and error pages carry the same security headers', async () => {
+    expectSecurityHeaders((await fetchConsole('/')).headers, '/');
+    expectSecurityHeaders((await fetchConsole('/console')).headers, 'the sign-in redirect');
+    const missing = await fetchConsole('/console/nothing-here');
+    expect(missing.status).toBe(404);
+    expectSecurityHeaders(missing.headers, 'a 404 page');
+    expect(missing.headers.get('cache-control')).toBe('no-store');
   });
 });

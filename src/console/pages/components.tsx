@@ -1,15 +1,16 @@
 /** Small pieces shared by the console pages. */
 import type { Child } from 'hono/jsx';
 import { findTrigger } from '../../catalog';
+import type { DeliveryStatus } from '../../domain/vocabulary';
 
-export const STATUS_LABELS: Record<string, string> = {
+export const STATUS_LABELS: Record<DeliveryStatus, string> = {
   pending: 'Pending', retrying: 'Retrying', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled',
 };
 
 export const triggerLabel = (id: string) => findTrigger(id)?.label ?? id;
 
-export function StatusBadge({ status }: { status: string }) {
-  return <span class={`badge badge-${status}`}>{STATUS_LABELS[status] ?? status}</span>;
+export function StatusBadge({ status }: { status: DeliveryStatus }) {
+  return <span class={`badge badge-${status}`}>{STATUS_LABELS[status]}</span>;
 }
 
 /** UTC on the server; the page script rewrites it in the reader's time zone. */

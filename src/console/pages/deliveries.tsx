@@ -1,7 +1,8 @@
 /** The delivery log, for the whole account or one automated task, filterable by status. */
 import type { Account } from '../../db/accounts';
-import type { AutomationSummary } from '../../db/console-log';
-import { DELIVERY_STATUSES, type Delivery } from '../../db/deliveries';
+import type { Delivery } from '../../db/deliveries';
+import type { AutomationSummary } from '../../db/delivery-log-page';
+import { DeliveryStatus } from '../../domain/vocabulary';
 import { Breadcrumbs, IntegrationDisabledNotice, STATUS_LABELS, StatusBadge, Time, triggerLabel } from './components';
 import { Layout } from './layout';
 
@@ -18,7 +19,7 @@ export interface DeliveriesPageProps {
   automations: Map<string, AutomationSummary>;
   /** Set when the log is for one automated task. */
   automation: AutomationSummary | null;
-  status: string | null;
+  status: DeliveryStatus | null;
   nextCursor: string | null;
 }
 
@@ -66,7 +67,7 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
                   <label for="status-filter">Status</label>
                   <select id="status-filter" name="status">
                     <option value="" selected={!status}>All statuses</option>
-                    {DELIVERY_STATUSES.map((value) => (
+                    {DeliveryStatus.options.map((value) => (
                       <option value={value} selected={value === status}>{STATUS_LABELS[value]}</option>
                     ))}
                   </select>
@@ -78,7 +79,7 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
           </div>
           {props.deliveries.length === 0 ? (
             <div class="empty-state">
-              <h2>{status ? `No ${STATUS_LABELS[status]?.toLowerCase()} deliveries` : 'No deliveries yet'}</h2>
+              <h2>{status ? `No ${STATUS_LABELS[status].toLowerCase()} deliveries` : 'No deliveries yet'}</h2>
               <p>Deliveries appear here when an event fires an automated task that is on, or when you send a test from the editor.</p>
             </div>
           ) : (

@@ -5,6 +5,7 @@
 import { TRIGGERS } from '../../catalog';
 import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
+import { BodyFormat } from '../../domain/vocabulary';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, triggerLabel } from './components';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
 import { Layout } from './layout';
@@ -77,8 +78,9 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
               <fieldset class="field">
                 <legend>Format</legend>
                 <div class="segmented">
-                  <label><input type="radio" name="format" value="json" checked={values.format === 'json'} /> JSON</label>
-                  <label><input type="radio" name="format" value="xml" checked={values.format === 'xml'} /> XML</label>
+                  {BodyFormat.options.map((format) => (
+                    <label><input type="radio" name="format" value={format} checked={values.format === format} /> {format.toUpperCase()}</label>
+                  ))}
                 </div>
               </fieldset>
               <div class="field">

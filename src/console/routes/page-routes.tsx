@@ -5,9 +5,10 @@
 import type { Context, Hono } from 'hono';
 import { getAccount, type Account } from '../../db/accounts';
 import { getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
-import { automationSummaries, latestResponseSnippets } from '../../db/console-log';
-import { DELIVERY_STATUSES, listDeliveries, type DeliveryStatus } from '../../db/deliveries';
-import { notFound } from '../../http/errors';
+import { listDeliveries } from '../../db/deliveries';
+import { automationSummaries, latestResponseSnippets } from '../../db/delivery-log-page';
+import { DeliveryStatus } from '../../domain/vocabulary';
+import { notFound } from '../../errors';
 import type { ConsoleEnv } from '../context';
 import { requireConsoleSession } from '../guard';
 import { DeliveriesPage } from '../pages/deliveries';
@@ -60,7 +61,8 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console/deliveries', requireConsoleSession, async (c) => {
     const account = await currentAccount(c);
     const statusParam = queryParam(c, 'status');
-    const status = DELIVERY_STATUSES.includes(statusParam as DeliveryStatus) ? (statusParam as DeliveryStatus) : null;
+    // An unknown status filter is ignored rather than failing the page.
+    const status = DeliveryStatus.safeParse(statusParam).data ?? null;
     const automationId = queryParam(c, 'automation');
     const page = await listDeliveries(c.env.DB, account.id, {
       automationId: automationId ?? undefined, status: status ?? undefined, limit: LOG_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined,

@@ -1,15 +1,15 @@
 /** Signing in (admin key → session cookie) and out. Plain HTML forms: they work before any script loads. */
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { hashApiKey } from '../../crypto/ids';
+import { hashApiKey, isApiKey } from '../../auth/api-keys';
+import { assertCsrf, assertSameOrigin, CSRF_HEADER } from '../../auth/csrf';
+import { clearedSessionCookie, closeSession, openSession, readSession, sessionCookie } from '../../auth/session';
 import { findKeyByHash } from '../../db/accounts';
-import { isApiKey } from '../../http/auth';
-import { ApiError } from '../../http/errors';
+import { ApiError } from '../../errors';
 import type { ConsoleEnv } from '../context';
 import { SIGN_IN_PATH } from '../guard';
 import { documentHtml } from '../pages/layout';
 import { SignInPage, type SignInPageProps } from '../pages/sign-in';
-import { assertCsrf, assertSameOrigin, clearedSessionCookie, closeSession, openSession, readSession, sessionCookie } from '../session';
 
 // A key is under 100 characters; anything much larger is not a sign-in form.
 const smallForm = bodyLimit({
@@ -64,7 +64,7 @@ export function registerSessionRoutes(app: Hono<ConsoleEnv>) {
   app.post('/console/sign-out', smallForm, async (c) => {
     const session = await readSession(c);
     if (session) {
-      assertCsrf(c, session, c.req.header('x-csrf-token') ?? (await formField(c, 'csrf_token')));
+      assertCsrf(c, session.csrfToken, c.req.header(CSRF_HEADER) ?? (await formField(c, 'csrf_token')));
       await closeSession(c.env.DB, session.token);
     } else {
       assertSameOrigin(c);

@@ -1,12 +1,14 @@
 /** Operator endpoints: accounts, the per-account switch, and API keys. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { hashApiKey, newApiKey, newId } from '../../crypto/ids';
+import { hashApiKey, newApiKey } from '../../auth/api-keys';
+import { newId } from '../../crypto/ids';
 import { getAccount, insertAccount, insertApiKey, revokeApiKey, setIntegrationEnabled } from '../../db/accounts';
-import { requireOperator } from '../auth';
+import { requireOperator } from '../guards';
 import { forgetEventKey } from '../event-key-cache';
 import type { AppEnv } from '../context';
-import { ApiError, notFound } from '../errors';
-import { AccountSchema, errors, ExternalId, IdParam, jsonBody, jsonResponse } from '../schemas';
+import { ApiError, notFound } from '../../errors';
+import { KeyRole } from '../../domain/vocabulary';
+import { AccountSchema, errors, ExternalId, IdParam, jsonBody, jsonResponse, Text } from '../schemas';
 
 const tags = ['Operator'];
 const middleware = [requireOperator];
@@ -14,7 +16,7 @@ const AccountIdParam = IdParam('account_id');
 
 const createAccount = createRoute({
   method: 'post', path: '/v1/accounts', tags, middleware, summary: 'Create an account (integration off)',
-  request: jsonBody(z.object({ id: ExternalId.optional(), name: z.string().trim().min(1).max(200) }).strict()),
+  request: jsonBody(z.object({ id: ExternalId.optional(), name: Text().trim().min(1).max(200) }).strict()),
   responses: { 201: jsonResponse(AccountSchema, 'Created'), 401: errors[401], 409: errors[409], 422: errors[422] },
 });
 
@@ -35,7 +37,7 @@ const ApiKeyCreated = z
   .object({
     id: z.string(),
     key: z.string().openapi({ description: 'Shown once; only its hash is stored' }),
-    role: z.enum(['admin', 'events']),
+    role: KeyRole,
     name: z.string().nullable(),
     created_at: z.string(),
   })
@@ -45,7 +47,7 @@ const createKey = createRoute({
   method: 'post', path: '/v1/accounts/{account_id}/api-keys', tags, middleware, summary: 'Create an API key',
   request: {
     params: AccountIdParam,
-    ...jsonBody(z.object({ role: z.enum(['admin', 'events']), name: z.string().trim().min(1).max(200).optional() }).strict()),
+    ...jsonBody(z.object({ role: KeyRole, name: Text().trim().min(1).max(200).optional() }).strict()),
   },
   responses: { 201: jsonResponse(ApiKeyCreated, 'Created; the key is shown only now'), 401: errors[401], 404: errors[404], 422: errors[422] },
 });

@@ -19,14 +19,26 @@ import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../do
 import { generateSigningSecret } from '../../domain/signature';
 import { compileTemplate, toTemplateValues } from '../../domain/template';
 import { enqueueDeliveries } from '../../delivery/enqueue';
-import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../auth';
+import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
-import { ApiError, notFound, validationFailed } from '../errors';
-import { AutomationSchema, DeliveryStatusSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery } from '../schemas';
+import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
+import { ApiError, notFound, validationFailed } from '../../errors';
+import { BodyFormat, DeliveryStatus } from '../../domain/vocabulary';
+import { AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, Text } from '../schemas';
 
 const tags = ['Automations'];
 const middleware = [requireKey('admin')];
 const AutomationIdParam = IdParam('id');
+const IfMatch = z.object({
+  'if-match': z.string().max(1024).optional().openapi({
+    param: { name: 'if-match', in: 'header' },
+    description: 'Make the change only if the automation still has this ETag; otherwise 412 precondition_failed',
+  }),
+});
+const withETag = <T extends { description: string }>(response: T) => ({
+  ...response,
+  headers: { ETag: { schema: { type: 'string' as const }, description: 'The automation’s current version, for If-Match' } },
+});
 
 /**
  * zod leaves a "__proto__" key out of the record it builds, without an issue, so the domain rules
@@ -41,15 +53,14 @@ function reportUnstorableHeaderName(value: unknown, ctx: z.RefinementCtx): unkno
 }
 
 const Trigger = z.enum(TRIGGER_IDS).openapi({ description: 'A trigger id from GET /v1/triggers' });
-const Format = z.enum(['json', 'xml']);
 const editable = {
-  name: z.string().trim().max(200).nullable(),
+  name: Text().trim().max(200).nullable(),
   trigger: Trigger,
   action: z.literal('http_post'),
-  url: z.string().trim().min(1).max(2048),
-  format: Format,
+  url: Text().trim().min(1).max(2048),
+  format: BodyFormat,
   body: z.string().min(1),
-  headers: z.preprocess(reportUnstorableHeaderName, z.record(z.string(), z.string())),
+  headers: z.preprocess(reportUnstorableHeaderName, z.record(Text(), Text())),
   enabled: z.boolean(),
 };
 
@@ -58,7 +69,7 @@ const CreateAutomation = z
     ...editable,
     name: editable.name.optional(),
     action: editable.action.default('http_post'),
-    format: Format.default('json'),
+    format: BodyFormat.default('json'),
     headers: editable.headers.default({}),
     enabled: editable.enabled.default(true),
   })
@@ -70,7 +81,7 @@ const PreviewRequest = z.object({ data: EventDataSchema.optional() }).strict();
 const Preview = z.object({ content_type: z.string(), body: z.string() }).openapi('Preview');
 
 const AutomationListItem = AutomationSchema.extend({
-  last_delivery: z.object({ id: z.string(), status: DeliveryStatusSchema, created_at: z.string() }).nullable(),
+  last_delivery: z.object({ id: z.string(), status: DeliveryStatus, created_at: z.string() }).nullable(),
 }).openapi('AutomationListItem');
 
 const routes = {
@@ -82,22 +93,25 @@ const routes = {
   create: createRoute({
     method: 'post', path: '/v1/automations', tags, middleware, summary: 'Create an automation',
     request: jsonBody(CreateAutomation),
-    responses: { 201: jsonResponse(AutomationWithSecret, 'Created, with its signing secret'), 400: errors[400], 401: errors[401], 403: errors[403], 413: errors[413], 422: errors[422] },
+    responses: { 201: withETag(jsonResponse(AutomationWithSecret, 'Created, with its signing secret')), 400: errors[400], 401: errors[401], 403: errors[403], 413: errors[413], 422: errors[422] },
   }),
   read: createRoute({
     method: 'get', path: '/v1/automations/{id}', tags, middleware, summary: 'Read an automation',
     request: { params: AutomationIdParam },
-    responses: { 200: jsonResponse(AutomationSchema, 'The automation'), 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: withETag(jsonResponse(AutomationSchema, 'The automation')), 401: errors[401], 403: errors[403], 404: errors[404] },
   }),
   update: createRoute({
     method: 'patch', path: '/v1/automations/{id}', tags, middleware, summary: 'Change an automation (turn it off with {"enabled": false})',
-    request: { params: AutomationIdParam, ...jsonBody(UpdateAutomation) },
-    responses: { 200: jsonResponse(AutomationSchema, 'The automation'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+    request: { params: AutomationIdParam, headers: IfMatch, ...jsonBody(UpdateAutomation) },
+    responses: {
+      200: withETag(jsonResponse(AutomationSchema, 'The automation')), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404],
+      409: errors[409], 412: errors[412], 422: errors[422],
+    },
   }),
   remove: createRoute({
     method: 'delete', path: '/v1/automations/{id}', tags, middleware, summary: 'Delete an automation (its pending deliveries are cancelled)',
-    request: { params: AutomationIdParam },
-    responses: { 204: { description: 'Deleted' }, 401: errors[401], 403: errors[403], 404: errors[404] },
+    request: { params: AutomationIdParam, headers: IfMatch },
+    responses: { 204: { description: 'Deleted' }, 401: errors[401], 403: errors[403], 404: errors[404], 412: errors[412] },
   }),
   secret: createRoute({
     method: 'get', path: '/v1/automations/{id}/secret', tags, middleware, summary: 'Read the signing secret',
@@ -113,7 +127,7 @@ const routes = {
   previewDraft: createRoute({
     method: 'post', path: '/v1/automations/preview', tags, middleware,
     summary: 'Check and render an unsaved body template (for editors); nothing is stored or sent',
-    request: jsonBody(z.object({ trigger: Trigger, format: Format.default('json'), body: z.string().min(1), data: EventDataSchema.optional() }).strict()),
+    request: jsonBody(z.object({ trigger: Trigger, format: BodyFormat.default('json'), body: z.string().min(1), data: EventDataSchema.optional() }).strict()),
     responses: { 200: jsonResponse(Preview, 'The rendered body'), 401: errors[401], 403: errors[403], 422: errors[422] },
   }),
   test: createRoute({
@@ -123,6 +137,9 @@ const routes = {
     responses: { 202: jsonResponse(z.object({ delivery_id: z.string() }), 'Queued'), 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
   }),
 };
+
+/** Re-reads and re-checks after losing a race; more losses than this in a row is a conflict. */
+const MAX_UPDATE_ATTEMPTS = 5;
 
 function exampleValues(trigger: string, data: Record<string, unknown> | undefined): Record<string, string> {
   return { ...findTrigger(trigger)?.examples, ...toTemplateValues(data ?? {}) };
@@ -155,42 +172,68 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const id = newId('aut', now);
     const signingSecret = generateSigningSecret();
     const sealed = await sealSecret(secretsKey(c.env), signingSecret, id);
-    const automation = await insertAutomation(c.env.DB, principal.accountId, id, fields, sealed, now);
-    return c.json({ ...automation, signing_secret: signingSecret }, 201);
+    const row = await insertAutomation(c.env.DB, principal.accountId, id, fields, sealed, now);
+    return c.json({ ...toAutomation(row), signing_secret: signingSecret }, 201, { etag: etagOf(row.version) });
   });
 
   app.openapi(routes.read, async (c) => {
     const row = await getAutomationRow(c.env.DB, keyPrincipal(c.get('principal')).accountId, c.req.valid('param').id);
     if (!row) throw notFound('Automation');
-    return c.json(toAutomation(row), 200);
+    return c.json(toAutomation(row), 200, { etag: etagOf(row.version) });
   });
 
   app.openapi(routes.update, async (c) => {
     const principal = keyPrincipal(c.get('principal'));
     requireIntegrationEnabled(principal);
     const { id } = c.req.valid('param');
-    const row = await getAutomationRow(c.env.DB, principal.accountId, id);
-    if (!row) throw notFound('Automation');
-    const current = toAutomation(row);
+    const ifMatch = c.req.valid('header')['if-match'];
     const change = c.req.valid('json');
-    const fields: AutomationFields = {
-      name: change.name !== undefined ? change.name : current.name,
-      trigger: change.trigger ?? current.trigger,
-      url: change.url ?? current.url,
-      format: change.format ?? current.format,
-      body: change.body ?? current.body,
-      headers: change.headers ?? current.headers,
-      enabled: change.enabled ?? current.enabled,
-    };
-    // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
-    assertValid(checkAutomation(fields, { allowLoopback: getConfig(c.env).allowLoopbackTargets }));
-    const updated = await updateAutomation(c.env.DB, principal.accountId, id, fields, Date.now());
-    if (!updated) throw notFound('Automation');
-    return c.json(updated, 200);
+    // Only the named fields are written, so changes to different fields never undo each other.
+    // The trigger, format and body are checked together, though: a change to any of them is
+    // written only if the automation is still the version it was checked against (as is any
+    // change sent with If-Match); otherwise it is checked again on the new version.
+    const conditional = ifMatch !== undefined || change.trigger !== undefined || change.format !== undefined || change.body !== undefined;
+    for (let attempt = 1; ; attempt++) {
+      const row = await getAutomationRow(c.env.DB, principal.accountId, id);
+      if (!row) throw notFound('Automation');
+      if (!ifMatchAdmits(ifMatch, row.version)) throw preconditionFailed();
+      const current = toAutomation(row);
+      const fields: AutomationFields = {
+        name: change.name !== undefined ? change.name : current.name,
+        trigger: change.trigger ?? current.trigger,
+        url: change.url ?? current.url,
+        format: change.format ?? current.format,
+        body: change.body ?? current.body,
+        headers: change.headers ?? current.headers,
+        enabled: change.enabled ?? current.enabled,
+      };
+      // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
+      assertValid(checkAutomation(fields, { allowLoopback: getConfig(c.env).allowLoopbackTargets }));
+      const updated = await updateAutomation(c.env.DB, principal.accountId, id, change, conditional ? row.version : null, Date.now());
+      if (updated) return c.json(toAutomation(updated), 200, { etag: etagOf(updated.version) });
+      if (attempt === MAX_UPDATE_ATTEMPTS) {
+        throw new ApiError('conflict', 'The automation is being changed by other requests at this moment; try again');
+      }
+    }
   });
 
   app.openapi(routes.remove, async (c) => {
-    if (!(await deleteAutomation(c.env.DB, keyPrincipal(c.get('principal')).accountId, c.req.valid('param').id))) throw notFound('Automation');
+    const principal = keyPrincipal(c.get('principal'));
+    requireIntegrationEnabled(principal);
+    const { id } = c.req.valid('param');
+    const ifMatch = c.req.valid('header')['if-match'];
+    if (ifMatch === undefined) {
+      if (!(await deleteAutomation(c.env.DB, principal.accountId, id))) throw notFound('Automation');
+      return c.body(null, 204);
+    }
+    const row = await getAutomationRow(c.env.DB, principal.accountId, id);
+    if (!row) throw notFound('Automation');
+    if (!ifMatchAdmits(ifMatch, row.version)) throw preconditionFailed();
+    if (!(await deleteAutomation(c.env.DB, principal.accountId, id, row.version))) {
+      // Changed or deleted between the read and the delete.
+      if (await getAutomationRow(c.env.DB, principal.accountId, id)) throw preconditionFailed();
+      throw notFound('Automation');
+    }
     return c.body(null, 204);
   });
 

@@ -2,10 +2,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { getDeliveryWithAttempts, listDeliveries, reopenDelivery } from '../../db/deliveries';
 import { enqueueDeliveries } from '../../delivery/enqueue';
-import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../auth';
+import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
-import { ApiError, notFound } from '../errors';
-import { AttemptSchema, DeliverySchema, DeliveryStatusSchema, errors, IdParam, jsonResponse, pageOf, PageQuery } from '../schemas';
+import { ApiError, notFound } from '../../errors';
+import { DeliveryStatus } from '../../domain/vocabulary';
+import { AttemptSchema, DeliverySchema, errors, IdParam, jsonResponse, pageOf, PageQuery } from '../schemas';
 
 const tags = ['Deliveries'];
 const middleware = [requireKey('admin')];
@@ -18,7 +19,7 @@ const routes = {
       query: PageQuery.extend({
         automation_id: z.string().max(128).optional().openapi(queryParam('automation_id')),
         event_id: z.string().max(128).optional().openapi(queryParam('event_id')),
-        status: DeliveryStatusSchema.optional().openapi(queryParam('status')),
+        status: DeliveryStatus.optional().openapi(queryParam('status')),
       }),
     },
     responses: { 200: jsonResponse(pageOf(DeliverySchema, 'DeliveryPage'), 'A page of deliveries'), 401: errors[401], 403: errors[403], 422: errors[422] },

@@ -5,9 +5,9 @@ import { newId } from '../../crypto/ids';
 import { getAccount } from '../../db/accounts';
 import { ingestEvent } from '../../db/events';
 import { enqueueDeliveries } from '../../delivery/enqueue';
-import { requireEventSender } from '../auth';
+import { requireEventSender } from '../guards';
 import type { AppEnv } from '../context';
-import { ApiError, notFound, validationFailed } from '../errors';
+import { ApiError, notFound, validationFailed } from '../../errors';
 import { errors, EventDataSchema, ExternalId, jsonBody, jsonResponse } from '../schemas';
 
 const EventInput = z

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TRIGGERS } from '../../catalog';
-import { requireKey } from '../auth';
+import { requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { errors, jsonResponse, TriggerSchema } from '../schemas';
 

@@ -1,4 +1,7 @@
-/** Read-only SQL for the console's delivery log page: what the list endpoint does not carry. */
+/**
+ * Read-only SQL for the console's delivery log page: what GET /v1/deliveries does not carry,
+ * namely each delivery's latest response snippet and a summary of the automations it names.
+ */
 
 export const SNIPPET_CHARS = 200;
 

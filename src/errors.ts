@@ -1,7 +1,8 @@
 /**
  * One wire format for every error: `{"error": {"code", "message", "details"}}`.
  * Handlers throw ApiError; the app's single onError turns it (and anything unexpected)
- * into that envelope, so no route builds error bodies by hand.
+ * into that envelope, so no route builds error bodies by hand. It sits at the top of src
+ * because the API, the console and authentication all throw it.
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -13,6 +14,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
@@ -33,6 +35,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Response headers the error needs, such as WWW-Authenticate on a 401. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }

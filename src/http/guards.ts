@@ -1,44 +1,19 @@
 /**
- * Bearer authentication. Operators (Support) use OPERATOR_TOKEN; account members use API
- * keys, looked up by their SHA-256 and bound to one account and one role.
+ * Authentication middleware for the API. Operators (Support) use OPERATOR_TOKEN; account
+ * members use API keys bound to one account and one role, or (for admin endpoints) an admin
+ * console session. The checks themselves live in src/auth.
  */
 import { createMiddleware } from 'hono/factory';
-import { getConfig } from '../config';
-import { assertCsrf, CSRF_HEADER, hasSessionCookie, isUnsafeMethod, readSession } from '../console/session';
-import { timingSafeEqualText } from '../crypto/encoding';
-import { hashApiKey, type KeyRole } from '../crypto/ids';
-import { findKeyByHash, type KeyPrincipal } from '../db/accounts';
+import { hashApiKey, isApiKey, invalidKey, liveKey, principalForKey } from '../auth/api-keys';
+import { bearerToken, credentialsMissing } from '../auth/bearer';
+import { assertCsrf, CSRF_HEADER, isUnsafeMethod } from '../auth/csrf';
+import { checkOperatorToken } from '../auth/operator';
+import { hasSessionCookie, readSession } from '../auth/session';
+import type { KeyPrincipal } from '../db/accounts';
+import type { KeyRole } from '../domain/vocabulary';
+import { ApiError } from '../errors';
 import type { AppEnv } from './context';
 import { cachedEventKey, cacheEventKey } from './event-key-cache';
-import { ApiError } from './errors';
-
-function bearerToken(header: string | undefined): string {
-  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-  if (!match) throw new ApiError('unauthorized', 'Send credentials as "Authorization: Bearer <token>"');
-  return match[1]!;
-}
-
-export const isApiKey = (token: string) => token.startsWith('hnk_');
-
-export function checkOperatorToken(env: AppEnv['Bindings'], token: string): void {
-  const expected = getConfig(env).operatorToken;
-  // Refuse to work unconfigured rather than accept an empty token.
-  if (!expected) throw new ApiError('not_configured', 'Operator endpoints are disabled: OPERATOR_TOKEN is not set');
-  if (!timingSafeEqualText(token, expected)) throw new ApiError('unauthorized', 'The operator token is not valid');
-}
-
-const invalidKey = () => new ApiError('unauthorized', 'The API key is not valid or has been revoked');
-
-async function liveKey(db: D1Database, hash: string): Promise<KeyPrincipal> {
-  const principal = await findKeyByHash(db, hash);
-  if (!principal) throw invalidKey();
-  return principal;
-}
-
-export async function principalForKey(db: D1Database, token: string): Promise<KeyPrincipal> {
-  if (!isApiKey(token)) throw invalidKey();
-  return liveKey(db, await hashApiKey(token));
-}
 
 /** principalForKey for ingestion: one D1 read per events key and TTL instead of one per event. */
 async function eventSenderForKey(db: D1Database, token: string): Promise<KeyPrincipal> {
@@ -61,15 +36,15 @@ export const requireOperator = createMiddleware<AppEnv>(async (c, next) => {
 /**
  * An account key with one of `roles`. Where admin keys are accepted, a request without an
  * Authorization header may instead carry an admin console session cookie (see
- * src/console/session.ts); changes made that way also need the session's CSRF token.
+ * src/auth/session.ts); changes made that way also need the session's CSRF token.
  */
 export const requireKey = (...roles: KeyRole[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const authorization = c.req.header('authorization');
     if (authorization === undefined && roles.includes('admin') && hasSessionCookie(c)) {
       const session = await readSession(c);
-      if (!session) throw new ApiError('unauthorized', 'The console session has expired or was ended; sign in again');
-      if (isUnsafeMethod(c.req.method)) assertCsrf(c, session, c.req.header(CSRF_HEADER));
+      if (!session) throw credentialsMissing('The console session has expired or was ended; sign in again');
+      if (isUnsafeMethod(c.req.method)) assertCsrf(c, session.csrfToken, c.req.header(CSRF_HEADER));
       c.set('principal', session.principal);
       return next();
     }

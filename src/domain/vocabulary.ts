@@ -1,0 +1,18 @@
+/**
+ * The product's closed vocabularies, each spelled once. The zod enums validate requests and
+ * generate the OpenAPI document; the types they infer are used by the database and delivery
+ * code; the CHECK constraints in schema.sql list the same values.
+ */
+import { z } from 'zod';
+
+/** How an automation's body template is written and sent. */
+export const BodyFormat = z.enum(['json', 'xml']);
+export type BodyFormat = z.infer<typeof BodyFormat>;
+
+/** What an account API key may do: manage automations (admin) or post events (events). */
+export const KeyRole = z.enum(['admin', 'events']);
+export type KeyRole = z.infer<typeof KeyRole>;
+
+/** Where a delivery stands. pending and retrying are still scheduled; the rest are finished. */
+export const DeliveryStatus = z.enum(['pending', 'retrying', 'succeeded', 'failed', 'cancelled']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;

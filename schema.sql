@@ -1,5 +1,9 @@
--- HTTP Notifier: the full current schema. Keep in step with migrations/ (test/schema.test.ts proves it).
--- Times are unix epoch milliseconds (INTEGER): cheap to compare in the sweep and retention queries.
+-- HTTP Notifier's control plane in D1: the full current schema. Keep in step with migrations/
+-- (test/schema.test.ts proves it). Times are unix epoch milliseconds (INTEGER).
+--
+-- The data plane (each account's events, deliveries, attempts and destination gates) lives in
+-- one SQLite-backed Durable Object per account; its schema is versioned in code, in
+-- src/plane/schema.ts (test/plane/schema.test.ts).
 
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY,
@@ -39,61 +43,14 @@ CREATE TABLE automations (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   -- Bumped by every change: the API's ETag, for If-Match (migrations/0003).
-  version INTEGER NOT NULL DEFAULT 1
+  version INTEGER NOT NULL DEFAULT 1,
+  -- The destination gate: deliveries in flight to its destination at once (NULL: 4), and an
+  -- optional requests-per-second limit (migrations/0004).
+  max_concurrency INTEGER CHECK (max_concurrency BETWEEN 1 AND 50),
+  rate_limit_per_second INTEGER CHECK (rate_limit_per_second BETWEEN 1 AND 1000)
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);
-
-CREATE TABLE events (
-  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-  id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  occurred_at INTEGER NOT NULL,
-  data TEXT NOT NULL,
-  is_test INTEGER NOT NULL DEFAULT 0 CHECK (is_test IN (0, 1)),
-  received_at INTEGER NOT NULL,
-  -- The id is the idempotency key: the same id posted twice for an account is one event.
-  PRIMARY KEY (account_id, id)
-);
-CREATE INDEX events_received ON events (received_at);
-
-CREATE TABLE deliveries (
-  id TEXT PRIMARY KEY,
-  account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-  -- No foreign key: the log outlives a deleted automation.
-  automation_id TEXT NOT NULL,
-  event_id TEXT NOT NULL,
-  is_test INTEGER NOT NULL DEFAULT 0 CHECK (is_test IN (0, 1)),
-  status TEXT NOT NULL CHECK (status IN ('pending', 'retrying', 'succeeded', 'failed', 'cancelled')),
-  attempt_count INTEGER NOT NULL DEFAULT 0,
-  -- Attempts made before the latest manual retry: the retry schedule counts from here.
-  attempt_base INTEGER NOT NULL DEFAULT 0,
-  last_status_code INTEGER,
-  last_error TEXT,
-  -- When the next attempt is due; NULL once the delivery is final.
-  next_attempt_at INTEGER,
-  -- Set while a consumer is sending it, so a duplicate queue message does not send it twice.
-  lease_until INTEGER,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-CREATE INDEX deliveries_account ON deliveries (account_id, id);
-CREATE INDEX deliveries_automation ON deliveries (automation_id, id);
-CREATE INDEX deliveries_event ON deliveries (account_id, event_id);
--- The sweep scans only open deliveries by due time.
-CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
-CREATE INDEX deliveries_created ON deliveries (created_at);
-
-CREATE TABLE delivery_attempts (
-  delivery_id TEXT NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
-  attempt INTEGER NOT NULL,
-  started_at INTEGER NOT NULL,
-  duration_ms INTEGER NOT NULL,
-  status_code INTEGER,
-  error TEXT,
-  response_body TEXT,
-  PRIMARY KEY (delivery_id, attempt)
-);
 
 -- Admin console sign-ins: an admin API key exchanged for a browser session.
 -- Only the SHA-256 of the session token is kept; the token itself lives in an HttpOnly cookie.

@@ -4,9 +4,9 @@
  * local queues — with `wrangler dev` on http://127.0.0.1:8787. Extra arguments go to
  * `wrangler dev` (e.g. `npm start -- --port 9000 --ip 127.0.0.1`).
  *
- * Local wrangler dev fires no cron triggers, so this script runs the same sweep the
- * production cron does, once a minute (and soon after start, to re-enqueue deliveries whose
- * in-memory local queue was lost when the previous run stopped).
+ * No cron is needed: each account's Durable Object wakes itself with its alarm (alarms and
+ * Durable Object storage persist locally), which also re-sends deliveries whose in-memory
+ * local queue was lost when the previous run stopped.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
@@ -35,22 +35,9 @@ const ip = optionValue('ip') ?? '127.0.0.1';
 const port = optionValue('port') ?? '8787';
 const defaults = [...(optionValue('ip') ? [] : ['--ip', ip]), ...(optionValue('port') ? [] : ['--port', port])];
 
-const dev = spawn(process.execPath, [wrangler, 'dev', '--test-scheduled', ...defaults, ...args], { cwd: root, env, stdio: 'inherit' });
-
-const host = ip === '0.0.0.0' ? '127.0.0.1' : ip.includes(':') ? `[${ip}]` : ip;
-async function runSweep() {
-  try {
-    await fetch(`http://${host}:${port}/__scheduled?cron=${encodeURIComponent('* * * * *')}`);
-  } catch {
-    // The server is still starting or restarting; the next tick tries again.
-  }
-}
-const first = setTimeout(runSweep, 10_000);
-const timer = setInterval(runSweep, 60_000);
+const dev = spawn(process.execPath, [wrangler, 'dev', ...defaults, ...args], { cwd: root, env, stdio: 'inherit' });
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
 dev.on('exit', (code, signal) => {
-  clearTimeout(first);
-  clearInterval(timer);
   process.exit(code ?? (signal ? 1 : 0));
 });

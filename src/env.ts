@@ -1,7 +1,15 @@
 /** Bindings and variables the Worker is deployed with (see wrangler.toml and README). */
+import type { AccountPlane } from './plane/account-plane';
+import type { DeliveryMessage } from './plane/protocol';
+
 export interface Env {
   DB: D1Database;
+  /** One Durable Object per account: its events, deliveries, attempts, scheduling and gates. */
+  ACCOUNT_PLANE: DurableObjectNamespace<AccountPlane>;
+  /** The fast lane: deliveries to healthy destinations. */
   DELIVERY_QUEUE: Queue<DeliveryMessage>;
+  /** The slow lane: destinations that are probing, recently timed out, slow or rate-limited. */
+  SLOW_DELIVERY_QUEUE: Queue<DeliveryMessage>;
   OPERATOR_TOKEN?: string;
   SECRETS_KEY?: string;
   RETRY_SCHEDULE?: string;
@@ -10,10 +18,7 @@ export interface Env {
   RETENTION_DAYS?: string;
   /** The queue names in wrangler.toml's [[queues.consumers]]: how the queue handler tells batches apart. */
   DELIVERY_QUEUE_NAME?: string;
+  SLOW_DELIVERY_QUEUE_NAME?: string;
   DEAD_LETTER_QUEUE_NAME?: string;
 }
 
-/** What travels through the queue: ids only; the consumer reads the rest from D1. */
-export interface DeliveryMessage {
-  delivery_id: string;
-}

@@ -1,5 +1,6 @@
 /** SQL for automations. Every query is scoped by account id: another account's ids are simply not found. */
-import type { BodyFormat, DeliveryStatus } from '../domain/vocabulary';
+import { DEFAULT_MAX_CONCURRENCY } from '../domain/destination-gate';
+import type { BodyFormat } from '../domain/vocabulary';
 import { iso, toPage, type Page } from './rows';
 
 export interface Automation {
@@ -13,6 +14,8 @@ export interface Automation {
   headers: Record<string, string>;
   enabled: boolean;
   disabled_reason: string | null;
+  max_concurrency: number;
+  rate_limit_per_second: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -34,6 +37,9 @@ export interface AutomationRow {
   updated_at: number;
   /** Bumped by every change; the API serves it as the ETag. */
   version: number;
+  /** NULL: DEFAULT_MAX_CONCURRENCY. */
+  max_concurrency: number | null;
+  rate_limit_per_second: number | null;
 }
 
 export const toAutomation = (row: AutomationRow): Automation => ({
@@ -47,6 +53,8 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   headers: JSON.parse(row.headers) as Record<string, string>,
   enabled: row.enabled === 1,
   disabled_reason: row.disabled_reason,
+  max_concurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
+  rate_limit_per_second: row.rate_limit_per_second,
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
@@ -59,6 +67,8 @@ export interface AutomationFields {
   body: string;
   headers: Record<string, string>;
   enabled: boolean;
+  max_concurrency?: number;
+  rate_limit_per_second?: number | null;
 }
 
 export async function insertAutomation(
@@ -72,11 +82,13 @@ export async function insertAutomation(
   const row = await db
     .prepare(
       `INSERT INTO automations
-         (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) RETURNING *`,
+         (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at,
+          max_concurrency, rate_limit_per_second)
+       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13) RETURNING *`,
     )
     .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
-      JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now)
+      JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now,
+      fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null)
     .first<AutomationRow>();
   return row!;
 }
@@ -113,11 +125,14 @@ export async function updateAutomation(
          body = COALESCE(?8, body), headers = COALESCE(?9, headers),
          disabled_reason = CASE WHEN ?10 = 1 THEN NULL ELSE disabled_reason END,
          enabled = COALESCE(?10, enabled),
+         max_concurrency = COALESCE(?13, max_concurrency),
+         rate_limit_per_second = CASE WHEN ?14 THEN ?15 ELSE rate_limit_per_second END,
          version = version + 1, updated_at = ?11
        WHERE id = ?1 AND account_id = ?2 AND (?12 IS NULL OR version = ?12) RETURNING *`,
     )
     .bind(id, accountId, change.name !== undefined ? 1 : 0, change.name ?? null, change.trigger ?? null, change.url ?? null,
-      change.format ?? null, change.body ?? null, change.headers ? JSON.stringify(change.headers) : null, enabled, now, expectedVersion)
+      change.format ?? null, change.body ?? null, change.headers ? JSON.stringify(change.headers) : null, enabled, now, expectedVersion,
+      change.max_concurrency ?? null, change.rate_limit_per_second !== undefined ? 1 : 0, change.rate_limit_per_second ?? null)
     .first<AutomationRow>();
 }
 
@@ -130,38 +145,49 @@ export async function deleteAutomation(db: D1Database, accountId: string, id: st
   return result.meta.changes > 0;
 }
 
-export interface AutomationListItem extends Automation {
-  /** The newest delivery, so a settings page can show how each automation is doing. */
-  last_delivery: { id: string; status: DeliveryStatus; created_at: string } | null;
-}
-
 export async function listAutomations(
   db: D1Database,
   accountId: string,
   opts: { limit: number; cursor?: string; trigger?: string },
-): Promise<Page<AutomationListItem>> {
+): Promise<Page<Automation>> {
   const { results } = await db
     .prepare(
-      `SELECT a.*, d.id AS last_delivery_id, d.status AS last_delivery_status, d.created_at AS last_delivery_created_at
-       FROM automations a
-       LEFT JOIN deliveries d ON d.id = (SELECT id FROM deliveries WHERE automation_id = a.id ORDER BY id DESC LIMIT 1)
-       WHERE a.account_id = ?1 AND (?2 IS NULL OR a.id > ?2) AND (?3 IS NULL OR a.trigger = ?3)
-       ORDER BY a.id LIMIT ?4`,
+      `SELECT * FROM automations
+       WHERE account_id = ?1 AND (?2 IS NULL OR id > ?2) AND (?3 IS NULL OR trigger = ?3)
+       ORDER BY id LIMIT ?4`,
     )
     .bind(accountId, opts.cursor ?? null, opts.trigger ?? null, opts.limit + 1)
-    .all<AutomationRow & { last_delivery_id: string | null; last_delivery_status: DeliveryStatus | null; last_delivery_created_at: number | null }>();
-  return toPage(results, opts.limit, (row) => ({
-    ...toAutomation(row),
-    last_delivery:
-      row.last_delivery_id === null
-        ? null
-        : { id: row.last_delivery_id, status: row.last_delivery_status!, created_at: iso(row.last_delivery_created_at!) },
-  }));
+    .all<AutomationRow>();
+  return toPage(results, opts.limit, toAutomation);
 }
 
-/** Statement that turns an automation off and records why (used by the consumer on 410 Gone). */
-export function disableAutomationStatement(db: D1Database, id: string, reason: string, now: number): D1PreparedStatement {
-  return db
-    .prepare('UPDATE automations SET enabled = 0, disabled_reason = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1 AND enabled = 1')
-    .bind(id, reason, now);
+/** Turns an automation off and records why (a 410 Gone answer). */
+export async function disableAutomation(db: D1Database, accountId: string, id: string, reason: string, now: number): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE automations SET enabled = 0, disabled_reason = ?3, updated_at = ?4, version = version + 1
+       WHERE id = ?1 AND account_id = ?2 AND enabled = 1`,
+    )
+    .bind(id, accountId, reason, now)
+    .run();
+}
+
+export interface AutomationSummary {
+  id: string;
+  trigger: string;
+  url: string;
+  name: string | null;
+}
+
+/** The named automations of the account that still exist (deleted ones are simply absent). */
+export async function automationSummaries(db: D1Database, accountId: string, ids: string[]): Promise<Map<string, AutomationSummary>> {
+  if (ids.length === 0) return new Map();
+  const { results } = await db
+    .prepare(
+      `SELECT id, trigger, url, name FROM automations
+       WHERE account_id = ?1 AND id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(accountId, JSON.stringify([...new Set(ids)]))
+    .all<AutomationSummary>();
+  return new Map(results.map((row) => [row.id, row]));
 }

@@ -1,221 +1,138 @@
 /**
- * Queue consumer: claims a batch of deliveries in one D1 round trip, sends each (at most
- * MAX_IN_FLIGHT at once), records every attempt and outcome in one more round trip, then
- * acks or retries each message on its own.
+ * Queue consumer (both lanes): groups a batch by account, claims each account's deliveries
+ * from its account object in one call, renders, signs and POSTs them (at most MAX_IN_FLIGHT
+ * at once, shared fairly between accounts and destinations), and reports each account's
+ * attempts back in one call as soon as that account's sends are done. Scheduling, retries and
+ * gates are the account object's: every message is acked once its account has the outcome.
  */
 import { getConfig, type Config } from '../config';
 import { openSecret } from '../crypto/secret-box';
-import {
-  claimBatch,
-  recordBatchStatements,
-  type AttemptRecord,
-  type DeliveryUpdate,
-  type DispatchRow,
-} from '../db/deliveries';
-import { disableAutomationStatement } from '../db/automations';
-import type { DeliveryStatus } from '../domain/vocabulary';
-import { decide, describeStatus, MAX_DELAY_SECONDS } from '../domain/retry-policy';
+import { FairShare, runFairly } from '../domain/fair-share';
+import { describeStatus } from '../domain/retry-policy';
 import { checkTargetUrl } from '../domain/target-url';
 import { compileTemplate, toTemplateValues } from '../domain/template';
 import type { Env } from '../env';
+import { planeFor } from '../plane/client';
+import type { AttemptReport, DeliveryMessage, SendOrder } from '../plane/protocol';
 import { sendWebhook } from './send';
 
 export const MAX_IN_FLIGHT = 6;
-/** A message may arrive this early (queue delays are approximate) and still be sent. */
-const DUE_SLACK_MS = 2_000;
-/** The lease outlives the attempt's timeout, so only a crashed consumer's lease ever expires. */
-const LEASE_MARGIN_MS = 60_000;
-
-interface Step {
-  update?: DeliveryUpdate;
-  attempt?: AttemptRecord;
-  /** Turn the automation off (410 Gone), saying why. */
-  disable?: { automationId: string; reason: string };
-  /** Seconds to delay the message by, or null to ack it. */
-  retryDelaySeconds: number | null;
-}
 
 export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const config = getConfig(env);
-  const now = Date.now();
-  const byDelivery = new Map<string, Message<unknown>[]>();
+  const byAccount = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
-    const id = deliveryIdOf(message.body);
-    if (!id) {
+    const body = deliveryMessageOf(message.body);
+    if (!body) {
       console.error(JSON.stringify({ msg: 'dropping malformed queue message', message_id: message.id }));
       message.ack();
       continue;
     }
-    const list = byDelivery.get(id) ?? [];
+    const list = byAccount.get(body.account_id) ?? [];
     list.push(message);
-    byDelivery.set(id, list);
-  }
-  if (byDelivery.size === 0) return;
-
-  const { claimed, rows } = await claimBatch(env.DB, [...byDelivery.keys()], now, now + config.deliveryTimeoutMs + LEASE_MARGIN_MS, DUE_SLACK_MS);
-
-  const steps = new Map<string, Step>();
-  const toSend: DispatchRow[] = [];
-  for (const id of byDelivery.keys()) {
-    const row = rows.get(id);
-    if (!row) steps.set(id, { retryDelaySeconds: null });
-    else if (claimed.has(id)) toSend.push(row);
-    else steps.set(id, { retryDelaySeconds: unclaimedDelay(row, now) });
+    byAccount.set(body.account_id, list);
   }
 
-  await forEachLimited(toSend, MAX_IN_FLIGHT, async (row) => {
-    steps.set(row.id, await processClaimed(env, config, row));
+  const share = new FairShare<{ account: string; order: SendOrder }>((job) => ({ account: job.account, destination: job.order.destination }));
+  const pending = new Map<string, { left: number; reports: AttemptReport[] }>();
+  const settled: Promise<void>[] = [];
+
+  const finishAccount = async (account: string, messages: Message<unknown>[], reports: AttemptReport[]) => {
+    try {
+      if (reports.length > 0) await planeFor(env, account).report(account, reports);
+      for (const m of messages) m.ack();
+    } catch (error) {
+      // The account object did not take the outcome: the queue redelivers, and after
+      // max_retries the dead-letter queue closes the deliveries.
+      console.error(JSON.stringify({ msg: 'report failed', account_id: account, error: String(error) }));
+      for (const m of messages) m.retry();
+    }
+  };
+
+  await Promise.all(
+    [...byAccount].map(async ([account, messages]) => {
+      const items = messages.map((m) => deliveryMessageOf(m.body)!).map((b) => ({ id: b.delivery_id, token: b.token }));
+      try {
+        const answers = await planeFor(env, account).claim(account, items);
+        const orders = answers.flatMap((a) => (a.send ? [a.send] : []));
+        if (orders.length === 0) {
+          for (const m of messages) m.ack();
+          return;
+        }
+        pending.set(account, { left: orders.length, reports: [] });
+        for (const order of orders) share.add({ account, order });
+      } catch (error) {
+        console.error(JSON.stringify({ msg: 'claim failed', account_id: account, error: String(error) }));
+        for (const m of messages) m.retry();
+      }
+    }),
+  );
+
+  await runFairly(share, MAX_IN_FLIGHT, async ({ account, order }) => {
+    const state = pending.get(account)!;
+    state.reports.push(await attempt(config, order));
+    if (--state.left === 0) settled.push(finishAccount(account, byAccount.get(account)!, state.reports));
   });
-
-  const recorded = [...steps.values()];
-  const recordedAt = Date.now();
-  const statements = [
-    ...recordBatchStatements(
-      env.DB,
-      recorded.flatMap((s) => (s.update ? [s.update] : [])),
-      recorded.flatMap((s) => (s.attempt ? [s.attempt] : [])),
-      recordedAt,
-    ),
-    ...recorded.flatMap((s) => (s.disable ? [disableAutomationStatement(env.DB, s.disable.automationId, s.disable.reason, recordedAt)] : [])),
-  ];
-  if (statements.length > 0) await env.DB.batch(statements);
-
-  for (const [id, messages] of byDelivery) {
-    const step = steps.get(id);
-    messages.forEach((message, index) => {
-      // Only one message per delivery carries the schedule forward; copies are dropped.
-      if (index === 0 && step && step.retryDelaySeconds !== null) message.retry({ delaySeconds: step.retryDelaySeconds });
-      else message.ack();
-    });
-  }
+  await Promise.all(settled);
 }
 
-function deliveryIdOf(body: unknown): string | null {
+function deliveryMessageOf(body: unknown): DeliveryMessage | null {
   if (typeof body !== 'object' || body === null) return null;
-  const id = (body as { delivery_id?: unknown }).delivery_id;
-  return typeof id === 'string' && id.length > 0 && id.length <= 64 ? id : null;
+  const { account_id, delivery_id, token } = body as Partial<Record<keyof DeliveryMessage, unknown>>;
+  const ok = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 128;
+  return ok(account_id) && ok(delivery_id) && ok(token) ? (body as DeliveryMessage) : null;
 }
 
-/**
- * A message whose delivery this consumer could not claim: finished or being sent elsewhere
- * → drop the message; not yet due (an early copy) → hold it until it is.
- */
-function unclaimedDelay(row: DispatchRow, now: number): number | null {
-  if (row.status !== 'pending' && row.status !== 'retrying') return null;
-  if (row.lease_until !== null && row.lease_until >= now) return null;
-  const wait = (row.next_attempt_at ?? now) - now;
-  return Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil(wait / 1000)));
-}
+/** The longest a consumer waits for a rate-limited delivery's paced time. */
+const MAX_PACING_WAIT_MS = 5_000;
 
-async function processClaimed(env: Env, config: Config, row: DispatchRow): Promise<Step> {
+/** Renders, signs and sends one delivery; never throws. */
+async function attempt(config: Config, order: SendOrder): Promise<AttemptReport> {
+  if (order.notBefore !== null && order.notBefore > Date.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(order.notBefore! - Date.now(), MAX_PACING_WAIT_MS)));
+  }
   const now = Date.now();
-  const close = (status: DeliveryStatus, lastError: string | null, attemptCount = row.attempt_count): Step => ({
-    update: { id: row.id, status, attemptCount, lastStatusCode: null, lastError, nextAttemptAt: null },
-    retryDelaySeconds: null,
+  const base = { id: order.id, token: order.token, attempt: order.attempt, attemptNumber: order.attemptNumber };
+  const failedHere = (error: string, final: boolean): AttemptReport => ({
+    ...base, startedAt: now, durationMs: 0, statusCode: null, error, responseBody: null,
+    result: { kind: 'error', message: error }, final,
   });
-  // Cancellations are not attempts: give back the attempt counted at claim time.
-  if (row.url === null || row.body === null || row.format === null || row.secret_ciphertext === null) {
-    return close('cancelled', 'the automation was deleted before the delivery ran', row.attempt_count - 1);
-  }
-  if (row.integration_enabled !== 1) {
-    return close('cancelled', 'HTTP Notifier was turned off for the account before the delivery ran', row.attempt_count - 1);
-  }
-  if (row.automation_enabled !== 1 && row.is_test !== 1) {
-    return close('cancelled', 'the automation was turned off before the delivery ran', row.attempt_count - 1);
-  }
-  const attemptNumber = row.attempt_count - row.attempt_base;
-  if (attemptNumber > config.retrySchedule.length + 1) {
-    return close('failed', 'gave up: every attempt was used (earlier attempts were interrupted)');
-  }
 
-  const target = checkTargetUrl(row.url, { allowLoopback: config.allowLoopbackTargets });
-  if (!target.ok) return recordLocalFailure(row, now, `target refused: ${target.reason}`);
+  const target = checkTargetUrl(order.url, { allowLoopback: config.allowLoopbackTargets });
+  if (!target.ok) return failedHere(`target refused: ${target.reason}`, true);
 
   let body: string;
   let contentType: string;
-  let secret: string;
   try {
-    const template = compileTemplate(row.body, row.format);
-    body = template.render(toTemplateValues(parseEventData(row.event_data)));
+    const template = compileTemplate(order.body, order.format);
+    body = template.render(toTemplateValues(parseEventData(order.eventData)));
     contentType = template.contentType;
   } catch (error) {
-    return recordLocalFailure(row, now, `the body template could not be rendered: ${(error as Error).message}`);
+    return failedHere(`the body template could not be rendered: ${(error as Error).message}`, true);
   }
+  let secret: string;
   try {
     if (!config.secretsKey) throw new Error('SECRETS_KEY is not set');
-    secret = await openSecret(config.secretsKey, row.secret_ciphertext, row.automation_id);
+    secret = await openSecret(config.secretsKey, order.secretCiphertext, order.automationId);
   } catch (error) {
-    // A configuration problem on our side: retry on schedule rather than fail the delivery.
-    console.error(JSON.stringify({ msg: 'cannot open signing secret', delivery_id: row.id, error: (error as Error).message }));
-    return recordAttempt(config, row, now, {
-      result: { kind: 'error', message: 'the signing secret could not be read (service configuration)' },
-      startedAt: now, durationMs: 0, statusCode: null, responseBody: null,
-    }, attemptNumber);
+    // A configuration problem on our side: retried on schedule rather than failed.
+    console.error(JSON.stringify({ msg: 'cannot open signing secret', delivery_id: order.id, error: (error as Error).message }));
+    return failedHere('the signing secret could not be read (service configuration)', false);
   }
 
   const outcome = await sendWebhook({
-    deliveryId: row.id,
-    url: target.url.href,
-    contentType,
-    body,
-    extraHeaders: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : {},
-    secret,
+    deliveryId: order.id, url: target.url.href, contentType, body, extraHeaders: order.headers, secret,
     timeoutMs: config.deliveryTimeoutMs,
   });
-  return recordAttempt(config, row, Date.now(), outcome, attemptNumber);
+  const ok = outcome.result.kind === 'response' && outcome.result.status >= 200 && outcome.result.status < 300;
+  return {
+    ...base, startedAt: outcome.startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode,
+    error: outcome.result.kind === 'error' ? outcome.result.message : ok ? null : describeStatus(outcome.result.status),
+    responseBody: outcome.responseBody, result: outcome.result, final: false,
+  };
 }
 
-function parseEventData(text: string | null): Record<string, unknown> {
-  if (!text) return {};
+function parseEventData(text: string): Record<string, unknown> {
   const data = JSON.parse(text) as unknown;
   return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
-}
-
-/** A failure found before any request was made (refused target, broken template): final. */
-function recordLocalFailure(row: DispatchRow, now: number, error: string): Step {
-  return {
-    attempt: { deliveryId: row.id, attempt: row.attempt_count, startedAt: now, durationMs: 0, statusCode: null, error, responseBody: null },
-    update: { id: row.id, status: 'failed', attemptCount: row.attempt_count, lastStatusCode: null, lastError: error, nextAttemptAt: null },
-    retryDelaySeconds: null,
-  };
-}
-
-function recordAttempt(
-  config: Config,
-  row: DispatchRow,
-  now: number,
-  outcome: Awaited<ReturnType<typeof sendWebhook>>,
-  attemptNumber: number,
-): Step {
-  const decision = decide(outcome.result, attemptNumber, config.retrySchedule, now);
-  const error = outcome.result.kind === 'error'
-    ? outcome.result.message
-    : decision.kind === 'succeeded' ? null : describeStatus(outcome.result.status);
-  const attempt: AttemptRecord = {
-    deliveryId: row.id, attempt: row.attempt_count, startedAt: outcome.startedAt, durationMs: outcome.durationMs,
-    statusCode: outcome.statusCode, error, responseBody: outcome.responseBody,
-  };
-  const base = { id: row.id, attemptCount: row.attempt_count, lastStatusCode: outcome.statusCode, lastError: error };
-  if (decision.kind === 'succeeded') {
-    return { attempt, update: { ...base, status: 'succeeded', nextAttemptAt: null }, retryDelaySeconds: null };
-  }
-  if (decision.kind === 'retry') {
-    return { attempt, update: { ...base, status: 'retrying', nextAttemptAt: now + decision.delaySeconds * 1000 }, retryDelaySeconds: decision.delaySeconds };
-  }
-  const disable = decision.disableAutomation
-    ? { automationId: row.automation_id, reason: `Turned off automatically: the receiver answered 410 Gone on ${new Date(now).toISOString()} (delivery ${row.id})` }
-    : undefined;
-  return { attempt, update: { ...base, status: 'failed', nextAttemptAt: null }, disable, retryDelaySeconds: null };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
 }

@@ -1,18 +1,22 @@
 /**
- * Messages land in the dead-letter queue only when the consumer kept failing on them
- * (its own retries are scheduled, never dead-lettered). Their deliveries are closed as
- * failed, so the log says what happened and the sweep stops picking them up.
+ * Messages land in the dead-letter queue only when the consumer kept failing on them (a
+ * claim or report that its account object would not take). Their deliveries are closed as
+ * failed in their account objects, so the log says what happened and nothing re-sends them.
  */
-import { failOpenDeliveries } from '../db/deliveries';
 import type { Env } from '../env';
+import { planeFor } from '../plane/client';
 
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const ids = batch.messages
-    .map((m) => (m.body as { delivery_id?: unknown } | null)?.delivery_id)
-    .filter((id): id is string => typeof id === 'string');
-  if (ids.length > 0) {
-    const failed = await failOpenDeliveries(env.DB, ids, 'the delivery could not be processed (dead-lettered after repeated consumer errors)', Date.now());
-    console.error(JSON.stringify({ msg: 'dead-lettered deliveries closed', received: ids.length, failed }));
+  const byAccount = new Map<string, string[]>();
+  for (const message of batch.messages) {
+    const body = message.body as { account_id?: unknown; delivery_id?: unknown } | null;
+    if (typeof body?.account_id !== 'string' || typeof body.delivery_id !== 'string') continue;
+    byAccount.set(body.account_id, [...(byAccount.get(body.account_id) ?? []), body.delivery_id]);
+  }
+  for (const [account, ids] of byAccount) {
+    // A failure here throws: the dead-letter queue retries the batch rather than losing it.
+    const failed = await planeFor(env, account).deadLettered(account, ids);
+    console.error(JSON.stringify({ msg: 'dead-lettered deliveries closed', account_id: account, received: ids.length, failed }));
   }
   batch.ackAll();
 }

@@ -7,7 +7,7 @@
 
 export type AttemptResult =
   | { kind: 'response'; status: number; retryAfter: string | null }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string; timedOut?: boolean };
 
 export type Decision =
   | { kind: 'succeeded' }

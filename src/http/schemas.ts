@@ -94,6 +94,8 @@ export const AutomationSchema = z
     headers: z.record(z.string(), z.string()),
     enabled: z.boolean(),
     disabled_reason: z.string().nullable(),
+    max_concurrency: z.int(),
+    rate_limit_per_second: z.int().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
   })

@@ -54,7 +54,8 @@ describe('operator endpoints', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id, name: 'Acme', http_notifier_enabled: false });
     expect(Date.parse(created.body.created_at)).not.toBeNaN();
-    expect((await call(`/v1/accounts/${id}`, { token: OPERATOR })).body).toEqual(created.body);
+    const read = (await call(`/v1/accounts/${id}`, { token: OPERATOR })).body;
+    expect(read).toEqual({ ...created.body, usage: { events_stored: 0, deliveries_stored: 0, open_deliveries: 0, storage_bytes: expect.any(Number) } });
     const switched = await call(`/v1/accounts/${id}/http-notifier`, { method: 'PUT', token: OPERATOR, body: { enabled: true } });
     expect(switched).toMatchObject({ status: 200, body: { id, http_notifier_enabled: true } });
   });

@@ -23,7 +23,7 @@ describe('automations', () => {
     expect(read.status).toBe(200);
     expect(read.body).not.toHaveProperty('signing_secret');
     const { signing_secret, ...withoutSecret } = created;
-    expect(read.body).toEqual(withoutSecret);
+    expect(read.body).toEqual({ ...withoutSecret, destination: { state: 'ok', in_flight: 0 } });
     const secret = await call(`/v1/automations/${created.id}/secret`, { token: account.admin });
     expect(secret.body).toEqual({ signing_secret });
     const list = await call('/v1/automations', { token: account.admin });

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAccount, createAutomation, sinkRequests, sinkUrl, unique } from '../helpers';
-import { QUEUE, row, runBatch, seedDeliveries } from './support';
+import { messageFor, QUEUE, row, runBatch, seedDeliveries, SLOW_QUEUE } from './support';
 
 async function pendingDelivery() {
   const account = await createAccount();
@@ -27,34 +27,50 @@ describe('wrangler.toml: queue name vars', () => {
     expect(queues.producers?.find((p) => p.binding === 'DELIVERY_QUEUE')?.queue).toBe(vars.DELIVERY_QUEUE_NAME);
   });
 
-  it('names the dead-letter queue, and every consumer is one of the two', () => {
-    expect(consumers.map((c) => c.queue).sort()).toEqual([vars.DEAD_LETTER_QUEUE_NAME, vars.DELIVERY_QUEUE_NAME].sort());
-    expect(vars.DEAD_LETTER_QUEUE_NAME).not.toBe(vars.DELIVERY_QUEUE_NAME);
+  it('names the slow lane: produced to, consumed, and dead-lettering into the same dead-letter queue', () => {
+    const slow = consumers.find((c) => c.queue === vars.SLOW_DELIVERY_QUEUE_NAME);
+    expect(slow, `a [[queues.consumers]] for ${String(vars.SLOW_DELIVERY_QUEUE_NAME)}`).toBeDefined();
+    expect(slow!.dead_letter_queue).toBe(vars.DEAD_LETTER_QUEUE_NAME);
+    expect(queues.producers?.find((p) => p.binding === 'SLOW_DELIVERY_QUEUE')?.queue).toBe(vars.SLOW_DELIVERY_QUEUE_NAME);
+  });
+
+  it('names the dead-letter queue, and every consumer is one of the three', () => {
+    expect(consumers.map((c) => c.queue).sort()).toEqual(
+      [vars.DEAD_LETTER_QUEUE_NAME, vars.DELIVERY_QUEUE_NAME, vars.SLOW_DELIVERY_QUEUE_NAME].sort(),
+    );
+    expect(new Set([vars.DEAD_LETTER_QUEUE_NAME, vars.DELIVERY_QUEUE_NAME, vars.SLOW_DELIVERY_QUEUE_NAME]).size).toBe(3);
   });
 
   it('reaches the Worker as configured', () => {
     expect(env.DELIVERY_QUEUE_NAME).toBe(vars.DELIVERY_QUEUE_NAME);
     expect(env.DEAD_LETTER_QUEUE_NAME).toBe(vars.DEAD_LETTER_QUEUE_NAME);
+    expect(env.SLOW_DELIVERY_QUEUE_NAME).toBe(vars.SLOW_DELIVERY_QUEUE_NAME);
     expect(QUEUE).toBe(env.DELIVERY_QUEUE_NAME);
+    expect(SLOW_QUEUE).toBe(env.SLOW_DELIVERY_QUEUE_NAME);
   });
 });
 
 describe('queue handler routing', () => {
   // Names that share nothing with the defaults, so no suffix or prefix rule could route them.
-  const renamed = { ...env, DELIVERY_QUEUE_NAME: 'outbound-webhooks', DEAD_LETTER_QUEUE_NAME: 'poison-messages' };
+  const renamed = {
+    ...env, DELIVERY_QUEUE_NAME: 'outbound-webhooks', SLOW_DELIVERY_QUEUE_NAME: 'outbound-webhooks-patient', DEAD_LETTER_QUEUE_NAME: 'poison-messages',
+  };
 
-  it('sends a batch from the configured delivery queue', async () => {
-    const { id, bucket } = await pendingDelivery();
-    const result = await runBatch([{ delivery_id: id }], 'outbound-webhooks', renamed);
-    expect(result.explicitAcks).toEqual(['msg-0']);
-    expect(await row(id)).toMatchObject({ status: 'succeeded' });
-    expect(await sinkRequests(bucket)).toHaveLength(1);
-  });
+  it.each([['delivery queue', 'outbound-webhooks'], ['slow lane', 'outbound-webhooks-patient']])(
+    'sends a batch from the configured %s',
+    async (_label, queue) => {
+      const { id, bucket } = await pendingDelivery();
+      const result = await runBatch([messageFor(id)], queue, renamed);
+      expect(result.explicitAcks).toEqual(['msg-0']);
+      expect(await row(id)).toMatchObject({ status: 'succeeded' });
+      expect(await sinkRequests(bucket)).toHaveLength(1);
+    },
+  );
 
   it('closes dead letters from the configured dead-letter queue as failed, without sending', async () => {
     const { id, bucket } = await pendingDelivery();
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const result = await runBatch([{ delivery_id: id }], 'poison-messages', renamed);
+    const result = await runBatch([messageFor(id)], 'poison-messages', renamed);
     expect(result.ackAll).toBe(true);
     expect(await row(id)).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/dead-lettered/) });
     expect(await sinkRequests(bucket)).toEqual([]);
@@ -64,13 +80,11 @@ describe('queue handler routing', () => {
     ['a queue configured nowhere', 'http-notifier-other', env],
     ['a "-dlq" queue that is not the configured one', 'outbound-webhooks-dlq', renamed],
     ['the default name once the vars name others', 'http-notifier-deliveries', renamed],
-    ['any queue when the vars are missing', 'http-notifier-deliveries', { ...env, DELIVERY_QUEUE_NAME: undefined, DEAD_LETTER_QUEUE_NAME: undefined }],
+    ['any queue when the vars are missing', 'http-notifier-deliveries', { ...env, DELIVERY_QUEUE_NAME: undefined, SLOW_DELIVERY_QUEUE_NAME: undefined, DEAD_LETTER_QUEUE_NAME: undefined }],
   ])('throws, with a console error and nothing done, for %s', async (_label, queue, workerEnv) => {
     const { id, bucket } = await pendingDelivery();
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    await expect(runBatch([{ delivery_id: id }], queue, workerEnv)).rejects.toThrow(
-      `queue "${queue}" is neither DELIVERY_QUEUE_NAME`,
-    );
+    await expect(runBatch([messageFor(id)], queue, workerEnv)).rejects.toThrow(`queue "${queue}" is none of DELIVERY_QUEUE_NAME`);
     expect(errors).toHaveBeenCalledTimes(1);
     expect(JSON.parse(String(errors.mock.calls[0]![0]))).toMatchObject({ msg: 'unknown queue', queue, messages: 1 });
     expect(await row(id)).toMatchObject({ status: 'pending', attempt_count: 0 });

@@ -1,62 +1,92 @@
-/** Helpers for driving the queue consumer directly, without the real queue. */
-import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+/**
+ * Helpers for the delivery path: reading an account object's rows, seeding deliveries as if
+ * the object had dispatched them (without a real queue message), and driving the Worker's
+ * queue handler with hand-made batches.
+ */
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { ingestEvent } from '../../src/db/events';
 import worker from '../../src/index';
+import { newId } from '../../src/crypto/ids';
+import { destinationOf } from '../../src/domain/destination-gate';
+import type { AccountPlane } from '../../src/plane/account-plane';
+import { planeFor } from '../../src/plane/client';
+import * as store from '../../src/plane/store';
 import { unique, type TestAccount } from '../helpers';
 
 export const QUEUE = 'http-notifier-deliveries';
+export const SLOW_QUEUE = 'http-notifier-deliveries-slow';
 
-/** Stores an event and its deliveries as ingestion does, but enqueues nothing. */
-export async function seedDeliveries(account: TestAccount, data: Record<string, unknown> = {}, now = Date.now(), type = 'inbound_call_ended') {
-  const result = await ingestEvent(env.DB, {
-    accountId: account.id, eventId: unique('evt'), type, occurredAt: now, data: JSON.stringify(data), now,
-  });
-  return result.deliveryIds;
+export const plane = (accountId: string) => planeFor(env, accountId);
+
+/** Runs `fn` inside the account's object, with its SQLite storage. */
+export function inPlane<R>(accountId: string, fn: (instance: AccountPlane, sql: SqlStorage, state: DurableObjectState) => R | Promise<R>): Promise<R> {
+  return runInDurableObject(plane(accountId), (instance: AccountPlane, state) => fn(instance, state.storage.sql, state));
 }
 
+/** Which account and dispatch token each seeded delivery has (messages must carry both). */
+const seeded = new Map<string, { account: string; token: string }>();
+
 /**
- * Runs the Worker's queue handler on a batch and returns the ack/retry result. The test
- * runtime's result leaves out retry delays, so each message's retry() is wrapped to record them.
+ * Stores an event and one delivery per enabled automation of the trigger, as ingestion does,
+ * and marks each as handed to the queue with a known token, but sends no queue message: the
+ * test delivers them with `deliver`.
  */
+export async function seedDeliveries(account: TestAccount, data: Record<string, unknown> = {}, now = Date.now(), type = 'inbound_call_ended') {
+  const { results } = await env.DB
+    .prepare('SELECT id, url FROM automations WHERE account_id = ?1 AND trigger = ?2 AND enabled = 1 ORDER BY id')
+    .bind(account.id, type)
+    .all<{ id: string; url: string }>();
+  const eventId = unique('evt');
+  const ids = results.map(() => newId('dlv', now));
+  await inPlane(account.id, (_instance, sql, state) => {
+    sql.exec("INSERT OR IGNORE INTO schema_meta (key, value) VALUES ('account_id', ?)", account.id);
+    state.storage.transactionSync(() => {
+      store.insertEvent(sql, { id: eventId, type, occurredAt: now, data: JSON.stringify(data), isTest: false, receivedAt: now });
+      results.forEach((automation, i) => {
+        const id = ids[i]!;
+        store.insertDelivery(sql, { id, automationId: automation.id, eventId, destination: destinationOf(automation.url), isTest: false, now });
+        store.markDispatched(sql, id, `seed-${id}`, destinationOf(automation.url), now);
+      });
+    });
+  });
+  for (const id of ids) seeded.set(id, { account: account.id, token: `seed-${id}` });
+  return ids;
+}
+
+/** The queue message the account object would have sent for a seeded delivery. */
+export function messageFor(id: string) {
+  const s = seeded.get(id);
+  if (!s) throw new Error(`${id} was not seeded`);
+  return { account_id: s.account, delivery_id: id, token: s.token };
+}
+
+/** Runs the Worker's queue handler on a batch and returns the ack/retry result. */
 export async function runBatch(bodies: unknown[], queue = QUEUE, workerEnv: Cloudflare.Env = env) {
   const batch = createMessageBatch(
     queue,
     bodies.map((body, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: 1, body })),
   );
-  const delays = new Map<string, number | undefined>();
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    Object.defineProperty(message, 'retry', {
-      value: (options?: QueueRetryOptions) => {
-        delays.set(message.id, options?.delaySeconds);
-        retry(options);
-      },
-    });
-  }
   const ctx = createExecutionContext();
   await worker.queue(batch, workerEnv, ctx);
-  const result = await getQueueResult(batch, ctx);
-  return { ...result, retryMessages: result.retryMessages.map((m) => ({ msgId: m.msgId, delaySeconds: delays.get(m.msgId) })) };
+  return getQueueResult(batch, ctx);
 }
 
-export const deliver = (ids: string[]) => runBatch(ids.map((delivery_id) => ({ delivery_id })));
+export const deliver = (ids: string[]) => runBatch(ids.map(messageFor));
 
-export async function row(id: string) {
-  return env.DB.prepare('SELECT * FROM deliveries WHERE id = ?1').bind(id).first<{
-    status: string; attempt_count: number; next_attempt_at: number | null; lease_until: number | null;
-    last_status_code: number | null; last_error: string | null;
-  }>();
+function accountOf(id: string, account?: string): string {
+  const owner = account ?? seeded.get(id)?.account;
+  if (!owner) throw new Error(`say which account ${id} belongs to`);
+  return owner;
 }
 
-export async function attempts(id: string) {
-  const { results } = await env.DB.prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ?1 ORDER BY attempt').bind(id).all<{
-    attempt: number; status_code: number | null; error: string | null; response_body: string | null; duration_ms: number;
-  }>();
-  return results;
+/** The delivery's row in its account object. */
+export async function row(id: string, account?: string) {
+  return inPlane(accountOf(id, account), (_i, sql) => store.getDeliveryRow(sql, id));
 }
 
-/** Makes a retrying delivery due now, as if its delay had passed. */
-export async function makeDue(id: string) {
-  await env.DB.prepare('UPDATE deliveries SET next_attempt_at = ?2 WHERE id = ?1').bind(id, Date.now()).run();
+export async function attempts(id: string, account?: string) {
+  return inPlane(accountOf(id, account), (_i, sql) =>
+    sql.exec<{ attempt: number; status_code: number | null; error: string | null; response_body: string | null; duration_ms: number }>(
+      'SELECT * FROM attempts WHERE delivery_id = ? ORDER BY attempt', id,
+    ).toArray());
 }

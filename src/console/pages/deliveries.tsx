@@ -1,7 +1,7 @@
 /** The delivery log, for the whole account or one automated task, filterable by status. */
 import type { Account } from '../../db/accounts';
-import type { Delivery } from '../../db/deliveries';
-import type { AutomationSummary } from '../../db/delivery-log-page';
+import type { Delivery } from '../../plane/store';
+import type { AutomationSummary } from '../../db/automations';
 import { DeliveryStatus } from '../../domain/vocabulary';
 import { Breadcrumbs, IntegrationDisabledNotice, STATUS_LABELS, StatusBadge, Time, triggerLabel } from './components';
 import { Layout } from './layout';

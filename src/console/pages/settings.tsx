@@ -1,8 +1,15 @@
 /** The HTTP Notifier settings page: the account's automated tasks, each with its on/off switch. */
 import type { Account } from '../../db/accounts';
-import type { AutomationListItem } from '../../db/automations';
+import type { Automation } from '../../db/automations';
+import type { DeliveryStatus } from '../../domain/vocabulary';
+import type { DestinationView } from '../../plane/protocol';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, StatusBadge, Time, triggerLabel } from './components';
 import { Layout } from './layout';
+
+export interface AutomationListItem extends Automation {
+  last_delivery: { id: string; status: DeliveryStatus; created_at: string } | null;
+  destination: DestinationView;
+}
 
 export interface SettingsPageProps {
   account: Account;
@@ -131,6 +138,7 @@ function AutomationRow({ automation, enabled }: { automation: AutomationListItem
         ) : (
           <span class="muted small">No deliveries yet</span>
         )}
+        <DestinationNote destination={automation.destination} />
       </td>
       <td data-label="On / off">
         <button
@@ -155,5 +163,19 @@ function AutomationRow({ automation, enabled }: { automation: AutomationListItem
         </div>
       </td>
     </tr>
+  );
+}
+
+/** Shown only when the destination's gate holds deliveries back. */
+function DestinationNote({ destination }: { destination: DestinationView }) {
+  if (destination.state === 'ok') return null;
+  return (
+    <span class="cell-sub warning-text" data-destination-state={destination.state}>
+      {destination.state === 'paused' ? (
+        <>Endpoint paused until <Time iso={destination.until!} />{destination.reason ? `: ${destination.reason}` : ''}</>
+      ) : (
+        <>Endpoint being probed with one delivery{destination.reason ? ` after: ${destination.reason}` : ''}</>
+      )}
+    </span>
   );
 }

@@ -4,9 +4,8 @@
  */
 import type { Context, Hono } from 'hono';
 import { getAccount, type Account } from '../../db/accounts';
-import { getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
-import { listDeliveries } from '../../db/deliveries';
-import { automationSummaries, latestResponseSnippets } from '../../db/delivery-log-page';
+import { automationSummaries, getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
+import { planeFor } from '../../plane/client';
 import { DeliveryStatus } from '../../domain/vocabulary';
 import { notFound } from '../../errors';
 import type { ConsoleEnv } from '../context';
@@ -18,6 +17,8 @@ import { SettingsPage } from '../pages/settings';
 
 const LIST_LIMIT = 100;
 const LOG_LIMIT = 50;
+/** How much of each delivery's latest response the log shows. */
+const SNIPPET_CHARS = 200;
 
 async function currentAccount(c: Context<ConsoleEnv>): Promise<Account> {
   const account = await getAccount(c.env.DB, c.get('principal').accountId);
@@ -36,10 +37,16 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console', requireConsoleSession, async (c) => {
     const account = await currentAccount(c);
     const page = await listAutomations(c.env.DB, account.id, { limit: LIST_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined });
+    const plane = planeFor(c.env, account.id);
+    const [last, destinations] = await Promise.all([
+      plane.lastDeliveries(account.id, page.data.map((a) => a.id)),
+      plane.destinations(account.id, page.data.map((a) => a.url)),
+    ]);
+    const automations = page.data.map((a) => ({ ...a, last_delivery: last[a.id] ?? null, destination: destinations[a.url]! }));
     const csrfToken = c.get('session').csrfToken;
     return c.html(
       documentHtml(
-        <SettingsPage account={account} csrfToken={csrfToken} automations={page.data} nextCursor={page.next_cursor} flash={queryParam(c, 'flash')} />,
+        <SettingsPage account={account} csrfToken={csrfToken} automations={automations} nextCursor={page.next_cursor} flash={queryParam(c, 'flash')} />,
       ),
     );
   });
@@ -64,12 +71,13 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     // An unknown status filter is ignored rather than failing the page.
     const status = DeliveryStatus.safeParse(statusParam).data ?? null;
     const automationId = queryParam(c, 'automation');
-    const page = await listDeliveries(c.env.DB, account.id, {
+    const plane = planeFor(c.env, account.id);
+    const page = await plane.listDeliveries(account.id, {
       automationId: automationId ?? undefined, status: status ?? undefined, limit: LOG_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined,
     });
     const ids = page.data.map((delivery) => delivery.id);
     const [snippets, automations] = await Promise.all([
-      latestResponseSnippets(c.env.DB, account.id, ids),
+      plane.responseSnippets(account.id, ids, SNIPPET_CHARS),
       automationSummaries(c.env.DB, account.id, [...page.data.map((d) => d.automation_id), ...(automationId ? [automationId] : [])]),
     ]);
     const automation = automationId ? automations.get(automationId) ?? null : null;
@@ -79,7 +87,7 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
         <DeliveriesPage
           account={account}
           csrfToken={c.get('session').csrfToken}
-          deliveries={page.data.map((delivery) => ({ ...delivery, snippet: snippets.get(delivery.id) ?? null }))}
+          deliveries={page.data.map((delivery) => ({ ...delivery, snippet: snippets[delivery.id] ?? null }))}
           automations={automations}
           automation={automation}
           status={status}

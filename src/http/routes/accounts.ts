@@ -3,6 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { hashApiKey, newApiKey } from '../../auth/api-keys';
 import { newId } from '../../crypto/ids';
 import { getAccount, insertAccount, insertApiKey, revokeApiKey, setIntegrationEnabled } from '../../db/accounts';
+import { planeFor } from '../../plane/client';
 import { requireOperator } from '../guards';
 import { forgetEventKey } from '../event-key-cache';
 import type { AppEnv } from '../context';
@@ -20,10 +21,19 @@ const createAccount = createRoute({
   responses: { 201: jsonResponse(AccountSchema, 'Created'), 401: errors[401], 409: errors[409], 422: errors[422] },
 });
 
+const Usage = z
+  .object({
+    events_stored: z.int(),
+    deliveries_stored: z.int(),
+    open_deliveries: z.int().openapi({ description: 'Pending or retrying' }),
+    storage_bytes: z.int().openapi({ description: "Size of the account object's SQLite database (limit: 10 GB)" }),
+  })
+  .openapi('AccountUsage');
+
 const readAccount = createRoute({
-  method: 'get', path: '/v1/accounts/{account_id}', tags, middleware, summary: 'Read an account',
+  method: 'get', path: '/v1/accounts/{account_id}', tags, middleware, summary: 'Read an account, with its data-plane usage',
   request: { params: AccountIdParam },
-  responses: { 200: jsonResponse(AccountSchema, 'The account'), 401: errors[401], 404: errors[404] },
+  responses: { 200: jsonResponse(AccountSchema.extend({ usage: Usage }).openapi('AccountWithUsage'), 'The account'), 401: errors[401], 404: errors[404] },
 });
 
 const switchIntegration = createRoute({
@@ -70,12 +80,15 @@ export function registerAccountRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(readAccount, async (c) => {
     const account = await getAccount(c.env.DB, c.req.valid('param').account_id);
     if (!account) throw notFound('Account');
-    return c.json(account, 200);
+    const usage = await planeFor(c.env, account.id).usage(account.id);
+    return c.json({ ...account, usage }, 200);
   });
 
   app.openapi(switchIntegration, async (c) => {
     const account = await setIntegrationEnabled(c.env.DB, c.req.valid('param').account_id, c.req.valid('json').enabled, Date.now());
     if (!account) throw notFound('Account');
+    // Switching off cancels the account's waiting deliveries at once; on, new events fan out again.
+    await planeFor(c.env, account.id).automationsChanged(account.id);
     return c.json(account, 200);
   });
 

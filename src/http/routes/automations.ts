@@ -13,12 +13,12 @@ import {
   updateAutomation,
   type AutomationFields,
 } from '../../db/automations';
-import { insertTestDelivery } from '../../db/events';
 import { checkAutomation, checkTemplate } from '../../domain/automation-rules';
 import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../domain/extra-headers';
 import { generateSigningSecret } from '../../domain/signature';
 import { compileTemplate, toTemplateValues } from '../../domain/template';
-import { enqueueDeliveries } from '../../delivery/enqueue';
+import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT } from '../../domain/destination-gate';
+import { planeFor } from '../../plane/client';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
@@ -62,6 +62,12 @@ const editable = {
   body: z.string().min(1),
   headers: z.preprocess(reportUnstorableHeaderName, z.record(Text(), Text())),
   enabled: z.boolean(),
+  max_concurrency: z.int().min(1).max(MAX_CONCURRENCY_LIMIT).openapi({
+    description: `At most this many deliveries in flight to the target's origin at once (default ${DEFAULT_MAX_CONCURRENCY})`,
+  }),
+  rate_limit_per_second: z.int().min(1).max(1000).nullable().openapi({
+    description: 'Optional: send at most this many requests per second (null: no limit)',
+  }),
 };
 
 const CreateAutomation = z
@@ -72,6 +78,8 @@ const CreateAutomation = z
     format: BodyFormat.default('json'),
     headers: editable.headers.default({}),
     enabled: editable.enabled.default(true),
+    max_concurrency: editable.max_concurrency.optional(),
+    rate_limit_per_second: editable.rate_limit_per_second.optional(),
   })
   .strict()
   .openapi('CreateAutomation');
@@ -79,6 +87,16 @@ const UpdateAutomation = z.object(editable).partial().strict().openapi('UpdateAu
 const AutomationWithSecret = AutomationSchema.extend({ signing_secret: z.string() }).openapi('AutomationWithSecret');
 const PreviewRequest = z.object({ data: EventDataSchema.optional() }).strict();
 const Preview = z.object({ content_type: z.string(), body: z.string() }).openapi('Preview');
+
+const Destination = z
+  .object({
+    state: z.enum(['ok', 'paused', 'probing']),
+    until: z.string().optional().openapi({ description: 'While paused: when probing starts' }),
+    reason: z.string().optional(),
+    in_flight: z.int(),
+  })
+  .openapi('Destination', { description: "The gate in front of the target's origin, shared by the account's automations that send there" });
+const AutomationDetail = AutomationSchema.extend({ destination: Destination }).openapi('AutomationDetail');
 
 const AutomationListItem = AutomationSchema.extend({
   last_delivery: z.object({ id: z.string(), status: DeliveryStatus, created_at: z.string() }).nullable(),
@@ -98,7 +116,7 @@ const routes = {
   read: createRoute({
     method: 'get', path: '/v1/automations/{id}', tags, middleware, summary: 'Read an automation',
     request: { params: AutomationIdParam },
-    responses: { 200: withETag(jsonResponse(AutomationSchema, 'The automation')), 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: withETag(jsonResponse(AutomationDetail, 'The automation and its destination’s state')), 401: errors[401], 403: errors[403], 404: errors[404] },
   }),
   update: createRoute({
     method: 'patch', path: '/v1/automations/{id}', tags, middleware, summary: 'Change an automation (turn it off with {"enabled": false})',
@@ -155,11 +173,21 @@ function secretsKey(env: AppEnv['Bindings']): string {
   return key;
 }
 
+/**
+ * Tells the account's object that its automations changed, before the API answers: every
+ * delivery claimed after this sees the change (see README, "How a change reaches deliveries").
+ */
+async function changed(env: AppEnv['Bindings'], accountId: string): Promise<void> {
+  await planeFor(env, accountId).automationsChanged(accountId);
+}
+
 export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.list, async (c) => {
     const { limit, cursor, trigger } = c.req.valid('query');
-    const page = await listAutomations(c.env.DB, keyPrincipal(c.get('principal')).accountId, { limit, cursor, trigger });
-    return c.json(page, 200);
+    const { accountId } = keyPrincipal(c.get('principal'));
+    const page = await listAutomations(c.env.DB, accountId, { limit, cursor, trigger });
+    const last = await planeFor(c.env, accountId).lastDeliveries(accountId, page.data.map((a) => a.id));
+    return c.json({ ...page, data: page.data.map((a) => ({ ...a, last_delivery: last[a.id] ?? null })) }, 200);
   });
 
   app.openapi(routes.create, async (c) => {
@@ -173,13 +201,16 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const signingSecret = generateSigningSecret();
     const sealed = await sealSecret(secretsKey(c.env), signingSecret, id);
     const row = await insertAutomation(c.env.DB, principal.accountId, id, fields, sealed, now);
+    await changed(c.env, principal.accountId);
     return c.json({ ...toAutomation(row), signing_secret: signingSecret }, 201, { etag: etagOf(row.version) });
   });
 
   app.openapi(routes.read, async (c) => {
-    const row = await getAutomationRow(c.env.DB, keyPrincipal(c.get('principal')).accountId, c.req.valid('param').id);
+    const { accountId } = keyPrincipal(c.get('principal'));
+    const row = await getAutomationRow(c.env.DB, accountId, c.req.valid('param').id);
     if (!row) throw notFound('Automation');
-    return c.json(toAutomation(row), 200, { etag: etagOf(row.version) });
+    const destination = await planeFor(c.env, accountId).destination(accountId, row.url);
+    return c.json({ ...toAutomation(row), destination }, 200, { etag: etagOf(row.version) });
   });
 
   app.openapi(routes.update, async (c) => {
@@ -206,11 +237,16 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         body: change.body ?? current.body,
         headers: change.headers ?? current.headers,
         enabled: change.enabled ?? current.enabled,
+        max_concurrency: change.max_concurrency ?? current.max_concurrency,
+        rate_limit_per_second: change.rate_limit_per_second !== undefined ? change.rate_limit_per_second : current.rate_limit_per_second,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
       assertValid(checkAutomation(fields, { allowLoopback: getConfig(c.env).allowLoopbackTargets }));
       const updated = await updateAutomation(c.env.DB, principal.accountId, id, change, conditional ? row.version : null, Date.now());
-      if (updated) return c.json(toAutomation(updated), 200, { etag: etagOf(updated.version) });
+      if (updated) {
+        await changed(c.env, principal.accountId);
+        return c.json(toAutomation(updated), 200, { etag: etagOf(updated.version) });
+      }
       if (attempt === MAX_UPDATE_ATTEMPTS) {
         throw new ApiError('conflict', 'The automation is being changed by other requests at this moment; try again');
       }
@@ -224,6 +260,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const ifMatch = c.req.valid('header')['if-match'];
     if (ifMatch === undefined) {
       if (!(await deleteAutomation(c.env.DB, principal.accountId, id))) throw notFound('Automation');
+      await changed(c.env, principal.accountId);
       return c.body(null, 204);
     }
     const row = await getAutomationRow(c.env.DB, principal.accountId, id);
@@ -234,6 +271,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
       if (await getAutomationRow(c.env.DB, principal.accountId, id)) throw preconditionFailed();
       throw notFound('Automation');
     }
+    await changed(c.env, principal.accountId);
     return c.body(null, 204);
   });
 
@@ -265,14 +303,11 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const { id } = c.req.valid('param');
     const row = await getAutomationRow(c.env.DB, principal.accountId, id);
     if (!row) throw notFound('Automation');
-    const now = Date.now();
-    const deliveryId = newId('dlv', now);
     const data = { ...findTrigger(row.trigger)?.examples, ...(c.req.valid('json')?.data ?? {}) };
-    await insertTestDelivery(c.env.DB, {
-      accountId: principal.accountId, automationId: id, eventId: newId('evt', now), deliveryId,
-      type: row.trigger, data: JSON.stringify(data), now,
+    const deliveryId = await planeFor(c.env, principal.accountId).sendTest(principal.accountId, {
+      automationId: id, type: row.trigger, data: JSON.stringify(data),
     });
-    await enqueueDeliveries(c.env.DELIVERY_QUEUE, [deliveryId]);
+    if (!deliveryId) throw notFound('Automation');
     return c.json({ delivery_id: deliveryId }, 202);
   });
 }

@@ -1,7 +1,6 @@
 /** Admin endpoints: the delivery log and manual retries. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { getDeliveryWithAttempts, listDeliveries, reopenDelivery } from '../../db/deliveries';
-import { enqueueDeliveries } from '../../delivery/enqueue';
+import { planeFor } from '../../plane/client';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { ApiError, notFound } from '../../errors';
@@ -45,14 +44,16 @@ const routes = {
 export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.list, async (c) => {
     const q = c.req.valid('query');
-    const page = await listDeliveries(c.env.DB, keyPrincipal(c.get('principal')).accountId, {
+    const { accountId } = keyPrincipal(c.get('principal'));
+    const page = await planeFor(c.env, accountId).listDeliveries(accountId, {
       automationId: q.automation_id, eventId: q.event_id, status: q.status, limit: q.limit, cursor: q.cursor,
     });
     return c.json(page, 200);
   });
 
   app.openapi(routes.read, async (c) => {
-    const delivery = await getDeliveryWithAttempts(c.env.DB, keyPrincipal(c.get('principal')).accountId, c.req.valid('param').id);
+    const { accountId } = keyPrincipal(c.get('principal'));
+    const delivery = await planeFor(c.env, accountId).getDelivery(accountId, c.req.valid('param').id);
     if (!delivery) throw notFound('Delivery');
     return c.json(delivery, 200);
   });
@@ -60,10 +61,9 @@ export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.retry, async (c) => {
     const principal = keyPrincipal(c.get('principal'));
     requireIntegrationEnabled(principal);
-    const outcome = await reopenDelivery(c.env.DB, principal.accountId, c.req.valid('param').id, Date.now());
+    const outcome = await planeFor(c.env, principal.accountId).retryDelivery(principal.accountId, c.req.valid('param').id);
     if ('notFound' in outcome) throw notFound('Delivery');
     if ('conflict' in outcome) throw new ApiError('conflict', outcome.conflict);
-    await enqueueDeliveries(c.env.DELIVERY_QUEUE, [outcome.reopened.id]);
     return c.json(outcome.reopened, 202);
   });
 }

@@ -1,10 +1,12 @@
-/** Event ingestion: store the event, fan out to matching automations, enqueue. */
+/**
+ * Event ingestion: authenticate and validate here, then one call to the account's object
+ * stores the event and its deliveries in one transaction before the 202 (no D1 write).
+ */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TRIGGER_IDS } from '../../catalog';
 import { newId } from '../../crypto/ids';
 import { getAccount } from '../../db/accounts';
-import { ingestEvent } from '../../db/events';
-import { enqueueDeliveries } from '../../delivery/enqueue';
+import { planeFor } from '../../plane/client';
 import { requireEventSender } from '../guards';
 import type { AppEnv } from '../context';
 import { ApiError, notFound, validationFailed } from '../../errors';
@@ -56,18 +58,14 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>) {
     }
     const now = Date.now();
     const eventId = input.id ?? newId('evt', now);
-    const result = await ingestEvent(c.env.DB, {
-      accountId,
-      eventId,
+    const result = await planeFor(c.env, accountId).ingest(accountId, {
+      id: eventId,
       type: input.type,
       occurredAt: input.occurred_at ? Date.parse(input.occurred_at) : now,
       data: JSON.stringify(input.data),
-      now,
+      receivedAt: now,
     });
     if (result.duplicate) return c.json({ event_id: eventId, duplicate: true, deliveries: 0 }, 200);
-    // Enqueue after the response is decided but within the request: a failure is caught and
-    // logged inside, and the sweep delivers whatever did not reach the queue.
-    await enqueueDeliveries(c.env.DELIVERY_QUEUE, result.deliveryIds);
     return c.json({ event_id: eventId, duplicate: false, deliveries: result.deliveryIds.length }, 202);
   });
 }

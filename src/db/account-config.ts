@@ -1,0 +1,41 @@
+/**
+ * What an account object needs from the control plane: whether the integration is on, and
+ * every automation with what sending it takes. Read in one round trip and cached by the object.
+ */
+
+export interface AutomationConfigRow {
+  id: string;
+  trigger: string;
+  url: string;
+  format: 'json' | 'xml';
+  body: string;
+  headers: string;
+  enabled: number;
+  secret_ciphertext: string;
+  max_concurrency: number | null;
+  rate_limit_per_second: number | null;
+  updated_at: number;
+}
+
+export async function readAccountConfig(
+  db: D1Database,
+  accountId: string,
+): Promise<{ integrationEnabled: boolean; exists: boolean; automations: AutomationConfigRow[] }> {
+  const [account, automations] = await db.batch([
+    db.prepare('SELECT http_notifier_enabled FROM accounts WHERE id = ?1').bind(accountId),
+    db
+      .prepare(
+        `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
+                rate_limit_per_second, updated_at
+         FROM automations WHERE account_id = ?1`,
+      )
+      .bind(accountId),
+  ]);
+  const row = account!.results[0] as { http_notifier_enabled: number } | undefined;
+  return {
+    exists: row !== undefined,
+    integrationEnabled: row?.http_notifier_enabled === 1,
+    automations: automations!.results as AutomationConfigRow[],
+  };
+}
+

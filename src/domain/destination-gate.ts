@@ -1,0 +1,141 @@
+/**
+ * The gate in front of each destination (a target origin — scheme, host, port — within one
+ * account), with no I/O: a concurrency cap, an optional rate limit per automation, a circuit
+ * breaker, and which queue lane a delivery travels in. The account's Durable Object keeps a
+ * gate per destination and asks these functions before handing a delivery to the queue.
+ *
+ * Breaker: `FAILURE_THRESHOLD` consecutive failures (timeouts, network errors, 5xx) pause the
+ * destination for a cool-down that doubles with each pause in a row (30 s … 10 min). When it
+ * ends the destination is probed with one delivery at a time and reopens on the first success.
+ * A 429 or 503 with Retry-After pauses the whole destination until then.
+ */
+import { parseRetryAfter, type AttemptResult } from './retry-policy';
+
+export const DESTINATION_STATES = ['ok', 'paused', 'probing'] as const;
+export type DestinationState = (typeof DESTINATION_STATES)[number];
+export type Lane = 'fast' | 'slow';
+
+export const DEFAULT_MAX_CONCURRENCY = 4;
+export const MAX_CONCURRENCY_LIMIT = 50;
+export const FAILURE_THRESHOLD = 5;
+export const FIRST_PAUSE_MS = 30_000;
+export const MAX_PAUSE_MS = 600_000;
+/** A destination that timed out this recently, or answers this slowly, uses the slow lane. */
+export const SLOW_LANE_AFTER_TIMEOUT_MS = 300_000;
+export const SLOW_LATENCY_MS = 500;
+
+export interface Gate {
+  consecutiveFailures: number;
+  /** Pauses in a row without a success in between (drives the cool-down's doubling). */
+  pauses: number;
+  pausedUntil: number | null;
+  /** After a pause ends, until the next success: one delivery at a time. */
+  probing: boolean;
+  reason: string | null;
+  /** Smoothed response time of recent attempts. */
+  latencyMs: number | null;
+  lastTimeoutAt: number | null;
+}
+
+export const newGate = (): Gate => ({
+  consecutiveFailures: 0, pauses: 0, pausedUntil: null, probing: false, reason: null, latencyMs: null, lastTimeoutAt: null,
+});
+
+export function stateOf(gate: Gate, now: number): DestinationState {
+  if (gate.pausedUntil !== null && gate.pausedUntil > now) return 'paused';
+  // A pause that has run out is followed by probing, even if no probe was sent yet.
+  return gate.probing || gate.pausedUntil !== null ? 'probing' : 'ok';
+}
+
+/** Whether one more delivery may go to the destination now, with `inFlight` already out. */
+export function admits(gate: Gate, inFlight: number, maxConcurrency: number, now: number): boolean {
+  const state = stateOf(gate, now);
+  if (state === 'paused') return false;
+  if (state === 'probing') return inFlight === 0;
+  return inFlight < maxConcurrency;
+}
+
+export function laneFor(gate: Gate, now: number, rateLimited: boolean): Lane {
+  if (rateLimited || stateOf(gate, now) !== 'ok') return 'slow';
+  if (gate.lastTimeoutAt !== null && now - gate.lastTimeoutAt < SLOW_LANE_AFTER_TIMEOUT_MS) return 'slow';
+  if (gate.latencyMs !== null && gate.latencyMs >= SLOW_LATENCY_MS) return 'slow';
+  return 'fast';
+}
+
+/** How an attempt went, as far as the destination's health is concerned. */
+export type Observation =
+  | { kind: 'success'; durationMs: number }
+  /** Timeouts, network errors and 5xx: the destination is struggling. */
+  | { kind: 'failure'; durationMs: number; timedOut: boolean; reason: string }
+  /** The receiver asked everyone to wait (429/503 with Retry-After). */
+  | { kind: 'wait'; durationMs: number; until: number; reason: string }
+  /** Other answers (4xx, 3xx, 410) say nothing about the destination's health. */
+  | { kind: 'neutral'; durationMs: number };
+
+const LATENCY_WEIGHT = 0.3;
+
+/** Classifies an attempt's result for the gate. */
+export function observationOf(result: AttemptResult, durationMs: number, now: number): Observation {
+  if (result.kind === 'error') {
+    return { kind: 'failure', durationMs, timedOut: result.timedOut === true, reason: result.message };
+  }
+  const { status } = result;
+  if (status >= 200 && status < 300) return { kind: 'success', durationMs };
+  if ((status === 429 || status === 503) && result.retryAfter) {
+    const seconds = parseRetryAfter(result.retryAfter, now);
+    if (seconds !== null && seconds > 0) {
+      return { kind: 'wait', durationMs, until: now + seconds * 1000, reason: `the receiver answered ${status} with Retry-After` };
+    }
+  }
+  if (status >= 500) return { kind: 'failure', durationMs, timedOut: false, reason: `receiver answered ${status}` };
+  return { kind: 'neutral', durationMs };
+}
+
+export function observe(gate: Gate, observation: Observation, now: number): Gate {
+  const latencyMs = gate.latencyMs === null
+    ? observation.durationMs
+    : Math.round(gate.latencyMs * (1 - LATENCY_WEIGHT) + observation.durationMs * LATENCY_WEIGHT);
+  switch (observation.kind) {
+    case 'success':
+      return { ...newGate(), latencyMs, lastTimeoutAt: gate.lastTimeoutAt };
+    case 'neutral':
+      return { ...gate, latencyMs };
+    case 'wait':
+      return { ...gate, latencyMs, pausedUntil: Math.max(observation.until, gate.pausedUntil ?? 0), probing: false, reason: observation.reason };
+    case 'failure': {
+      const failures = gate.consecutiveFailures + 1;
+      const lastTimeoutAt = observation.timedOut ? now : gate.lastTimeoutAt;
+      // A failed probe pauses again at once; otherwise the threshold decides.
+      if (stateOf(gate, now) === 'probing' || failures >= FAILURE_THRESHOLD) {
+        const pauses = gate.pauses + 1;
+        const pauseMs = Math.min(FIRST_PAUSE_MS * 2 ** (pauses - 1), MAX_PAUSE_MS);
+        return {
+          consecutiveFailures: failures, pauses, pausedUntil: now + pauseMs, probing: false, latencyMs, lastTimeoutAt,
+          reason: `${failures} failures in a row, the last: ${observation.reason}`,
+        };
+      }
+      return { ...gate, consecutiveFailures: failures, latencyMs, lastTimeoutAt };
+    }
+  }
+}
+
+/**
+ * Rate limit as a generic cell rate algorithm: `tat` is the theoretical time the next request
+ * may go. One request per `1000 / perSecond` ms, no bursts beyond that.
+ */
+export function rateAdmits(tat: number | undefined, now: number): boolean {
+  return tat === undefined || tat <= now;
+}
+
+export function rateAfterSend(tat: number | undefined, now: number, perSecond: number): number {
+  return Math.max(tat ?? now, now) + 1000 / perSecond;
+}
+
+/** The destination a target URL belongs to: its origin (scheme, host, port). */
+export function destinationOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}

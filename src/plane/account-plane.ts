@@ -1,0 +1,528 @@
+/**
+ * One Durable Object per account (`idFromName(account_id)`): the account's events,
+ * deliveries and attempts in its own SQLite database, its scheduling (the alarm wakes it when
+ * a delivery or retry falls due) and its destination gates. It hands deliveries to the queues
+ * only when they may be sent now, and the consumer claims from and reports back to it. The
+ * rules are in src/domain (delivery-lifecycle, destination-gate); this class carries them out.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { getConfig } from '../config';
+import { newId } from '../crypto/ids';
+import { disableAutomation } from '../db/automations';
+import type { Page } from '../db/rows';
+import {
+  afterAttempt,
+  cancellationFor,
+  claim,
+  DEAD_LETTER_REASON,
+  mayGiveUp,
+  reopen,
+  retryWindowMs,
+} from '../domain/delivery-lifecycle';
+import {
+  admits,
+  destinationOf,
+  laneFor,
+  MAX_CONCURRENCY_LIMIT,
+  newGate,
+  observationOf,
+  observe,
+  rateAdmits,
+  rateAfterSend,
+  stateOf,
+  type Gate,
+  type Lane,
+} from '../domain/destination-gate';
+import type { Env } from '../env';
+import { CONFIG_TTL_MS, conditionOf, loadAccountConfig, type AccountConfig } from './account-config';
+import type { AttemptReport, ClaimAnswer, ClaimItem, DeliveryMessage, DestinationView } from './protocol';
+import { migrate, rememberAccount, storedAccount } from './schema';
+import * as store from './store';
+
+/** The lease outlives the attempt's timeout, so only a crashed consumer's lease ever runs out. */
+const LEASE_MARGIN_MS = 60_000;
+/** A queue message not claimed this long after it was sent is sent again (same token). */
+export const REDISPATCH_AFTER_MS = 30_000;
+/** While due deliveries wait for a destination's free slot, look again at least this often. */
+const BLOCKED_RECHECK_MS = 10_000;
+const PURGE_EVERY_MS = 3_600_000;
+const PURGE_LIMIT = 2_000;
+const DISPATCH_LIMIT = 1_000;
+const SEND_BATCH_LIMIT = 100;
+/**
+ * A rate-limited delivery is paced when it is claimed, as it is about to be sent: the claim
+ * gives it a time to wait for, at most this far ahead (later ones are handed back), so queue
+ * batching cannot bunch requests and no consumer waits long.
+ */
+export const RATE_HORIZON_MS = 2_000;
+
+export interface IngestInput {
+  id: string;
+  type: string;
+  occurredAt: number;
+  data: string;
+  receivedAt: number;
+}
+
+export type ReopenResult = { reopened: store.Delivery } | { notFound: true } | { conflict: string };
+
+export class AccountPlane extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private accountId: string | null;
+  private config: AccountConfig | null = null;
+  private configLoad: Promise<AccountConfig> | null = null;
+  private readonly gates: Map<string, Gate>;
+  /** Rate-limit pacing per automation (theoretical arrival time); a restart just resets it. */
+  private readonly pacing = new Map<string, number>();
+  private dispatching: Promise<void> | null = null;
+  private dispatchAgain = false;
+  private lastPurgeAt = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrate(ctx.storage);
+    this.sql = ctx.storage.sql;
+    this.accountId = storedAccount(this.sql);
+    this.gates = store.loadGates(this.sql);
+  }
+
+  // ---- ingestion ------------------------------------------------------------------------
+
+  /** Stores the event and one delivery per matching enabled automation, in one transaction. */
+  async ingest(accountId: string, event: IngestInput): Promise<{ duplicate: boolean; deliveryIds: string[] }> {
+    this.bind(accountId);
+    const config = await this.loadConfig();
+    const matching = config.integrationEnabled
+      ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === event.type)
+      : [];
+    const now = event.receivedAt;
+    const ids = this.ctx.storage.transactionSync(() => {
+      if (!store.insertEvent(this.sql, { ...event, isTest: false })) return null;
+      return matching.map((automation) => {
+        const id = newId('dlv', now);
+        store.insertDelivery(this.sql, { id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now });
+        return id;
+      });
+    });
+    if (ids === null) return { duplicate: true, deliveryIds: [] };
+    if (ids.length > 0) this.kick();
+    return { duplicate: false, deliveryIds: ids };
+  }
+
+  /** A test delivery: a synthetic event marked as a test, sent even if the automation is off. */
+  async sendTest(accountId: string, input: { automationId: string; type: string; data: string }): Promise<string | null> {
+    this.bind(accountId);
+    const config = await this.loadConfig(true);
+    const automation = config.automations.get(input.automationId);
+    if (!automation) return null;
+    const now = Date.now();
+    const eventId = newId('evt', now);
+    const id = newId('dlv', now);
+    this.ctx.storage.transactionSync(() => {
+      store.insertEvent(this.sql, { id: eventId, type: input.type, occurredAt: now, data: input.data, isTest: true, receivedAt: now });
+      store.insertDelivery(this.sql, { id, automationId: automation.id, eventId, destination: automation.destination, isTest: true, now });
+    });
+    this.kick();
+    return id;
+  }
+
+  // ---- the delivery log -----------------------------------------------------------------
+
+  listDeliveries(accountId: string, filter: store.DeliveryFilter): Page<store.Delivery> {
+    this.bind(accountId);
+    return store.listDeliveries(this.sql, filter);
+  }
+
+  getDelivery(accountId: string, id: string): (store.Delivery & { attempts: store.Attempt[] }) | null {
+    this.bind(accountId);
+    const row = store.getDeliveryRow(this.sql, id);
+    return row ? { ...store.toDelivery(row), attempts: store.getAttempts(this.sql, id) } : null;
+  }
+
+  lastDeliveries(accountId: string, automationIds: string[]) {
+    this.bind(accountId);
+    return store.lastDeliveries(this.sql, automationIds);
+  }
+
+  responseSnippets(accountId: string, deliveryIds: string[], chars: number): Record<string, string> {
+    this.bind(accountId);
+    return store.latestResponseSnippets(this.sql, deliveryIds, chars);
+  }
+
+  async retryDelivery(accountId: string, id: string): Promise<ReopenResult> {
+    this.bind(accountId);
+    const row = store.getDeliveryRow(this.sql, id);
+    if (!row) return { notFound: true };
+    const config = await this.loadConfig();
+    const decision = reopen(store.lifecycleOf(row), conditionOf(config, config.automations.get(row.automation_id)));
+    if (decision.kind === 'conflict') return { conflict: decision.message };
+    store.reopenRow(this.sql, id, Date.now());
+    this.kick();
+    return { reopened: store.toDelivery(store.getDeliveryRow(this.sql, id)!) };
+  }
+
+  // ---- control-plane changes ------------------------------------------------------------
+
+  /**
+   * Called by the API after every change to the account's automations or integration switch:
+   * reloads the cached copy, cancels waiting deliveries that may no longer be sent, and moves
+   * waiting deliveries to a changed target's destination.
+   */
+  async automationsChanged(accountId: string): Promise<void> {
+    this.bind(accountId);
+    const config = await this.loadConfig(true);
+    const now = Date.now();
+    const waiting = this.sql
+      .exec<{ automation_id: string }>('SELECT DISTINCT automation_id FROM deliveries WHERE next_attempt_at IS NOT NULL')
+      .toArray()
+      .map((r) => r.automation_id);
+    this.ctx.storage.transactionSync(() => {
+      for (const row of store.idleOpenDeliveries(this.sql, waiting)) {
+        const automation = config.automations.get(row.automation_id);
+        const reason = cancellationFor(conditionOf(config, automation), row.is_test === 1);
+        if (reason) store.settle(this.sql, row.id, { status: 'cancelled', lastError: reason, nextAttemptAt: null }, now);
+      }
+      for (const automation of config.automations.values()) store.moveWaiting(this.sql, automation.id, automation.destination);
+    });
+    this.kick();
+  }
+
+  /** The state of each URL's destination (the gate in front of its origin). */
+  destinations(accountId: string, urls: string[]): Record<string, DestinationView> {
+    return Object.fromEntries(urls.map((url) => [url, this.destination(accountId, url)]));
+  }
+
+  destination(accountId: string, url: string): DestinationView {
+    this.bind(accountId);
+    const origin = destinationOf(url);
+    const gate = this.gates.get(origin) ?? newGate();
+    const now = Date.now();
+    const state = stateOf(gate, now);
+    const inFlight = store.inFlightByDestination(this.sql).get(origin) ?? 0;
+    return {
+      state,
+      ...(state === 'paused' && gate.pausedUntil !== null ? { until: new Date(gate.pausedUntil).toISOString() } : {}),
+      ...(state !== 'ok' && gate.reason ? { reason: gate.reason } : {}),
+      in_flight: inFlight,
+    };
+  }
+
+  usage(accountId: string): { events_stored: number; deliveries_stored: number; open_deliveries: number; storage_bytes: number } {
+    this.bind(accountId);
+    const counts = store.usageCounts(this.sql);
+    return {
+      events_stored: counts.events,
+      deliveries_stored: counts.deliveries,
+      open_deliveries: counts.open_deliveries,
+      storage_bytes: this.ctx.storage.sql.databaseSize,
+    };
+  }
+
+  // ---- the consumer's side --------------------------------------------------------------
+
+  /** Claims a batch's deliveries for sending: one call per account per consumer batch. */
+  async claim(accountId: string, items: ClaimItem[]): Promise<ClaimAnswer[]> {
+    this.bind(accountId);
+    const config = await this.loadConfig();
+    const settings = getConfig(this.env);
+    const now = Date.now();
+    const rows = store.getDeliveryRows(this.sql, items.map((i) => i.id));
+    const seen = new Set<string>();
+    let changed = false;
+    const answers = this.ctx.storage.transactionSync(() =>
+      items.map((item): ClaimAnswer => {
+        const row = rows.get(item.id);
+        // A copy of a message earlier in the same batch: the first one decides.
+        if (!row || seen.has(item.id)) return { id: item.id, send: null };
+        seen.add(item.id);
+        const automation = config.automations.get(row.automation_id);
+        const gate = this.gate(automation?.destination ?? row.destination);
+        const state = stateOf(gate, now);
+        // A probe goes alone; a pause that began after dispatch holds the delivery back.
+        const paced = automation?.ratePerSecond ? this.pacing.get(automation.id) : undefined;
+        const gateAdmits = (state === 'ok' || (state === 'probing' && this.leasedTo(row.destination, now) === 0))
+          && rateAdmits(paced, now + RATE_HORIZON_MS);
+        const decision = claim(store.lifecycleOf(row), {
+          token: item.token, now, condition: conditionOf(config, automation), gateAdmits,
+          schedule: settings.retrySchedule, leaseMs: settings.deliveryTimeoutMs + LEASE_MARGIN_MS,
+        });
+        switch (decision.kind) {
+          case 'drop':
+            return { id: item.id, send: null };
+          case 'cancel':
+          case 'give_up':
+            changed = true;
+            store.settle(this.sql, row.id, { status: decision.kind === 'cancel' ? 'cancelled' : 'failed', lastError: decision.reason, nextAttemptAt: null }, now);
+            return { id: item.id, send: null };
+          case 'defer':
+            changed = true;
+            store.clearDispatch(this.sql, row.id);
+            return { id: item.id, send: null };
+          case 'send': {
+            store.leaseForSend(this.sql, row.id, decision.leaseUntil, now);
+            let notBefore: number | null = null;
+            if (automation!.ratePerSecond !== null) {
+              notBefore = Math.max(paced ?? now, now);
+              this.pacing.set(automation!.id, rateAfterSend(paced, now, automation!.ratePerSecond));
+            }
+            return {
+              id: item.id,
+              send: {
+                id: row.id, token: item.token, attempt: row.attempt_count + 1, attemptNumber: decision.attemptNumber,
+                destination: automation!.destination, automationId: automation!.id, url: automation!.url,
+                format: automation!.format, body: automation!.body, headers: automation!.headers,
+                secretCiphertext: automation!.secretCiphertext, eventData: store.eventData(this.sql, row.event_id) ?? '{}',
+                notBefore,
+              },
+            };
+          }
+        }
+      }),
+    );
+    if (changed) this.kick();
+    return answers;
+  }
+
+  /** Records a batch's attempts and outcomes, updates the gates, and dispatches what is now free. */
+  async report(accountId: string, reports: AttemptReport[]): Promise<void> {
+    this.bind(accountId);
+    const schedule = getConfig(this.env).retrySchedule;
+    const now = Date.now();
+    const disable: { automationId: string; reason: string }[] = [];
+    this.ctx.storage.transactionSync(() => {
+      for (const r of reports) {
+        const row = store.getDeliveryRow(this.sql, r.id);
+        // Only the consumer holding the current lease may record (a late duplicate may not).
+        if (!row || row.dispatch_token !== r.token || row.lease_until === null) continue;
+        const outcome = afterAttempt(store.lifecycleOf(row), r.attemptNumber, r.result, schedule, now, r.final);
+        store.insertAttempt(this.sql, {
+          deliveryId: r.id, attempt: r.attempt, startedAt: r.startedAt, durationMs: r.durationMs,
+          statusCode: r.statusCode, error: r.error, responseBody: r.responseBody,
+        });
+        const lastError = outcome.status === 'failed' && outcome.reason ? [r.error, outcome.reason].filter(Boolean).join('; ') : r.error;
+        store.settle(this.sql, r.id, {
+          status: outcome.status, lastStatusCode: r.statusCode, lastError,
+          nextAttemptAt: outcome.status === 'retrying' ? outcome.nextAttemptAt : null,
+        }, now);
+        if (!r.final) {
+          const gate = observe(this.gate(row.destination), observationOf(r.result, r.durationMs, now), now);
+          this.gates.set(row.destination, gate);
+          store.saveGate(this.sql, row.destination, gate);
+        }
+        if (outcome.status === 'failed' && outcome.disableAutomation) {
+          disable.push({
+            automationId: row.automation_id,
+            reason: `Turned off automatically: the receiver answered 410 Gone on ${new Date(now).toISOString()} (delivery ${row.id})`,
+          });
+        }
+      }
+    });
+    if (disable.length > 0) {
+      for (const d of disable) await disableAutomation(this.env.DB, this.bound(), d.automationId, d.reason, now);
+      await this.automationsChanged(this.bound());
+    } else {
+      this.kick();
+    }
+  }
+
+  /** Messages the consumer kept failing on: their deliveries are closed as failed. */
+  deadLettered(accountId: string, ids: string[]): number {
+    this.bind(accountId);
+    const now = Date.now();
+    let closed = 0;
+    this.ctx.storage.transactionSync(() => {
+      for (const row of store.getDeliveryRows(this.sql, ids).values()) {
+        if (!mayGiveUp(store.lifecycleOf(row), now)) continue;
+        store.settle(this.sql, row.id, { status: 'failed', lastError: DEAD_LETTER_REASON, nextAttemptAt: null }, now);
+        closed++;
+      }
+    });
+    return closed;
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------
+
+  override async alarm(): Promise<void> {
+    if (!this.accountId) return;
+    const now = Date.now();
+    const { resend, expired } = store.staleDispatches(this.sql, now, REDISPATCH_AFTER_MS);
+    // A lapsed lease means the consumer died mid-send: the attempt is counted, send again.
+    for (const id of expired) store.clearDispatch(this.sql, id);
+    if (resend.length > 0) {
+      const messages = resend.map((row) => {
+        store.touchDispatched(this.sql, row.id, now);
+        const automation = this.config?.automations.get(row.automation_id);
+        return { lane: laneFor(this.gate(row.destination), now, Boolean(automation?.ratePerSecond)), row };
+      });
+      await this.enqueue(messages.map(({ lane, row }) => ({ lane, message: this.message(row.id, row.dispatch_token!) })));
+    }
+    if (now - this.lastPurgeAt >= PURGE_EVERY_MS) {
+      this.lastPurgeAt = now;
+      const cutoff = now - getConfig(this.env).retentionDays * 86_400_000;
+      const purged = store.purgeBefore(this.sql, cutoff, PURGE_LIMIT);
+      if (purged.deliveries || purged.events) console.log(JSON.stringify({ msg: 'purged', account_id: this.accountId, ...purged }));
+    }
+    await this.runDispatch();
+  }
+
+  /** Starts a dispatch pass soon, coalescing the requests that arrive while one runs. */
+  private kick(): void {
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.dispatching = this.runDispatch().finally(() => {
+      this.dispatching = null;
+    });
+  }
+
+  private async runDispatch(): Promise<void> {
+    try {
+      let rateWake: number | null = null;
+      do {
+        this.dispatchAgain = false;
+        rateWake = await this.dispatch();
+      } while (this.dispatchAgain);
+      await this.scheduleAlarm(rateWake);
+    } catch (error) {
+      console.error(JSON.stringify({ msg: 'dispatch failed; the alarm retries', account_id: this.accountId, error: String(error) }));
+      await this.ctx.storage.setAlarm(Date.now() + 5_000);
+    }
+  }
+
+  /**
+   * Hands every due delivery that its destination's gate admits to the queue of its lane.
+   * Returns when rate-limited deliveries may next go.
+   */
+  private async dispatch(): Promise<number | null> {
+    const config = await this.loadConfig();
+    const schedule = getConfig(this.env).retrySchedule;
+    const now = Date.now();
+    const due = store.dueDeliveries(this.sql, now, MAX_CONCURRENCY_LIMIT, DISPATCH_LIMIT);
+    if (due.length === 0) return null;
+    const inFlight = store.inFlightByDestination(this.sql);
+    const out: { lane: Lane; message: DeliveryMessage }[] = [];
+    let rateWake: number | null = null;
+    this.ctx.storage.transactionSync(() => {
+      const postponed = new Set<string>();
+      for (const row of due) {
+        const automation = config.automations.get(row.automation_id);
+        const cancel = cancellationFor(conditionOf(config, automation), row.is_test === 1);
+        if (cancel !== null || !automation) {
+          store.settle(this.sql, row.id, { status: 'cancelled', lastError: cancel, nextAttemptAt: null }, now);
+          continue;
+        }
+        if (now > row.opened_at + retryWindowMs(schedule)) {
+          store.settle(this.sql, row.id, { status: 'failed', lastError: 'gave up: the retry window ended while the destination was paused', nextAttemptAt: null }, now);
+          continue;
+        }
+        const destination = automation.destination;
+        const gate = this.gate(destination);
+        if (stateOf(gate, now) === 'paused') {
+          // Waiting out a pause uses no attempt: the deliveries are simply due later.
+          if (!postponed.has(destination)) store.postponeDestination(this.sql, destination, gate.pausedUntil!, now);
+          postponed.add(destination);
+          continue;
+        }
+        const count = inFlight.get(destination) ?? 0;
+        if (!admits(gate, count, automation.maxConcurrency, now)) continue;
+        if (automation.ratePerSecond !== null) {
+          // Paced at claim time (see RATE_HORIZON_MS); here only wait while the pace is far ahead.
+          const tat = this.pacing.get(automation.id);
+          if (!rateAdmits(tat, now + RATE_HORIZON_MS)) {
+            rateWake = Math.min(rateWake ?? Infinity, tat! - RATE_HORIZON_MS);
+            continue;
+          }
+        }
+        const token = crypto.randomUUID();
+        store.markDispatched(this.sql, row.id, token, destination, now);
+        inFlight.set(destination, count + 1);
+        out.push({ lane: laneFor(gate, now, automation.ratePerSecond !== null), message: this.message(row.id, token) });
+      }
+    });
+    if (out.length > 0) await this.enqueue(out);
+    if (due.length === DISPATCH_LIMIT) this.dispatchAgain = true;
+    return rateWake;
+  }
+
+  private async enqueue(items: { lane: Lane; message: DeliveryMessage }[]): Promise<void> {
+    for (const lane of ['fast', 'slow'] as const) {
+      const messages = items.filter((i) => i.lane === lane).map((i) => i.message);
+      const queue = lane === 'fast' ? this.env.DELIVERY_QUEUE : this.env.SLOW_DELIVERY_QUEUE;
+      for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) {
+        const chunk = messages.slice(i, i + SEND_BATCH_LIMIT);
+        try {
+          await queue.sendBatch(chunk.map((body) => ({ body })));
+        } catch (error) {
+          // Not sent: release them so the next pass (the alarm, within seconds) tries again.
+          console.error(JSON.stringify({ msg: 'enqueue failed; retrying soon', account_id: this.accountId, count: chunk.length, error: String(error) }));
+          for (const m of chunk) store.clearDispatch(this.sql, m.delivery_id);
+          await this.ctx.storage.setAlarm(Date.now() + 5_000);
+        }
+      }
+    }
+  }
+
+  /** Sets the alarm to the earliest moment something needs doing. */
+  private async scheduleAlarm(rateWake: number | null): Promise<void> {
+    const now = Date.now();
+    const nextDue = store.nextDueAt(this.sql);
+    const times = [
+      // Due deliveries still here are waiting for a free slot: a report wakes them sooner.
+      nextDue === null ? null : nextDue > now ? nextDue : now + BLOCKED_RECHECK_MS,
+      rateWake,
+      store.nextDispatchCheckAt(this.sql, REDISPATCH_AFTER_MS),
+      store.hasRows(this.sql) ? Math.max(now, this.lastPurgeAt + PURGE_EVERY_MS) : null,
+    ].filter((t): t is number => t !== null);
+    if (times.length === 0) return;
+    const wanted = Math.min(...times);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > wanted || current < now) await this.ctx.storage.setAlarm(wanted);
+  }
+
+  // ---- helpers --------------------------------------------------------------------------
+
+  private message(deliveryId: string, token: string): DeliveryMessage {
+    return { account_id: this.bound(), delivery_id: deliveryId, token };
+  }
+
+  private gate(destination: string): Gate {
+    return this.gates.get(destination) ?? newGate();
+  }
+
+  private leasedTo(destination: string, now: number): number {
+    return this.sql
+      .exec<{ n: number }>('SELECT count(*) AS n FROM deliveries WHERE destination = ? AND lease_until >= ?', destination, now)
+      .one().n;
+  }
+
+  private bind(accountId: string): void {
+    if (this.accountId === null) {
+      rememberAccount(this.sql, accountId);
+      this.accountId = accountId;
+    } else if (this.accountId !== accountId) {
+      throw new Error('this account object belongs to another account');
+    }
+  }
+
+  private bound(): string {
+    if (this.accountId === null) throw new Error('account object used before it knew its account');
+    return this.accountId;
+  }
+
+  private async loadConfig(force = false): Promise<AccountConfig> {
+    const now = Date.now();
+    if (!force && this.config && now - this.config.loadedAt < CONFIG_TTL_MS) return this.config;
+    if (!force && this.configLoad) return this.configLoad;
+    const load = loadAccountConfig(this.env.DB, this.bound(), now).then((config) => {
+      this.config = config;
+      return config;
+    });
+    this.configLoad = load;
+    try {
+      return await load;
+    } finally {
+      if (this.configLoad === load) this.configLoad = null;
+    }
+  }
+}

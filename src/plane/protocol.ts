@@ -1,0 +1,60 @@
+/** What travels between the account object, the queues and the consumer. */
+import type { AttemptResult } from '../domain/retry-policy';
+
+/** A queue message: which delivery of which account, and the dispatch it belongs to. */
+export interface DeliveryMessage {
+  account_id: string;
+  delivery_id: string;
+  /** Only the message carrying the delivery's current token may claim it. */
+  token: string;
+}
+
+export interface ClaimItem {
+  id: string;
+  token: string;
+}
+
+/** Everything the consumer needs to render, sign and send one delivery. */
+export interface SendOrder {
+  id: string;
+  token: string;
+  /** The attempt's number in the delivery's whole life (the log's numbering). */
+  attempt: number;
+  /** The attempt's number since the delivery was (re)opened (the schedule's numbering). */
+  attemptNumber: number;
+  destination: string;
+  automationId: string;
+  url: string;
+  format: 'json' | 'xml';
+  body: string;
+  headers: Record<string, string>;
+  secretCiphertext: string;
+  eventData: string;
+  /** Wait until then before sending: a rate limit's pacing, set when the delivery is claimed. */
+  notBefore: number | null;
+}
+
+export type ClaimAnswer = { id: string; send: SendOrder } | { id: string; send: null };
+
+export interface AttemptReport {
+  id: string;
+  token: string;
+  attempt: number;
+  attemptNumber: number;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  /** What went wrong, for the log; null on success. */
+  error: string | null;
+  responseBody: string | null;
+  result: AttemptResult;
+  /** A failure found before any request (refused target, unrenderable body): not retried. */
+  final: boolean;
+}
+
+export interface DestinationView {
+  state: 'ok' | 'paused' | 'probing';
+  until?: string;
+  reason?: string;
+  in_flight: number;
+}

@@ -1,0 +1,86 @@
+/**
+ * The account object's SQLite schema, versioned in code. Each entry of MIGRATIONS moves the
+ * schema one version up; `migrate` applies the missing ones in order inside one transaction
+ * when the object starts, and records the version in `schema_meta`. Never edit a shipped
+ * entry: add a new one. Times are epoch milliseconds.
+ */
+
+export const MIGRATIONS: readonly string[] = [
+  // v1: events, deliveries, attempts and destination gates of one account.
+  `CREATE TABLE events (
+     id TEXT PRIMARY KEY,            -- the idempotency key within the account
+     type TEXT NOT NULL,
+     occurred_at INTEGER NOT NULL,
+     data TEXT NOT NULL,
+     is_test INTEGER NOT NULL DEFAULT 0,
+     received_at INTEGER NOT NULL
+   );
+   CREATE INDEX events_received ON events (received_at);
+
+   CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY,            -- sorts by creation time: lists page on it
+     automation_id TEXT NOT NULL,    -- no foreign key: the log outlives a deleted automation
+     event_id TEXT NOT NULL,
+     destination TEXT NOT NULL,      -- the target origin when the delivery was created
+     is_test INTEGER NOT NULL DEFAULT 0,
+     status TEXT NOT NULL,
+     attempt_count INTEGER NOT NULL DEFAULT 0,
+     attempt_base INTEGER NOT NULL DEFAULT 0,
+     opened_at INTEGER NOT NULL,     -- created or last reopened: the retry window starts here
+     last_status_code INTEGER,
+     last_error TEXT,
+     next_attempt_at INTEGER,        -- due time while open and waiting; NULL once final
+     dispatch_token TEXT,            -- the queue message that may claim it, while one is out
+     dispatched_at INTEGER,
+     lease_until INTEGER,            -- set while a consumer sends it
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+   CREATE INDEX deliveries_out ON deliveries (destination) WHERE dispatch_token IS NOT NULL;
+   CREATE INDEX deliveries_automation ON deliveries (automation_id, id);
+   CREATE INDEX deliveries_event ON deliveries (event_id);
+   CREATE INDEX deliveries_status ON deliveries (status, id);
+
+   CREATE TABLE attempts (
+     delivery_id TEXT NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+     attempt INTEGER NOT NULL,
+     started_at INTEGER NOT NULL,
+     duration_ms INTEGER NOT NULL,
+     status_code INTEGER,
+     error TEXT,
+     response_body TEXT,
+     PRIMARY KEY (delivery_id, attempt)
+   );
+
+   CREATE TABLE destinations (
+     origin TEXT PRIMARY KEY,
+     gate TEXT NOT NULL              -- JSON of the Gate in src/domain/destination-gate.ts
+   );`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the object's database to SCHEMA_VERSION; returns the version it found. */
+export function migrate(storage: DurableObjectStorage): number {
+  return storage.transactionSync(() => {
+    storage.sql.exec('CREATE TABLE IF NOT EXISTS schema_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const row = storage.sql.exec<{ value: string }>("SELECT value FROM schema_meta WHERE key = 'version'").toArray()[0];
+    const found = row ? Number(row.value) : 0;
+    if (found > SCHEMA_VERSION) {
+      throw new Error(`account object schema v${found} is newer than this code (v${SCHEMA_VERSION}); deploy the newer code`);
+    }
+    for (let version = found; version < SCHEMA_VERSION; version++) storage.sql.exec(MIGRATIONS[version]!);
+    storage.sql.exec("INSERT OR REPLACE INTO schema_meta (key, value) VALUES ('version', ?)", String(SCHEMA_VERSION));
+    return found;
+  });
+}
+
+/** The account the object belongs to, remembered so that alarms know it too. */
+export function rememberAccount(sql: SqlStorage, accountId: string): void {
+  sql.exec("INSERT OR IGNORE INTO schema_meta (key, value) VALUES ('account_id', ?)", accountId);
+}
+
+export function storedAccount(sql: SqlStorage): string | null {
+  return sql.exec<{ value: string }>("SELECT value FROM schema_meta WHERE key = 'account_id'").toArray()[0]?.value ?? null;
+}

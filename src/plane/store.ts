@@ -1,0 +1,374 @@
+/**
+ * Every SQL statement of the account object, with row → domain mappers. Synchronous, as
+ * Durable Object SQLite is; callers group writes in `transactionSync`.
+ */
+import type { DeliveryStatus } from '../domain/delivery-lifecycle';
+import { newGate, type Gate } from '../domain/destination-gate';
+import { iso, isoOrNull, toPage, type Page } from '../db/rows';
+
+export interface Delivery {
+  id: string;
+  automation_id: string;
+  event_id: string;
+  is_test: boolean;
+  status: DeliveryStatus;
+  attempt_count: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Attempt {
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_body: string | null;
+}
+
+export type DeliveryRow = {
+  id: string;
+  automation_id: string;
+  event_id: string;
+  destination: string;
+  is_test: number;
+  status: DeliveryStatus;
+  attempt_count: number;
+  attempt_base: number;
+  opened_at: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: number | null;
+  dispatch_token: string | null;
+  dispatched_at: number | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export const toDelivery = (row: DeliveryRow): Delivery => ({
+  id: row.id,
+  automation_id: row.automation_id,
+  event_id: row.event_id,
+  is_test: row.is_test === 1,
+  status: row.status,
+  attempt_count: row.attempt_count,
+  last_status_code: row.last_status_code,
+  last_error: row.last_error,
+  next_attempt_at: isoOrNull(row.next_attempt_at),
+  created_at: iso(row.created_at),
+  updated_at: iso(row.updated_at),
+});
+
+export const lifecycleOf = (row: DeliveryRow) => ({
+  status: row.status,
+  attemptCount: row.attempt_count,
+  attemptBase: row.attempt_base,
+  openedAt: row.opened_at,
+  dispatchToken: row.dispatch_token,
+  leaseUntil: row.lease_until,
+  isTest: row.is_test === 1,
+});
+
+// ---- events -----------------------------------------------------------------------------
+
+export interface NewEvent {
+  id: string;
+  type: string;
+  occurredAt: number;
+  data: string;
+  isTest: boolean;
+  receivedAt: number;
+}
+
+/** Stores the event unless its id is known; returns whether it was new. */
+export function insertEvent(sql: SqlStorage, event: NewEvent): boolean {
+  const cursor = sql.exec(
+    `INSERT INTO events (id, type, occurred_at, data, is_test, received_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO NOTHING`,
+    event.id, event.type, event.occurredAt, event.data, event.isTest ? 1 : 0, event.receivedAt,
+  );
+  return cursor.rowsWritten > 0;
+}
+
+export function eventData(sql: SqlStorage, eventId: string): string | null {
+  return sql.exec<{ data: string }>('SELECT data FROM events WHERE id = ?', eventId).toArray()[0]?.data ?? null;
+}
+
+// ---- deliveries -------------------------------------------------------------------------
+
+export interface NewDelivery {
+  id: string;
+  automationId: string;
+  eventId: string;
+  destination: string;
+  isTest: boolean;
+  now: number;
+}
+
+export function insertDelivery(sql: SqlStorage, d: NewDelivery): void {
+  sql.exec(
+    `INSERT INTO deliveries (id, automation_id, event_id, destination, is_test, status, opened_at, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+    d.id, d.automationId, d.eventId, d.destination, d.isTest ? 1 : 0, d.now, d.now, d.now, d.now,
+  );
+}
+
+export function getDeliveryRow(sql: SqlStorage, id: string): DeliveryRow | null {
+  return sql.exec<DeliveryRow>('SELECT * FROM deliveries WHERE id = ?', id).toArray()[0] ?? null;
+}
+
+export function getDeliveryRows(sql: SqlStorage, ids: readonly string[]): Map<string, DeliveryRow> {
+  const rows = sql.exec<DeliveryRow>('SELECT * FROM deliveries WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(ids)).toArray();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export function getAttempts(sql: SqlStorage, id: string): Attempt[] {
+  return sql
+    .exec<Omit<Attempt, 'started_at'> & { started_at: number }>(
+      'SELECT attempt, started_at, duration_ms, status_code, error, response_body FROM attempts WHERE delivery_id = ? ORDER BY attempt',
+      id,
+    )
+    .toArray()
+    .map((a) => ({ ...a, started_at: iso(a.started_at) }));
+}
+
+export interface DeliveryFilter {
+  automationId?: string;
+  eventId?: string;
+  status?: DeliveryStatus;
+  limit: number;
+  cursor?: string;
+}
+
+/** Newest first. */
+export function listDeliveries(sql: SqlStorage, f: DeliveryFilter): Page<Delivery> {
+  const rows = sql
+    .exec<DeliveryRow>(
+      `SELECT * FROM deliveries
+       WHERE (?1 IS NULL OR automation_id = ?1) AND (?2 IS NULL OR event_id = ?2)
+         AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR id < ?4)
+       ORDER BY id DESC LIMIT ?5`,
+      f.automationId ?? null, f.eventId ?? null, f.status ?? null, f.cursor ?? null, f.limit + 1,
+    )
+    .toArray();
+  return toPage(rows, f.limit, toDelivery);
+}
+
+/** The newest delivery of each automation. */
+export function lastDeliveries(sql: SqlStorage, automationIds: readonly string[]): Record<string, { id: string; status: DeliveryStatus; created_at: string }> {
+  const out: Record<string, { id: string; status: DeliveryStatus; created_at: string }> = {};
+  for (const automationId of automationIds) {
+    const row = sql
+      .exec<Pick<DeliveryRow, 'id' | 'status' | 'created_at'>>(
+        'SELECT id, status, created_at FROM deliveries WHERE automation_id = ? ORDER BY id DESC LIMIT 1',
+        automationId,
+      )
+      .toArray()[0];
+    if (row) out[automationId] = { id: row.id, status: row.status, created_at: iso(row.created_at) };
+  }
+  return out;
+}
+
+/** Delivery id → the first characters of the body its latest attempt got back (absent when none). */
+export function latestResponseSnippets(sql: SqlStorage, deliveryIds: readonly string[], chars: number): Record<string, string> {
+  const rows = sql
+    .exec<{ delivery_id: string; snippet: string }>(
+      `SELECT t.delivery_id, substr(t.response_body, 1, ?) AS snippet FROM attempts t
+       WHERE t.delivery_id IN (SELECT value FROM json_each(?)) AND t.response_body IS NOT NULL
+         AND t.attempt = (SELECT max(attempt) FROM attempts WHERE delivery_id = t.delivery_id)`,
+      chars, JSON.stringify(deliveryIds),
+    )
+    .toArray();
+  return Object.fromEntries(rows.map((r) => [r.delivery_id, r.snippet]));
+}
+
+/**
+ * Open deliveries that are due and wait for a queue message, at most `perDestination` of each
+ * destination (oldest first), so one destination's backlog cannot hide another's.
+ */
+export function dueDeliveries(sql: SqlStorage, now: number, perDestination: number, limit: number): DeliveryRow[] {
+  return sql
+    .exec<DeliveryRow>(
+      `SELECT * FROM (
+         SELECT d.*, row_number() OVER (PARTITION BY destination ORDER BY next_attempt_at, id) AS rank
+         FROM deliveries d WHERE next_attempt_at <= ? AND dispatch_token IS NULL)
+       WHERE rank <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+      now, perDestination, limit,
+    )
+    .toArray();
+}
+
+/** Deliveries out with a queue message or a consumer, per destination. */
+export function inFlightByDestination(sql: SqlStorage): Map<string, number> {
+  const rows = sql
+    .exec<{ destination: string; n: number }>(
+      'SELECT destination, count(*) AS n FROM deliveries WHERE dispatch_token IS NOT NULL GROUP BY destination',
+    )
+    .toArray();
+  return new Map(rows.map((r) => [r.destination, r.n]));
+}
+
+export function markDispatched(sql: SqlStorage, id: string, token: string, destination: string, now: number): void {
+  sql.exec('UPDATE deliveries SET dispatch_token = ?, dispatched_at = ?, destination = ? WHERE id = ?', token, now, destination, id);
+}
+
+export function clearDispatch(sql: SqlStorage, id: string): void {
+  sql.exec('UPDATE deliveries SET dispatch_token = NULL, dispatched_at = NULL, lease_until = NULL WHERE id = ?', id);
+}
+
+/** Pushes due deliveries of a paused destination to the end of its pause (no attempt used). */
+export function postponeDestination(sql: SqlStorage, destination: string, until: number, now: number): void {
+  sql.exec(
+    `UPDATE deliveries SET next_attempt_at = ?, updated_at = ?
+     WHERE destination = ? AND dispatch_token IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at < ?`,
+    until, now, destination, until,
+  );
+}
+
+/** Queue messages not claimed within `staleMs`, and leases that ran out (a crashed consumer). */
+export function staleDispatches(sql: SqlStorage, now: number, staleMs: number): { resend: DeliveryRow[]; expired: string[] } {
+  const resend = sql
+    .exec<DeliveryRow>('SELECT * FROM deliveries WHERE dispatch_token IS NOT NULL AND lease_until IS NULL AND dispatched_at < ? LIMIT 500', now - staleMs)
+    .toArray();
+  const expired = sql
+    .exec<{ id: string }>('SELECT id FROM deliveries WHERE lease_until IS NOT NULL AND lease_until < ? LIMIT 500', now)
+    .toArray()
+    .map((r) => r.id);
+  return { resend, expired };
+}
+
+export function touchDispatched(sql: SqlStorage, id: string, now: number): void {
+  sql.exec('UPDATE deliveries SET dispatched_at = ? WHERE id = ?', now, id);
+}
+
+/** Takes the lease and counts the attempt up front, so a crash mid-send still uses it. */
+export function leaseForSend(sql: SqlStorage, id: string, leaseUntil: number, now: number): void {
+  sql.exec('UPDATE deliveries SET lease_until = ?, attempt_count = attempt_count + 1, updated_at = ? WHERE id = ?', leaseUntil, now, id);
+}
+
+export interface Closing {
+  status: DeliveryStatus;
+  lastStatusCode?: number | null;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+}
+
+/** Writes a delivery's new state and releases its queue message and lease. */
+export function settle(sql: SqlStorage, id: string, c: Closing, now: number): void {
+  sql.exec(
+    `UPDATE deliveries SET status = ?, last_status_code = coalesce(?, last_status_code), last_error = ?, next_attempt_at = ?,
+       dispatch_token = NULL, dispatched_at = NULL, lease_until = NULL, updated_at = ?
+     WHERE id = ?`,
+    c.status, c.lastStatusCode ?? null, c.lastError, c.nextAttemptAt, now, id,
+  );
+}
+
+/** Reopens a finished delivery with a fresh schedule and window. */
+export function reopenRow(sql: SqlStorage, id: string, now: number): void {
+  sql.exec(
+    `UPDATE deliveries SET status = 'pending', attempt_base = attempt_count, opened_at = ?1, next_attempt_at = ?1,
+       dispatch_token = NULL, dispatched_at = NULL, lease_until = NULL, updated_at = ?1
+     WHERE id = ?2`,
+    now, id,
+  );
+}
+
+export interface NewAttempt {
+  deliveryId: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+}
+
+export function insertAttempt(sql: SqlStorage, a: NewAttempt): void {
+  sql.exec(
+    `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+    a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.statusCode, a.error, a.responseBody,
+  );
+}
+
+/** Open deliveries nobody is sending right now, of the given automations. */
+export function idleOpenDeliveries(sql: SqlStorage, automationIds: readonly string[]): DeliveryRow[] {
+  return sql
+    .exec<DeliveryRow>(
+      `SELECT * FROM deliveries WHERE next_attempt_at IS NOT NULL AND lease_until IS NULL
+         AND automation_id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(automationIds),
+    )
+    .toArray();
+}
+
+/** A target URL changed: deliveries still waiting go to the new destination. */
+export function moveWaiting(sql: SqlStorage, automationId: string, destination: string): void {
+  sql.exec(
+    `UPDATE deliveries SET destination = ? WHERE automation_id = ? AND next_attempt_at IS NOT NULL AND dispatch_token IS NULL`,
+    destination, automationId,
+  );
+}
+
+/** When the next undispatched delivery falls due, if any. */
+export function nextDueAt(sql: SqlStorage): number | null {
+  return sql.exec<{ t: number | null }>('SELECT min(next_attempt_at) AS t FROM deliveries WHERE dispatch_token IS NULL').one().t;
+}
+
+/** The earliest moment a dispatched delivery may need attention (a lost message, a lapsed lease). */
+export function nextDispatchCheckAt(sql: SqlStorage, staleMs: number): number | null {
+  const row = sql
+    .exec<{ sent: number | null; lease: number | null }>(
+      'SELECT min(CASE WHEN lease_until IS NULL THEN dispatched_at END) AS sent, min(lease_until) AS lease FROM deliveries WHERE dispatch_token IS NOT NULL',
+    )
+    .one();
+  const times = [row.sent === null ? null : row.sent + staleMs, row.lease].filter((t): t is number => t !== null);
+  return times.length ? Math.min(...times) : null;
+}
+
+// ---- destinations -----------------------------------------------------------------------
+
+export function loadGates(sql: SqlStorage): Map<string, Gate> {
+  const rows = sql.exec<{ origin: string; gate: string }>('SELECT origin, gate FROM destinations').toArray();
+  return new Map(rows.map((r) => [r.origin, { ...newGate(), ...(JSON.parse(r.gate) as Partial<Gate>) }]));
+}
+
+export function saveGate(sql: SqlStorage, origin: string, gate: Gate): void {
+  sql.exec('INSERT INTO destinations (origin, gate) VALUES (?, ?) ON CONFLICT (origin) DO UPDATE SET gate = excluded.gate', origin, JSON.stringify(gate));
+}
+
+// ---- retention and usage ----------------------------------------------------------------
+
+/**
+ * Deletes finished deliveries (attempts by cascade) created before `cutoff`, then events
+ * before `cutoff` that no remaining delivery refers to. Bounded per call; returns how many.
+ */
+export function purgeBefore(sql: SqlStorage, cutoff: number, limit: number): { deliveries: number; events: number } {
+  const deliveries = sql.exec(
+    'DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE created_at < ? AND next_attempt_at IS NULL LIMIT ?)',
+    cutoff, limit,
+  ).rowsWritten;
+  const events = sql.exec(
+    `DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.received_at < ?
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?)`,
+    cutoff, limit,
+  ).rowsWritten;
+  return { deliveries, events };
+}
+
+export function hasRows(sql: SqlStorage): boolean {
+  return sql.exec<{ n: number }>('SELECT (SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)) AS n').one().n > 0;
+}
+
+export function usageCounts(sql: SqlStorage): { events: number; deliveries: number; open_deliveries: number } {
+  return sql
+    .exec<{ events: number; deliveries: number; open_deliveries: number }>(
+      `SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM deliveries) AS deliveries,
+              (SELECT count(*) FROM deliveries WHERE next_attempt_at IS NOT NULL) AS open_deliveries`,
+    )
+    .one();
+}

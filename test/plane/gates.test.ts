@@ -1,0 +1,104 @@
+/**
+ * The destination gate, end to end: events posted through the API, delivered by the real
+ * queues and consumer to the loopback sink, scheduled by the account object's alarm.
+ */
+import { describe, expect, it } from 'vitest';
+import { FAILURE_THRESHOLD } from '../../src/domain/destination-gate';
+import { call, createAccount, createAutomation, postEvent, sinkRequests, sinkUrl, unique, waitForSink, type TestAccount } from '../helpers';
+import { inPlane } from '../delivery/support';
+import { vi } from 'vitest';
+
+async function postMany(account: TestAccount, count: number, prefix = 'C') {
+  for (let i = 0; i < count; i++) {
+    const posted = await postEvent(account, { type: 'inbound_call_ended', data: { call_id: `${prefix}-${i}` } });
+    expect(posted.status).toBe(202);
+  }
+}
+
+describe('destination gate', () => {
+  it('never has more than max_concurrency deliveries in flight to one destination', async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    await createAutomation(account, { url: sinkUrl(bucket, 'delay_ms=400'), max_concurrency: 2 });
+    await postMany(account, 8);
+    const received = await waitForSink(bucket, 8, 20_000);
+    // `concurrent` is how many requests the sink was serving, this one included.
+    expect(Math.max(...received.map((r) => r.concurrent))).toBeLessThanOrEqual(2);
+  }, 30_000);
+
+  it('paces a rate-limited automation', async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    await createAutomation(account, { url: sinkUrl(bucket), rate_limit_per_second: 2 });
+    await postMany(account, 5);
+    const received = await waitForSink(bucket, 5, 20_000);
+    const times = received.map((r) => r.received_at).sort((a, b) => a - b);
+    // Two per second: half a second apart (less a little timer slack), however the queue batched them.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `gap before request ${i + 1}`).toBeGreaterThanOrEqual(450);
+  }, 30_000);
+
+  it(`pauses a destination after ${FAILURE_THRESHOLD} failures in a row, without using up the waiting deliveries' attempts`, async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    const automation = await createAutomation(account, { url: sinkUrl(bucket, 'status=500'), max_concurrency: 1 });
+    await postMany(account, 8);
+    const paused = await vi.waitUntil(
+      async () => {
+        const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
+        return read.body.destination.state === 'paused' ? read.body.destination : false;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(paused.reason).toMatch(new RegExp(`${FAILURE_THRESHOLD} failures in a row, the last: receiver answered 500`));
+    expect(Date.parse(paused.until)).toBeGreaterThan(Date.now());
+    const sent = (await sinkRequests(bucket)).length;
+    expect(sent).toBeGreaterThanOrEqual(FAILURE_THRESHOLD);
+    // While paused nothing is sent, and the deliveries still waiting have used no attempt.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await sinkRequests(bucket)).length).toBe(sent);
+    const { data } = (await call(`/v1/deliveries?automation_id=${automation.id}&status=pending`, { token: account.admin })).body;
+    expect(data.length).toBeGreaterThan(0);
+    for (const d of data) expect(d.attempt_count).toBe(0);
+  }, 30_000);
+
+  it('probes a paused destination with one delivery once the pause ends, and reopens on success', async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    const automation = await createAutomation(account, { url: sinkUrl(bucket), max_concurrency: 4 });
+    const origin = new URL(automation.url).origin;
+    // A pause that has just ended, as the gate would have recorded it.
+    await inPlane(account.id, (_i, sql) => {
+      sql.exec(
+        'INSERT INTO destinations (origin, gate) VALUES (?, ?) ON CONFLICT (origin) DO UPDATE SET gate = excluded.gate',
+        origin,
+        JSON.stringify({ consecutiveFailures: 5, pauses: 1, pausedUntil: Date.now() - 1, probing: false, reason: 'test pause', latencyMs: null, lastTimeoutAt: null }),
+      );
+    });
+    // The object reads its gates when it starts: start a fresh one by aborting the old instance.
+    await inPlane(account.id, (_i, _s, state) => state.abort('reload gates')).catch(() => {});
+    const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
+    expect(read.body.destination).toMatchObject({ state: 'probing', reason: 'test pause' });
+    await postMany(account, 6);
+    const received = await waitForSink(bucket, 6, 20_000);
+    // The first request went alone; after its success the gate reopened to its cap.
+    expect(received[0]!.concurrent).toBe(1);
+    const after = await call(`/v1/automations/${automation.id}`, { token: account.admin });
+    expect(after.body.destination).toEqual({ state: 'ok', in_flight: 0 });
+  }, 30_000);
+
+  it('one account’s endpoint that never answers does not hold up another account’s webhooks', async () => {
+    const noisy = await createAccount();
+    const quiet = await createAccount();
+    const dead = unique('b');
+    const healthy = unique('b');
+    await createAutomation(noisy, { url: sinkUrl(dead, 'delay_ms=5000') });
+    await createAutomation(quiet, { url: sinkUrl(healthy) });
+    await postMany(noisy, 30, 'N');
+    const start = Date.now();
+    await postMany(quiet, 3, 'Q');
+    await waitForSink(healthy, 3, 15_000);
+    // Alone, the quiet account's webhooks arrive within the queue's 1 s batch window; the noisy
+    // account's timeouts (1.5 s here) hold at most the batch they share.
+    expect(Date.now() - start).toBeLessThan(5_000);
+  }, 30_000);
+});

@@ -5,7 +5,7 @@
  * Positions in problems are 1-based; lines end at `\n`, `\r\n` or `\r`; columns count
  * UTF-16 code units (see text-position.ts).
  */
-import { BoundedCache } from './bounded-cache';
+import { BoundedCache } from '../../lib/bounded-cache';
 import { compileJsonTemplate, validateJsonTemplate } from './json-template';
 import type { TemplateProblem } from './problems';
 import { compileXmlTemplate, validateXmlTemplate } from './xml-template';
@@ -42,10 +42,14 @@ export function validateTemplate(body: string, format: TemplateFormat, allowedFi
  * per format, keyed by the body itself: a key built by concatenation would be a new string
  * to hash on every render, while the body string usually carries its hash already.
  */
-const compiledTemplates: Readonly<Record<TemplateFormat, BoundedCache<CompiledTemplate>>> = {
-  json: new BoundedCache(250, 1_000_000),
-  xml: new BoundedCache(250, 1_000_000),
+const compiledTemplates: Readonly<Record<TemplateFormat, BoundedCache<string, CompiledTemplate>>> = {
+  json: newTemplateCache(),
+  xml: newTemplateCache(),
 };
+
+function newTemplateCache(): BoundedCache<string, CompiledTemplate> {
+  return new BoundedCache({ maxEntries: 250, maxWeight: 1_000_000, weigh: (body) => body.length });
+}
 
 /**
  * Compiles (and caches by format+body) a template that validateTemplate accepted.

@@ -97,17 +97,4 @@ describe('unsupported and broken mustache', () => {
     expect(problems).toHaveLength(2);
     for (const problem of problems) expect(problem.message).toMatch(/within the same JSON string/);
   });
-
-  it('never throws, whatever the input', () => {
-    const pieces = ['{', '}', '[', ']', '"', '\\', ':', ',', '{{', '}}', '{{{', '#', '/', '^', '>', '=', '!', '&', '<', '>', '<a>', '</a>', 'call_id', ' ', '\n', '\r', '1', 'null', '\u0000', '\ud800'];
-    let seed = 12345;
-    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    for (let round = 0; round < 2000; round++) {
-      let body = '';
-      for (let length = Math.floor(random() * 30); length > 0; length--) body += pieces[Math.floor(random() * pieces.length)];
-      for (const format of ['json', 'xml'] as const) {
-        expect(() => validateTemplate(body, format, CALL_FIELDS), body).not.toThrow();
-      }
-    }
-  });
 });

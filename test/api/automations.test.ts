@@ -132,6 +132,14 @@ describe('automation validation', () => {
     expect(error.details[0]!.message).toMatch(/XML syntax error at line 2, column \d+/);
   });
 
+  it('refuses sections nested too deep instead of overflowing the stack at render', async () => {
+    const nested = `${'{{#call_id}}'.repeat(2_700)}{{call_id}}${'{{/call_id}}'.repeat(2_700)}`;
+    for (const [format, body] of [['json', `{"a": "${nested}"}`], ['xml', `<a>${nested}</a>`]] as const) {
+      const error = expectError((await create({ format, body })).result, 422, 'validation_failed');
+      expect(error.details).toEqual([{ path: 'body', message: expect.stringMatching(/^sections are nested more than 32 levels deep: .* \(line 1, column \d+\)$/) }]);
+    }
+  });
+
   it('refuses unsafe URLs at save time', async () => {
     for (const url of ['ftp://example.com/x', 'http://10.0.0.1/x', 'http://169.254.169.254/latest/meta-data', 'http://0x0a000001/', 'http://[::ffff:10.0.0.1]/', 'https://user:pw@example.com/', 'not a url']) {
       const error = expectError((await create({ url })).result, 422, 'validation_failed');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateTemplate, type TemplateFormat } from '../../src/domain/template';
+import { compileTemplate, validateTemplate, type TemplateFormat } from '../../src/domain/template';
 import { CALL_FIELDS, WRAPPED_SAMPLE } from './fixtures';
 
 describe('placeholders must name fields of the trigger', () => {
@@ -87,6 +87,21 @@ describe('unsupported and broken mustache', () => {
       }
     });
   }
+
+  it('accepts sections nested 32 deep and refuses a 33rd level, where it opens', () => {
+    const nested = (depth: number) => `${'{{#call_id}}'.repeat(depth)}x${'{{/call_id}}'.repeat(depth)}`;
+    expect(validateTemplate(`["${nested(32)}"]`, 'json', CALL_FIELDS)).toEqual([]);
+    expect(validateTemplate(`<r>${nested(32)}</r>`, 'xml', CALL_FIELDS)).toEqual([]);
+    const message = 'sections are nested more than 32 levels deep: {{#call_id}} opens level 33';
+    // The 33rd opening tag starts after 32 tags of 12 characters (and `["` or `<r>\n`).
+    expect(validateTemplate(`["${nested(2_700)}"]`, 'json', CALL_FIELDS)).toEqual([
+      { message: `${message} (line 1, column 387)`, line: 1, column: 387, placeholder: 'call_id' },
+    ]);
+    expect(validateTemplate(`<r>\n${nested(2_700)}</r>`, 'xml', CALL_FIELDS)).toEqual([
+      { message: `${message} (line 2, column 385)`, line: 2, column: 385, placeholder: 'call_id' },
+    ]);
+    expect(() => compileTemplate(`<r>${nested(33)}</r>`, 'xml')).toThrow(/nested more than 32 levels/);
+  });
 
   it('places an unclosed tag at its opening braces', () => {
     expect(validateTemplate('["{{call_id}} {{agent_id"]', 'json', CALL_FIELDS)[0]).toMatchObject({ line: 1, column: 15 });

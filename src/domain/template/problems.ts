@@ -26,7 +26,11 @@ export function syntaxProblem(language: 'JSON' | 'XML', body: string, offset: nu
 /** Places a problem found in a template text; `toBodyOffset` maps text offsets to body offsets. */
 export function placeProblem(body: string, problem: TextProblem, toBodyOffset: (offset: number) => number): TemplateProblem {
   const placed: TemplateProblem = { message: problem.message };
-  if (problem.offset !== undefined) Object.assign(placed, positionAt(body, toBodyOffset(problem.offset)));
+  if (problem.offset !== undefined) {
+    const { line, column } = positionAt(body, toBodyOffset(problem.offset));
+    Object.assign(placed, { line, column });
+    if (problem.showPosition) placed.message = `${problem.message} (line ${line}, column ${column})`;
+  }
   if (problem.placeholder !== undefined) placed.placeholder = problem.placeholder;
   return placed;
 }

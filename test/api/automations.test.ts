@@ -130,6 +130,14 @@ describe('automation validation', () => {
     expect(ok.result.status).toBe(201);
     const error = expectError((await create({ format: 'xml', body: '<call>\n  <id>{{call_id}}</call>' })).result, 422, 'validation_failed');
     expect(error.details[0]!.message).toMatch(/XML syntax error at line 2, column \d+/);
+    for (const [body, message] of [
+      ['<r>&nbsp;{{call_id}}</r>', /^XML syntax error at line 1, column 4: undefined entity &nbsp;/],
+      ['<r>&x;</r>', /^XML syntax error at line 1, column 4: undefined entity &x;/],
+      ['<a/><b/>', /^XML syntax error at line 1, column 5: a second root element/],
+    ] as const) {
+      const refused = expectError((await create({ format: 'xml', body })).result, 422, 'validation_failed');
+      expect(refused.details).toEqual([{ path: 'body', message: expect.stringMatching(message) }]);
+    }
   });
 
   it('refuses sections nested too deep instead of overflowing the stack at render', async () => {

@@ -148,6 +148,11 @@ describe('automation validation', () => {
     }
   });
 
+  it('refuses a body with a lone surrogate, which could not be stored as written', async () => {
+    const error = expectError((await create({ body: '{"a": "{{call_id}} \ud83d"}' })).result, 422, 'validation_failed');
+    expect(error.details).toEqual([{ path: 'body', message: expect.stringMatching(/^invalid text at line 1, column 20: a lone UTF-16 surrogate \(U\+D83D\)/) }]);
+  });
+
   it('refuses unsafe URLs at save time', async () => {
     for (const url of ['ftp://example.com/x', 'http://10.0.0.1/x', 'http://169.254.169.254/latest/meta-data', 'http://0x0a000001/', 'http://[::ffff:10.0.0.1]/', 'https://user:pw@example.com/', 'not a url']) {
       const error = expectError((await create({ url })).result, 422, 'validation_failed');

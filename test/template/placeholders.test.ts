@@ -103,6 +103,23 @@ describe('unsupported and broken mustache', () => {
     expect(() => compileTemplate(`<r>${nested(33)}</r>`, 'xml')).toThrow(/nested more than 32 levels/);
   });
 
+  it('refuses a lone UTF-16 surrogate in the body, where it is', () => {
+    expect(validateTemplate('["a\ud800b"]', 'json', CALL_FIELDS)).toEqual([
+      {
+        message: 'invalid text at line 1, column 4: a lone UTF-16 surrogate (U+D800) is not a character; the body must be valid Unicode',
+        line: 1,
+        column: 4,
+      },
+    ]);
+    expect(validateTemplate('<r>\n x\udc00{{nope}}</r>', 'xml', CALL_FIELDS).map(({ line, column, placeholder }) => ({ line, column, placeholder }))).toEqual([
+      { line: 2, column: 3, placeholder: undefined },
+      { line: 2, column: 4, placeholder: 'nope' },
+    ]);
+    // A pair is a character; an escape sequence in JSON source is plain ASCII text.
+    expect(validateTemplate('["😀 \\ud800"]', 'json', CALL_FIELDS)).toEqual([]);
+    expect(validateTemplate('<r>😀</r>', 'xml', CALL_FIELDS)).toEqual([]);
+  });
+
   it('places an unclosed tag at its opening braces', () => {
     expect(validateTemplate('["{{call_id}} {{agent_id"]', 'json', CALL_FIELDS)[0]).toMatchObject({ line: 1, column: 15 });
   });

@@ -7,7 +7,7 @@
  */
 import { BoundedCache } from '../../lib/bounded-cache';
 import { compileJsonTemplate, validateJsonTemplate } from './json-template';
-import type { TemplateProblem } from './problems';
+import { loneSurrogateProblem, type TemplateProblem } from './problems';
 import { compileXmlTemplate, validateXmlTemplate } from './xml-template';
 
 export type TemplateFormat = 'json' | 'xml';
@@ -28,8 +28,10 @@ const CONTENT_TYPES: Readonly<Record<TemplateFormat, string>> = {
 
 /** Problems with a template; empty array = valid. allowedFields = the trigger's field names. */
 export function validateTemplate(body: string, format: TemplateFormat, allowedFields: ReadonlySet<string>): TemplateProblem[] {
+  const invalidText = loneSurrogateProblem(body);
   try {
-    return format === 'json' ? validateJsonTemplate(body, allowedFields) : validateXmlTemplate(body, allowedFields);
+    const problems = format === 'json' ? validateJsonTemplate(body, allowedFields) : validateXmlTemplate(body, allowedFields);
+    return invalidText ? [invalidText, ...problems] : problems;
   } catch (error) {
     // Validation answers user input; an unexpected failure must reject the template, not crash the request.
     return [{ message: `the template could not be checked: ${error instanceof Error ? error.message : String(error)}` }];

@@ -8,6 +8,7 @@ export interface Env {
   DELIVERY_TIMEOUT_MS?: string;
   ALLOW_LOOPBACK_TARGETS?: string;
   RETENTION_DAYS?: string;
+  MAX_BODY_BYTES?: string;
 }
 
 /** What travels through the queue: ids only; the consumer reads the rest from D1. */

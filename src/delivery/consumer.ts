@@ -16,7 +16,7 @@ import {
 import { disableAutomationStatement } from '../db/automations';
 import { decide, describeStatus, MAX_DELAY_SECONDS } from '../domain/retry-policy';
 import { checkTargetUrl } from '../domain/target-url';
-import { compileTemplate, toTemplateValues } from '../domain/template';
+import { compileTemplate, RenderedBodyTooLarge, toTemplateValues } from '../domain/template';
 import type { Env } from '../env';
 import { sendWebhook } from './send';
 
@@ -136,9 +136,10 @@ async function processClaimed(env: Env, config: Config, row: DispatchRow): Promi
   let secret: string;
   try {
     const template = compileTemplate(row.body, row.format);
-    body = template.render(toTemplateValues(parseEventData(row.event_data)));
+    body = template.render(toTemplateValues(parseEventData(row.event_data)), config.maxBodyBytes);
     contentType = template.contentType;
   } catch (error) {
+    if (error instanceof RenderedBodyTooLarge) return recordLocalFailure(row, now, `${error.message} (MAX_BODY_BYTES) with this event's values`);
     return recordLocalFailure(row, now, `the body template could not be rendered: ${(error as Error).message}`);
   }
   try {

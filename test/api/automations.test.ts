@@ -224,4 +224,21 @@ describe('preview', () => {
     );
     expect(bad.details[0]!.message).toBe("JSON syntax error at line 2, column 24: trailing comma before '}' is not allowed");
   });
+
+  it('answers 422 when the rendered body would exceed MAX_BODY_BYTES (1 MiB by default)', async () => {
+    const account = await createAccount();
+    // Under the 64 KiB template limit, but 3,000 copies of a 150 KB value would be 450 MB.
+    const repeated = '{{call_id}}'.repeat(3_000);
+    const data = { call_id: 'x'.repeat(150_000) };
+    const expected = [{ path: 'body', message: expect.stringMatching(/^the rendered body would be larger than 1 MiB \(MAX_BODY_BYTES\)/) }];
+    for (const [format, body] of [['json', `{"a": "${repeated}"}`], ['xml', `<a>${repeated}</a>`]] as const) {
+      const draft = expectError(await call('/v1/automations/preview', { token: account.admin, body: { trigger: 'inbound_call_ended', format, body, data } }), 422, 'validation_failed');
+      expect(draft.details).toEqual(expected);
+      const saved = await createAutomation(account, { format, body });
+      const preview = expectError(await call(`/v1/automations/${saved.id}/preview`, { token: account.admin, body: { data } }), 422, 'validation_failed');
+      expect(preview.details).toEqual(expected);
+      // The same template with short values renders.
+      expect((await call(`/v1/automations/${saved.id}/preview`, { token: account.admin, body: { data: { call_id: 'c' } } })).status).toBe(200);
+    }
+  });
 });

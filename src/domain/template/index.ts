@@ -8,17 +8,21 @@
 import { BoundedCache } from '../../lib/bounded-cache';
 import { compileJsonTemplate, validateJsonTemplate } from './json-template';
 import { loneSurrogateProblem, type TemplateProblem } from './problems';
+import { DEFAULT_MAX_BODY_BYTES, renderWithin } from './render-budget';
+import type { TemplateValues } from './template-values';
 import { compileXmlTemplate, validateXmlTemplate } from './xml-template';
 
 export type TemplateFormat = 'json' | 'xml';
 export type { TemplateProblem } from './problems';
 export { TemplateCompileError } from './problems';
+export { DEFAULT_MAX_BODY_BYTES, describeBytes, RenderedBodyTooLarge } from './render-budget';
 export { toTemplateValues } from './template-values';
 
 export interface CompiledTemplate {
   readonly format: TemplateFormat;
   readonly contentType: string;
-  render(values: Readonly<Record<string, string>>): string;
+  /** Throws RenderedBodyTooLarge, without building the whole body, when it would exceed `maxBytes` of UTF-8. */
+  render(values: Readonly<Record<string, string>>, maxBytes?: number): string;
 }
 
 const CONTENT_TYPES: Readonly<Record<TemplateFormat, string>> = {
@@ -62,8 +66,12 @@ export function compileTemplate(body: string, format: TemplateFormat): CompiledT
   const cache = compiledTemplates[format];
   const cached = cache.get(body);
   if (cached) return cached;
-  const render = format === 'json' ? compileJsonTemplate(body) : compileXmlTemplate(body);
-  const compiled: CompiledTemplate = Object.freeze({ format, contentType: CONTENT_TYPES[format], render });
+  const renderText = format === 'json' ? compileJsonTemplate(body) : compileXmlTemplate(body);
+  const compiled: CompiledTemplate = Object.freeze({
+    format,
+    contentType: CONTENT_TYPES[format],
+    render: (values: TemplateValues, maxBytes = DEFAULT_MAX_BODY_BYTES) => renderWithin(renderText, values, maxBytes),
+  });
   cache.set(body, compiled);
   return compiled;
 }

@@ -6,7 +6,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { analyzeMustache, fieldNamesOf, fieldProblems, tagDisplay, type MustacheAnalysis, type TextProblem } from './mustache-analysis';
 import { placeProblem, syntaxProblem, TemplateCompileError, type TemplateProblem } from './problems';
 import { positionAt } from './text-position';
-import { compileText, type RenderText } from './text-renderer';
+import { RenderBudget } from './render-budget';
+import { compileText, literalRenderer, type RenderText } from './text-renderer';
 import { xmlWellFormednessError, type WellFormednessOptions } from './xml-wellformed';
 
 const XML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -43,7 +44,9 @@ export function validateXmlTemplate(body: string, allowedFields: ReadonlySet<str
   const render = compileText(body, analysis.tokens, escapeXml);
   const fields = fieldNamesOf(analysis.tags);
   for (const sample of RENDER_SAMPLES) {
-    const rendered = render.kind === 'literal' ? render.text : render.render(Object.fromEntries(fields.map((field) => [field, sample.value])));
+    const sampleValues = Object.fromEntries(fields.map((field) => [field, sample.value]));
+    // Sample values are short: the output stays a small multiple of the template.
+    const rendered = render.kind === 'literal' ? render.text : render.render(sampleValues, new RenderBudget(Infinity));
     const renderedError = xmlSyntaxError(rendered, { singleRoot: true });
     if (!renderedError) continue;
     const at = positionAt(rendered, renderedError.offset);
@@ -63,7 +66,7 @@ export function compileXmlTemplate(body: string): RenderText {
   if (syntaxError) problems.unshift(syntaxProblem('XML', body, syntaxError.offset, syntaxError.message));
   if (problems.length > 0 || analysis.tokens === undefined) throw new TemplateCompileError(problems);
   const compiled = compileText(body, analysis.tokens, escapeXml);
-  return compiled.kind === 'literal' ? () => compiled.text : compiled.render;
+  return compiled.kind === 'literal' ? literalRenderer(compiled.text) : compiled.render;
 }
 
 /**

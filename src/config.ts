@@ -2,6 +2,8 @@
  * Typed configuration read from the Worker's environment. Parsed once per isolate and
  * environment object, so a bad value fails loudly instead of silently using a default.
  */
+import { MAX_TEMPLATE_BYTES } from './domain/automation-rules';
+import { DEFAULT_MAX_BODY_BYTES } from './domain/template';
 import type { Env } from './env';
 
 export const PRODUCT_NAME = 'HTTP-Notifier';
@@ -15,6 +17,8 @@ export interface Config {
   deliveryTimeoutMs: number;
   allowLoopbackTargets: boolean;
   retentionDays: number;
+  /** Cap on a rendered notification body, in bytes of UTF-8. */
+  maxBodyBytes: number;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000] as const;
@@ -34,14 +38,21 @@ function parseSchedule(raw: string | undefined): number[] {
   return seconds;
 }
 
-function parsePositiveInt(name: string, raw: string | undefined, fallback: number, max: number): number {
+function parsePositiveInt(name: string, raw: string | undefined, fallback: number, max: number, min = 1): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > max) {
-    throw new ConfigError(`${name} must be a whole number between 1 and ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max}`);
   }
   return value;
 }
+
+/**
+ * At least the template limit, so a template always renders with empty values; at most
+ * 8 MiB, so rendering (which can briefly hold a few times the cap) stays well inside a
+ * Worker's 128 MB of memory.
+ */
+const MAX_BODY_BYTES_RANGE = { min: MAX_TEMPLATE_BYTES, max: 8 * 1024 * 1024 } as const;
 
 const cache = new WeakMap<object, Config>();
 
@@ -55,6 +66,7 @@ export function getConfig(env: Env): Config {
       deliveryTimeoutMs: parsePositiveInt('DELIVERY_TIMEOUT_MS', env.DELIVERY_TIMEOUT_MS, 15_000, 120_000),
       allowLoopbackTargets: env.ALLOW_LOOPBACK_TARGETS === 'true',
       retentionDays: parsePositiveInt('RETENTION_DAYS', env.RETENTION_DAYS, 30, 3650),
+      maxBodyBytes: parsePositiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_RANGE.max, MAX_BODY_BYTES_RANGE.min),
     };
     cache.set(env, config);
   }

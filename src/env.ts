@@ -20,5 +20,6 @@ export interface Env {
   DELIVERY_QUEUE_NAME?: string;
   SLOW_DELIVERY_QUEUE_NAME?: string;
   DEAD_LETTER_QUEUE_NAME?: string;
+  MAX_BODY_BYTES?: string;
 }
 

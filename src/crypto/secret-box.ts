@@ -3,17 +3,18 @@
  * their automation id as additional data, so a ciphertext copied onto another row fails to open.
  * Stored form: `v1.<base64 iv>.<base64 ciphertext+tag>`.
  */
+import { BoundedCache, cachedPromise } from '../lib/bounded-cache';
 import { base64ToBytes, bytesToBase64, randomBytes, utf8 } from './encoding';
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
+/** Normally one SECRETS_KEY per isolate; a few more during a key rotation. */
+const aesKeys = new BoundedCache<string, Promise<CryptoKey>>({ maxEntries: 4 });
 
 export class SecretsKeyError extends Error {
   override name = 'SecretsKeyError';
 }
 
 function importKey(secretsKey: string): Promise<CryptoKey> {
-  let key = keyCache.get(secretsKey);
-  if (!key) {
+  return cachedPromise(aesKeys, secretsKey, async () => {
     let raw: Uint8Array;
     try {
       raw = base64ToBytes(secretsKey.trim());
@@ -21,10 +22,8 @@ function importKey(secretsKey: string): Promise<CryptoKey> {
       throw new SecretsKeyError('SECRETS_KEY must be base64');
     }
     if (raw.length !== 32) throw new SecretsKeyError('SECRETS_KEY must be 32 bytes, base64-encoded');
-    key = crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
-    keyCache.set(secretsKey, key);
-  }
-  return key;
+    return crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  });
 }
 
 export async function sealSecret(secretsKey: string, plaintext: string, boundTo: string): Promise<string> {

@@ -10,7 +10,7 @@ import { openSecret } from '../crypto/secret-box';
 import { FairShare, runFairly } from '../domain/fair-share';
 import { describeStatus } from '../domain/retry-policy';
 import { checkTargetUrl } from '../domain/target-url';
-import { compileTemplate, toTemplateValues } from '../domain/template';
+import { compileTemplate, RenderedBodyTooLarge, toTemplateValues } from '../domain/template';
 import type { Env } from '../env';
 import { planeFor } from '../plane/client';
 import type { AttemptReport, DeliveryMessage, SendOrder } from '../plane/protocol';
@@ -105,9 +105,10 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
   let contentType: string;
   try {
     const template = compileTemplate(order.body, order.format);
-    body = template.render(toTemplateValues(parseEventData(order.eventData)));
+    body = template.render(toTemplateValues(parseEventData(order.eventData)), config.maxBodyBytes);
     contentType = template.contentType;
   } catch (error) {
+    if (error instanceof RenderedBodyTooLarge) return failedHere(`${error.message} (MAX_BODY_BYTES) with this event's values`, true);
     return failedHere(`the body template could not be rendered: ${(error as Error).message}`, true);
   }
   let secret: string;

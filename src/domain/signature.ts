@@ -6,6 +6,7 @@
  * signer cannot be mirrored by a verifier sharing its code.
  */
 import { base64ToBytes, bytesToBase64, randomBytes, utf8 } from '../crypto/encoding';
+import { BoundedCache, cachedPromise } from '../lib/bounded-cache';
 
 export const SECRET_PREFIX = 'whsec_';
 
@@ -19,17 +20,13 @@ export function secretKeyBytes(secret: string): Uint8Array {
   return base64ToBytes(encoded);
 }
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
+/** One imported key per signing secret; a consumer batch sees at most a batch's worth of them. */
+const hmacKeys = new BoundedCache<string, Promise<CryptoKey>>({ maxEntries: 1_000 });
 
 function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', secretKeyBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    // Bounded: a consumer invocation sees at most a batch's worth of distinct secrets.
-    if (keyCache.size > 1000) keyCache.clear();
-    keyCache.set(secret, key);
-  }
-  return key;
+  return cachedPromise(hmacKeys, secret, () =>
+    crypto.subtle.importKey('raw', secretKeyBytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
+  );
 }
 
 /** The `v1,<base64>` signature of one message. */

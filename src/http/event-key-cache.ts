@@ -6,26 +6,20 @@
  * The account's integration switch is not taken from here: the fan-out query checks it.
  */
 import type { KeyPrincipal } from '../db/accounts';
+import { BoundedCache } from '../lib/bounded-cache';
 
 export const EVENT_KEY_TTL_MS = 10_000;
-const MAX_ENTRIES = 1_000;
 
-const entries = new Map<string, { principal: KeyPrincipal; until: number }>();
+const principalByHash = new BoundedCache<string, KeyPrincipal>({ maxEntries: 1_000, ttlMs: EVENT_KEY_TTL_MS });
 
-export function cachedEventKey(hash: string, now: number): KeyPrincipal | undefined {
-  const entry = entries.get(hash);
-  if (entry && entry.until > now) return entry.principal;
-  if (entry) entries.delete(hash);
-  return undefined;
+export function cachedEventKey(hash: string): KeyPrincipal | undefined {
+  return principalByHash.get(hash);
 }
 
-export function cacheEventKey(hash: string, principal: KeyPrincipal, now: number): void {
-  if (principal.role !== 'events') return;
-  // Oldest first out: Map iterates in insertion order.
-  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  entries.set(hash, { principal, until: now + EVENT_KEY_TTL_MS });
+export function cacheEventKey(hash: string, principal: KeyPrincipal): void {
+  if (principal.role === 'events') principalByHash.set(hash, principal);
 }
 
 export function forgetEventKey(keyId: string): void {
-  for (const [hash, entry] of entries) if (entry.principal.keyId === keyId) entries.delete(hash);
+  principalByHash.deleteWhere((principal) => principal.keyId === keyId);
 }

@@ -19,11 +19,10 @@ import { cachedEventKey, cacheEventKey } from './event-key-cache';
 async function eventSenderForKey(db: D1Database, token: string): Promise<KeyPrincipal> {
   if (!isApiKey(token)) throw invalidKey();
   const hash = await hashApiKey(token);
-  const now = Date.now();
-  const cached = cachedEventKey(hash, now);
+  const cached = cachedEventKey(hash);
   if (cached) return cached;
   const principal = await liveKey(db, hash);
-  cacheEventKey(hash, principal, now);
+  cacheEventKey(hash, principal);
   return principal;
 }
 

@@ -131,6 +131,27 @@ describe('automation validation', () => {
     expect(ok.result.status).toBe(201);
     const error = expectError((await create({ format: 'xml', body: '<call>\n  <id>{{call_id}}</call>' })).result, 422, 'validation_failed');
     expect(error.details[0]!.message).toMatch(/XML syntax error at line 2, column \d+/);
+    for (const [body, message] of [
+      ['<r>&nbsp;{{call_id}}</r>', /^XML syntax error at line 1, column 4: undefined entity &nbsp;/],
+      ['<r>&x;</r>', /^XML syntax error at line 1, column 4: undefined entity &x;/],
+      ['<a/><b/>', /^XML syntax error at line 1, column 5: a second root element/],
+    ] as const) {
+      const refused = expectError((await create({ format: 'xml', body })).result, 422, 'validation_failed');
+      expect(refused.details).toEqual([{ path: 'body', message: expect.stringMatching(message) }]);
+    }
+  });
+
+  it('refuses sections nested too deep instead of overflowing the stack at render', async () => {
+    const nested = `${'{{#call_id}}'.repeat(2_700)}{{call_id}}${'{{/call_id}}'.repeat(2_700)}`;
+    for (const [format, body] of [['json', `{"a": "${nested}"}`], ['xml', `<a>${nested}</a>`]] as const) {
+      const error = expectError((await create({ format, body })).result, 422, 'validation_failed');
+      expect(error.details).toEqual([{ path: 'body', message: expect.stringMatching(/^sections are nested more than 32 levels deep: .* \(line 1, column \d+\)$/) }]);
+    }
+  });
+
+  it('refuses a body with a lone surrogate, which could not be stored as written', async () => {
+    const error = expectError((await create({ body: '{"a": "{{call_id}} \ud83d"}' })).result, 422, 'validation_failed');
+    expect(error.details).toEqual([{ path: 'body', message: expect.stringMatching(/^invalid text at line 1, column 20: a lone UTF-16 surrogate \(U\+D83D\)/) }]);
   });
 
   it('refuses unsafe URLs at save time', async () => {
@@ -232,5 +253,22 @@ describe('preview', () => {
       'validation_failed',
     );
     expect(bad.details[0]!.message).toBe("JSON syntax error at line 2, column 24: trailing comma before '}' is not allowed");
+  });
+
+  it('answers 422 when the rendered body would exceed MAX_BODY_BYTES (1 MiB by default)', async () => {
+    const account = await createAccount();
+    // Under the 64 KiB template limit, but 3,000 copies of a 150 KB value would be 450 MB.
+    const repeated = '{{call_id}}'.repeat(3_000);
+    const data = { call_id: 'x'.repeat(150_000) };
+    const expected = [{ path: 'body', message: expect.stringMatching(/^the rendered body would be larger than 1 MiB \(MAX_BODY_BYTES\)/) }];
+    for (const [format, body] of [['json', `{"a": "${repeated}"}`], ['xml', `<a>${repeated}</a>`]] as const) {
+      const draft = expectError(await call('/v1/automations/preview', { token: account.admin, body: { trigger: 'inbound_call_ended', format, body, data } }), 422, 'validation_failed');
+      expect(draft.details).toEqual(expected);
+      const saved = await createAutomation(account, { format, body });
+      const preview = expectError(await call(`/v1/automations/${saved.id}/preview`, { token: account.admin, body: { data } }), 422, 'validation_failed');
+      expect(preview.details).toEqual(expected);
+      // The same template with short values renders.
+      expect((await call(`/v1/automations/${saved.id}/preview`, { token: account.admin, body: { data: { call_id: 'c' } } })).status).toBe(200);
+    }
   });
 });

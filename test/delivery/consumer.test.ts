@@ -187,6 +187,30 @@ describe('queue consumer: cancellation and safety', () => {
     expect(await row(id)).toMatchObject({ status: 'pending', attempt_count: 1 });
   });
 
+  it('a body over MAX_BODY_BYTES fails at once, unsent, and the rest of the batch is delivered', async () => {
+    const account = await createAccount();
+    const [big, small] = [unique('b'), unique('b')];
+    // Within the 64 KiB template limit; with a 150 KB value it would render to 450 MB.
+    const bigAutomation = await createAutomation(account, { url: sinkUrl(big), body: `{"a": "${'{{call_id}}'.repeat(3_000)}"}` });
+    await createAutomation(account, { url: sinkUrl(small), body: '{"agent": "{{agent_id}}"}' });
+    const oversized = await seedDeliveries(account, { call_id: 'x'.repeat(150_000), agent_id: 'A-1' });
+    const normal = await seedDeliveries(account, { call_id: 'C-2', agent_id: 'A-2' });
+    const result = await deliver([...oversized, ...normal]);
+    expect(result.explicitAcks).toHaveLength(4);
+    expect(result.retryMessages).toEqual([]);
+    const automationOf = async (id: string) =>
+      (await env.DB.prepare('SELECT automation_id FROM deliveries WHERE id = ?1').bind(id).first<{ automation_id: string }>())!.automation_id;
+    for (const id of oversized) {
+      if ((await automationOf(id)) !== bigAutomation.id) continue;
+      const reason = /^the rendered body would be larger than 1 MiB \(MAX_BODY_BYTES\)/;
+      expect(await row(id)).toMatchObject({ status: 'failed', attempt_count: 1, next_attempt_at: null, last_error: expect.stringMatching(reason) });
+      expect(await attempts(id)).toMatchObject([{ attempt: 1, status_code: null, error: expect.stringMatching(reason) }]);
+    }
+    // The big template with a short value, and both deliveries of the other automation, were sent.
+    expect((await sinkRequests(big)).map((request) => JSON.parse(request.body).a)).toEqual(['C-2'.repeat(3_000)]);
+    expect((await sinkRequests(small)).map((request) => JSON.parse(request.body).agent).sort()).toEqual(['A-1', 'A-2']);
+  });
+
   it('malformed messages and unknown deliveries are acked and dropped', async () => {
     const account = await createAccount();
     const result = await runBatch([

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, TemplateCompileError, toTemplateValues } from '../../src/domain/template';
-import { BoundedCache } from '../../src/domain/template/bounded-cache';
 import { positionAt } from '../../src/domain/template/text-position';
 import { WRAPPED_SAMPLE } from './fixtures';
 
@@ -84,41 +83,6 @@ describe('compileTemplate', () => {
 
   it('compiles templates with unknown fields (the trigger is not known here)', () => {
     expect(compileTemplate('["{{whatever}}"]', 'json').render({ whatever: 'w' })).toBe('["w"]');
-  });
-});
-
-describe('BoundedCache', () => {
-  it('evicts the least recently used entry beyond the entry cap', () => {
-    const cache = new BoundedCache<number>(2, 1000);
-    cache.set('a', 1);
-    cache.set('b', 2);
-    expect(cache.get('a')).toBe(1); // a is now more recent than b
-    cache.set('c', 3);
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toBe(1);
-    expect(cache.get('c')).toBe(3);
-    expect(cache.size).toBe(2);
-  });
-
-  it('evicts by total key length and skips keys larger than the cap', () => {
-    const cache = new BoundedCache<number>(100, 10);
-    cache.set('aaaa', 1);
-    cache.set('bbbb', 2);
-    cache.set('cccc', 3);
-    expect(cache.get('aaaa')).toBeUndefined();
-    expect(cache.get('bbbb')).toBe(2);
-    cache.set('x'.repeat(11), 4);
-    expect(cache.get('x'.repeat(11))).toBeUndefined();
-    expect(cache.size).toBe(2);
-  });
-
-  it('replaces an existing key without double counting it', () => {
-    const cache = new BoundedCache<number>(100, 8);
-    cache.set('aaaa', 1);
-    cache.set('aaaa', 2);
-    cache.set('bbbb', 3);
-    expect(cache.get('aaaa')).toBe(2);
-    expect(cache.get('bbbb')).toBe(3);
   });
 });
 

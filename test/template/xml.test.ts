@@ -50,6 +50,38 @@ describe('XML templates: well-formedness', () => {
     expectXmlSyntaxError('', 1, 1, /Start tag expected/);
   });
 
+  it('refuses entities XML does not define and character references to characters it cannot carry', () => {
+    expectXmlSyntaxError('<r>&nbsp;{{call_id}}</r>', 1, 4, /undefined entity &nbsp;: XML only defines &lt; &gt; &amp; &quot; &apos;/);
+    expectXmlSyntaxError('<r>\n  ok &amp; &lt;&gt;&quot;&apos;&#65;&#x1F600; &x;</r>', 2, 47, /undefined entity &x;/);
+    expectXmlSyntaxError('<r a="&copy;"/>', 1, 7, /undefined entity &copy;/);
+    for (const reference of ['&#0;', '&#x1F;', '&#xD800;', '&#xFFFE;', '&#x110000;', '&#99999999999999999999;']) {
+      expectXmlSyntaxError(`<r>${reference}</r>`, 1, 4, /names a character XML cannot contain/);
+    }
+    expect(xmlProblems('<r a="&#9;&#xA;&#13;&#x20;&#xD7FF;&#xE000;&#xFFFD;&#x10000;&#x10FFFF;">&#160;</r>')).toEqual([]);
+    // References in comments, CDATA and processing instructions are not references.
+    expect(xmlProblems('<r><!-- &nbsp; --><![CDATA[&nbsp;]]><?pi &nbsp;?></r>')).toEqual([]);
+  });
+
+  it('requires exactly one root element and nothing but markup around it', () => {
+    expectXmlSyntaxError('<a/><b/>', 1, 5, /a second root element/);
+    expectXmlSyntaxError('<a/>\n<b>{{call_id}}</b>', 2, 1, /a second root element/);
+    expectXmlSyntaxError('<a></a>text', 1, 8, /Extra text at the end/);
+    expectXmlSyntaxError('<a/>text', 1, 5, /content after the root element/);
+    expectXmlSyntaxError('<a/>\n{{call_id}}', 2, 1, /content after the root element/);
+    expectXmlSyntaxError('<a/>&amp;', 1, 5, /content after the root element/);
+    expectXmlSyntaxError('<?xml version="1.0"?>\n<!-- only a comment -->', 1, 1, /Start tag expected/);
+    // A prolog, comments, processing instructions and whitespace around the root are fine.
+    expect(xmlProblems('\ufeff<?xml version="1.0"?>\n<!-- c --><?pi x?>\n<a/>\n<!-- c --> <?pi y?>\n')).toEqual([]);
+  });
+
+  it('lets sections choose the root element, and checks the rendered samples for a single root', () => {
+    expect(xmlProblems('{{#call_id}}<a/>{{/call_id}}{{^call_id}}<b/>{{/call_id}}')).toEqual([]);
+    const twoRoots = xmlProblems('{{#call_id}}<a/>{{/call_id}}<b/>');
+    expect(twoRoots).toHaveLength(1);
+    expect(twoRoots[0]?.message).toMatch(/^with all fields set, the rendered XML is not well-formed \(output line 1, column 5: a second root element/);
+    expect(xmlProblems('<a/>{{#call_id}}{{call_id}}{{/call_id}}')[0]?.message).toMatch(/^with all fields set, .*content after the root element/);
+  });
+
   it('counts \\r\\n and lone \\r as line breaks in XML positions too', () => {
     expectXmlSyntaxError('<a>\r\n<b></a>', 2, 4, /Expected closing tag 'b' \(opened at line 2, column 1\)/);
     expectXmlSyntaxError('<a>\r<b></a>', 2, 4, /Expected closing tag 'b' \(opened at line 2, column 1\)/);

@@ -5,20 +5,24 @@
  * Positions in problems are 1-based; lines end at `\n`, `\r\n` or `\r`; columns count
  * UTF-16 code units (see text-position.ts).
  */
-import { BoundedCache } from './bounded-cache';
+import { BoundedCache } from '../../lib/bounded-cache';
 import { compileJsonTemplate, validateJsonTemplate } from './json-template';
-import type { TemplateProblem } from './problems';
+import { loneSurrogateProblem, type TemplateProblem } from './problems';
+import { DEFAULT_MAX_BODY_BYTES, renderWithin } from './render-budget';
+import type { TemplateValues } from './template-values';
 import { compileXmlTemplate, validateXmlTemplate } from './xml-template';
 
 export type TemplateFormat = 'json' | 'xml';
 export type { TemplateProblem } from './problems';
 export { TemplateCompileError } from './problems';
+export { DEFAULT_MAX_BODY_BYTES, describeBytes, RenderedBodyTooLarge } from './render-budget';
 export { toTemplateValues } from './template-values';
 
 export interface CompiledTemplate {
   readonly format: TemplateFormat;
   readonly contentType: string;
-  render(values: Readonly<Record<string, string>>): string;
+  /** Throws RenderedBodyTooLarge, without building the whole body, when it would exceed `maxBytes` of UTF-8. */
+  render(values: Readonly<Record<string, string>>, maxBytes?: number): string;
 }
 
 const CONTENT_TYPES: Readonly<Record<TemplateFormat, string>> = {
@@ -28,8 +32,10 @@ const CONTENT_TYPES: Readonly<Record<TemplateFormat, string>> = {
 
 /** Problems with a template; empty array = valid. allowedFields = the trigger's field names. */
 export function validateTemplate(body: string, format: TemplateFormat, allowedFields: ReadonlySet<string>): TemplateProblem[] {
+  const invalidText = loneSurrogateProblem(body);
   try {
-    return format === 'json' ? validateJsonTemplate(body, allowedFields) : validateXmlTemplate(body, allowedFields);
+    const problems = format === 'json' ? validateJsonTemplate(body, allowedFields) : validateXmlTemplate(body, allowedFields);
+    return invalidText ? [invalidText, ...problems] : problems;
   } catch (error) {
     // Validation answers user input; an unexpected failure must reject the template, not crash the request.
     return [{ message: `the template could not be checked: ${error instanceof Error ? error.message : String(error)}` }];
@@ -42,10 +48,14 @@ export function validateTemplate(body: string, format: TemplateFormat, allowedFi
  * per format, keyed by the body itself: a key built by concatenation would be a new string
  * to hash on every render, while the body string usually carries its hash already.
  */
-const compiledTemplates: Readonly<Record<TemplateFormat, BoundedCache<CompiledTemplate>>> = {
-  json: new BoundedCache(250, 1_000_000),
-  xml: new BoundedCache(250, 1_000_000),
+const compiledTemplates: Readonly<Record<TemplateFormat, BoundedCache<string, CompiledTemplate>>> = {
+  json: newTemplateCache(),
+  xml: newTemplateCache(),
 };
+
+function newTemplateCache(): BoundedCache<string, CompiledTemplate> {
+  return new BoundedCache({ maxEntries: 250, maxWeight: 1_000_000, weigh: (body) => body.length });
+}
 
 /**
  * Compiles (and caches by format+body) a template that validateTemplate accepted.
@@ -56,8 +66,12 @@ export function compileTemplate(body: string, format: TemplateFormat): CompiledT
   const cache = compiledTemplates[format];
   const cached = cache.get(body);
   if (cached) return cached;
-  const render = format === 'json' ? compileJsonTemplate(body) : compileXmlTemplate(body);
-  const compiled: CompiledTemplate = Object.freeze({ format, contentType: CONTENT_TYPES[format], render });
+  const renderText = format === 'json' ? compileJsonTemplate(body) : compileXmlTemplate(body);
+  const compiled: CompiledTemplate = Object.freeze({
+    format,
+    contentType: CONTENT_TYPES[format],
+    render: (values: TemplateValues, maxBytes = DEFAULT_MAX_BODY_BYTES) => renderWithin(renderText, values, maxBytes),
+  });
   cache.set(body, compiled);
   return compiled;
 }

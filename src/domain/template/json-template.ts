@@ -7,7 +7,8 @@
 import { analyzeMustache, fieldProblems, type MustacheAnalysis, type TextProblem } from './mustache-analysis';
 import { placeProblem, syntaxProblem, TemplateCompileError, type TemplateProblem } from './problems';
 import { parseStrictJson, type JsonNode, type JsonString } from './strict-json';
-import { compileText, type CompiledText, type RenderText } from './text-renderer';
+import type { RenderBudget } from './render-budget';
+import { compileText, literalRenderer, type CompiledText, type RenderText } from './text-renderer';
 import type { TemplateValues } from './template-values';
 
 export function validateJsonTemplate(body: string, allowedFields: ReadonlySet<string>): TemplateProblem[] {
@@ -102,10 +103,15 @@ class JsonOutput {
   toRenderer(): RenderText {
     const pieces = this.pieces;
     const only = pieces[0];
-    if (pieces.length === 1 && typeof only === 'string') return () => only;
-    return (values) => {
+    if (pieces.length === 1 && typeof only === 'string') return literalRenderer(only);
+    return (values, budget) => {
       let out = '';
-      for (const piece of pieces) out += typeof piece === 'string' ? piece : piece(values);
+      for (const piece of pieces) {
+        if (typeof piece === 'string') {
+          budget.charge(piece.length);
+          out += piece;
+        } else out += piece(values, budget);
+      }
       return out;
     };
   }
@@ -135,7 +141,14 @@ function emit(node: JsonNode, output: JsonOutput, compileString: CompileString):
 
 function emitString(compiled: CompiledText, output: JsonOutput): void {
   if (compiled.kind === 'literal') output.text(JSON.stringify(compiled.text));
-  else output.dynamic((values) => JSON.stringify(compiled.render(values)));
+  else output.dynamic((values, budget) => stringifyCharged(compiled.render(values, budget), budget));
+}
+
+/** JSON.stringify of a string whose text was already charged: charges the quotes and escapes. */
+function stringifyCharged(text: string, budget: RenderBudget): string {
+  const json = JSON.stringify(text);
+  budget.charge(json.length - text.length);
+  return json;
 }
 
 /**
@@ -161,14 +174,24 @@ function emitObject(members: readonly { key: JsonString; value: JsonNode }[], ou
   const renderers = compiledMembers.map(({ key, value }) => {
     const valueOutput = new JsonOutput();
     emit(value, valueOutput, compileString);
-    const renderKey: RenderText = key.kind === 'literal' ? () => key.text : key.render;
+    const renderKey: RenderText = key.kind === 'literal' ? literalRenderer(key.text) : key.render;
     return { renderKey, renderValue: valueOutput.toRenderer() };
   });
-  output.dynamic((values: TemplateValues) => {
-    const jsonByKey = new Map<string, string>();
-    for (const { renderKey, renderValue } of renderers) jsonByKey.set(renderKey(values), renderValue(values));
+  output.dynamic((values: TemplateValues, budget: RenderBudget) => {
+    // Every member is charged as rendered; the members a later duplicate replaces are
+    // given back by the final settle.
+    const before = budget.used;
+    const memberByKey = new Map<string, { keyJson: string; json: string }>();
+    for (const { renderKey, renderValue } of renderers) {
+      const key = renderKey(values, budget);
+      const keyJson = JSON.stringify(key);
+      budget.charge(keyJson.length - key.length + 2); // `:` and `,`
+      memberByKey.set(key, { keyJson, json: renderValue(values, budget) });
+    }
     let out = '{';
-    for (const [key, json] of jsonByKey) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${json}`;
-    return `${out}}`;
+    for (const { keyJson, json } of memberByKey.values()) out += `${out.length > 1 ? ',' : ''}${keyJson}:${json}`;
+    out += '}';
+    budget.settle(before, out.length);
+    return out;
   });
 }

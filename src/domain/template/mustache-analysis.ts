@@ -21,7 +21,13 @@ export interface TagUse {
   withinSection: boolean;
 }
 
-export type ProblemCode = 'syntax' | 'unmatched-section' | 'refused-tag' | 'unknown-field' | 'misplaced-dot';
+export type ProblemCode = 'syntax' | 'unmatched-section' | 'refused-tag' | 'unknown-field' | 'misplaced-dot' | 'too-deep';
+
+/**
+ * Sections inside sections, at most. Rendering recurses once per level (mustache.js), so
+ * thousands of levels overflow the stack; no notification needs more than a handful.
+ */
+export const MAX_SECTION_NESTING = 32;
 
 export interface TextProblem {
   code: ProblemCode;
@@ -29,6 +35,8 @@ export interface TextProblem {
   /** Offset in the analysed text, when the problem has a place. */
   offset?: number;
   placeholder?: string;
+  /** Say the position in the message too (the console marks `line L, column C` found in messages). */
+  showPosition?: boolean;
 }
 
 export interface MustacheAnalysis {
@@ -71,8 +79,17 @@ export function analyzeMustache(text: string): MustacheAnalysis {
   }
   const tags: TagUse[] = [];
   const controlSpans: MustacheAnalysis['controlSpans'] = [];
-  collectTags(text, tokens, false, tags, controlSpans);
   const problems: TextProblem[] = [];
+  const tooDeep = collectTags(text, tokens, 0, tags, controlSpans);
+  if (tooDeep) {
+    problems.push({
+      code: 'too-deep',
+      offset: tooDeep.offset,
+      placeholder: tooDeep.name,
+      showPosition: true,
+      message: `sections are nested more than ${MAX_SECTION_NESTING} levels deep: ${tagDisplay(tooDeep)} opens level ${MAX_SECTION_NESTING + 1}`,
+    });
+  }
   for (const tag of tags) {
     if (tag.kind === 'partial') {
       problems.push({
@@ -91,23 +108,32 @@ export function analyzeMustache(text: string): MustacheAnalysis {
   return { tokens, tags, controlSpans, problems };
 }
 
+/**
+ * Collects the tags of `tokens` (sections at `depth`) and their children. Does not descend
+ * past MAX_SECTION_NESTING, so hostile nesting cannot overflow the stack here either;
+ * returns the first section found too deep.
+ */
 function collectTags(
   text: string,
   tokens: readonly MustacheToken[],
-  withinSection: boolean,
+  depth: number,
   tags: TagUse[],
   controlSpans: MustacheAnalysis['controlSpans'],
-): void {
+): TagUse | undefined {
+  let tooDeep: TagUse | undefined;
   for (const token of tokens) {
     const kind = TAG_KIND_BY_TYPE[token[0]];
     if (kind === undefined) continue; // plain text
-    tags.push({ kind, name: token[1].trim(), offset: token[2], end: token[3], withinSection });
+    const tag: TagUse = { kind, name: token[1].trim(), offset: token[2], end: token[3], withinSection: depth > 0 };
+    tags.push(tag);
     if (kind === 'comment') controlSpans.push({ start: token[2], end: token[3] });
     if (kind === 'section' || kind === 'inverted') {
       controlSpans.push({ start: token[2], end: token[3] }, closingTagSpan(text, token));
-      collectTags(text, token[4] as MustacheToken[], true, tags, controlSpans);
+      const deeper = depth + 1 > MAX_SECTION_NESTING ? tag : collectTags(text, token[4] as MustacheToken[], depth + 1, tags, controlSpans);
+      tooDeep ??= deeper;
     }
   }
+  return tooDeep;
 }
 
 /** mustache.js keeps only the start of a section's closing tag; the tag ends at the first `}}`. */

@@ -5,13 +5,17 @@
  * alternating literal/field arrays and rendered by plain concatenation; only texts with
  * sections go through mustache.js. In both paths every value passes through `escapeValue`,
  * whatever the tag form: `{{{x}}}` and `{{&x}}` are not a way around escaping.
+ *
+ * A render function returns its text having charged the budget for exactly its length,
+ * values as they are inserted, so an oversized body is refused before it is built.
  */
 import Mustache from 'mustache';
 import { closingTagSpan, uncachedWriter, type MustacheToken } from './mustache-analysis';
+import type { RenderBudget } from './render-budget';
 import { readField, type TemplateValues } from './template-values';
 
 export type EscapeValue = (text: string) => string;
-export type RenderText = (values: TemplateValues) => string;
+export type RenderText = (values: TemplateValues, budget: RenderBudget) => string;
 
 export type CompiledText = { kind: 'literal'; text: string } | { kind: 'dynamic'; render: RenderText };
 
@@ -23,6 +27,14 @@ export function compileText(text: string, tokens: readonly MustacheToken[], esca
   }
   const hasSections = tokens.some((token) => token[0] === '#' || token[0] === '^');
   return { kind: 'dynamic', render: hasSections ? sectionRenderer(text, tokens, escapeValue) : concatRenderer(tokens, escapeValue) };
+}
+
+/** Constant text, charged like any other. */
+export function literalRenderer(text: string): RenderText {
+  return (_values, budget) => {
+    budget.charge(text.length);
+    return text;
+  };
 }
 
 /** Flat texts: literals[0] + field[0] + literals[1] + … + literals[n]. */
@@ -37,10 +49,14 @@ function concatRenderer(tokens: readonly MustacheToken[], escapeValue: EscapeVal
     }
   }
   const head = literals[0] ?? '';
-  return (values) => {
+  return (values, budget) => {
+    budget.charge(head.length);
     let out = head;
     for (let i = 0; i < fields.length; i++) {
-      out += escapeValue(readField(values, fields[i] as string)) + (literals[i + 1] as string);
+      const value = escapeValue(readField(values, fields[i] as string));
+      const literal = literals[i + 1] as string;
+      budget.charge(value.length + literal.length);
+      out += value + literal;
     }
     return out;
   };
@@ -91,10 +107,19 @@ function sectionRenderer(text: string, tokens: readonly MustacheToken[], escapeV
   // Parsed once here; rendering reuses the tokens (the writer's own cache is disabled).
   const rewrittenTokens = uncachedWriter.parse(rewritten) as string[][];
   const fields = [...aliasByField];
-  const config = { escape: (value: unknown) => escapeValue(String(value)) };
-  return (values) => {
+  return (values, budget) => {
     const view: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [field, alias] of fields) view[alias] = readField(values, field);
-    return uncachedWriter.renderTokens(rewrittenTokens, new Mustache.Context(view), undefined, rewritten, config);
+    // Values are charged as mustache inserts them; the literal text (at most the template's
+    // length: a section over a text value renders once) is settled at the end.
+    const before = budget.used;
+    const escape = (value: unknown): string => {
+      const text = escapeValue(String(value));
+      budget.charge(text.length);
+      return text;
+    };
+    const out = uncachedWriter.renderTokens(rewrittenTokens, new Mustache.Context(view), undefined, rewritten, { escape });
+    budget.settle(before, out.length);
+    return out;
   };
 }

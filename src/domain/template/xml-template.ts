@@ -6,7 +6,9 @@ import { XMLValidator } from 'fast-xml-parser';
 import { analyzeMustache, fieldNamesOf, fieldProblems, tagDisplay, type MustacheAnalysis, type TextProblem } from './mustache-analysis';
 import { placeProblem, syntaxProblem, TemplateCompileError, type TemplateProblem } from './problems';
 import { positionAt } from './text-position';
-import { compileText, type RenderText } from './text-renderer';
+import { RenderBudget } from './render-budget';
+import { compileText, literalRenderer, type RenderText } from './text-renderer';
+import { xmlWellFormednessError, type WellFormednessOptions } from './xml-wellformed';
 
 const XML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 /**
@@ -32,7 +34,7 @@ const RENDER_SAMPLES = [
 export function validateXmlTemplate(body: string, allowedFields: ReadonlySet<string>): TemplateProblem[] {
   const analysis = analyzeMustache(body);
   const problems: TemplateProblem[] = [];
-  const syntaxError = xmlSyntaxError(markupOnly(body, analysis));
+  const syntaxError = xmlSyntaxError(markupOnly(body, analysis), markupOptions(analysis));
   if (syntaxError) problems.push(syntaxProblem('XML', body, syntaxError.offset, syntaxError.message));
   const found = [...analysis.problems, ...fieldProblems(analysis.tags, allowedFields, new Set()), ...misplacedTagProblems(body, analysis)];
   for (const problem of found) problems.push(placeProblem(body, problem, (offset) => offset));
@@ -42,8 +44,10 @@ export function validateXmlTemplate(body: string, allowedFields: ReadonlySet<str
   const render = compileText(body, analysis.tokens, escapeXml);
   const fields = fieldNamesOf(analysis.tags);
   for (const sample of RENDER_SAMPLES) {
-    const rendered = render.kind === 'literal' ? render.text : render.render(Object.fromEntries(fields.map((field) => [field, sample.value])));
-    const renderedError = xmlSyntaxError(rendered);
+    const sampleValues = Object.fromEntries(fields.map((field) => [field, sample.value]));
+    // Sample values are short: the output stays a small multiple of the template.
+    const rendered = render.kind === 'literal' ? render.text : render.render(sampleValues, new RenderBudget(Infinity));
+    const renderedError = xmlSyntaxError(rendered, { singleRoot: true });
     if (!renderedError) continue;
     const at = positionAt(rendered, renderedError.offset);
     problems.push({
@@ -57,12 +61,12 @@ export function validateXmlTemplate(body: string, allowedFields: ReadonlySet<str
 
 export function compileXmlTemplate(body: string): RenderText {
   const analysis = analyzeMustache(body);
-  const syntaxError = xmlSyntaxError(markupOnly(body, analysis));
+  const syntaxError = xmlSyntaxError(markupOnly(body, analysis), markupOptions(analysis));
   const problems = analysis.problems.map((problem) => placeProblem(body, problem, (offset) => offset));
   if (syntaxError) problems.unshift(syntaxProblem('XML', body, syntaxError.offset, syntaxError.message));
   if (problems.length > 0 || analysis.tokens === undefined) throw new TemplateCompileError(problems);
   const compiled = compileText(body, analysis.tokens, escapeXml);
-  return compiled.kind === 'literal' ? () => compiled.text : compiled.render;
+  return compiled.kind === 'literal' ? literalRenderer(compiled.text) : compiled.render;
 }
 
 /**
@@ -79,6 +83,11 @@ function markupOnly(body: string, analysis: MustacheAnalysis): string {
     for (let i = tag.offset; i < tag.end; i++) if (chars[i] === '&') chars[i] = ' ';
   }
   return chars.join('');
+}
+
+/** Sections may choose between root elements; their rendered samples get the single-root check. */
+function markupOptions(analysis: MustacheAnalysis): WellFormednessOptions {
+  return { singleRoot: !analysis.tags.some((tag) => tag.kind === 'section' || tag.kind === 'inverted') };
 }
 
 const NON_TEXT_REGIONS: readonly { pattern: RegExp; name: string }[] = [
@@ -115,7 +124,7 @@ function misplacedTagProblems(body: string, analysis: MustacheAnalysis): TextPro
 
 interface XmlSyntaxError { offset: number; message: string }
 
-function xmlSyntaxError(xml: string): XmlSyntaxError | undefined {
+function xmlSyntaxError(xml: string, options: WellFormednessOptions): XmlSyntaxError | undefined {
   // A document type declaration can define entities that make receivers read local files or
   // expand without bound (XXE, "billion laughs"); a webhook body never needs one.
   const doctype = /<!DOCTYPE/i.exec(xml);
@@ -127,7 +136,7 @@ function xmlSyntaxError(xml: string): XmlSyntaxError | undefined {
     // validateTemplate must never throw; a validator crash still means "not acceptable".
     return { offset: 0, message: `the XML could not be checked (${error instanceof Error ? error.message : String(error)})` };
   }
-  if (result === true) return undefined;
+  if (result === true) return xmlWellFormednessError(xml, options);
   const { line, col, msg } = result.err;
   // The validator's own "(opened in line L, col C)" uses its line counting; restate it in ours.
   const message = msg.replace(/\(opened in line (\d+), col (\d+)\)/, (_match, openedLine: string, openedColumn: string) => {

@@ -16,7 +16,7 @@ import {
 import { checkAutomation, checkTemplate } from '../../domain/automation-rules';
 import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../domain/extra-headers';
 import { generateSigningSecret } from '../../domain/signature';
-import { compileTemplate, toTemplateValues } from '../../domain/template';
+import { compileTemplate, RenderedBodyTooLarge, TemplateCompileError, toTemplateValues, type TemplateFormat } from '../../domain/template';
 import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT } from '../../domain/destination-gate';
 import { planeFor } from '../../plane/client';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
@@ -163,6 +163,25 @@ function exampleValues(trigger: string, data: Record<string, unknown> | undefine
   return { ...findTrigger(trigger)?.examples, ...toTemplateValues(data ?? {}) };
 }
 
+/**
+ * What a delivery would send. A body over MAX_BODY_BYTES is answered like any other invalid
+ * body; so is a template saved before a validation rule that it breaks was introduced.
+ */
+function renderPreview(body: string, format: TemplateFormat, values: Record<string, string>, maxBytes: number) {
+  try {
+    const template = compileTemplate(body, format);
+    return { content_type: template.contentType, body: template.render(values, maxBytes) };
+  } catch (error) {
+    if (error instanceof RenderedBodyTooLarge) {
+      throw validationFailed([{ path: 'body', message: `${error.message} (MAX_BODY_BYTES) with this data: use fewer placeholders or shorter values` }], 'The rendered body is too large');
+    }
+    if (error instanceof TemplateCompileError) {
+      throw validationFailed(error.problems.map((problem) => ({ path: 'body', message: problem.message })), 'The body template is not valid');
+    }
+    throw error;
+  }
+}
+
 function assertValid(problems: { path: string; message: string }[]): void {
   if (problems.length > 0) throw validationFailed(problems, 'The automation is not valid');
 }
@@ -285,16 +304,14 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.previewDraft, (c) => {
     const { trigger, format, body, data } = c.req.valid('json');
     assertValid(checkTemplate(trigger, format, body));
-    const template = compileTemplate(body, format);
-    return c.json({ content_type: template.contentType, body: template.render(exampleValues(trigger, data)) }, 200);
+    return c.json(renderPreview(body, format, exampleValues(trigger, data), getConfig(c.env).maxBodyBytes), 200);
   });
 
   app.openapi(routes.preview, async (c) => {
     const row = await getAutomationRow(c.env.DB, keyPrincipal(c.get('principal')).accountId, c.req.valid('param').id);
     if (!row) throw notFound('Automation');
-    const template = compileTemplate(row.body, row.format);
     const data = c.req.valid('json')?.data;
-    return c.json({ content_type: template.contentType, body: template.render(exampleValues(row.trigger, data)) }, 200);
+    return c.json(renderPreview(row.body, row.format, exampleValues(row.trigger, data), getConfig(c.env).maxBodyBytes), 200);
   });
 
   app.openapi(routes.test, async (c) => {

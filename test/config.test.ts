@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, getConfig } from '../src/config';
+import type { Env } from '../src/env';
+
+const configOf = (vars: Record<string, string>) => getConfig(vars as unknown as Env);
+
+describe('MAX_BODY_BYTES', () => {
+  it('defaults to 1 MiB and accepts whole numbers from 64 KiB to 8 MiB', () => {
+    expect(configOf({}).maxBodyBytes).toBe(1_048_576);
+    expect(configOf({ MAX_BODY_BYTES: '65536' }).maxBodyBytes).toBe(65_536);
+    expect(configOf({ MAX_BODY_BYTES: '8388608' }).maxBodyBytes).toBe(8_388_608);
+  });
+
+  it('refuses anything else loudly', () => {
+    for (const value of ['65535', '8388609', '100000.5', 'lots', '-1']) {
+      expect(() => configOf({ MAX_BODY_BYTES: value }), value).toThrow(ConfigError);
+    }
+    expect(() => configOf({ MAX_BODY_BYTES: '1' })).toThrow('MAX_BODY_BYTES must be a whole number between 65536 and 8388608');
+  });
+});

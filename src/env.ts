@@ -1,15 +1,15 @@
 /** Bindings and variables the Worker is deployed with (see wrangler.toml and README). */
-import type { AccountPlane } from './plane/account-plane';
-import type { DeliveryMessage } from './plane/protocol';
-
 export interface Env {
   DB: D1Database;
-  /** One Durable Object per account: its events, deliveries, attempts, scheduling and gates. */
-  ACCOUNT_PLANE: DurableObjectNamespace<AccountPlane>;
-  /** The fast lane: deliveries to healthy destinations. */
-  DELIVERY_QUEUE: Queue<DeliveryMessage>;
+  /**
+   * One Durable Object per account: its events, deliveries, attempts, scheduling and gates.
+   * Typed where it is used (src/plane/client.ts), so that this module depends on nothing.
+   */
+  ACCOUNT_PLANE: DurableObjectNamespace;
+  /** The fast lane: deliveries to healthy destinations (messages: src/plane/protocol.ts). */
+  DELIVERY_QUEUE: Queue;
   /** The slow lane: destinations that are probing, recently timed out, slow or rate-limited. */
-  SLOW_DELIVERY_QUEUE: Queue<DeliveryMessage>;
+  SLOW_DELIVERY_QUEUE: Queue;
   OPERATOR_TOKEN?: string;
   SECRETS_KEY?: string;
   RETRY_SCHEDULE?: string;

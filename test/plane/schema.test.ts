@@ -1,9 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { planeFor } from '../../src/plane/client';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../src/plane/schema';
 
-const fresh = () => env.ACCOUNT_PLANE.get(env.ACCOUNT_PLANE.idFromName(`schema-${crypto.randomUUID()}`));
+const fresh = () => planeFor(env, `schema-${crypto.randomUUID()}`);
 
 describe('account object schema, versioned in code', () => {
   it('a new object is migrated to the current version, with its tables', async () => {

@@ -198,8 +198,7 @@ describe('queue consumer: cancellation and safety', () => {
     const result = await deliver([...oversized, ...normal]);
     expect(result.explicitAcks).toHaveLength(4);
     expect(result.retryMessages).toEqual([]);
-    const automationOf = async (id: string) =>
-      (await env.DB.prepare('SELECT automation_id FROM deliveries WHERE id = ?1').bind(id).first<{ automation_id: string }>())!.automation_id;
+    const automationOf = async (id: string) => (await row(id))!.automation_id;
     for (const id of oversized) {
       if ((await automationOf(id)) !== bigAutomation.id) continue;
       const reason = /^the rendered body would be larger than 1 MiB \(MAX_BODY_BYTES\)/;

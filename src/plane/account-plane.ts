@@ -435,9 +435,10 @@ export class AccountPlane extends DurableObject<Env> {
           }
         }
         const token = crypto.randomUUID();
-        store.markDispatched(this.sql, row.id, token, destination, now);
+        const lane = laneFor(gate, now, automation.ratePerSecond !== null);
+        store.markDispatched(this.sql, row.id, token, destination, lane, now);
         inFlight.set(destination, count + 1);
-        out.push({ lane: laneFor(gate, now, automation.ratePerSecond !== null), message: this.message(row.id, token) });
+        out.push({ lane, message: this.message(row.id, token) });
       }
     });
     if (out.length > 0) await this.enqueue(out);

@@ -32,6 +32,7 @@ export const MIGRATIONS: readonly string[] = [
      next_attempt_at INTEGER,        -- due time while open and waiting; NULL once final
      dispatch_token TEXT,            -- the queue message that may claim it, while one is out
      dispatched_at INTEGER,
+     lane TEXT,                      -- the queue lane of the latest dispatch: fast or slow
      lease_until INTEGER,            -- set while a consumer sends it
      created_at INTEGER NOT NULL,
      updated_at INTEGER NOT NULL

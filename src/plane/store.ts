@@ -3,7 +3,7 @@
  * Durable Object SQLite is; callers group writes in `transactionSync`.
  */
 import type { DeliveryStatus } from '../domain/delivery-lifecycle';
-import { newGate, type Gate } from '../domain/destination-gate';
+import { newGate, type Gate, type Lane } from '../domain/destination-gate';
 import { iso, isoOrNull, toPage, type Page } from '../db/rows';
 
 export interface Delivery {
@@ -44,6 +44,7 @@ export type DeliveryRow = {
   next_attempt_at: number | null;
   dispatch_token: string | null;
   dispatched_at: number | null;
+  lane: Lane | null;
   lease_until: number | null;
   created_at: number;
   updated_at: number;
@@ -212,8 +213,8 @@ export function inFlightByDestination(sql: SqlStorage): Map<string, number> {
   return new Map(rows.map((r) => [r.destination, r.n]));
 }
 
-export function markDispatched(sql: SqlStorage, id: string, token: string, destination: string, now: number): void {
-  sql.exec('UPDATE deliveries SET dispatch_token = ?, dispatched_at = ?, destination = ? WHERE id = ?', token, now, destination, id);
+export function markDispatched(sql: SqlStorage, id: string, token: string, destination: string, lane: Lane, now: number): void {
+  sql.exec('UPDATE deliveries SET dispatch_token = ?, dispatched_at = ?, destination = ?, lane = ? WHERE id = ?', token, now, destination, lane, id);
 }
 
 export function clearDispatch(sql: SqlStorage, id: string): void {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { call, createAccount, createAutomation, OPERATOR, postEvent, unique, waitForDelivery } from '../helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { call, createAccount, createAutomation, OPERATOR, postEvent, sinkUrl, unique, waitForDelivery } from '../helpers';
 import { expectNoInlineCode, fetchConsole, signIn } from './console-helpers';
 
 /** The headers every console response carries (hono/secure-headers), compared one by one. */
@@ -86,6 +86,17 @@ describe('console pages', () => {
     await waitForDelivery(account, list.body.data[0].id, ['succeeded']);
     const after = await page('/console', cookie);
     expect(after.html).toContain('badge badge-succeeded');
+    expect(after.html).not.toContain('data-destination-state');
+  });
+
+  it('settings: says beside a task when its endpoint is paused, until when and why', async () => {
+    const account = await createAccount();
+    const automation = await createAutomation(account, { url: sinkUrl(unique('b'), 'status=429&retry_after=600') });
+    await postEvent(account, { type: 'inbound_call_ended', data: { call_id: 'c-1' } });
+    await vi.waitUntil(async () => (await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.destination.state === 'paused', { timeout: 10_000 });
+    const { cookie } = await signIn(account.admin);
+    const { html } = await page('/console', cookie);
+    expect(html).toMatch(/data-destination-state="paused"[^>]*>Endpoint paused until <time[^>]*>[^<]*<\/time>: the receiver answered 429 with Retry-After/);
   });
 
   it('editor: shows the saved values, the 25 trigger labels and the action; unknown ids get an HTML 404', async () => {

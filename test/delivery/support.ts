@@ -45,7 +45,7 @@ export async function seedDeliveries(account: TestAccount, data: Record<string, 
       results.forEach((automation, i) => {
         const id = ids[i]!;
         store.insertDelivery(sql, { id, automationId: automation.id, eventId, destination: destinationOf(automation.url), isTest: false, now });
-        store.markDispatched(sql, id, `seed-${id}`, destinationOf(automation.url), now);
+        store.markDispatched(sql, id, `seed-${id}`, destinationOf(automation.url), 'fast', now);
       });
     });
   });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAILURE_THRESHOLD } from '../../src/domain/destination-gate';
 import { call, createAccount, createAutomation, postEvent, sinkRequests, sinkUrl, unique, waitForSink, type TestAccount } from '../helpers';
-import { inPlane } from '../delivery/support';
+import { inPlane, row } from '../delivery/support';
 import { vi } from 'vitest';
 
 async function postMany(account: TestAccount, count: number, prefix = 'C') {
@@ -101,4 +101,24 @@ describe('destination gate', () => {
     // account's timeouts (1.5 s here) hold at most the batch they share.
     expect(Date.now() - start).toBeLessThan(5_000);
   }, 30_000);
+
+  it('after a timeout, the destination’s deliveries travel the slow lane; a healthy one stays in the fast lane', async () => {
+    const account = await createAccount();
+    const [slowBucket, fastBucket] = [unique('b'), unique('b')];
+    // Two origins on the one sink: 127.0.0.1 and localhost are different destinations.
+    const slow = await createAutomation(account, { url: sinkUrl(slowBucket, 'delay_ms=3000').replace('127.0.0.1', 'localhost') });
+    const fast = await createAutomation(account, { url: sinkUrl(fastBucket) });
+    const deliveriesOf = async (eventId: string) => {
+      const { data } = (await call(`/v1/deliveries?event_id=${eventId}`, { token: account.admin })).body;
+      return Object.fromEntries((data as { id: string; automation_id: string }[]).map((d) => [d.automation_id, d.id]));
+    };
+    const first = await deliveriesOf((await postEvent(account, { type: 'inbound_call_ended', data: { call_id: 'L-1' } })).body.event_id);
+    await vi.waitUntil(async () => (await row(first[slow.id]!, account.id))!.last_error?.startsWith('timed out'), { timeout: 15_000, interval: 100 });
+    expect((await row(first[slow.id]!, account.id))!.lane).toBe('fast');
+    const second = await deliveriesOf((await postEvent(account, { type: 'inbound_call_ended', data: { call_id: 'L-2' } })).body.event_id);
+    await vi.waitUntil(async () => (await row(second[fast.id]!, account.id))!.status === 'succeeded', { timeout: 15_000, interval: 100 });
+    await vi.waitUntil(async () => (await row(second[slow.id]!, account.id))!.lane !== null, { timeout: 15_000, interval: 100 });
+    expect((await row(second[slow.id]!, account.id))!.lane).toBe('slow');
+    expect((await row(second[fast.id]!, account.id))!.lane).toBe('fast');
+  }, 40_000);
 });

@@ -13,6 +13,7 @@ import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
 import { registerOwnAccountRoutes } from './routes/own-account';
+import { registerReplayAndRecoveryRoutes } from './routes/replay-and-recovery';
 import { registerSystemRoutes } from './routes/system';
 import { registerTriggerRoutes } from './routes/triggers';
 
@@ -58,6 +59,7 @@ export function createApp() {
   registerAutomationRoutes(app);
   registerEventRoutes(app);
   registerDeliveryRoutes(app);
+  registerReplayAndRecoveryRoutes(app);
   app.route('/', createConsoleApp()); // the admin console (HTML), outside the OpenAPI document
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -107,6 +107,7 @@ export const DeliverySchema = z
     automation_id: z.string(),
     event_id: z.string(),
     is_test: z.boolean(),
+    replay: z.boolean().openapi({ description: 'Created by replaying a stored event (POST /v1/events/{id}/replay)' }),
     status: DeliveryStatus,
     attempt_count: z.number().int(),
     last_status_code: z.number().int().nullable(),

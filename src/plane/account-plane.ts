@@ -66,6 +66,14 @@ export interface IngestInput {
 
 export type ReopenResult = { reopened: store.Delivery } | { notFound: true } | { conflict: string };
 
+/** Most failed deliveries one recovery call reopens; the answer says when there are more. */
+export const RECOVER_LIMIT = 10_000;
+
+export type ReplayResult =
+  | { replayed: string[] }
+  | { notFound: true }
+  | { invalid: { path: string; message: string }[] };
+
 export class AccountPlane extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private accountId: string | null;
@@ -159,6 +167,63 @@ export class AccountPlane extends DurableObject<Env> {
     store.reopenRow(this.sql, id, Date.now());
     this.kick();
     return { reopened: store.toDelivery(store.getDeliveryRow(this.sql, id)!) };
+  }
+
+  /**
+   * Recovery: reopens (as a manual retry does, same webhook-id and a fresh schedule) every
+   * failed delivery of the automation created in [since, until), oldest first, at most
+   * RECOVER_LIMIT per call; `more` says whether older ones are left beyond that.
+   */
+  async recover(accountId: string, automationId: string, since: number, until: number): Promise<{ recovered: number; more: boolean; next_since: string | null } | { conflict: string }> {
+    this.bind(accountId);
+    const config = await this.loadConfig();
+    const automation = config.automations.get(automationId);
+    const reason = cancellationFor(conditionOf(config, automation), false);
+    if (reason) return { conflict: `Nothing can be resent: ${reason.replace(' before the delivery ran', '')}` };
+    const rows = store.failedBetween(this.sql, automationId, since, until, RECOVER_LIMIT + 1);
+    const chosen = rows.slice(0, RECOVER_LIMIT);
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (const row of chosen) store.reopenRow(this.sql, row.id, now);
+    });
+    if (chosen.length > 0) this.kick();
+    const more = rows.length > RECOVER_LIMIT;
+    return { recovered: chosen.length, more, next_since: more ? new Date(rows[RECOVER_LIMIT]!.created_at).toISOString() : null };
+  }
+
+  /**
+   * Replay: sends a stored event again, as new deliveries marked as replays, to every enabled
+   * automation of its trigger, or to the given ones (which must be of that trigger and on).
+   */
+  async replay(accountId: string, eventId: string, automationIds: string[] | null): Promise<ReplayResult> {
+    this.bind(accountId);
+    const event = store.getEvent(this.sql, eventId);
+    if (!event || event.is_test === 1) return { notFound: true };
+    const config = await this.loadConfig();
+    if (!config.integrationEnabled) return { invalid: [{ path: '', message: 'HTTP Notifier is turned off for this account' }] };
+    let targets = [...config.automations.values()].filter((a) => a.enabled && a.trigger === event.type);
+    if (automationIds) {
+      const problems = automationIds.flatMap((id, i) => {
+        const a = config.automations.get(id);
+        if (!a) return [{ path: `automation_ids.${i}`, message: `no automation "${id}" in this account` }];
+        if (a.trigger !== event.type) return [{ path: `automation_ids.${i}`, message: `automation "${id}" is for ${a.trigger}, not ${event.type}` }];
+        if (!a.enabled) return [{ path: `automation_ids.${i}`, message: `automation "${id}" is turned off` }];
+        return [];
+      });
+      if (problems.length > 0) return { invalid: problems };
+      const wanted = new Set(automationIds);
+      targets = targets.filter((a) => wanted.has(a.id));
+    }
+    const now = Date.now();
+    const ids = this.ctx.storage.transactionSync(() =>
+      targets.map((automation) => {
+        const id = newId('dlv', now);
+        store.insertDelivery(this.sql, { id, automationId: automation.id, eventId, destination: automation.destination, isTest: false, replay: true, now });
+        return id;
+      }),
+    );
+    if (ids.length > 0) this.kick();
+    return { replayed: ids };
   }
 
   // ---- control-plane changes ------------------------------------------------------------

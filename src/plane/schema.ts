@@ -58,6 +58,17 @@ export const MIGRATIONS: readonly string[] = [
      origin TEXT PRIMARY KEY,
      gate TEXT NOT NULL              -- JSON of the Gate in src/domain/destination-gate.ts
    );`,
+
+  // v2: business keys on events ("what did we send about call CA42"), replays marked.
+  `ALTER TABLE events ADD COLUMN call_id TEXT;
+   ALTER TABLE events ADD COLUMN contact_id TEXT;
+   ALTER TABLE events ADD COLUMN interaction_id TEXT;
+   ALTER TABLE events ADD COLUMN agent_id TEXT;
+   CREATE INDEX events_call ON events (call_id) WHERE call_id IS NOT NULL;
+   CREATE INDEX events_contact ON events (contact_id) WHERE contact_id IS NOT NULL;
+   CREATE INDEX events_interaction ON events (interaction_id) WHERE interaction_id IS NOT NULL;
+   CREATE INDEX events_agent ON events (agent_id) WHERE agent_id IS NOT NULL;
+   ALTER TABLE deliveries ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@
  * Every SQL statement of the account object, with row → domain mappers. Synchronous, as
  * Durable Object SQLite is; callers group writes in `transactionSync`.
  */
+import { BUSINESS_KEYS, businessKeysOf, type BusinessKey } from '../domain/business-keys';
 import type { DeliveryStatus } from '../domain/delivery-lifecycle';
 import { newGate, type Gate, type Lane } from '../domain/destination-gate';
 import { iso, isoOrNull, toPage, type Page } from '../db/rows';
@@ -11,6 +12,8 @@ export interface Delivery {
   automation_id: string;
   event_id: string;
   is_test: boolean;
+  /** Created by replaying a stored event. */
+  replay: boolean;
   status: DeliveryStatus;
   attempt_count: number;
   last_status_code: number | null;
@@ -35,6 +38,7 @@ export type DeliveryRow = {
   event_id: string;
   destination: string;
   is_test: number;
+  replay: number;
   status: DeliveryStatus;
   attempt_count: number;
   attempt_base: number;
@@ -55,6 +59,7 @@ export const toDelivery = (row: DeliveryRow): Delivery => ({
   automation_id: row.automation_id,
   event_id: row.event_id,
   is_test: row.is_test === 1,
+  replay: row.replay === 1,
   status: row.status,
   attempt_count: row.attempt_count,
   last_status_code: row.last_status_code,
@@ -85,18 +90,32 @@ export interface NewEvent {
   receivedAt: number;
 }
 
-/** Stores the event unless its id is known; returns whether it was new. */
+/** Stores the event (with its business keys) unless its id is known; returns whether it was new. */
 export function insertEvent(sql: SqlStorage, event: NewEvent): boolean {
+  const keys = businessKeysOf(JSON.parse(event.data));
   const cursor = sql.exec(
-    `INSERT INTO events (id, type, occurred_at, data, is_test, received_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO NOTHING`,
+    `INSERT INTO events (id, type, occurred_at, data, is_test, received_at, call_id, contact_id, interaction_id, agent_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     event.id, event.type, event.occurredAt, event.data, event.isTest ? 1 : 0, event.receivedAt,
+    keys.call_id, keys.contact_id, keys.interaction_id, keys.agent_id,
   );
   return cursor.rowsWritten > 0;
 }
 
 export function eventData(sql: SqlStorage, eventId: string): string | null {
   return sql.exec<{ data: string }>('SELECT data FROM events WHERE id = ?', eventId).toArray()[0]?.data ?? null;
+}
+
+export type StoredEvent = {
+  id: string;
+  type: string;
+  occurred_at: number;
+  data: string;
+  is_test: number;
+};
+
+export function getEvent(sql: SqlStorage, eventId: string): StoredEvent | null {
+  return sql.exec<StoredEvent>('SELECT id, type, occurred_at, data, is_test FROM events WHERE id = ?', eventId).toArray()[0] ?? null;
 }
 
 // ---- deliveries -------------------------------------------------------------------------
@@ -107,14 +126,15 @@ export interface NewDelivery {
   eventId: string;
   destination: string;
   isTest: boolean;
+  replay?: boolean;
   now: number;
 }
 
 export function insertDelivery(sql: SqlStorage, d: NewDelivery): void {
   sql.exec(
-    `INSERT INTO deliveries (id, automation_id, event_id, destination, is_test, status, opened_at, next_attempt_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-    d.id, d.automationId, d.eventId, d.destination, d.isTest ? 1 : 0, d.now, d.now, d.now, d.now,
+    `INSERT INTO deliveries (id, automation_id, event_id, destination, is_test, replay, status, opened_at, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+    d.id, d.automationId, d.eventId, d.destination, d.isTest ? 1 : 0, d.replay ? 1 : 0, d.now, d.now, d.now, d.now,
   );
 }
 
@@ -137,7 +157,7 @@ export function getAttempts(sql: SqlStorage, id: string): Attempt[] {
     .map((a) => ({ ...a, started_at: iso(a.started_at) }));
 }
 
-export interface DeliveryFilter {
+export interface DeliveryFilter extends Partial<Record<BusinessKey, string>> {
   automationId?: string;
   eventId?: string;
   status?: DeliveryStatus;
@@ -145,18 +165,34 @@ export interface DeliveryFilter {
   cursor?: string;
 }
 
-/** Newest first. */
+/**
+ * Newest first. A business key (call_id, …) narrows to the deliveries of that key's events,
+ * found through the events' key indexes.
+ */
 export function listDeliveries(sql: SqlStorage, f: DeliveryFilter): Page<Delivery> {
+  const key = BUSINESS_KEYS.find((k) => f[k] !== undefined);
+  const byKey = key ? `AND event_id IN (SELECT id FROM events WHERE ${key} = ?6)` : 'AND ?6 IS NULL';
   const rows = sql
     .exec<DeliveryRow>(
       `SELECT * FROM deliveries
        WHERE (?1 IS NULL OR automation_id = ?1) AND (?2 IS NULL OR event_id = ?2)
-         AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR id < ?4)
+         AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR id < ?4) ${byKey}
        ORDER BY id DESC LIMIT ?5`,
-      f.automationId ?? null, f.eventId ?? null, f.status ?? null, f.cursor ?? null, f.limit + 1,
+      f.automationId ?? null, f.eventId ?? null, f.status ?? null, f.cursor ?? null, f.limit + 1, key ? f[key]! : null,
     )
     .toArray();
   return toPage(rows, f.limit, toDelivery);
+}
+
+/** Failed deliveries of an automation created in [since, until), oldest first, at most `limit`. */
+export function failedBetween(sql: SqlStorage, automationId: string, since: number, until: number, limit: number): DeliveryRow[] {
+  return sql
+    .exec<DeliveryRow>(
+      `SELECT * FROM deliveries WHERE automation_id = ? AND status = 'failed' AND created_at >= ? AND created_at < ?
+       ORDER BY id LIMIT ?`,
+      automationId, since, until, limit,
+    )
+    .toArray();
 }
 
 /** The newest delivery of each automation. */

@@ -34,4 +34,25 @@ describe('account object schema, versioned in code', () => {
       expect(() => migrate(state.storage)).toThrow(/newer than this code/);
     });
   });
+
+  it('moves a v1 database to the current version, keeping its rows', async () => {
+    await runInDurableObject(fresh(), (_instance, state) => {
+      const sql = state.storage.sql;
+      // Rebuild the object as v1 code left it.
+      for (const { name } of sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray()) {
+        sql.exec(`DROP TABLE ${name}`);
+      }
+      sql.exec('CREATE TABLE schema_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      sql.exec(MIGRATIONS[0]!);
+      sql.exec("INSERT INTO schema_meta (key, value) VALUES ('version', '1')");
+      sql.exec("INSERT INTO events (id, type, occurred_at, data, received_at) VALUES ('evt_1', 'inbound_call_ended', 1, '{\"call_id\":\"CA42\"}', 1)");
+      sql.exec(`INSERT INTO deliveries (id, automation_id, event_id, destination, status, opened_at, created_at, updated_at)
+                VALUES ('dlv_1', 'aut_1', 'evt_1', 'https://example.com', 'succeeded', 1, 1, 1)`);
+      expect(migrate(state.storage)).toBe(1);
+      expect(sql.exec<{ value: string }>("SELECT value FROM schema_meta WHERE key = 'version'").one().value).toBe(String(SCHEMA_VERSION));
+      // Old rows stay; the columns v2 added are there with their defaults.
+      expect(sql.exec('SELECT id, call_id FROM events').toArray()).toEqual([{ id: 'evt_1', call_id: null }]);
+      expect(sql.exec('SELECT id, replay FROM deliveries').toArray()).toEqual([{ id: 'dlv_1', replay: 0 }]);
+    });
+  });
 });

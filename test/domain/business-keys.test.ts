@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { businessKeysOf, MAX_KEY_LENGTH, orderingKeyName } from '../../src/domain/business-keys';
+
+describe('business keys', () => {
+  it('takes the call, contact, interaction and agent ids from event data, as text', () => {
+    expect(businessKeysOf({ call_id: 'CA42', contact_id: 7, interaction_id: ' IN-1 ', agent_id: null, other: 'x' })).toEqual({
+      call_id: 'CA42', contact_id: '7', interaction_id: 'IN-1', agent_id: null,
+    });
+  });
+
+  it('ignores what is not an id: objects, empty text, overlong text, non-objects', () => {
+    expect(businessKeysOf({ call_id: { a: 1 }, contact_id: '', agent_id: 'x'.repeat(MAX_KEY_LENGTH + 1), interaction_id: true })).toEqual({
+      call_id: null, contact_id: null, interaction_id: null, agent_id: null,
+    });
+    expect(businessKeysOf(null)).toEqual({ call_id: null, contact_id: null, interaction_id: null, agent_id: null });
+    expect(businessKeysOf(['CA42'])).toEqual({ call_id: null, contact_id: null, interaction_id: null, agent_id: null });
+  });
+
+  it('orders call triggers by call, contact triggers by contact, agent triggers by agent', () => {
+    expect(orderingKeyName('inbound_call_ended')).toBe('call_id');
+    expect(orderingKeyName('contact_updated')).toBe('contact_id');
+    expect(orderingKeyName('agent_status_changed')).toBe('agent_id');
+    expect(orderingKeyName('no_such_trigger')).toBeNull();
+  });
+});

@@ -9,6 +9,7 @@
  *   location=URL          send a Location header (for redirect tests)
  *   delay_ms=N            wait before answering (timeout tests)
  *   fail_first=N          answer 503 to the first N requests of the bucket, then 200
+ *   fail_match=TEXT       with fail_first: only requests whose body contains TEXT fail (and count)
  *   body_size=N           answer with an N-byte body
  *   body_tail=TEXT        append TEXT (UTF-8) to that body, e.g. to put a multi-byte character at a cut
  * Each record also says how many of the bucket's requests were in flight when it arrived.
@@ -62,7 +63,11 @@ export default async function setup(project: TestProject) {
       buckets.set(bucket, list);
       const q = url.searchParams;
       const failFirst = Number(q.get('fail_first') ?? 0);
-      const status = list.length <= failFirst ? 503 : Number(q.get('status') ?? 200);
+      // With fail_match, only requests whose body contains it count towards fail_first.
+      const match = q.get('fail_match');
+      const counted = match === null ? list.length : list.filter((r) => r.body.includes(match)).length;
+      const failing = (match === null || list[list.length - 1]!.body.includes(match)) && counted <= failFirst;
+      const status = failing ? 503 : Number(q.get('status') ?? 200);
       const headers: Record<string, string> = { 'content-type': 'text/plain' };
       if (q.get('retry_after')) headers['retry-after'] = q.get('retry_after')!;
       if (q.get('location')) headers.location = q.get('location')!;

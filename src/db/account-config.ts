@@ -14,6 +14,7 @@ export interface AutomationConfigRow {
   secret_ciphertext: string;
   max_concurrency: number | null;
   rate_limit_per_second: number | null;
+  ordering: 'none' | 'per_call';
   updated_at: number;
 }
 
@@ -26,7 +27,7 @@ export async function readAccountConfig(
     db
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
-                rate_limit_per_second, updated_at
+                rate_limit_per_second, ordering, updated_at
          FROM automations WHERE account_id = ?1`,
       )
       .bind(accountId),

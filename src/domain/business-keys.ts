@@ -3,8 +3,6 @@
  * contact, the interaction, the agent). The account object stores them beside each event so
  * "what did we send about call CA42" is one indexed lookup, and per-call ordering groups by one.
  */
-import { findTrigger } from '../catalog';
-
 export const BUSINESS_KEYS = ['call_id', 'contact_id', 'interaction_id', 'agent_id'] as const;
 export type BusinessKey = (typeof BUSINESS_KEYS)[number];
 export type BusinessKeys = Record<BusinessKey, string | null>;
@@ -22,15 +20,4 @@ function keyValue(value: unknown): string | null {
 export function businessKeysOf(data: unknown): BusinessKeys {
   const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
   return Object.fromEntries(BUSINESS_KEYS.map((key) => [key, keyValue(record[key])])) as BusinessKeys;
-}
-
-/**
- * Which key orders an automation's deliveries when it asks for per-call ordering: the call for
- * triggers about calls, else the contact (contact triggers), else the agent (agent triggers).
- */
-export function orderingKeyName(triggerId: string): BusinessKey | null {
-  const fields = findTrigger(triggerId)?.fieldNames;
-  if (!fields) return null;
-  for (const key of ['call_id', 'contact_id', 'agent_id'] as const) if (fields.has(key)) return key;
-  return null;
 }

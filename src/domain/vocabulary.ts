@@ -16,3 +16,7 @@ export type KeyRole = z.infer<typeof KeyRole>;
 /** Where a delivery stands. pending and retrying are still scheduled; the rest are finished. */
 export const DeliveryStatus = z.enum(['pending', 'retrying', 'succeeded', 'failed', 'cancelled']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+/** Whether an automation's deliveries for one call go out in the order the events occurred. */
+export const Ordering = z.enum(['none', 'per_call']);
+export type Ordering = z.infer<typeof Ordering>;

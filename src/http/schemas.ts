@@ -1,6 +1,6 @@
 /** Request and response schemas: they validate requests and generate /openapi.json. */
 import { z } from '@hono/zod-openapi';
-import { BodyFormat, DeliveryStatus } from '../domain/vocabulary';
+import { BodyFormat, DeliveryStatus, Ordering } from '../domain/vocabulary';
 
 export const ErrorSchema = z
   .object({
@@ -96,6 +96,7 @@ export const AutomationSchema = z
     disabled_reason: z.string().nullable(),
     max_concurrency: z.int(),
     rate_limit_per_second: z.int().nullable(),
+    ordering: Ordering,
     created_at: z.string(),
     updated_at: z.string(),
   })

@@ -5,6 +5,8 @@
  * CONFIG_TTL_MS in case such a notice was lost.
  */
 import { readAccountConfig, type AutomationConfigRow } from '../db/account-config';
+import type { BusinessKey } from '../domain/business-keys';
+import { orderingKeyName } from '../domain/ordering';
 import type { AutomationCondition } from '../domain/delivery-lifecycle';
 import { DEFAULT_MAX_CONCURRENCY, destinationOf } from '../domain/destination-gate';
 
@@ -22,6 +24,8 @@ export interface AutomationSnapshot {
   secretCiphertext: string;
   maxConcurrency: number;
   ratePerSecond: number | null;
+  /** Per-call ordering: which business key groups its deliveries, or null for none. */
+  orderBy: BusinessKey | null;
 }
 
 export interface AccountConfig {
@@ -43,6 +47,7 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   secretCiphertext: row.secret_ciphertext,
   maxConcurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   ratePerSecond: row.rate_limit_per_second,
+  orderBy: row.ordering === 'per_call' ? orderingKeyName(row.trigger) : null,
 });
 
 export async function loadAccountConfig(db: D1Database, accountId: string, now: number): Promise<AccountConfig> {

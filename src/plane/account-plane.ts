@@ -8,6 +8,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { getConfig } from '../config';
 import { newId } from '../crypto/ids';
+import { businessKeysOf } from '../domain/business-keys';
 import { disableAutomation } from '../db/automations';
 import type { Page } from '../db/rows';
 import {
@@ -33,6 +34,7 @@ import {
   type Gate,
   type Lane,
 } from '../domain/destination-gate';
+import { orderOf } from '../domain/ordering';
 import type { Env } from '../env';
 import { CONFIG_TTL_MS, conditionOf, loadAccountConfig, type AccountConfig } from './account-config';
 import type { AttemptReport, ClaimAnswer, ClaimItem, DeliveryMessage, DestinationView } from './protocol';
@@ -104,11 +106,15 @@ export class AccountPlane extends DurableObject<Env> {
       ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === event.type)
       : [];
     const now = event.receivedAt;
+    const keys = businessKeysOf(JSON.parse(event.data));
     const ids = this.ctx.storage.transactionSync(() => {
       if (!store.insertEvent(this.sql, { ...event, isTest: false })) return null;
       return matching.map((automation) => {
         const id = newId('dlv', now);
-        store.insertDelivery(this.sql, { id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now });
+        store.insertDelivery(this.sql, {
+          id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now,
+          ...orderOf(automation.orderBy, keys, event.occurredAt, now),
+        });
         return id;
       });
     });
@@ -247,7 +253,10 @@ export class AccountPlane extends DurableObject<Env> {
         const reason = cancellationFor(conditionOf(config, automation), row.is_test === 1);
         if (reason) store.settle(this.sql, row.id, { status: 'cancelled', lastError: reason, nextAttemptAt: null }, now);
       }
-      for (const automation of config.automations.values()) store.moveWaiting(this.sql, automation.id, automation.destination);
+      for (const automation of config.automations.values()) {
+        store.moveWaiting(this.sql, automation.id, automation.destination);
+        if (automation.orderBy === null) store.releaseAutomation(this.sql, automation.id);
+      }
     });
     this.kick();
   }
@@ -475,11 +484,21 @@ export class AccountPlane extends DurableObject<Env> {
         const cancel = cancellationFor(conditionOf(config, automation), row.is_test === 1);
         if (cancel !== null || !automation) {
           store.settle(this.sql, row.id, { status: 'cancelled', lastError: cancel, nextAttemptAt: null }, now);
+          this.dispatchAgain = true; // deliveries that waited for it may go now
           continue;
         }
         if (now > row.opened_at + retryWindowMs(schedule)) {
           store.settle(this.sql, row.id, { status: 'failed', lastError: 'gave up: the retry window ended while the destination was paused', nextAttemptAt: null }, now);
+          this.dispatchAgain = true;
           continue;
+        }
+        if (automation.orderBy !== null && row.order_key !== null) {
+          // Per-call ordering: wait for the earlier delivery of the same call to finish.
+          const blocker = store.earlierOpen(this.sql, row);
+          if (blocker) {
+            store.waitFor(this.sql, row.id, blocker);
+            continue;
+          }
         }
         const destination = automation.destination;
         const gate = this.gate(destination);

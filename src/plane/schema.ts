@@ -59,7 +59,8 @@ export const MIGRATIONS: readonly string[] = [
      gate TEXT NOT NULL              -- JSON of the Gate in src/domain/destination-gate.ts
    );`,
 
-  // v2: business keys on events ("what did we send about call CA42"), replays marked.
+  // v2: business keys on events ("what did we send about call CA42"), replays marked, and
+  // per-call ordering: a delivery's key and event time, and the earlier delivery it waits for.
   `ALTER TABLE events ADD COLUMN call_id TEXT;
    ALTER TABLE events ADD COLUMN contact_id TEXT;
    ALTER TABLE events ADD COLUMN interaction_id TEXT;
@@ -68,7 +69,12 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX events_contact ON events (contact_id) WHERE contact_id IS NOT NULL;
    CREATE INDEX events_interaction ON events (interaction_id) WHERE interaction_id IS NOT NULL;
    CREATE INDEX events_agent ON events (agent_id) WHERE agent_id IS NOT NULL;
-   ALTER TABLE deliveries ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;`,
+   ALTER TABLE deliveries ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE deliveries ADD COLUMN order_key TEXT;
+   ALTER TABLE deliveries ADD COLUMN order_at INTEGER;
+   ALTER TABLE deliveries ADD COLUMN waiting_for TEXT;
+   CREATE INDEX deliveries_order ON deliveries (automation_id, order_key) WHERE order_key IS NOT NULL;
+   CREATE INDEX deliveries_waiting ON deliveries (waiting_for) WHERE waiting_for IS NOT NULL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

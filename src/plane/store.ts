@@ -39,6 +39,10 @@ export type DeliveryRow = {
   destination: string;
   is_test: number;
   replay: number;
+  /** Per-call ordering: the business key and event time that order it, and what it waits for. */
+  order_key: string | null;
+  order_at: number | null;
+  waiting_for: string | null;
   status: DeliveryStatus;
   attempt_count: number;
   attempt_base: number;
@@ -127,15 +131,52 @@ export interface NewDelivery {
   destination: string;
   isTest: boolean;
   replay?: boolean;
+  /** Per-call ordering: the key and the event's time; the delivery is first due at `dueAt`. */
+  order?: { key: string; at: number };
+  dueAt?: number;
   now: number;
 }
 
 export function insertDelivery(sql: SqlStorage, d: NewDelivery): void {
   sql.exec(
-    `INSERT INTO deliveries (id, automation_id, event_id, destination, is_test, replay, status, opened_at, next_attempt_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-    d.id, d.automationId, d.eventId, d.destination, d.isTest ? 1 : 0, d.replay ? 1 : 0, d.now, d.now, d.now, d.now,
+    `INSERT INTO deliveries (id, automation_id, event_id, destination, is_test, replay, order_key, order_at, status, opened_at,
+                             next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+    d.id, d.automationId, d.eventId, d.destination, d.isTest ? 1 : 0, d.replay ? 1 : 0, d.order?.key ?? null, d.order?.at ?? null,
+    d.now, d.dueAt ?? d.now, d.now, d.now,
   );
+}
+
+/**
+ * The earliest still-open delivery of the same automation and key that comes before this one
+ * (by event time, then arrival), which this one must wait for; null when it may go.
+ */
+export function earlierOpen(sql: SqlStorage, row: DeliveryRow): string | null {
+  return (
+    sql
+      .exec<{ id: string }>(
+        `SELECT id FROM deliveries
+         WHERE automation_id = ?1 AND order_key = ?2 AND next_attempt_at IS NOT NULL AND id <> ?4
+           AND (order_at < ?3 OR (order_at = ?3 AND id < ?4))
+         ORDER BY order_at, id LIMIT 1`,
+        row.automation_id, row.order_key, row.order_at, row.id,
+      )
+      .toArray()[0]?.id ?? null
+  );
+}
+
+export function waitFor(sql: SqlStorage, id: string, blocker: string): void {
+  sql.exec('UPDATE deliveries SET waiting_for = ? WHERE id = ?', blocker, id);
+}
+
+/** Deliveries that waited for `id` (now final) may be considered again. */
+export function releaseWaiters(sql: SqlStorage, id: string): void {
+  sql.exec('UPDATE deliveries SET waiting_for = NULL WHERE waiting_for = ?', id);
+}
+
+/** An automation that no longer orders: its waiting deliveries stop waiting. */
+export function releaseAutomation(sql: SqlStorage, automationId: string): void {
+  sql.exec('UPDATE deliveries SET waiting_for = NULL WHERE automation_id = ? AND waiting_for IS NOT NULL', automationId);
 }
 
 export function getDeliveryRow(sql: SqlStorage, id: string): DeliveryRow | null {
@@ -232,7 +273,7 @@ export function dueDeliveries(sql: SqlStorage, now: number, perDestination: numb
     .exec<DeliveryRow>(
       `SELECT * FROM (
          SELECT d.*, row_number() OVER (PARTITION BY destination ORDER BY next_attempt_at, id) AS rank
-         FROM deliveries d WHERE next_attempt_at <= ? AND dispatch_token IS NULL)
+         FROM deliveries d WHERE next_attempt_at <= ? AND dispatch_token IS NULL AND waiting_for IS NULL)
        WHERE rank <= ? ORDER BY next_attempt_at, id LIMIT ?`,
       now, perDestination, limit,
     )
@@ -294,14 +335,18 @@ export interface Closing {
   nextAttemptAt: number | null;
 }
 
-/** Writes a delivery's new state and releases its queue message and lease. */
+/**
+ * Writes a delivery's new state and releases its queue message and lease; once it is final,
+ * the deliveries that waited for it (per-call ordering) may go.
+ */
 export function settle(sql: SqlStorage, id: string, c: Closing, now: number): void {
   sql.exec(
     `UPDATE deliveries SET status = ?, last_status_code = coalesce(?, last_status_code), last_error = ?, next_attempt_at = ?,
-       dispatch_token = NULL, dispatched_at = NULL, lease_until = NULL, updated_at = ?
+       dispatch_token = NULL, dispatched_at = NULL, lease_until = NULL, waiting_for = NULL, updated_at = ?
      WHERE id = ?`,
     c.status, c.lastStatusCode ?? null, c.lastError, c.nextAttemptAt, now, id,
   );
+  if (c.nextAttemptAt === null) releaseWaiters(sql, id);
 }
 
 /** Reopens a finished delivery with a fresh schedule and window. */
@@ -353,7 +398,9 @@ export function moveWaiting(sql: SqlStorage, automationId: string, destination: 
 
 /** When the next undispatched delivery falls due, if any. */
 export function nextDueAt(sql: SqlStorage): number | null {
-  return sql.exec<{ t: number | null }>('SELECT min(next_attempt_at) AS t FROM deliveries WHERE dispatch_token IS NULL').one().t;
+  return sql
+    .exec<{ t: number | null }>('SELECT min(next_attempt_at) AS t FROM deliveries WHERE dispatch_token IS NULL AND waiting_for IS NULL')
+    .one().t;
 }
 
 /** The earliest moment a dispatched delivery may need attention (a lost message, a lapsed lease). */

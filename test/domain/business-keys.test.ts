@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { businessKeysOf, MAX_KEY_LENGTH, orderingKeyName } from '../../src/domain/business-keys';
+import { businessKeysOf, MAX_KEY_LENGTH } from '../../src/domain/business-keys';
+import { ORDERING_HOLD_MS, orderingKeyName, orderOf } from '../../src/domain/ordering';
 
 describe('business keys', () => {
   it('takes the call, contact, interaction and agent ids from event data, as text', () => {
@@ -21,5 +22,12 @@ describe('business keys', () => {
     expect(orderingKeyName('contact_updated')).toBe('contact_id');
     expect(orderingKeyName('agent_status_changed')).toBe('agent_id');
     expect(orderingKeyName('no_such_trigger')).toBeNull();
+  });
+
+  it('orders a delivery by its key and event time, held back for the reordering window; without a key it goes at once', () => {
+    const keys = businessKeysOf({ call_id: 'CA42' });
+    expect(orderOf('call_id', keys, 5, 100)).toEqual({ order: { key: 'CA42', at: 5 }, dueAt: 100 + ORDERING_HOLD_MS });
+    expect(orderOf('agent_id', keys, 5, 100)).toEqual({ dueAt: 100 });
+    expect(orderOf(null, keys, 5, 100)).toEqual({ dueAt: 100 });
   });
 });

@@ -23,7 +23,7 @@ import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
 import { ApiError, notFound, validationFailed } from '../../errors';
-import { BodyFormat, DeliveryStatus } from '../../domain/vocabulary';
+import { BodyFormat, DeliveryStatus, Ordering } from '../../domain/vocabulary';
 import { AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, Text } from '../schemas';
 
 const tags = ['Automations'];
@@ -68,6 +68,9 @@ const editable = {
   rate_limit_per_second: z.int().min(1).max(1000).nullable().openapi({
     description: 'Optional: send at most this many requests per second (null: no limit)',
   }),
+  ordering: Ordering.openapi({
+    description: "per_call: deliveries for events of one call (contact triggers: contact; agent triggers: agent) go out in the order the events occurred, each after the earlier one succeeded or finally failed; 'none' (default): in parallel",
+  }),
 };
 
 const CreateAutomation = z
@@ -80,6 +83,7 @@ const CreateAutomation = z
     enabled: editable.enabled.default(true),
     max_concurrency: editable.max_concurrency.optional(),
     rate_limit_per_second: editable.rate_limit_per_second.optional(),
+    ordering: editable.ordering.default('none'),
   })
   .strict()
   .openapi('CreateAutomation');
@@ -258,6 +262,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         enabled: change.enabled ?? current.enabled,
         max_concurrency: change.max_concurrency ?? current.max_concurrency,
         rate_limit_per_second: change.rate_limit_per_second !== undefined ? change.rate_limit_per_second : current.rate_limit_per_second,
+        ordering: change.ordering ?? current.ordering,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
       assertValid(checkAutomation(fields, { allowLoopback: getConfig(c.env).allowLoopbackTargets }));

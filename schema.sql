@@ -10,7 +10,11 @@ CREATE TABLE accounts (
   name TEXT NOT NULL,
   http_notifier_enabled INTEGER NOT NULL DEFAULT 0 CHECK (http_notifier_enabled IN (0, 1)),
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  -- The account's operations webhook: where failure notices go, and its own signing secret
+  -- (AES-GCM ciphertext, bound to "ops_<account id>") (migrations/0008).
+  operations_url TEXT,
+  operations_secret_ciphertext TEXT
 );
 
 -- Only the SHA-256 of a key is kept; the key itself is shown once when created.
@@ -49,7 +53,9 @@ CREATE TABLE automations (
   max_concurrency INTEGER CHECK (max_concurrency BETWEEN 1 AND 50),
   rate_limit_per_second INTEGER CHECK (rate_limit_per_second BETWEEN 1 AND 1000),
   -- 'per_call': one call's deliveries go out in the order its events occurred (migrations/0007).
-  ordering TEXT NOT NULL DEFAULT 'none' CHECK (ordering IN ('none', 'per_call'))
+  ordering TEXT NOT NULL DEFAULT 'none' CHECK (ordering IN ('none', 'per_call')),
+  -- When every attempt had been failing for 24 h; NULL while healthy (migrations/0008).
+  failing_since INTEGER
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);

@@ -4,6 +4,7 @@
  */
 import { MAX_TEMPLATE_BYTES } from './domain/automation-rules';
 import { DEFAULT_MAX_BODY_BYTES } from './domain/template';
+import { DEFAULT_AUTO_DISABLE_AFTER_HOURS } from './domain/automation-health';
 import type { Env } from './env';
 
 export const PRODUCT_NAME = 'HTTP-Notifier';
@@ -17,6 +18,8 @@ export interface Config {
   deliveryTimeoutMs: number;
   allowLoopbackTargets: boolean;
   retentionDays: number;
+  /** How long every attempt must have failed before an automation is turned off (AUTO_DISABLE_AFTER_HOURS). */
+  autoDisableAfterMs: number;
   /** Cap on a rendered notification body, in bytes of UTF-8. */
   maxBodyBytes: number;
 }
@@ -66,6 +69,7 @@ export function getConfig(env: Env): Config {
       deliveryTimeoutMs: parsePositiveInt('DELIVERY_TIMEOUT_MS', env.DELIVERY_TIMEOUT_MS, 15_000, 120_000),
       allowLoopbackTargets: env.ALLOW_LOOPBACK_TARGETS === 'true',
       retentionDays: parsePositiveInt('RETENTION_DAYS', env.RETENTION_DAYS, 30, 3650),
+      autoDisableAfterMs: parsePositiveInt('AUTO_DISABLE_AFTER_HOURS', env.AUTO_DISABLE_AFTER_HOURS, DEFAULT_AUTO_DISABLE_AFTER_HOURS, 8760) * 3_600_000,
       maxBodyBytes: parsePositiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_RANGE.max, MAX_BODY_BYTES_RANGE.min),
     };
     cache.set(env, config);

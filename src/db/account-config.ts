@@ -21,9 +21,14 @@ export interface AutomationConfigRow {
 export async function readAccountConfig(
   db: D1Database,
   accountId: string,
-): Promise<{ integrationEnabled: boolean; exists: boolean; automations: AutomationConfigRow[] }> {
+): Promise<{
+  integrationEnabled: boolean;
+  exists: boolean;
+  automations: AutomationConfigRow[];
+  operations: { url: string; secretCiphertext: string } | null;
+}> {
   const [account, automations] = await db.batch([
-    db.prepare('SELECT http_notifier_enabled FROM accounts WHERE id = ?1').bind(accountId),
+    db.prepare('SELECT http_notifier_enabled, operations_url, operations_secret_ciphertext FROM accounts WHERE id = ?1').bind(accountId),
     db
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
@@ -32,11 +37,16 @@ export async function readAccountConfig(
       )
       .bind(accountId),
   ]);
-  const row = account!.results[0] as { http_notifier_enabled: number } | undefined;
+  const row = account!.results[0] as
+    | { http_notifier_enabled: number; operations_url: string | null; operations_secret_ciphertext: string | null }
+    | undefined;
   return {
     exists: row !== undefined,
     integrationEnabled: row?.http_notifier_enabled === 1,
     automations: automations!.results as AutomationConfigRow[],
+    operations: row?.operations_url && row.operations_secret_ciphertext
+      ? { url: row.operations_url, secretCiphertext: row.operations_secret_ciphertext }
+      : null,
   };
 }
 

@@ -51,6 +51,27 @@ export async function setIntegrationEnabled(db: D1Database, id: string, enabled:
   return row ? toAccount(row) : null;
 }
 
+export interface OperationsWebhook {
+  url: string | null;
+  secretCiphertext: string | null;
+}
+
+export async function getOperationsWebhook(db: D1Database, accountId: string): Promise<OperationsWebhook | null> {
+  const row = await db
+    .prepare('SELECT operations_url, operations_secret_ciphertext FROM accounts WHERE id = ?1')
+    .bind(accountId)
+    .first<{ operations_url: string | null; operations_secret_ciphertext: string | null }>();
+  return row ? { url: row.operations_url, secretCiphertext: row.operations_secret_ciphertext } : null;
+}
+
+/** Sets (or, with nulls, removes) the account's operations webhook. */
+export async function setOperationsWebhook(db: D1Database, accountId: string, hook: OperationsWebhook, now: number): Promise<void> {
+  await db
+    .prepare('UPDATE accounts SET operations_url = ?2, operations_secret_ciphertext = ?3, updated_at = ?4 WHERE id = ?1')
+    .bind(accountId, hook.url, hook.secretCiphertext, now)
+    .run();
+}
+
 export interface ApiKeyRecord {
   id: string;
   account_id: string;

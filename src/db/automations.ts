@@ -17,6 +17,8 @@ export interface Automation {
   max_concurrency: number;
   rate_limit_per_second: number | null;
   ordering: Ordering;
+  /** Since when every attempt has been failing (marked after 24 h); null while healthy. */
+  failing_since: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -42,6 +44,7 @@ export interface AutomationRow {
   max_concurrency: number | null;
   rate_limit_per_second: number | null;
   ordering: Ordering;
+  failing_since: number | null;
 }
 
 export const toAutomation = (row: AutomationRow): Automation => ({
@@ -58,6 +61,7 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   max_concurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   rate_limit_per_second: row.rate_limit_per_second,
   ordering: row.ordering,
+  failing_since: row.failing_since === null ? null : iso(row.failing_since),
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
@@ -167,11 +171,16 @@ export async function listAutomations(
   return toPage(results, opts.limit, toAutomation);
 }
 
-/** Turns an automation off and records why (a 410 Gone answer). */
+/** Marks an automation failing since `since`, or healthy again (null). Not a user change: no new version. */
+export async function setFailingSince(db: D1Database, accountId: string, id: string, since: number | null): Promise<void> {
+  await db.prepare('UPDATE automations SET failing_since = ?3 WHERE id = ?1 AND account_id = ?2').bind(id, accountId, since).run();
+}
+
+/** Turns an automation off and records why (410 Gone, or failing for days). */
 export async function disableAutomation(db: D1Database, accountId: string, id: string, reason: string, now: number): Promise<void> {
   await db
     .prepare(
-      `UPDATE automations SET enabled = 0, disabled_reason = ?3, updated_at = ?4, version = version + 1
+      `UPDATE automations SET enabled = 0, disabled_reason = ?3, failing_since = NULL, updated_at = ?4, version = version + 1
        WHERE id = ?1 AND account_id = ?2 AND enabled = 1`,
     )
     .bind(id, accountId, reason, now)

@@ -101,16 +101,9 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
   const target = checkTargetUrl(order.url, { allowLoopback: config.allowLoopbackTargets });
   if (!target.ok) return failedHere(`target refused: ${target.reason}`, true);
 
-  let body: string;
-  let contentType: string;
-  try {
-    const template = compileTemplate(order.body, order.format);
-    body = template.render(toTemplateValues(parseEventData(order.eventData)), config.maxBodyBytes);
-    contentType = template.contentType;
-  } catch (error) {
-    if (error instanceof RenderedBodyTooLarge) return failedHere(`${error.message} (MAX_BODY_BYTES) with this event's values`, true);
-    return failedHere(`the body template could not be rendered: ${(error as Error).message}`, true);
-  }
+  const rendered = renderBody(config, order);
+  if ('problem' in rendered) return failedHere(rendered.problem, true);
+  const { body, contentType } = rendered;
   let secret: string;
   try {
     if (!config.secretsKey) throw new Error('SECRETS_KEY is not set');
@@ -131,6 +124,18 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
     error: outcome.result.kind === 'error' ? outcome.result.message : ok ? null : describeStatus(outcome.result.status),
     responseBody: outcome.responseBody, result: outcome.result, final: false,
   };
+}
+
+/** The body to send: the rendered template, or the operations webhook's payload as built. */
+function renderBody(config: Config, order: SendOrder): { body: string; contentType: string } | { problem: string } {
+  if (order.raw) return { body: order.eventData, contentType: 'application/json' };
+  try {
+    const template = compileTemplate(order.body, order.format);
+    return { body: template.render(toTemplateValues(parseEventData(order.eventData)), config.maxBodyBytes), contentType: template.contentType };
+  } catch (error) {
+    if (error instanceof RenderedBodyTooLarge) return { problem: `${error.message} (MAX_BODY_BYTES) with this event's values` };
+    return { problem: `the body template could not be rendered: ${(error as Error).message}` };
+  }
 }
 
 function parseEventData(text: string): Record<string, unknown> {

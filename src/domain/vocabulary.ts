@@ -20,3 +20,7 @@ export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 /** Whether an automation's deliveries for one call go out in the order the events occurred. */
 export const Ordering = z.enum(['none', 'per_call']);
 export type Ordering = z.infer<typeof Ordering>;
+
+/** What the account's operations webhook (and the console's notices) tell about. */
+export const NoticeType = z.enum(['automation.failing', 'automation.disabled', 'delivery.exhausted', 'delivery.recovered']);
+export type NoticeType = z.infer<typeof NoticeType>;

@@ -12,6 +12,7 @@ import { registerAccountRoutes } from './routes/accounts';
 import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
+import { registerOperationsRoutes } from './routes/operations';
 import { registerOwnAccountRoutes } from './routes/own-account';
 import { registerReplayAndRecoveryRoutes } from './routes/replay-and-recovery';
 import { registerSystemRoutes } from './routes/system';
@@ -60,6 +61,7 @@ export function createApp() {
   registerEventRoutes(app);
   registerDeliveryRoutes(app);
   registerReplayAndRecoveryRoutes(app);
+  registerOperationsRoutes(app);
   app.route('/', createConsoleApp()); // the admin console (HTML), outside the OpenAPI document
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

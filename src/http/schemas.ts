@@ -97,6 +97,7 @@ export const AutomationSchema = z
     max_concurrency: z.int(),
     rate_limit_per_second: z.int().nullable(),
     ordering: Ordering,
+    failing_since: z.string().nullable().openapi({ description: 'Set once every attempt has been failing for 24 hours; null while healthy' }),
     created_at: z.string(),
     updated_at: z.string(),
   })

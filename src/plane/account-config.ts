@@ -26,7 +26,12 @@ export interface AutomationSnapshot {
   ratePerSecond: number | null;
   /** Per-call ordering: which business key groups its deliveries, or null for none. */
   orderBy: BusinessKey | null;
+  /** The operations webhook's stand-in: its body is sent as stored, not rendered. */
+  raw: boolean;
 }
+
+/** The id the operations webhook's deliveries carry, and its secret is bound to. */
+export const operationsId = (accountId: string) => `ops_${accountId}`;
 
 export interface AccountConfig {
   exists: boolean;
@@ -48,16 +53,22 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   maxConcurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   ratePerSecond: row.rate_limit_per_second,
   orderBy: row.ordering === 'per_call' ? orderingKeyName(row.trigger) : null,
+  raw: false,
 });
 
 export async function loadAccountConfig(db: D1Database, accountId: string, now: number): Promise<AccountConfig> {
   const read = await readAccountConfig(db, accountId);
-  return {
-    exists: read.exists,
-    integrationEnabled: read.integrationEnabled,
-    automations: new Map(read.automations.map((row) => [row.id, toSnapshot(row)])),
-    loadedAt: now,
-  };
+  const automations = new Map(read.automations.map((row) => [row.id, toSnapshot(row)]));
+  if (read.operations) {
+    // The operations webhook travels like an automation (gates, retries, signing) that no event triggers.
+    const id = operationsId(accountId);
+    automations.set(id, {
+      id, trigger: '', enabled: true, url: read.operations.url, destination: destinationOf(read.operations.url), format: 'json',
+      body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, maxConcurrency: DEFAULT_MAX_CONCURRENCY,
+      ratePerSecond: null, orderBy: null, raw: true,
+    });
+  }
+  return { exists: read.exists, integrationEnabled: read.integrationEnabled, automations, loadedAt: now };
 }
 
 export function conditionOf(config: AccountConfig, automation: AutomationSnapshot | undefined): AutomationCondition {

@@ -9,7 +9,8 @@ import { DurableObject } from 'cloudflare:workers';
 import { getConfig } from '../config';
 import { newId } from '../crypto/ids';
 import { businessKeysOf } from '../domain/business-keys';
-import { disableAutomation } from '../db/automations';
+import { disableAutomation, setFailingSince } from '../db/automations';
+import { disabledReason, healthy, observeAttempt } from '../domain/automation-health';
 import type { Page } from '../db/rows';
 import {
   afterAttempt,
@@ -38,7 +39,9 @@ import { orderOf } from '../domain/ordering';
 import type { Env } from '../env';
 import { CONFIG_TTL_MS, conditionOf, loadAccountConfig, type AccountConfig } from './account-config';
 import type { AttemptReport, ClaimAnswer, ClaimItem, DeliveryMessage, DestinationView } from './protocol';
+import { recordNotice, type NewNotice } from './notices';
 import { migrate, rememberAccount, storedAccount } from './schema';
+import type { Notice } from './store';
 import * as store from './store';
 
 /** The lease outlives the attempt's timeout, so only a crashed consumer's lease ever runs out. */
@@ -347,6 +350,7 @@ export class AccountPlane extends DurableObject<Env> {
                 format: automation!.format, body: automation!.body, headers: automation!.headers,
                 secretCiphertext: automation!.secretCiphertext, eventData: store.eventData(this.sql, row.event_id) ?? '{}',
                 notBefore,
+                raw: automation!.raw,
               },
             };
           }
@@ -360,15 +364,17 @@ export class AccountPlane extends DurableObject<Env> {
   /** Records a batch's attempts and outcomes, updates the gates, and dispatches what is now free. */
   async report(accountId: string, reports: AttemptReport[]): Promise<void> {
     this.bind(accountId);
-    const schedule = getConfig(this.env).retrySchedule;
+    const settings = getConfig(this.env);
+    const config = await this.loadConfig();
     const now = Date.now();
     const disable: { automationId: string; reason: string }[] = [];
+    const failing: { automationId: string; since: number | null }[] = [];
     this.ctx.storage.transactionSync(() => {
       for (const r of reports) {
         const row = store.getDeliveryRow(this.sql, r.id);
         // Only the consumer holding the current lease may record (a late duplicate may not).
         if (!row || row.dispatch_token !== r.token || row.lease_until === null) continue;
-        const outcome = afterAttempt(store.lifecycleOf(row), r.attemptNumber, r.result, schedule, now, r.final);
+        const outcome = afterAttempt(store.lifecycleOf(row), r.attemptNumber, r.result, settings.retrySchedule, now, r.final);
         store.insertAttempt(this.sql, {
           deliveryId: r.id, attempt: r.attempt, startedAt: r.startedAt, durationMs: r.durationMs,
           statusCode: r.statusCode, error: r.error, responseBody: r.responseBody,
@@ -383,20 +389,49 @@ export class AccountPlane extends DurableObject<Env> {
           this.gates.set(row.destination, gate);
           store.saveGate(this.sql, row.destination, gate);
         }
+        // Test sends and the operations webhook itself say nothing about an automation's health.
+        const automation = config.automations.get(row.automation_id);
+        if (row.is_test === 1 || !automation || automation.raw) continue;
+        const notice = (type: NewNotice['type'], message: string) =>
+          recordNotice(this.sql, config, this.bound(), { type, automationId: row.automation_id, deliveryId: row.id, message }, now);
         if (outcome.status === 'failed' && outcome.disableAutomation) {
-          disable.push({
-            automationId: row.automation_id,
-            reason: `Turned off automatically: the receiver answered 410 Gone on ${new Date(now).toISOString()} (delivery ${row.id})`,
-          });
+          const reason = `Turned off automatically: the receiver answered 410 Gone on ${new Date(now).toISOString()} (delivery ${row.id})`;
+          disable.push({ automationId: row.automation_id, reason });
+          notice('automation.disabled', 'The receiver answered 410 Gone: it says the endpoint is gone for good, so the automation was turned off.');
+        } else if (outcome.status === 'failed') {
+          notice('delivery.exhausted', `Every attempt failed; the last: ${lastError ?? 'unknown error'}.`);
+        } else if (outcome.status === 'succeeded' && row.attempt_count - row.attempt_base > 1) {
+          notice('delivery.recovered', `Delivered on attempt ${row.attempt_count - row.attempt_base} after earlier failures.`);
+        }
+        const observed = observeAttempt(store.loadHealth(this.sql, row.automation_id), outcome.status === 'succeeded', now, settings.autoDisableAfterMs);
+        store.saveHealth(this.sql, row.automation_id, observed.health);
+        for (const change of observed.changes) {
+          if (change === 'failing') {
+            failing.push({ automationId: row.automation_id, since: observed.health.streakStartedAt });
+            notice('automation.failing', `Every delivery attempt has failed since ${new Date(observed.health.streakStartedAt!).toISOString()}.`);
+          } else if (change === 'recovered') {
+            failing.push({ automationId: row.automation_id, since: null });
+          } else if (!disable.some((d) => d.automationId === row.automation_id)) {
+            disable.push({ automationId: row.automation_id, reason: disabledReason(observed.health, now) });
+            store.saveHealth(this.sql, row.automation_id, healthy());
+            notice('automation.disabled', `${disabledReason(observed.health, now)}.`);
+          }
         }
       }
     });
+    for (const f of failing) await setFailingSince(this.env.DB, this.bound(), f.automationId, f.since);
     if (disable.length > 0) {
       for (const d of disable) await disableAutomation(this.env.DB, this.bound(), d.automationId, d.reason, now);
       await this.automationsChanged(this.bound());
     } else {
       this.kick();
     }
+  }
+
+  /** Notices, newest first (the console's list; the operations webhook gets each as it happens). */
+  notices(accountId: string, limit: number, cursor?: string): Page<Notice> {
+    this.bind(accountId);
+    return store.listNotices(this.sql, limit, cursor);
   }
 
   /** Messages the consumer kept failing on: their deliveries are closed as failed. */

@@ -32,6 +32,8 @@ export interface SendOrder {
   eventData: string;
   /** Wait until then before sending: a rate limit's pacing, set when the delivery is claimed. */
   notBefore: number | null;
+  /** Send `eventData` as the JSON body as it is (operations webhooks), instead of rendering `body`. */
+  raw: boolean;
 }
 
 export type ClaimAnswer = { id: string; send: SendOrder } | { id: string; send: null };

@@ -59,8 +59,9 @@ export const MIGRATIONS: readonly string[] = [
      gate TEXT NOT NULL              -- JSON of the Gate in src/domain/destination-gate.ts
    );`,
 
-  // v2: business keys on events ("what did we send about call CA42"), replays marked, and
-  // per-call ordering: a delivery's key and event time, and the earlier delivery it waits for.
+  // v2: business keys on events ("what did we send about call CA42"), replays marked,
+  // per-call ordering (a delivery's key and event time, and the earlier delivery it waits for),
+  // automation health and the notices the operations webhook and console show.
   `ALTER TABLE events ADD COLUMN call_id TEXT;
    ALTER TABLE events ADD COLUMN contact_id TEXT;
    ALTER TABLE events ADD COLUMN interaction_id TEXT;
@@ -74,7 +75,20 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE deliveries ADD COLUMN order_at INTEGER;
    ALTER TABLE deliveries ADD COLUMN waiting_for TEXT;
    CREATE INDEX deliveries_order ON deliveries (automation_id, order_key) WHERE order_key IS NOT NULL;
-   CREATE INDEX deliveries_waiting ON deliveries (waiting_for) WHERE waiting_for IS NOT NULL;`,
+   CREATE INDEX deliveries_waiting ON deliveries (waiting_for) WHERE waiting_for IS NOT NULL;
+
+   CREATE TABLE automation_health (
+     automation_id TEXT PRIMARY KEY,
+     health TEXT NOT NULL            -- JSON of the Health in src/domain/automation-health.ts
+   );
+   CREATE TABLE notices (
+     id TEXT PRIMARY KEY,            -- sorts by time; also the event id of its operations webhook
+     type TEXT NOT NULL,
+     automation_id TEXT,
+     delivery_id TEXT,
+     message TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,8 @@ import { BUSINESS_KEYS, businessKeysOf, type BusinessKey } from '../domain/busin
 import type { DeliveryStatus } from '../domain/delivery-lifecycle';
 import { newGate, type Gate, type Lane } from '../domain/destination-gate';
 import { iso, isoOrNull, toPage, type Page } from '../db/rows';
+import { healthy, type Health } from '../domain/automation-health';
+import type { NoticeType } from '../domain/vocabulary';
 
 export interface Delivery {
   id: string;
@@ -425,6 +427,46 @@ export function saveGate(sql: SqlStorage, origin: string, gate: Gate): void {
   sql.exec('INSERT INTO destinations (origin, gate) VALUES (?, ?) ON CONFLICT (origin) DO UPDATE SET gate = excluded.gate', origin, JSON.stringify(gate));
 }
 
+// ---- health and notices -----------------------------------------------------------------
+
+export function loadHealth(sql: SqlStorage, automationId: string): Health {
+  const row = sql.exec<{ health: string }>('SELECT health FROM automation_health WHERE automation_id = ?', automationId).toArray()[0];
+  return row ? { ...healthy(), ...(JSON.parse(row.health) as Partial<Health>) } : healthy();
+}
+
+export function saveHealth(sql: SqlStorage, automationId: string, health: Health): void {
+  sql.exec(
+    'INSERT INTO automation_health (automation_id, health) VALUES (?, ?) ON CONFLICT (automation_id) DO UPDATE SET health = excluded.health',
+    automationId, JSON.stringify(health),
+  );
+}
+
+export interface Notice {
+  id: string;
+  type: NoticeType;
+  automation_id: string | null;
+  delivery_id: string | null;
+  message: string;
+  created_at: string;
+}
+
+type NoticeRow = Omit<Notice, 'created_at'> & { created_at: number };
+
+export function insertNotice(sql: SqlStorage, n: NoticeRow): void {
+  sql.exec(
+    'INSERT INTO notices (id, type, automation_id, delivery_id, message, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    n.id, n.type, n.automation_id, n.delivery_id, n.message, n.created_at,
+  );
+}
+
+/** Newest first. */
+export function listNotices(sql: SqlStorage, limit: number, cursor: string | undefined): Page<Notice> {
+  const rows = sql
+    .exec<NoticeRow>('SELECT * FROM notices WHERE (?1 IS NULL OR id < ?1) ORDER BY id DESC LIMIT ?2', cursor ?? null, limit + 1)
+    .toArray();
+  return toPage(rows, limit, (r) => ({ ...r, created_at: iso(r.created_at) }));
+}
+
 // ---- retention and usage ----------------------------------------------------------------
 
 /**
@@ -441,6 +483,7 @@ export function purgeBefore(sql: SqlStorage, cutoff: number, limit: number): { d
        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?)`,
     cutoff, limit,
   ).rowsWritten;
+  sql.exec('DELETE FROM notices WHERE id IN (SELECT id FROM notices WHERE created_at < ? LIMIT ?)', cutoff, limit);
   return { deliveries, events };
 }
 

@@ -1,0 +1,102 @@
+/**
+ * Admin endpoints for the account's own operations: the notices about its automations'
+ * trouble, and the operations webhook that receives them as signed webhooks.
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { getConfig } from '../../config';
+import { openSecret, sealSecret } from '../../crypto/secret-box';
+import { getOperationsWebhook, setOperationsWebhook } from '../../db/accounts';
+import { generateSigningSecret } from '../../domain/signature';
+import { checkTargetUrl } from '../../domain/target-url';
+import { NoticeType } from '../../domain/vocabulary';
+import { ApiError, notFound, validationFailed } from '../../errors';
+import { operationsId } from '../../plane/account-config';
+import { planeFor } from '../../plane/client';
+import type { AppEnv } from '../context';
+import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
+import { errors, jsonBody, jsonResponse, pageOf, PageQuery, Text } from '../schemas';
+
+const tags = ['Account'];
+const middleware = [requireKey('admin')];
+
+const NoticeSchema = z
+  .object({
+    id: z.string(),
+    type: NoticeType,
+    automation_id: z.string().nullable(),
+    delivery_id: z.string().nullable(),
+    message: z.string(),
+    created_at: z.string(),
+  })
+  .openapi('Notice');
+
+const OperationsWebhook = z
+  .object({
+    url: z.string().nullable(),
+    signing_secret: z.string().nullable().openapi({ description: 'Signs the operations webhooks (Standard Webhooks, like automations)' }),
+  })
+  .openapi('OperationsWebhook');
+
+const routes = {
+  notices: createRoute({
+    method: 'get', path: '/v1/account/notices', tags, middleware,
+    summary: 'Notices about the account’s automations and deliveries, newest first',
+    request: { query: PageQuery },
+    responses: { 200: jsonResponse(pageOf(NoticeSchema, 'NoticePage'), 'A page of notices'), 401: errors[401], 403: errors[403], 422: errors[422] },
+  }),
+  readHook: createRoute({
+    method: 'get', path: '/v1/account/operations-webhook', tags, middleware, summary: 'The operations webhook and its signing secret',
+    responses: { 200: jsonResponse(OperationsWebhook, 'The operations webhook (url null: none)'), 401: errors[401], 403: errors[403] },
+  }),
+  setHook: createRoute({
+    method: 'put', path: '/v1/account/operations-webhook', tags, middleware,
+    summary: 'Set the URL that receives automation.failing, automation.disabled, delivery.exhausted and delivery.recovered (null removes it)',
+    request: jsonBody(z.object({ url: Text().trim().min(1).max(2048).nullable() }).strict()),
+    responses: { 200: jsonResponse(OperationsWebhook, 'Saved'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] },
+  }),
+};
+
+function secretsKey(env: AppEnv['Bindings']): string {
+  const key = getConfig(env).secretsKey;
+  if (!key) throw new ApiError('not_configured', 'SECRETS_KEY is not set, so signing secrets cannot be stored');
+  return key;
+}
+
+export function registerOperationsRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(routes.notices, async (c) => {
+    const { accountId } = keyPrincipal(c.get('principal'));
+    const { limit, cursor } = c.req.valid('query');
+    return c.json(await planeFor(c.env, accountId).notices(accountId, limit, cursor), 200);
+  });
+
+  app.openapi(routes.readHook, async (c) => {
+    const { accountId } = keyPrincipal(c.get('principal'));
+    const hook = await getOperationsWebhook(c.env.DB, accountId);
+    if (!hook) throw notFound('Account');
+    const secret = hook.url && hook.secretCiphertext ? await openSecret(secretsKey(c.env), hook.secretCiphertext, operationsId(accountId)) : null;
+    return c.json({ url: hook.url, signing_secret: secret }, 200);
+  });
+
+  app.openapi(routes.setHook, async (c) => {
+    const principal = keyPrincipal(c.get('principal'));
+    requireIntegrationEnabled(principal);
+    const { accountId } = principal;
+    const { url } = c.req.valid('json');
+    const current = await getOperationsWebhook(c.env.DB, accountId);
+    if (!current) throw notFound('Account');
+    if (url === null) {
+      await setOperationsWebhook(c.env.DB, accountId, { url: null, secretCiphertext: null }, Date.now());
+      await planeFor(c.env, accountId).automationsChanged(accountId);
+      return c.json({ url: null, signing_secret: null }, 200);
+    }
+    const target = checkTargetUrl(url, { allowLoopback: getConfig(c.env).allowLoopbackTargets });
+    if (!target.ok) throw validationFailed([{ path: 'url', message: target.reason }]);
+    const key = secretsKey(c.env);
+    // The secret stays the same when only the URL changes, so the receiver need not be told.
+    const secret = current.secretCiphertext ? await openSecret(key, current.secretCiphertext, operationsId(accountId)) : generateSigningSecret();
+    const sealed = current.secretCiphertext ?? (await sealSecret(key, secret, operationsId(accountId)));
+    await setOperationsWebhook(c.env.DB, accountId, { url: target.url.href, secretCiphertext: sealed }, Date.now());
+    await planeFor(c.env, accountId).automationsChanged(accountId);
+    return c.json({ url: target.url.href, signing_secret: secret }, 200);
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * Notices: what the account is told about its automations' trouble (failing, turned off) and
+ * about single deliveries (every attempt failed; succeeded after failures). Each is kept for
+ * the console and, when the account has an operations webhook, sent to it as a signed webhook
+ * of its own (a delivery of the `ops_<account>` stand-in, with the usual gates and retries).
+ */
+import { newId } from '../crypto/ids';
+import type { NoticeType } from '../domain/vocabulary';
+import { operationsId, type AccountConfig } from './account-config';
+import * as store from './store';
+
+export interface NewNotice {
+  type: NoticeType;
+  automationId: string | null;
+  deliveryId: string | null;
+  message: string;
+}
+
+/** Records the notice and queues its operations webhook; returns whether a delivery was made. */
+export function recordNotice(sql: SqlStorage, config: AccountConfig, accountId: string, notice: NewNotice, now: number): boolean {
+  const id = newId('evt', now);
+  store.insertNotice(sql, {
+    id, type: notice.type, automation_id: notice.automationId, delivery_id: notice.deliveryId, message: notice.message, created_at: now,
+  });
+  const operations = config.automations.get(operationsId(accountId));
+  if (!operations) return false;
+  // The Standard Webhooks payload shape: type, timestamp, data.
+  const payload = {
+    type: notice.type,
+    timestamp: new Date(now).toISOString(),
+    data: { account_id: accountId, notice_id: id, automation_id: notice.automationId, delivery_id: notice.deliveryId, message: notice.message },
+  };
+  store.insertEvent(sql, { id, type: notice.type, occurredAt: now, data: JSON.stringify(payload), isTest: false, receivedAt: now });
+  store.insertDelivery(sql, { id: newId('dlv', now), automationId: operations.id, eventId: id, destination: operations.destination, isTest: false, now });
+  return true;
+}

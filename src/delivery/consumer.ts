@@ -33,6 +33,9 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
     byAccount.set(body.account_id, list);
   }
 
+  // A message may wait for every send ahead of it in this batch, six at a time, each up to the
+  // timeout (plus a second for rendering and signing): the lease must outlast that.
+  const holdMs = Math.ceil(batch.messages.length / MAX_IN_FLIGHT) * (config.deliveryTimeoutMs + 1_000);
   const share = new FairShare<{ account: string; order: SendOrder }>((job) => ({ account: job.account, destination: job.order.destination }));
   const pending = new Map<string, { left: number; reports: AttemptReport[] }>();
   const settled: Promise<void>[] = [];
@@ -53,7 +56,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
     [...byAccount].map(async ([account, messages]) => {
       const items = messages.map((m) => deliveryMessageOf(m.body)!).map((b) => ({ id: b.delivery_id, token: b.token }));
       try {
-        const answers = await planeFor(env, account).claim(account, items);
+        const answers = await planeFor(env, account).claim(account, items, holdMs);
         const orders = answers.flatMap((a) => (a.send ? [a.send] : []));
         if (orders.length === 0) {
           for (const m of messages) m.ack();

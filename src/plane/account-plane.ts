@@ -44,8 +44,10 @@ import { migrate, rememberAccount, storedAccount } from './schema';
 import type { Notice } from './store';
 import * as store from './store';
 
-/** The lease outlives the attempt's timeout, so only a crashed consumer's lease ever runs out. */
-const LEASE_MARGIN_MS = 60_000;
+/** The lease outlives the consumer's hold, so only a crashed consumer's lease ever runs out. */
+const LEASE_MARGIN_MS = 15_000;
+/** The longest hold a consumer may ask for (a full batch at the longest timeout, lane by lane). */
+const MAX_HOLD_MS = 30 * 60_000;
 /** A queue message not claimed this long after it was sent is sent again (same token). */
 export const REDISPATCH_AFTER_MS = 30_000;
 /** While due deliveries wait for a destination's free slot, look again at least this often. */
@@ -298,7 +300,12 @@ export class AccountPlane extends DurableObject<Env> {
   // ---- the consumer's side --------------------------------------------------------------
 
   /** Claims a batch's deliveries for sending: one call per account per consumer batch. */
-  async claim(accountId: string, items: ClaimItem[]): Promise<ClaimAnswer[]> {
+  /**
+   * `holdMs`: how long the consumer may hold these deliveries before it reports (its batch
+   * waits for free lanes); the lease covers that plus a margin, so it runs out only if the
+   * consumer died.
+   */
+  async claim(accountId: string, items: ClaimItem[], holdMs = 0): Promise<ClaimAnswer[]> {
     this.bind(accountId);
     const config = await this.loadConfig();
     const settings = getConfig(this.env);
@@ -321,7 +328,7 @@ export class AccountPlane extends DurableObject<Env> {
           && rateAdmits(paced, now + RATE_HORIZON_MS);
         const decision = claim(store.lifecycleOf(row), {
           token: item.token, now, condition: conditionOf(config, automation), gateAdmits,
-          schedule: settings.retrySchedule, leaseMs: settings.deliveryTimeoutMs + LEASE_MARGIN_MS,
+          schedule: settings.retrySchedule, leaseMs: Math.min(Math.max(holdMs, settings.deliveryTimeoutMs), MAX_HOLD_MS) + LEASE_MARGIN_MS,
         });
         switch (decision.kind) {
           case 'drop':

@@ -13,12 +13,15 @@ export interface RunningProcess {
   output(): string;
   /** SIGTERM to the whole group, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to the whole group at once: a crash, not a stop (nothing gets to clean up). */
+  kill(): Promise<void>;
 }
 
 const MAX_KEPT_LINES = 200;
 const running = new Set<RunningProcess>();
 
-export function startProcess(name: string, command: string, args: string[], options: SpawnOptions = {}): RunningProcess {
+/** `afterStop` runs once stop() has ended the process (not after kill(), which leaves all as is). */
+export function startProcess(name: string, command: string, args: string[], options: SpawnOptions = {}, afterStop?: () => void): RunningProcess {
   // detached: the child leads a new process group, which stop() signals as a whole.
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
@@ -35,14 +38,22 @@ export function startProcess(name: string, command: string, args: string[], opti
     child,
     output: () => lines.join('\n'),
     async stop(graceMs = 5_000) {
-      running.delete(handle);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      signalGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
+      if (!running.delete(handle)) return;
+      if (child.exitCode === null && child.signalCode === null) {
+        signalGroup(child, 'SIGTERM');
+        const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
       // The leader may exit before its children: make sure none is left behind.
       signalGroup(child, 'SIGKILL');
+      afterStop?.();
+    },
+    async kill() {
+      running.delete(handle);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      signalGroup(child, 'SIGKILL');
+      await exited;
     },
   };
   running.add(handle);

@@ -6,6 +6,9 @@
  *   const notifier = await startNotifier();            // migrated D1, local queues
  *   const receiver = await startReceiver();
  *   ...; await notifier.stop(); await receiver.stop(); // or stopAllProcesses()
+ *
+ *   await notifier.crash();                             // SIGKILL; its state stays on disk
+ *   const again = await startNotifier(TEST_VARS, { resume: notifier }); // same port and state
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,9 +32,13 @@ export const TEST_VARS = {
 
 export interface LocalServer {
   url: string;
+  port: number;
   persistDir: string;
   process: RunningProcess;
+  /** Stops it and deletes its state. */
   stop(): Promise<void>;
+  /** Kills it (SIGKILL, no clean-up) and keeps its state, to start it again on it. */
+  crash(): Promise<void>;
 }
 
 // Wrangler runs on the Node that runs the tests (npm scripts put the project's Node 24 first).
@@ -42,8 +49,9 @@ function wranglerSync(args: string[]): void {
   if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-async function startWranglerDev(name: string, configArgs: string[], extraArgs: string[], persistDir: string): Promise<LocalServer> {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
+async function startWranglerDev(name: string, configArgs: string[], extraArgs: string[], persistDir: string, port?: number): Promise<LocalServer> {
+  port ??= await freePort();
+  const inspectorPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = startProcess(
     name,
@@ -51,15 +59,16 @@ async function startWranglerDev(name: string, configArgs: string[], extraArgs: s
     [WRANGLER, 'dev', ...configArgs, '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort),
       '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn', ...extraArgs],
     { cwd: ROOT, env: childEnv() },
+    // Also when stopped through stopAllProcesses().
+    () => rmSync(persistDir, { recursive: true, force: true }),
   );
   const server: LocalServer = {
     url,
+    port,
     persistDir,
     process: child,
-    async stop() {
-      await child.stop();
-      rmSync(persistDir, { recursive: true, force: true });
-    },
+    stop: () => child.stop(),
+    crash: () => child.kill(),
   };
   try {
     await waitForHttp(`${url}/health`, child, 90_000);
@@ -70,12 +79,17 @@ async function startWranglerDev(name: string, configArgs: string[], extraArgs: s
   return server;
 }
 
-/** The HTTP Notifier Worker with migrated local D1 and local queues. */
-export async function startNotifier(vars: Record<string, string> = TEST_VARS): Promise<LocalServer> {
-  const persistDir = mkdtempSync(join(tmpdir(), 'hn-notifier-'));
+/**
+ * The HTTP Notifier Worker with migrated local D1 and local queues. With `resume`, it starts
+ * again on the port and state (D1, Durable Objects and their alarms) of an earlier run, as
+ * `npm start` does after a crash: migrations are applied again (nothing to do) and the local
+ * queues start empty.
+ */
+export async function startNotifier(vars: Record<string, string> = TEST_VARS, { resume }: { resume?: LocalServer } = {}): Promise<LocalServer> {
+  const persistDir = resume?.persistDir ?? mkdtempSync(join(tmpdir(), 'hn-notifier-'));
   wranglerSync(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
   const varArgs = Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]);
-  return startWranglerDev('notifier', [], varArgs, persistDir);
+  return startWranglerDev('notifier', [], varArgs, persistDir, resume?.port);
 }
 
 /** The local webhook receiver (receiver/), which shows requests and checks signatures. */

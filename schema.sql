@@ -47,7 +47,10 @@ CREATE TABLE automations (
   -- The destination gate: deliveries in flight to its destination at once (NULL: 4), and an
   -- optional requests-per-second limit (migrations/0004).
   max_concurrency INTEGER CHECK (max_concurrency BETWEEN 1 AND 50),
-  rate_limit_per_second INTEGER CHECK (rate_limit_per_second BETWEEN 1 AND 1000)
+  rate_limit_per_second INTEGER CHECK (rate_limit_per_second BETWEEN 1 AND 1000),
+  -- Secrets rotated out that still sign alongside the current one until their valid_until:
+  -- JSON [{"ciphertext", "valid_until"}], each sealed like secret_ciphertext (migrations/0005).
+  previous_secrets TEXT NOT NULL DEFAULT '[]'
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);

@@ -12,6 +12,7 @@ import { registerAccountRoutes } from './routes/accounts';
 import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
+import { registerSecretRotationRoutes } from './routes/secret-rotation';
 import { registerOwnAccountRoutes } from './routes/own-account';
 import { registerSystemRoutes } from './routes/system';
 import { registerTriggerRoutes } from './routes/triggers';
@@ -56,6 +57,7 @@ export function createApp() {
   registerOwnAccountRoutes(app);
   registerTriggerRoutes(app);
   registerAutomationRoutes(app);
+  registerSecretRotationRoutes(app);
   registerEventRoutes(app);
   registerDeliveryRoutes(app);
   app.route('/', createConsoleApp()); // the admin console (HTML), outside the OpenAPI document

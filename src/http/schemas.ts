@@ -96,6 +96,9 @@ export const AutomationSchema = z
     disabled_reason: z.string().nullable(),
     max_concurrency: z.int(),
     rate_limit_per_second: z.int().nullable(),
+    previous_secrets: z.array(z.object({ valid_until: z.string() })).openapi({
+      description: 'Secrets rotated out that still sign every webhook alongside the current one, until valid_until (their values are not shown)',
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })

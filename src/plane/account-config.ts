@@ -7,6 +7,7 @@
 import { readAccountConfig, type AutomationConfigRow } from '../db/account-config';
 import type { AutomationCondition } from '../domain/delivery-lifecycle';
 import { DEFAULT_MAX_CONCURRENCY, destinationOf } from '../domain/destination-gate';
+import { decodePreviousSecrets, type PreviousSecret } from '../domain/secret-rotation';
 
 export const CONFIG_TTL_MS = 60_000;
 
@@ -20,6 +21,7 @@ export interface AutomationSnapshot {
   body: string;
   headers: Record<string, string>;
   secretCiphertext: string;
+  previousSecrets: PreviousSecret[];
   maxConcurrency: number;
   ratePerSecond: number | null;
 }
@@ -41,6 +43,7 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   body: row.body,
   headers: JSON.parse(row.headers) as Record<string, string>,
   secretCiphertext: row.secret_ciphertext,
+  previousSecrets: decodePreviousSecrets(row.previous_secrets),
   maxConcurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   ratePerSecond: row.rate_limit_per_second,
 });

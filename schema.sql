@@ -52,6 +52,9 @@ CREATE TABLE automations (
   -- optional requests-per-second limit (migrations/0004).
   max_concurrency INTEGER CHECK (max_concurrency BETWEEN 1 AND 50),
   rate_limit_per_second INTEGER CHECK (rate_limit_per_second BETWEEN 1 AND 1000),
+  -- Secrets rotated out that still sign alongside the current one until their valid_until:
+  -- JSON [{"ciphertext", "valid_until"}], each sealed like secret_ciphertext (migrations/0005).
+  previous_secrets TEXT NOT NULL DEFAULT '[]',
   -- 'per_call': one call's deliveries go out in the order its events occurred (migrations/0007).
   ordering TEXT NOT NULL DEFAULT 'none' CHECK (ordering IN ('none', 'per_call')),
   -- When every attempt had been failing for 24 h; NULL while healthy (migrations/0008).

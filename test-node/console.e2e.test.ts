@@ -27,6 +27,7 @@ let page: Page;
 let account: Awaited<ReturnType<typeof createTestAccount>>;
 let automationId = '';
 let signingSecret = '';
+let rotatedSecret = '';
 /** Script errors and CSP violations seen on any page. */
 const pageProblems: string[] = [];
 
@@ -211,6 +212,32 @@ describe('admin console, end to end', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('rotates the secret with an overlap: shows the new one and until when the previous one signs', async () => {
+    await page.goto(`${notifier.url}/console/automations/${automationId}`);
+    await page.getByLabel('Keep signing with the current secret for').selectOption('1');
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await textOf('#rotate-result', /New secret created[\s\S]*previous secret is still sent alongside it until/);
+    rotatedSecret = await eventually(async () => {
+      const value = await page.getByLabel('Signing secret').inputValue();
+      expect(value).toMatch(/^whsec_/);
+      expect(value).not.toBe(signingSecret);
+      return value;
+    });
+    await textOf('#previous-secrets', /A previous secret also signs until/);
+    const api = await apiClient(notifier.url, account.adminKey).get(`/v1/automations/${automationId}/secret`);
+    expect(api.body.signing_secret).toBe(rotatedSecret);
+    // Sent during the overlap: the receiver's check below accepts it with either secret.
+    const events = apiClient(notifier.url, account.eventsKey);
+    const posted = await events.post('/v1/events', { id: 'e2e-call-2', type: 'inbound_call_ended', data: { call_id: 'call-e2e-2' } });
+    expect(posted).toMatchObject({ status: 202, body: { deliveries: 1 } });
+    const admin = apiClient(notifier.url, account.adminKey);
+    await eventually(async () => {
+      const list = await admin.get('/v1/deliveries?event_id=e2e-call-2');
+      expect(list.body.data.map((d: { status: string }) => d.status)).toEqual(['succeeded']);
+    }, 30_000);
+    await page.goto(`${notifier.url}/console`);
+  });
+
   it('turns the task off, and "Send again" then explains why it will not send', async () => {
     const toggle = page.locator(`button[data-toggle-automation="${automationId}"]`);
     expect(await toggle.getAttribute('aria-checked')).toBe('true');
@@ -257,9 +284,14 @@ describe('admin console, end to end', () => {
   it('the receiver verified the signature of what was sent', async () => {
     await page.goto(`${receiver.url}/?secret=${encodeURIComponent(signingSecret)}`);
     const verified = page.getByText('signature verified');
-    await eventually(async () => expect(await verified.count()).toBe(2));
+    // The test, the event, and the event sent after the rotation (signed with the previous secret too).
+    await eventually(async () => expect(await verified.count()).toBe(3));
     expect(await page.getByText('signature invalid').count()).toBe(0);
     expect(await page.locator('body').innerText()).toContain('call-e2e-1');
+    // With the new secret only the request sent after the rotation verifies.
+    await page.goto(`${receiver.url}/?secret=${encodeURIComponent(rotatedSecret)}`);
+    await eventually(async () => expect(await page.getByText('signature verified').count()).toBe(1));
+    expect(await page.getByText('signature invalid').count()).toBe(2);
   });
 });
 

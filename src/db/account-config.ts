@@ -12,6 +12,8 @@ export interface AutomationConfigRow {
   headers: string;
   enabled: number;
   secret_ciphertext: string;
+  /** JSON, see src/domain/secret-rotation.ts. */
+  previous_secrets: string;
   max_concurrency: number | null;
   rate_limit_per_second: number | null;
   ordering: 'none' | 'per_call';
@@ -32,7 +34,7 @@ export async function readAccountConfig(
     db
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
-                rate_limit_per_second, ordering, updated_at
+                rate_limit_per_second, ordering, updated_at, previous_secrets
          FROM automations WHERE account_id = ?1`,
       )
       .bind(accountId),

@@ -1,5 +1,6 @@
 /** SQL for automations. Every query is scoped by account id: another account's ids are simply not found. */
 import { DEFAULT_MAX_CONCURRENCY } from '../domain/destination-gate';
+import { decodePreviousSecrets, liveSecrets } from '../domain/secret-rotation';
 import type { BodyFormat, Ordering } from '../domain/vocabulary';
 import { iso, toPage, type Page } from './rows';
 
@@ -19,6 +20,8 @@ export interface Automation {
   ordering: Ordering;
   /** Since when every attempt has been failing (marked after 24 h); null while healthy. */
   failing_since: string | null;
+  /** When each secret rotated out with an overlap stops signing (the live ones only; never their values). */
+  previous_secrets: { valid_until: string }[];
   created_at: string;
   updated_at: string;
 }
@@ -45,7 +48,13 @@ export interface AutomationRow {
   rate_limit_per_second: number | null;
   ordering: Ordering;
   failing_since: number | null;
+  /** JSON, see src/domain/secret-rotation.ts. */
+  previous_secrets: string;
 }
+
+/** Previous secrets that still sign at `now`: when each stops. */
+export const previousSecretsView = (stored: string, now = Date.now()) =>
+  liveSecrets(decodePreviousSecrets(stored), now).map((secret) => ({ valid_until: iso(secret.validUntil) }));
 
 export const toAutomation = (row: AutomationRow): Automation => ({
   id: row.id,
@@ -62,6 +71,7 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   rate_limit_per_second: row.rate_limit_per_second,
   ordering: row.ordering,
   failing_since: row.failing_since === null ? null : iso(row.failing_since),
+  previous_secrets: previousSecretsView(row.previous_secrets),
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
@@ -143,6 +153,30 @@ export async function updateAutomation(
       change.format ?? null, change.body ?? null, change.headers ? JSON.stringify(change.headers) : null, enabled, now, expectedVersion,
       change.max_concurrency ?? null, change.rate_limit_per_second !== undefined ? 1 : 0, change.rate_limit_per_second ?? null,
       change.ordering ?? null)
+    .first<AutomationRow>();
+}
+
+/**
+ * Replaces the signing secret and the previous ones, only if the current secret is still
+ * `expectedCiphertext` (each sealing has a fresh IV, so two rotations never write the same
+ * value): of two concurrent rotations, one wins and the other re-reads. Null when nothing was
+ * written (missing, or rotated meanwhile). The automation's version moves on like any change.
+ */
+export async function replaceSecret(
+  db: D1Database,
+  accountId: string,
+  id: string,
+  expectedCiphertext: string,
+  secretCiphertext: string,
+  previousSecrets: string,
+  now: number,
+): Promise<AutomationRow | null> {
+  return db
+    .prepare(
+      `UPDATE automations SET secret_ciphertext = ?4, previous_secrets = ?5, version = version + 1, updated_at = ?6
+       WHERE id = ?1 AND account_id = ?2 AND secret_ciphertext = ?3 RETURNING *`,
+    )
+    .bind(id, accountId, expectedCiphertext, secretCiphertext, previousSecrets, now)
     .first<AutomationRow>();
 }
 

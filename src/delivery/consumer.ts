@@ -9,6 +9,7 @@ import { getConfig, type Config } from '../config';
 import { openSecret } from '../crypto/secret-box';
 import { FairShare, runFairly } from '../domain/fair-share';
 import { describeStatus } from '../domain/retry-policy';
+import { liveSecrets } from '../domain/secret-rotation';
 import { checkTargetUrl } from '../domain/target-url';
 import { compileTemplate, RenderedBodyTooLarge, toTemplateValues } from '../domain/template';
 import type { Env } from '../env';
@@ -108,9 +109,14 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
   if ('problem' in rendered) return failedHere(rendered.problem, true);
   const { body, contentType } = rendered;
   let secret: string;
+  let previousSecrets: string[];
   try {
     if (!config.secretsKey) throw new Error('SECRETS_KEY is not set');
-    secret = await openSecret(config.secretsKey, order.secretCiphertext, order.automationId);
+    const key = config.secretsKey;
+    secret = await openSecret(key, order.secretCiphertext, order.automationId);
+    // Expiry is checked now, at send time: the account object's cached copy may be older.
+    const live = liveSecrets(order.previousSecrets, Date.now());
+    previousSecrets = await Promise.all(live.map((previous) => openSecret(key, previous.ciphertext, order.automationId)));
   } catch (error) {
     // A configuration problem on our side: retried on schedule rather than failed.
     console.error(JSON.stringify({ msg: 'cannot open signing secret', delivery_id: order.id, error: (error as Error).message }));
@@ -118,7 +124,7 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
   }
 
   const outcome = await sendWebhook({
-    deliveryId: order.id, url: target.url.href, contentType, body, extraHeaders: order.headers, secret,
+    deliveryId: order.id, url: target.url.href, contentType, body, extraHeaders: order.headers, secret, previousSecrets,
     timeoutMs: config.deliveryTimeoutMs,
   });
   const ok = outcome.result.kind === 'response' && outcome.result.status >= 200 && outcome.result.status < 300;

@@ -3,7 +3,7 @@
  * at most 1 KiB of the answer for the log.
  */
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../config';
-import { signWebhook } from '../domain/signature';
+import { signatureHeader } from '../domain/signature';
 import type { AttemptResult } from '../domain/retry-policy';
 
 export const USER_AGENT = `${PRODUCT_NAME}/${PRODUCT_VERSION}`;
@@ -16,6 +16,8 @@ export interface OutboundWebhook {
   body: string;
   extraHeaders: Record<string, string>;
   secret: string;
+  /** Secrets rotated out whose overlap has not ended: they sign too, after the current one. */
+  previousSecrets?: string[];
   timeoutMs: number;
 }
 
@@ -35,7 +37,8 @@ export async function buildHeaders(webhook: OutboundWebhook, nowMs: number): Pro
   headers.set('user-agent', USER_AGENT);
   headers.set('webhook-id', webhook.deliveryId);
   headers.set('webhook-timestamp', String(timestamp));
-  headers.set('webhook-signature', await signWebhook(webhook.secret, webhook.deliveryId, timestamp, webhook.body));
+  const secrets = [webhook.secret, ...(webhook.previousSecrets ?? [])];
+  headers.set('webhook-signature', await signatureHeader(secrets, webhook.deliveryId, timestamp, webhook.body));
   return headers;
 }
 

@@ -34,3 +34,13 @@ export async function signWebhook(secret: string, id: string, timestamp: number,
   const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret), utf8(`${id}.${timestamp}.${body}`));
   return `v1,${bytesToBase64(new Uint8Array(mac))}`;
 }
+
+/**
+ * The `webhook-signature` header: one `v1,…` signature per secret, space-separated, the current
+ * secret's first. During a rotation's overlap the previous secrets sign too, so a receiver that
+ * knows either secret finds a matching signature (the Standard Webhooks spec allows several).
+ */
+export async function signatureHeader(secrets: readonly string[], id: string, timestamp: number, body: string): Promise<string> {
+  const signatures = await Promise.all(secrets.map((secret) => signWebhook(secret, id, timestamp, body)));
+  return signatures.join(' ');
+}

@@ -13,6 +13,7 @@ import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerEventRoutes } from './routes/events';
 import { registerOperationsRoutes } from './routes/operations';
+import { registerSecretRotationRoutes } from './routes/secret-rotation';
 import { registerOwnAccountRoutes } from './routes/own-account';
 import { registerReplayAndRecoveryRoutes } from './routes/replay-and-recovery';
 import { registerSystemRoutes } from './routes/system';
@@ -58,6 +59,7 @@ export function createApp() {
   registerOwnAccountRoutes(app);
   registerTriggerRoutes(app);
   registerAutomationRoutes(app);
+  registerSecretRotationRoutes(app);
   registerEventRoutes(app);
   registerDeliveryRoutes(app);
   registerReplayAndRecoveryRoutes(app);

@@ -98,6 +98,9 @@ export const AutomationSchema = z
     rate_limit_per_second: z.int().nullable(),
     ordering: Ordering,
     failing_since: z.string().nullable().openapi({ description: 'Set once every attempt has been failing for 24 hours; null while healthy' }),
+    previous_secrets: z.array(z.object({ valid_until: z.string() })).openapi({
+      description: 'Secrets rotated out that still sign every webhook alongside the current one, until valid_until (their values are not shown)',
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })

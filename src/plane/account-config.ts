@@ -9,6 +9,7 @@ import type { BusinessKey } from '../domain/business-keys';
 import { orderingKeyName } from '../domain/ordering';
 import type { AutomationCondition } from '../domain/delivery-lifecycle';
 import { DEFAULT_MAX_CONCURRENCY, destinationOf } from '../domain/destination-gate';
+import { decodePreviousSecrets, type PreviousSecret } from '../domain/secret-rotation';
 
 export const CONFIG_TTL_MS = 60_000;
 
@@ -22,6 +23,7 @@ export interface AutomationSnapshot {
   body: string;
   headers: Record<string, string>;
   secretCiphertext: string;
+  previousSecrets: PreviousSecret[];
   maxConcurrency: number;
   ratePerSecond: number | null;
   /** Per-call ordering: which business key groups its deliveries, or null for none. */
@@ -50,6 +52,7 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   body: row.body,
   headers: JSON.parse(row.headers) as Record<string, string>,
   secretCiphertext: row.secret_ciphertext,
+  previousSecrets: decodePreviousSecrets(row.previous_secrets),
   maxConcurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   ratePerSecond: row.rate_limit_per_second,
   orderBy: row.ordering === 'per_call' ? orderingKeyName(row.trigger) : null,
@@ -64,7 +67,7 @@ export async function loadAccountConfig(db: D1Database, accountId: string, now: 
     const id = operationsId(accountId);
     automations.set(id, {
       id, trigger: '', enabled: true, url: read.operations.url, destination: destinationOf(read.operations.url), format: 'json',
-      body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, maxConcurrency: DEFAULT_MAX_CONCURRENCY,
+      body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, previousSecrets: [], maxConcurrency: DEFAULT_MAX_CONCURRENCY,
       ratePerSecond: null, orderBy: null, raw: true,
     });
   }

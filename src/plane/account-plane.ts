@@ -356,6 +356,7 @@ export class AccountPlane extends DurableObject<Env> {
                 destination: automation!.destination, automationId: automation!.id, url: automation!.url,
                 format: automation!.format, body: automation!.body, headers: automation!.headers,
                 secretCiphertext: automation!.secretCiphertext, eventData: store.eventData(this.sql, row.event_id) ?? '{}',
+                previousSecrets: automation!.previousSecrets,
                 notBefore,
                 raw: automation!.raw,
               },

@@ -1,5 +1,6 @@
 /** What travels between the account object, the queues and the consumer. */
 import type { AttemptResult } from '../domain/retry-policy';
+import type { PreviousSecret } from '../domain/secret-rotation';
 
 /** A queue message: which delivery of which account, and the dispatch it belongs to. */
 export interface DeliveryMessage {
@@ -29,6 +30,8 @@ export interface SendOrder {
   body: string;
   headers: Record<string, string>;
   secretCiphertext: string;
+  /** Secrets rotated out with an overlap; the consumer signs with those still live when it sends. */
+  previousSecrets: PreviousSecret[];
   eventData: string;
   /** Wait until then before sending: a rate limit's pacing, set when the delivery is claimed. */
   notBefore: number | null;

@@ -32,6 +32,7 @@ describe('health and OpenAPI', () => {
         'PATCH /v1/automations/{id}',
         'DELETE /v1/automations/{id}',
         'GET /v1/automations/{id}/secret',
+        'POST /v1/automations/{id}/secret/rotate',
         'POST /v1/automations/{id}/preview',
         'POST /v1/automations/preview',
         'POST /v1/automations/{id}/test',

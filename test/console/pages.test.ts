@@ -122,6 +122,31 @@ describe('console pages', () => {
     expect((await page('/console/nothing-here', cookie)).status).toBe(404);
   });
 
+  it('editor: has "Rotate secret" with the overlap choice, and lists until when previous secrets still sign', async () => {
+    const account = await createAccount();
+    const automation = await createAutomation(account);
+    const { cookie } = await signIn(account.admin);
+    const before = (await page(`/console/automations/${automation.id}`, cookie)).html;
+    expect(before).toMatch(/<button type="button" class="button" id="rotate-secret">Rotate secret<\/button>/);
+    const select = /<select id="rotate-overlap">([\s\S]*?)<\/select>/.exec(before)?.[1] ?? '';
+    expect([...select.matchAll(/<option value="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([0, 1, 24, 72, 168]);
+    expect(select).toMatch(/<option value="24" selected="">24 hours<\/option>/);
+    expect(before).toMatch(/<ul id="previous-secrets"[^>]*><\/ul>/);
+
+    const rotated = await call(`/v1/automations/${automation.id}/secret/rotate`, { token: account.admin, body: { previous_valid_for_hours: 72 } });
+    const until = rotated.body.previous_valid_until as string;
+    const after = (await page(`/console/automations/${automation.id}`, cookie)).html;
+    expect(after).toContain(`<li>A previous secret also signs until <time datetime="${until}">${until.slice(0, 10)} ${until.slice(11, 19)} UTC</time></li>`);
+    expect(after).not.toContain(automation.signing_secret);
+    expect(after).not.toContain(rotated.body.signing_secret);
+
+    // While the integration is off, rotating is a change like any other: the control is disabled.
+    await call(`/v1/accounts/${account.id}/http-notifier`, { method: 'PUT', token: OPERATOR, body: { enabled: false } });
+    const off = (await page(`/console/automations/${automation.id}`, cookie)).html;
+    expect(off).toMatch(/id="rotate-secret" disabled="">/);
+    expect(off).toMatch(/<select id="rotate-overlap" disabled="">/);
+  });
+
   it('delivery log: lists deliveries with code and response snippet, filtered by status and task', async () => {
     const account = await createAccount();
     const automation = await createAutomation(account);

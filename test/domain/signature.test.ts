@@ -4,7 +4,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { generateSigningSecret, signWebhook } from '../../src/domain/signature';
+import { generateSigningSecret, signatureHeader, signWebhook } from '../../src/domain/signature';
 
 async function signedHeaders(secret: string, id: string, timestamp: number, body: string) {
   return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': await signWebhook(secret, id, timestamp, body) };
@@ -44,5 +44,19 @@ describe('signWebhook', () => {
     expect(verify(body, { ...headers, 'webhook-id': 'del_2' })).toThrow('No matching signature found');
     expect(verify(body, { ...headers, 'webhook-timestamp': String(now() - 1) })).toThrow('No matching signature found');
     expect(verify(body, headers, generateSigningSecret())).toThrow('No matching signature found');
+  });
+});
+
+describe('signatureHeader', () => {
+  it('signs with every secret, space-separated in the given order; the reference library accepts either secret', async () => {
+    const [current, previous, stranger] = [generateSigningSecret(), generateSigningSecret(), generateSigningSecret()];
+    const body = '{"a":"b"}';
+    const timestamp = now();
+    const header = await signatureHeader([current, previous], 'del_1', timestamp, body);
+    expect(header.split(' ')).toEqual([await signWebhook(current, 'del_1', timestamp, body), await signWebhook(previous, 'del_1', timestamp, body)]);
+    const headers = { 'webhook-id': 'del_1', 'webhook-timestamp': String(timestamp), 'webhook-signature': header };
+    for (const secret of [current, previous]) expect(() => new Webhook(secret).verify(body, headers, { jsonParse: false })).not.toThrow();
+    expect(() => new Webhook(stranger).verify(body, headers, { jsonParse: false })).toThrow('No matching signature found');
+    expect(await signatureHeader([current], 'del_1', timestamp, body)).toBe(await signWebhook(current, 'del_1', timestamp, body));
   });
 });

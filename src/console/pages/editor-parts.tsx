@@ -1,4 +1,6 @@
 /** Parts of the editor page: the body section (fields, body, check, preview), test and secret tools, delete dialog. */
+import { DEFAULT_OVERLAP_HOURS, MAX_PREVIOUS_SECRETS } from '../../domain/secret-rotation';
+import { Time } from './components';
 
 export function BodySection({ body }: { body: string }) {
   return (
@@ -63,7 +65,12 @@ export function BodySection({ body }: { body: string }) {
   );
 }
 
-export function TestAndSecret({ enabled }: { enabled: boolean }) {
+/** The overlaps offered when rotating (the API takes any whole number of hours from 0 to 168). */
+const OVERLAPS: readonly [hours: number, label: string][] = [
+  [0, 'None: stop at once'], [1, '1 hour'], [24, '24 hours'], [72, '3 days'], [168, '7 days'],
+];
+
+export function TestAndSecret({ enabled, previousSecrets }: { enabled: boolean; previousSecrets: { valid_until: string }[] }) {
   return (
     <section class="card" aria-labelledby="tools-heading">
       <div class="card-header">
@@ -93,6 +100,28 @@ export function TestAndSecret({ enabled }: { enabled: boolean }) {
             <button type="button" class="button" id="copy-secret">Copy</button>
           </div>
           <div id="secret-result" class="result small" role="status"></div>
+        </div>
+        <div class="tool">
+          <h3>Rotate signing secret</h3>
+          <p class="help">
+            Replaces the secret with a new one. During the overlap every request carries a signature for each secret, so your
+            receiver accepts them with either one while you switch it over. At most {MAX_PREVIOUS_SECRETS} previous secrets are kept.
+          </p>
+          <div class="field rotate-overlap">
+            <label for="rotate-overlap">Keep signing with the current secret for</label>
+            <select id="rotate-overlap" disabled={!enabled}>
+              {OVERLAPS.map(([hours, label]) => (
+                <option value={String(hours)} selected={hours === DEFAULT_OVERLAP_HOURS}>{label}</option>
+              ))}
+            </select>
+          </div>
+          <button type="button" class="button" id="rotate-secret" disabled={!enabled}>Rotate secret</button>
+          <ul id="previous-secrets" class="previous-secrets small" aria-label="Previous secrets still signing">
+            {previousSecrets.map((secret) => (
+              <li>A previous secret also signs until <Time iso={secret.valid_until} /></li>
+            ))}
+          </ul>
+          <div id="rotate-result" class="result small" role="status" aria-live="polite"></div>
         </div>
       </div>
     </section>

@@ -105,7 +105,7 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
             )}
           </div>
         </form>
-        {!creating && <TestAndSecret enabled={enabled} />}
+        {automation && <TestAndSecret enabled={enabled} previousSecrets={automation.previous_secrets} />}
       </div>
       {!creating && <DeleteDialog label={triggerLabel(values.trigger)} />}
     </Layout>

@@ -190,7 +190,7 @@ function assertValid(problems: { path: string; message: string }[]): void {
   if (problems.length > 0) throw validationFailed(problems, 'The automation is not valid');
 }
 
-function secretsKey(env: AppEnv['Bindings']): string {
+export function secretsKey(env: AppEnv['Bindings']): string {
   const key = getConfig(env).secretsKey;
   if (!key) throw new ApiError('not_configured', 'SECRETS_KEY is not set, so signing secrets cannot be stored');
   return key;
@@ -200,7 +200,7 @@ function secretsKey(env: AppEnv['Bindings']): string {
  * Tells the account's object that its automations changed, before the API answers: every
  * delivery claimed after this sees the change (see README, "How a change reaches deliveries").
  */
-async function changed(env: AppEnv['Bindings'], accountId: string): Promise<void> {
+export async function changed(env: AppEnv['Bindings'], accountId: string): Promise<void> {
   await planeFor(env, accountId).automationsChanged(accountId);
 }
 

@@ -36,6 +36,13 @@ export interface DeliveryDetail extends Delivery {
   attempts: Attempt[];
 }
 
+/** POST /v1/automations/{id}/secret/rotate. */
+export interface RotatedSecret {
+  signing_secret: string;
+  previous_valid_until: string;
+  previous_secrets: { valid_until: string }[];
+}
+
 export interface Automation {
   id: string;
   enabled: boolean;

@@ -1,9 +1,9 @@
 /**
  * The editor's tools for a saved task: "Send test" (POST /v1/automations/{id}/test, then polls
- * the delivery until it is final) and the signing secret (show, hide, copy).
+ * the delivery until it is final) and the signing secret (show, hide, copy, rotate).
  */
-import type { DeliveryDetail, DeliveryStatus } from './api-types';
-import { announce, api, byId, el, setChildren, snippet, statusBadge, wait } from './common';
+import type { DeliveryDetail, DeliveryStatus, RotatedSecret } from './api-types';
+import { announce, api, byId, el, formatTime, localizeTimes, setChildren, snippet, statusBadge, wait } from './common';
 
 const POLL_MS = 1000;
 const GIVE_UP_MS = 45000;
@@ -58,12 +58,22 @@ async function sendTest(automationId: string, button: HTMLButtonElement, box: HT
   announce('Test ' + (delivery.status === 'succeeded' ? 'delivered' : delivery.status) + '. ' + describe(delivery).summary);
 }
 
-function setUpSecret(automationId: string): void {
+/** Wires show, hide and copy; returns a function that shows a given secret (after a rotation). */
+function setUpSecret(automationId: string): (secret: string) => void {
   const show = byId('show-secret', HTMLButtonElement);
   const box = byId('secret-box', HTMLElement);
   const value = byId('secret-value', HTMLInputElement);
   const copy = byId('copy-secret', HTMLButtonElement);
   const result = byId('secret-result', HTMLElement);
+  const reveal = (secret: string) => {
+    value.value = secret;
+    box.hidden = false;
+    show.setAttribute('aria-expanded', 'true');
+    show.textContent = 'Hide signing secret';
+    result.textContent = '';
+    value.focus();
+    value.select();
+  };
   show.addEventListener('click', async () => {
     if (!box.hidden) {
       box.hidden = true;
@@ -74,13 +84,7 @@ function setUpSecret(automationId: string): void {
     }
     const answer = await api<{ signing_secret: string }>('GET', '/v1/automations/' + encodeURIComponent(automationId) + '/secret');
     if (!answer.ok) { result.textContent = 'The secret could not be read: ' + answer.error.message; return; }
-    value.value = answer.data.signing_secret;
-    box.hidden = false;
-    show.setAttribute('aria-expanded', 'true');
-    show.textContent = 'Hide signing secret';
-    result.textContent = '';
-    value.focus();
-    value.select();
+    reveal(answer.data.signing_secret);
   });
   copy.addEventListener('click', async () => {
     try {
@@ -92,6 +96,33 @@ function setUpSecret(automationId: string): void {
     }
     result.textContent = 'Copied to the clipboard.';
   });
+  return reveal;
+}
+
+/** "Rotate secret": POST …/secret/rotate with the chosen overlap, then shows the new secret and until when the previous one signs. */
+function setUpRotate(automationId: string, reveal: (secret: string) => void): void {
+  const button = byId('rotate-secret', HTMLButtonElement);
+  const overlap = byId('rotate-overlap', HTMLSelectElement);
+  const list = byId('previous-secrets', HTMLUListElement);
+  const result = byId('rotate-result', HTMLElement);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    result.textContent = 'Rotating…';
+    const hours = Number(overlap.value);
+    const answer = await api<RotatedSecret>('POST', '/v1/automations/' + encodeURIComponent(automationId) + '/secret/rotate', { previous_valid_for_hours: hours });
+    button.disabled = false;
+    if (!answer.ok) { result.textContent = 'The secret was not rotated: ' + answer.error.message; return; }
+    setChildren(list, answer.data.previous_secrets.map((secret) =>
+      el('li', {}, 'A previous secret also signs until ', el('time', { datetime: secret.valid_until }, secret.valid_until))));
+    localizeTimes(list);
+    const previous = hours === 0
+      ? 'The previous secret is no longer sent.'
+      : 'The previous secret is still sent alongside it until ' + formatTime(answer.data.previous_valid_until) + '.';
+    const message = 'New secret created: it signs every request from now on. Copy it to your receiver. ' + previous;
+    result.textContent = message;
+    reveal(answer.data.signing_secret);
+    announce(message);
+  });
 }
 
 export function setUpTools(automationId: string, isDirty: () => boolean): void {
@@ -100,5 +131,6 @@ export function setUpTools(automationId: string, isDirty: () => boolean): void {
     const box = byId('test-result', HTMLElement);
     button.addEventListener('click', () => { void sendTest(automationId, button, box, isDirty); });
   }
-  setUpSecret(automationId);
+  const reveal = setUpSecret(automationId);
+  setUpRotate(automationId, reveal);
 }

@@ -47,7 +47,9 @@ CREATE TABLE automations (
   -- The destination gate: deliveries in flight to its destination at once (NULL: 4), and an
   -- optional requests-per-second limit (migrations/0004).
   max_concurrency INTEGER CHECK (max_concurrency BETWEEN 1 AND 50),
-  rate_limit_per_second INTEGER CHECK (rate_limit_per_second BETWEEN 1 AND 1000)
+  rate_limit_per_second INTEGER CHECK (rate_limit_per_second BETWEEN 1 AND 1000),
+  -- Fields redacted before rendering: JSON object of field name → 'last4' | 'hide' (migrations/0006).
+  redact TEXT NOT NULL DEFAULT '{}'
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);

@@ -15,6 +15,8 @@ export interface AutomationConfigRow {
   max_concurrency: number | null;
   rate_limit_per_second: number | null;
   updated_at: number;
+  /** JSON object: field name → redaction mode. */
+  redact: string;
 }
 
 export async function readAccountConfig(
@@ -26,7 +28,7 @@ export async function readAccountConfig(
     db
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
-                rate_limit_per_second, updated_at
+                rate_limit_per_second, updated_at, redact
          FROM automations WHERE account_id = ?1`,
       )
       .bind(accountId),

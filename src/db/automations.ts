@@ -1,5 +1,6 @@
 /** SQL for automations. Every query is scoped by account id: another account's ids are simply not found. */
 import { DEFAULT_MAX_CONCURRENCY } from '../domain/destination-gate';
+import type { Redactions } from '../domain/redaction';
 import type { BodyFormat } from '../domain/vocabulary';
 import { iso, toPage, type Page } from './rows';
 
@@ -16,6 +17,7 @@ export interface Automation {
   disabled_reason: string | null;
   max_concurrency: number;
   rate_limit_per_second: number | null;
+  redact: Redactions;
   created_at: string;
   updated_at: string;
 }
@@ -40,6 +42,8 @@ export interface AutomationRow {
   /** NULL: DEFAULT_MAX_CONCURRENCY. */
   max_concurrency: number | null;
   rate_limit_per_second: number | null;
+  /** JSON object: field name → redaction mode. */
+  redact: string;
 }
 
 export const toAutomation = (row: AutomationRow): Automation => ({
@@ -55,6 +59,7 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   disabled_reason: row.disabled_reason,
   max_concurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   rate_limit_per_second: row.rate_limit_per_second,
+  redact: JSON.parse(row.redact) as Redactions,
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
@@ -69,6 +74,7 @@ export interface AutomationFields {
   enabled: boolean;
   max_concurrency?: number;
   rate_limit_per_second?: number | null;
+  redact: Redactions;
 }
 
 export async function insertAutomation(
@@ -83,12 +89,12 @@ export async function insertAutomation(
     .prepare(
       `INSERT INTO automations
          (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at,
-          max_concurrency, rate_limit_per_second)
-       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13) RETURNING *`,
+          max_concurrency, rate_limit_per_second, redact)
+       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14) RETURNING *`,
     )
     .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
       JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now,
-      fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null)
+      fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null, JSON.stringify(fields.redact))
     .first<AutomationRow>();
   return row!;
 }
@@ -127,12 +133,14 @@ export async function updateAutomation(
          enabled = COALESCE(?10, enabled),
          max_concurrency = COALESCE(?13, max_concurrency),
          rate_limit_per_second = CASE WHEN ?14 THEN ?15 ELSE rate_limit_per_second END,
+         redact = COALESCE(?16, redact),
          version = version + 1, updated_at = ?11
        WHERE id = ?1 AND account_id = ?2 AND (?12 IS NULL OR version = ?12) RETURNING *`,
     )
     .bind(id, accountId, change.name !== undefined ? 1 : 0, change.name ?? null, change.trigger ?? null, change.url ?? null,
       change.format ?? null, change.body ?? null, change.headers ? JSON.stringify(change.headers) : null, enabled, now, expectedVersion,
-      change.max_concurrency ?? null, change.rate_limit_per_second !== undefined ? 1 : 0, change.rate_limit_per_second ?? null)
+      change.max_concurrency ?? null, change.rate_limit_per_second !== undefined ? 1 : 0, change.rate_limit_per_second ?? null,
+      change.redact ? JSON.stringify(change.redact) : null)
     .first<AutomationRow>();
 }
 

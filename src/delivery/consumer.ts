@@ -10,7 +10,8 @@ import { openSecret } from '../crypto/secret-box';
 import { FairShare, runFairly } from '../domain/fair-share';
 import { describeStatus } from '../domain/retry-policy';
 import { checkTargetUrl } from '../domain/target-url';
-import { compileTemplate, RenderedBodyTooLarge, toTemplateValues } from '../domain/template';
+import { redactedTemplateValues } from '../domain/redaction';
+import { compileTemplate, RenderedBodyTooLarge } from '../domain/template';
 import type { Env } from '../env';
 import { planeFor } from '../plane/client';
 import type { AttemptReport, DeliveryMessage, SendOrder } from '../plane/protocol';
@@ -105,7 +106,8 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
   let contentType: string;
   try {
     const template = compileTemplate(order.body, order.format);
-    body = template.render(toTemplateValues(parseEventData(order.eventData)), config.maxBodyBytes);
+    // Redacted fields never reach the body, so neither the receiver nor its echo in the log sees them.
+    body = template.render(redactedTemplateValues(parseEventData(order.eventData), order.redact), config.maxBodyBytes);
     contentType = template.contentType;
   } catch (error) {
     if (error instanceof RenderedBodyTooLarge) return failedHere(`${error.message} (MAX_BODY_BYTES) with this event's values`, true);

@@ -1,5 +1,6 @@
 /** Request and response schemas: they validate requests and generate /openapi.json. */
 import { z } from '@hono/zod-openapi';
+import { RedactMode } from '../domain/redaction';
 import { BodyFormat, DeliveryStatus } from '../domain/vocabulary';
 
 export const ErrorSchema = z
@@ -96,6 +97,7 @@ export const AutomationSchema = z
     disabled_reason: z.string().nullable(),
     max_concurrency: z.int(),
     rate_limit_per_second: z.int().nullable(),
+    redact: z.record(z.string(), RedactMode),
     created_at: z.string(),
     updated_at: z.string(),
   })

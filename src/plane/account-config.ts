@@ -7,6 +7,7 @@
 import { readAccountConfig, type AutomationConfigRow } from '../db/account-config';
 import type { AutomationCondition } from '../domain/delivery-lifecycle';
 import { DEFAULT_MAX_CONCURRENCY, destinationOf } from '../domain/destination-gate';
+import type { Redactions } from '../domain/redaction';
 
 export const CONFIG_TTL_MS = 60_000;
 
@@ -22,6 +23,7 @@ export interface AutomationSnapshot {
   secretCiphertext: string;
   maxConcurrency: number;
   ratePerSecond: number | null;
+  redact: Redactions;
 }
 
 export interface AccountConfig {
@@ -43,6 +45,7 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   secretCiphertext: row.secret_ciphertext,
   maxConcurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   ratePerSecond: row.rate_limit_per_second,
+  redact: JSON.parse(row.redact) as Redactions,
 });
 
 export async function loadAccountConfig(db: D1Database, accountId: string, now: number): Promise<AccountConfig> {

@@ -273,6 +273,7 @@ export class AccountPlane extends DurableObject<Env> {
                 format: automation!.format, body: automation!.body, headers: automation!.headers,
                 secretCiphertext: automation!.secretCiphertext, eventData: store.eventData(this.sql, row.event_id) ?? '{}',
                 notBefore,
+                redact: automation!.redact,
               },
             };
           }

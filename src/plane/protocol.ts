@@ -1,4 +1,5 @@
 /** What travels between the account object, the queues and the consumer. */
+import type { Redactions } from '../domain/redaction';
 import type { AttemptResult } from '../domain/retry-policy';
 
 /** A queue message: which delivery of which account, and the dispatch it belongs to. */
@@ -30,6 +31,8 @@ export interface SendOrder {
   headers: Record<string, string>;
   secretCiphertext: string;
   eventData: string;
+  /** Fields of the event data redacted before rendering (the stored event keeps them whole). */
+  redact: Redactions;
   /** Wait until then before sending: a rate limit's pacing, set when the delivery is claimed. */
   notBefore: number | null;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findTrigger } from '../../src/catalog';
-import { checkRedactions, MAX_REDACTIONS, RedactMode, redactedTemplateValues, redactText } from '../../src/domain/redaction';
+import { checkRedactions, MAX_REDACTIONS, RedactMode, redactedTemplateValues, redactText, type Redactions } from '../../src/domain/redaction';
 
 describe('redactText', () => {
   it('last4 keeps the last 4 characters and masks the rest with "*", one per character', () => {
@@ -63,7 +63,8 @@ describe('redactedTemplateValues', () => {
   });
 
   it('a redaction named like an inherited property touches nothing', () => {
-    const values = redactedTemplateValues({ a: 'secret-value' }, { toString: 'hide', constructor: 'last4' });
+    const inherited = JSON.parse('{"toString": "hide", "constructor": "last4", "__proto__": "hide"}') as Redactions;
+    const values = redactedTemplateValues({ a: 'secret-value' }, inherited);
     expect({ ...values }).toEqual({ a: 'secret-value' });
   });
 });

@@ -55,6 +55,8 @@ CREATE TABLE automations (
   -- Secrets rotated out that still sign alongside the current one until their valid_until:
   -- JSON [{"ciphertext", "valid_until"}], each sealed like secret_ciphertext (migrations/0005).
   previous_secrets TEXT NOT NULL DEFAULT '[]',
+  -- Fields redacted before rendering: JSON object of field name → 'last4' | 'hide' (migrations/0006).
+  redact TEXT NOT NULL DEFAULT '{}',
   -- 'per_call': one call's deliveries go out in the order its events occurred (migrations/0007).
   ordering TEXT NOT NULL DEFAULT 'none' CHECK (ordering IN ('none', 'per_call')),
   -- When every attempt had been failing for 24 h; NULL while healthy (migrations/0008).

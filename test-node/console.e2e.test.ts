@@ -161,6 +161,23 @@ describe('admin console, end to end', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('redacts a field: the preview shows what would be sent, and a trigger change keeps the choice', async () => {
+    await page.locator('#redact-details > summary').click();
+    await page.getByLabel('agent_id', { exact: true }).selectOption({ label: 'Last 4 only' });
+    await textOf('#redact-count', /^1 field redacted$/);
+    const masked = '*'.repeat(AGENT_ID_EXAMPLE.length - 4) + AGENT_ID_EXAMPLE.slice(-4);
+    const preview = await textOf('#preview', new RegExp(masked.replace(/\*/g, '\\*')));
+    expect(JSON.parse(preview)).toEqual({ call_id: CALL_ID_EXAMPLE, agent_id: masked });
+    // Another trigger with the same field keeps the choice; the rows follow the trigger.
+    const trigger = page.getByLabel('Trigger', { exact: true });
+    await trigger.selectOption({ label: 'An agent logs in' });
+    await eventually(async () => expect(await page.locator('#redact-rows select').count()).toBe(8));
+    await trigger.selectOption({ label: 'An inbound call ends' });
+    await eventually(async () => expect(await page.locator('#redact-rows select').count()).toBeGreaterThan(8));
+    expect(await page.getByLabel('agent_id', { exact: true }).inputValue()).toBe('last4');
+    await textOf('#preview', new RegExp(masked.replace(/\*/g, '\\*')));
+  });
+
   it('saves (an API error appears beside its field), sends a test and shows the signing secret', async () => {
     const url = page.getByLabel('URL', { exact: true });
     const good = await url.inputValue();
@@ -175,6 +192,8 @@ describe('admin console, end to end', () => {
     await page.waitForURL(/\/console\/automations\/aut_[0-9a-f]+\?flash=created$/);
     automationId = /automations\/(aut_[0-9a-f]+)/.exec(page.url())![1]!;
     await textOf('[role="status"].callout', /Automated task saved/);
+    expect((await apiClient(notifier.url, account.adminKey).get(`/v1/automations/${automationId}`)).body.redact).toEqual({ agent_id: 'last4' });
+    expect(await page.getByLabel('agent_id', { exact: true }).inputValue()).toBe('last4');
 
     await page.getByRole('button', { name: 'Send test' }).click();
     await textOf('#test-result', /Succeeded[\s\S]*HTTP 200/, 30_000);
@@ -287,7 +306,11 @@ describe('admin console, end to end', () => {
     // The test, the event, and the event sent after the rotation (signed with the previous secret too).
     await eventually(async () => expect(await verified.count()).toBe(3));
     expect(await page.getByText('signature invalid').count()).toBe(0);
-    expect(await page.locator('body').innerText()).toContain('call-e2e-1');
+    const received = await page.locator('body').innerText();
+    expect(received).toContain('call-e2e-1');
+    // agent_id is redacted to its last 4 characters.
+    expect(received).toContain('***nt-7');
+    expect(received).not.toContain('agent-7');
     // With the new secret only the request sent after the rotation verifies.
     await page.goto(`${receiver.url}/?secret=${encodeURIComponent(rotatedSecret)}`);
     await eventually(async () => expect(await page.getByText('signature verified').count()).toBe(1));

@@ -12,6 +12,7 @@
  *   fail_match=TEXT       with fail_first: only requests whose body contains TEXT fail (and count)
  *   body_size=N           answer with an N-byte body
  *   body_tail=TEXT        append TEXT (UTF-8) to that body, e.g. to put a multi-byte character at a cut
+ *   echo=1                answer with the request's own body (what the attempt log then stores)
  * Each record also says how many of the bucket's requests were in flight when it arrived.
  * GET /requests/<bucket> lists what the bucket received.
  */
@@ -71,7 +72,9 @@ export default async function setup(project: TestProject) {
       const headers: Record<string, string> = { 'content-type': 'text/plain' };
       if (q.get('retry_after')) headers['retry-after'] = q.get('retry_after')!;
       if (q.get('location')) headers.location = q.get('location')!;
-      const body = q.get('body_size') ? 'x'.repeat(Number(q.get('body_size'))) + (q.get('body_tail') ?? '') : `sink answered ${status}`;
+      const body = q.get('echo') === '1'
+        ? list[list.length - 1]!.body
+        : q.get('body_size') ? 'x'.repeat(Number(q.get('body_size'))) + (q.get('body_tail') ?? '') : `sink answered ${status}`;
       setTimeout(() => {
         if (res.destroyed) return;
         res.writeHead(status, headers);

@@ -18,6 +18,8 @@ export interface AutomationConfigRow {
   rate_limit_per_second: number | null;
   ordering: 'none' | 'per_call';
   updated_at: number;
+  /** JSON object: field name → redaction mode. */
+  redact: string;
 }
 
 export async function readAccountConfig(
@@ -34,7 +36,7 @@ export async function readAccountConfig(
     db
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
-                rate_limit_per_second, ordering, updated_at, previous_secrets
+                rate_limit_per_second, ordering, updated_at, previous_secrets, redact
          FROM automations WHERE account_id = ?1`,
       )
       .bind(accountId),

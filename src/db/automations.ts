@@ -1,6 +1,7 @@
 /** SQL for automations. Every query is scoped by account id: another account's ids are simply not found. */
 import { DEFAULT_MAX_CONCURRENCY } from '../domain/destination-gate';
 import { decodePreviousSecrets, liveSecrets } from '../domain/secret-rotation';
+import type { Redactions } from '../domain/redaction';
 import type { BodyFormat, Ordering } from '../domain/vocabulary';
 import { iso, toPage, type Page } from './rows';
 
@@ -22,6 +23,7 @@ export interface Automation {
   failing_since: string | null;
   /** When each secret rotated out with an overlap stops signing (the live ones only; never their values). */
   previous_secrets: { valid_until: string }[];
+  redact: Redactions;
   created_at: string;
   updated_at: string;
 }
@@ -50,6 +52,8 @@ export interface AutomationRow {
   failing_since: number | null;
   /** JSON, see src/domain/secret-rotation.ts. */
   previous_secrets: string;
+  /** JSON object: field name → redaction mode. */
+  redact: string;
 }
 
 /** Previous secrets that still sign at `now`: when each stops. */
@@ -72,6 +76,7 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   ordering: row.ordering,
   failing_since: row.failing_since === null ? null : iso(row.failing_since),
   previous_secrets: previousSecretsView(row.previous_secrets),
+  redact: JSON.parse(row.redact) as Redactions,
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
@@ -87,6 +92,7 @@ export interface AutomationFields {
   max_concurrency?: number;
   rate_limit_per_second?: number | null;
   ordering?: Ordering;
+  redact: Redactions;
 }
 
 export async function insertAutomation(
@@ -101,12 +107,12 @@ export async function insertAutomation(
     .prepare(
       `INSERT INTO automations
          (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at,
-          max_concurrency, rate_limit_per_second, ordering)
-       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14) RETURNING *`,
+          max_concurrency, rate_limit_per_second, ordering, redact)
+       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15) RETURNING *`,
     )
     .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
       JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now,
-      fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null, fields.ordering ?? 'none')
+      fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null, fields.ordering ?? 'none', JSON.stringify(fields.redact))
     .first<AutomationRow>();
   return row!;
 }
@@ -146,13 +152,14 @@ export async function updateAutomation(
          max_concurrency = COALESCE(?13, max_concurrency),
          rate_limit_per_second = CASE WHEN ?14 THEN ?15 ELSE rate_limit_per_second END,
          ordering = COALESCE(?16, ordering),
+         redact = COALESCE(?17, redact),
          version = version + 1, updated_at = ?11
        WHERE id = ?1 AND account_id = ?2 AND (?12 IS NULL OR version = ?12) RETURNING *`,
     )
     .bind(id, accountId, change.name !== undefined ? 1 : 0, change.name ?? null, change.trigger ?? null, change.url ?? null,
       change.format ?? null, change.body ?? null, change.headers ? JSON.stringify(change.headers) : null, enabled, now, expectedVersion,
       change.max_concurrency ?? null, change.rate_limit_per_second !== undefined ? 1 : 0, change.rate_limit_per_second ?? null,
-      change.ordering ?? null)
+      change.ordering ?? null, change.redact ? JSON.stringify(change.redact) : null)
     .first<AutomationRow>();
 }
 

@@ -11,7 +11,8 @@ import { FairShare, runFairly } from '../domain/fair-share';
 import { describeStatus } from '../domain/retry-policy';
 import { liveSecrets } from '../domain/secret-rotation';
 import { checkTargetUrl } from '../domain/target-url';
-import { compileTemplate, RenderedBodyTooLarge, toTemplateValues } from '../domain/template';
+import { redactedTemplateValues } from '../domain/redaction';
+import { compileTemplate, RenderedBodyTooLarge } from '../domain/template';
 import type { Env } from '../env';
 import { planeFor } from '../plane/client';
 import type { AttemptReport, DeliveryMessage, SendOrder } from '../plane/protocol';
@@ -140,7 +141,9 @@ function renderBody(config: Config, order: SendOrder): { body: string; contentTy
   if (order.raw) return { body: order.eventData, contentType: 'application/json' };
   try {
     const template = compileTemplate(order.body, order.format);
-    return { body: template.render(toTemplateValues(parseEventData(order.eventData)), config.maxBodyBytes), contentType: template.contentType };
+    // Redacted fields never reach the body, so neither the receiver nor its echo in the log sees them.
+    const values = redactedTemplateValues(parseEventData(order.eventData), order.redact);
+    return { body: template.render(values, config.maxBodyBytes), contentType: template.contentType };
   } catch (error) {
     if (error instanceof RenderedBodyTooLarge) return { problem: `${error.message} (MAX_BODY_BYTES) with this event's values` };
     return { problem: `the body template could not be rendered: ${(error as Error).message}` };

@@ -1,10 +1,12 @@
 /**
  * The semantic checks an automation must pass, beyond its schema: a known trigger, a target
- * URL we are willing to call, acceptable extra headers, and a template that parses and only
- * names fields of its trigger. Used when saving and when previewing unsaved drafts.
+ * URL we are willing to call, acceptable extra headers, a template that parses and only
+ * names fields of its trigger, and redactions of that trigger's fields. Used when saving and
+ * when previewing unsaved drafts.
  */
 import { findTrigger } from '../catalog';
 import { validateExtraHeaders } from './extra-headers';
+import { checkRedactions, type Redactions } from './redaction';
 import { checkTargetUrl, type TargetUrlPolicy } from './target-url';
 import { validateTemplate, type TemplateFormat } from './template';
 
@@ -19,6 +21,7 @@ export interface AutomationDraft {
   format: TemplateFormat;
   body: string;
   headers: Record<string, string>;
+  redact: Redactions;
 }
 
 export const MAX_TEMPLATE_BYTES = 64 * 1024;
@@ -32,11 +35,18 @@ export function checkTemplate(trigger: string, format: TemplateFormat, body: str
   return validateTemplate(body, format, known.fieldNames).map((problem) => ({ path: 'body', message: problem.message }));
 }
 
+/** Redactions of an unknown trigger are not checked: checkTemplate reports the trigger. */
+export function checkRedact(trigger: string, redact: Redactions): Problem[] {
+  const known = findTrigger(trigger);
+  return known ? checkRedactions(redact, known) : [];
+}
+
 export function checkAutomation(draft: AutomationDraft, policy: TargetUrlPolicy): Problem[] {
   const problems: Problem[] = [];
   const target = checkTargetUrl(draft.url, policy);
   if (!target.ok) problems.push({ path: 'url', message: target.reason });
   problems.push(...validateExtraHeaders(draft.headers));
   problems.push(...checkTemplate(draft.trigger, draft.format, draft.body));
+  problems.push(...checkRedact(draft.trigger, draft.redact));
   return problems;
 }

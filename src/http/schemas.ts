@@ -1,5 +1,6 @@
 /** Request and response schemas: they validate requests and generate /openapi.json. */
 import { z } from '@hono/zod-openapi';
+import { RedactMode } from '../domain/redaction';
 import { BodyFormat, DeliveryStatus, Ordering } from '../domain/vocabulary';
 
 export const ErrorSchema = z
@@ -101,6 +102,7 @@ export const AutomationSchema = z
     previous_secrets: z.array(z.object({ valid_until: z.string() })).openapi({
       description: 'Secrets rotated out that still sign every webhook alongside the current one, until valid_until (their values are not shown)',
     }),
+    redact: z.record(z.string(), RedactMode),
     created_at: z.string(),
     updated_at: z.string(),
   })

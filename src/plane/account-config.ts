@@ -10,6 +10,7 @@ import { orderingKeyName } from '../domain/ordering';
 import type { AutomationCondition } from '../domain/delivery-lifecycle';
 import { DEFAULT_MAX_CONCURRENCY, destinationOf } from '../domain/destination-gate';
 import { decodePreviousSecrets, type PreviousSecret } from '../domain/secret-rotation';
+import type { Redactions } from '../domain/redaction';
 
 export const CONFIG_TTL_MS = 60_000;
 
@@ -30,6 +31,7 @@ export interface AutomationSnapshot {
   orderBy: BusinessKey | null;
   /** The operations webhook's stand-in: its body is sent as stored, not rendered. */
   raw: boolean;
+  redact: Redactions;
 }
 
 /** The id the operations webhook's deliveries carry, and its secret is bound to. */
@@ -57,6 +59,7 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   ratePerSecond: row.rate_limit_per_second,
   orderBy: row.ordering === 'per_call' ? orderingKeyName(row.trigger) : null,
   raw: false,
+  redact: JSON.parse(row.redact) as Redactions,
 });
 
 export async function loadAccountConfig(db: D1Database, accountId: string, now: number): Promise<AccountConfig> {
@@ -67,7 +70,7 @@ export async function loadAccountConfig(db: D1Database, accountId: string, now: 
     const id = operationsId(accountId);
     automations.set(id, {
       id, trigger: '', enabled: true, url: read.operations.url, destination: destinationOf(read.operations.url), format: 'json',
-      body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, previousSecrets: [], maxConcurrency: DEFAULT_MAX_CONCURRENCY,
+      body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, previousSecrets: [], redact: {}, maxConcurrency: DEFAULT_MAX_CONCURRENCY,
       ratePerSecond: null, orderBy: null, raw: true,
     });
   }

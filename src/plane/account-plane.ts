@@ -359,6 +359,7 @@ export class AccountPlane extends DurableObject<Env> {
                 previousSecrets: automation!.previousSecrets,
                 notBefore,
                 raw: automation!.raw,
+                redact: automation!.redact,
               },
             };
           }

@@ -1,4 +1,5 @@
 /** What travels between the account object, the queues and the consumer. */
+import type { Redactions } from '../domain/redaction';
 import type { AttemptResult } from '../domain/retry-policy';
 import type { PreviousSecret } from '../domain/secret-rotation';
 
@@ -33,6 +34,8 @@ export interface SendOrder {
   /** Secrets rotated out with an overlap; the consumer signs with those still live when it sends. */
   previousSecrets: PreviousSecret[];
   eventData: string;
+  /** Fields of the event data redacted before rendering (the stored event keeps them whole). */
+  redact: Redactions;
   /** Wait until then before sending: a rate limit's pacing, set when the delivery is claimed. */
   notBefore: number | null;
   /** Send `eventData` as the JSON body as it is (operations webhooks), instead of rendering `body`. */

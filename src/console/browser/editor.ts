@@ -2,12 +2,13 @@
  * Page script of the automation editor (editor.js): wires the page together and saves through
  * the API. Errors the API returns are shown beside the field they name (422 details carry a `path`).
  */
-import type { ApiError, Automation } from './lib/api-types';
+import type { ApiError, Automation, Trigger } from './lib/api-types';
 import { createBodyEditor } from './lib/body-editor';
 import { announce, api, byId, el } from './lib/common';
 import { setUpTools } from './lib/editor-tools';
 import { createFieldsPanel } from './lib/fields-panel';
 import { createLiveCheck, type Draft } from './lib/live-check';
+import { createRedactPanel } from './lib/redact-panel';
 
 const form = byId('automation-form', HTMLFormElement);
 const automationId = form.dataset.automationId;
@@ -30,6 +31,7 @@ const fieldsPanel = createFieldsPanel({
     if (!fromKeyboard) bodyEditor.focus();
   },
 });
+const redactPanel = createRedactPanel(() => { liveCheck.schedule(0); });
 const liveCheck = createLiveCheck({
   box: byId('body-check', HTMLElement),
   preview: byId('preview', HTMLElement),
@@ -47,10 +49,14 @@ function formatValue(): Format {
 }
 
 function draft(): Draft {
-  return { trigger: triggerSelect.value, format: formatValue(), body: textarea.value };
+  return { trigger: triggerSelect.value, format: formatValue(), body: textarea.value, redact: redactPanel.current() };
 }
 
-void fieldsPanel.ready.then(() => {
+let catalog: ReadonlyMap<string, Trigger> | null = null;
+void fieldsPanel.ready.then((loaded) => {
+  catalog = loaded;
+  // Rebuilt even for the saved trigger, in case the browser restored another choice of trigger.
+  if (catalog) redactPanel.show(catalog.get(triggerSelect.value));
   fieldsPanel.show(triggerSelect.value);
   fieldsPanel.markUsed(textarea.value);
 });
@@ -64,6 +70,7 @@ textarea.addEventListener('input', () => {
   fieldsPanel.markUsed(textarea.value);
 });
 triggerSelect.addEventListener('change', () => {
+  if (catalog) redactPanel.show(catalog.get(triggerSelect.value));
   fieldsPanel.show(triggerSelect.value);
   fieldsPanel.markUsed(textarea.value);
   liveCheck.schedule(0);
@@ -127,7 +134,8 @@ function showApiError(error: ApiError): void {
   const general: string[] = [];
   let first: HTMLElement | null = null;
   for (const detail of error.details) {
-    const inputId = Object.hasOwn(FIELD_INPUTS, detail.path) ? FIELD_INPUTS[detail.path] : undefined;
+    const inputId = Object.hasOwn(FIELD_INPUTS, detail.path) ? FIELD_INPUTS[detail.path]
+      : detail.path.startsWith('redact.') && document.getElementById('redact-' + detail.path.slice(7)) ? 'redact-' + detail.path.slice(7) : undefined;
     const capitalized = detail.message.charAt(0).toUpperCase() + detail.message.slice(1);
     if (inputId) first = first ?? fieldError(inputId, capitalized);
     else general.push((detail.path.startsWith('headers.') ? 'Header ' + detail.path.slice(8) : detail.path) + ': ' + capitalized);
@@ -151,7 +159,7 @@ form.addEventListener('submit', async (event) => {
   const payload = {
     name: byId('name', HTMLInputElement).value.trim() || null,
     trigger: values.trigger, action: 'http_post', url, format: values.format, body: values.body,
-    enabled: byId('enabled', HTMLInputElement).checked,
+    enabled: byId('enabled', HTMLInputElement).checked, redact: values.redact,
   };
   const saveButton = byId('save-button', HTMLButtonElement);
   saveButton.disabled = true;

@@ -8,6 +8,7 @@ import type { Automation } from '../../db/automations';
 import { BodyFormat } from '../../domain/vocabulary';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, triggerLabel } from './components';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
+import { RedactSection } from './editor-redact';
 import { Layout } from './layout';
 
 export interface EditorPageProps {
@@ -25,7 +26,7 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
   const creating = automation === null;
   const enabled = account.http_notifier_enabled;
   const title = creating ? 'New automated task' : 'Edit automated task';
-  const values = automation ?? { id: '', name: null, trigger: '', url: '', format: 'json' as const, body: STARTER_BODY, enabled: true };
+  const values = automation ?? { id: '', name: null, trigger: '', url: '', format: 'json' as const, body: STARTER_BODY, enabled: true, redact: {} };
   return (
     <Layout title={title} script="editor.js" signedIn={{ accountName: account.name, csrfToken, current: 'automations' }}>
       <Breadcrumbs items={[{ label: 'HTTP Notifier', href: '/console' }, { label: creating ? 'New automated task' : triggerLabel(values.trigger) }]} />
@@ -96,6 +97,7 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
             </div>
           </section>
           <BodySection body={values.body} />
+          <RedactSection trigger={values.trigger} redact={values.redact} />
           <div class="form-actions">
             <button type="submit" class="button button-primary" id="save-button" disabled={!enabled}>Save</button>
             <a class="button" href="/console" id="cancel-link">Cancel</a>

@@ -13,10 +13,11 @@ import {
   updateAutomation,
   type AutomationFields,
 } from '../../db/automations';
-import { checkAutomation, checkTemplate } from '../../domain/automation-rules';
+import { checkAutomation, checkRedact, checkTemplate } from '../../domain/automation-rules';
 import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../domain/extra-headers';
+import { redactedTemplateValues, RedactMode, type Redactions } from '../../domain/redaction';
 import { generateSigningSecret } from '../../domain/signature';
-import { compileTemplate, RenderedBodyTooLarge, TemplateCompileError, toTemplateValues, type TemplateFormat } from '../../domain/template';
+import { compileTemplate, RenderedBodyTooLarge, TemplateCompileError, type TemplateFormat } from '../../domain/template';
 import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT } from '../../domain/destination-gate';
 import { planeFor } from '../../plane/client';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
@@ -52,6 +53,20 @@ function reportUnstorableHeaderName(value: unknown, ctx: z.RefinementCtx): unkno
   return value;
 }
 
+/** As for headers: a "__proto__" key would vanish in zod's record, so it is reported here. */
+function reportUnknownRedactName(value: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) {
+    ctx.addIssue({ code: 'custom', path: ['__proto__'], message: '"__proto__" is not a field of any trigger; see GET /v1/triggers' });
+  }
+  return value;
+}
+const Redact = z.preprocess(reportUnknownRedactName, z.record(z.string().max(128), RedactMode)).openapi({
+  description:
+    'Fields of the trigger whose values are redacted before the body is rendered, in deliveries, test sends and previews: '
+    + '"last4" keeps the last 4 characters and masks the rest with "*" (a value of 4 or fewer is masked whole), "hide" sends empty text',
+  example: { contact_phone_number: 'last4', contact_email: 'hide' },
+});
+
 const Trigger = z.enum(TRIGGER_IDS).openapi({ description: 'A trigger id from GET /v1/triggers' });
 const editable = {
   name: Text().trim().max(200).nullable(),
@@ -71,6 +86,7 @@ const editable = {
   ordering: Ordering.openapi({
     description: "per_call: deliveries for events of one call (contact triggers: contact; agent triggers: agent) go out in the order the events occurred, each after the earlier one succeeded or finally failed; 'none' (default): in parallel",
   }),
+  redact: Redact,
 };
 
 const CreateAutomation = z
@@ -84,6 +100,7 @@ const CreateAutomation = z
     max_concurrency: editable.max_concurrency.optional(),
     rate_limit_per_second: editable.rate_limit_per_second.optional(),
     ordering: editable.ordering.default('none'),
+    redact: editable.redact.default({}),
   })
   .strict()
   .openapi('CreateAutomation');
@@ -149,7 +166,9 @@ const routes = {
   previewDraft: createRoute({
     method: 'post', path: '/v1/automations/preview', tags, middleware,
     summary: 'Check and render an unsaved body template (for editors); nothing is stored or sent',
-    request: jsonBody(z.object({ trigger: Trigger, format: BodyFormat.default('json'), body: z.string().min(1), data: EventDataSchema.optional() }).strict()),
+    request: jsonBody(
+      z.object({ trigger: Trigger, format: BodyFormat.default('json'), body: z.string().min(1), data: EventDataSchema.optional(), redact: Redact.optional() }).strict(),
+    ),
     responses: { 200: jsonResponse(Preview, 'The rendered body'), 401: errors[401], 403: errors[403], 422: errors[422] },
   }),
   test: createRoute({
@@ -163,8 +182,9 @@ const routes = {
 /** Re-reads and re-checks after losing a race; more losses than this in a row is a conflict. */
 const MAX_UPDATE_ATTEMPTS = 5;
 
-function exampleValues(trigger: string, data: Record<string, unknown> | undefined): Record<string, string> {
-  return { ...findTrigger(trigger)?.examples, ...toTemplateValues(data ?? {}) };
+/** The given data over the trigger's example values, redacted as a delivery would be. */
+function exampleValues(trigger: string, data: Record<string, unknown> | undefined, redact: Redactions) {
+  return redactedTemplateValues({ ...findTrigger(trigger)?.examples, ...data }, redact);
 }
 
 /**
@@ -243,10 +263,12 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const ifMatch = c.req.valid('header')['if-match'];
     const change = c.req.valid('json');
     // Only the named fields are written, so changes to different fields never undo each other.
-    // The trigger, format and body are checked together, though: a change to any of them is
+    // The trigger, format, body and redactions are checked together, though (the body and the
+    // redactions name the trigger's fields): a change to any of them is
     // written only if the automation is still the version it was checked against (as is any
     // change sent with If-Match); otherwise it is checked again on the new version.
-    const conditional = ifMatch !== undefined || change.trigger !== undefined || change.format !== undefined || change.body !== undefined;
+    const conditional = ifMatch !== undefined || change.trigger !== undefined || change.format !== undefined || change.body !== undefined
+      || change.redact !== undefined;
     for (let attempt = 1; ; attempt++) {
       const row = await getAutomationRow(c.env.DB, principal.accountId, id);
       if (!row) throw notFound('Automation');
@@ -263,6 +285,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         max_concurrency: change.max_concurrency ?? current.max_concurrency,
         rate_limit_per_second: change.rate_limit_per_second !== undefined ? change.rate_limit_per_second : current.rate_limit_per_second,
         ordering: change.ordering ?? current.ordering,
+        redact: change.redact ?? current.redact,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
       assertValid(checkAutomation(fields, { allowLoopback: getConfig(c.env).allowLoopbackTargets }));
@@ -307,16 +330,17 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(routes.previewDraft, (c) => {
-    const { trigger, format, body, data } = c.req.valid('json');
-    assertValid(checkTemplate(trigger, format, body));
-    return c.json(renderPreview(body, format, exampleValues(trigger, data), getConfig(c.env).maxBodyBytes), 200);
+    const { trigger, format, body, data, redact = {} } = c.req.valid('json');
+    assertValid([...checkTemplate(trigger, format, body), ...checkRedact(trigger, redact)]);
+    return c.json(renderPreview(body, format, exampleValues(trigger, data, redact), getConfig(c.env).maxBodyBytes), 200);
   });
 
   app.openapi(routes.preview, async (c) => {
     const row = await getAutomationRow(c.env.DB, keyPrincipal(c.get('principal')).accountId, c.req.valid('param').id);
     if (!row) throw notFound('Automation');
     const data = c.req.valid('json')?.data;
-    return c.json(renderPreview(row.body, row.format, exampleValues(row.trigger, data), getConfig(c.env).maxBodyBytes), 200);
+    const { redact } = toAutomation(row);
+    return c.json(renderPreview(row.body, row.format, exampleValues(row.trigger, data, redact), getConfig(c.env).maxBodyBytes), 200);
   });
 
   app.openapi(routes.test, async (c) => {

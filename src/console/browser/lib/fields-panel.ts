@@ -16,8 +16,8 @@ export interface FieldsPanelOptions {
 }
 
 export interface FieldsPanel {
-  /** Settles once the catalog has loaded (or failed to). */
-  ready: Promise<unknown>;
+  /** Settles with the catalog once it has loaded (null if it failed to). */
+  ready: Promise<ReadonlyMap<string, Trigger> | null>;
   show(triggerId: string): void;
   markUsed(body: string): void;
 }

@@ -15,6 +15,8 @@ export interface Draft {
   trigger: string;
   format: string;
   body: string;
+  /** Field name → redaction mode, so the preview shows what would be sent. */
+  redact: Record<string, string>;
 }
 
 export interface LiveCheckOptions {
@@ -110,7 +112,7 @@ export function createLiveCheck(options: LiveCheckOptions): LiveCheck {
       return;
     }
     const mine = ++sequence;
-    const result = await api<Preview>('POST', '/v1/automations/preview', { trigger: draft.trigger, format: draft.format, body: draft.body });
+    const result = await api<Preview>('POST', '/v1/automations/preview', { trigger: draft.trigger, format: draft.format, body: draft.body, redact: draft.redact });
     if (mine !== sequence) return; // a newer check has started; this answer is out of date
     if (result.ok) {
       editor.setMarks([]);

@@ -7,6 +7,7 @@ import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import { BodyFormat } from '../../domain/vocabulary';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, triggerLabel } from './components';
+import { OrderingField, ResendFailed } from './editor-delivery';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
 import { Layout } from './layout';
 
@@ -96,6 +97,7 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
             </div>
           </section>
           <BodySection body={values.body} />
+          <OrderingField ordering={automation?.ordering ?? 'none'} />
           <div class="form-actions">
             <button type="submit" class="button button-primary" id="save-button" disabled={!enabled}>Save</button>
             <a class="button" href="/console" id="cancel-link">Cancel</a>
@@ -106,6 +108,7 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
           </div>
         </form>
         {!creating && <TestAndSecret enabled={enabled} />}
+        {!creating && <ResendFailed enabled={enabled} />}
       </div>
       {!creating && <DeleteDialog label={triggerLabel(values.trigger)} />}
     </Layout>

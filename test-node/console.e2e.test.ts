@@ -257,6 +257,81 @@ describe('admin console, end to end', () => {
     await page.goto(`${notifier.url}/console`);
   });
 
+  it('finds a call’s deliveries by its call ID, and replays its event after confirmation', async () => {
+    await page.goto(`${notifier.url}/console/deliveries`);
+    await page.getByLabel('Find by').selectOption({ label: 'Call ID' });
+    await page.getByLabel('ID', { exact: true }).fill('call-e2e-1');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/\/console\/deliveries\?by=call_id&q=call-e2e-1$/);
+    const rows = page.locator('tr[data-delivery-id]');
+    expect(await rows.count()).toBe(1); // the event's delivery; the test send is about no call
+    await textOf('.lede', /about Call ID call-e2e-1, across all automated tasks/);
+
+    await rows.first().getByRole('button', { name: 'Replay this event' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replay this event?' });
+    await dialog.waitFor();
+    expect(await dialog.getByRole('radio', { name: /^Only An inbound call ends to .*\/hooks\/e2e$/ }).isChecked()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await rows.count()).toBe(1);
+
+    await rows.first().getByRole('button', { name: 'Replay this event' }).click();
+    await dialog.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.waitForURL(/[?&]replayed=1$/);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('call-e2e-1'); // the search is kept
+    await textOf('[role="status"].callout', /Event replayed[\s\S]*One new delivery/);
+    await eventually(async () => expect(await rows.count()).toBe(2));
+    expect(await rows.first().innerText()).toMatch(/REPLAY/);
+    await eventually(async () => expect(await page.locator('tr[data-status="succeeded"]').count()).toBe(2), 30_000);
+    await screenshot('console-deliveries-search');
+  });
+
+  it('saves per-call ordering with the task, and resends failed deliveries since a time', async () => {
+    await page.goto(`${notifier.url}/console/automations/${automationId}`);
+    const ordering = page.getByLabel('Order deliveries per call');
+    expect(await ordering.isChecked()).toBe(false);
+    await ordering.check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await textOf('#form-status', /^Saved/);
+    const admin = apiClient(notifier.url, account.adminKey);
+    expect((await admin.get(`/v1/automations/${automationId}`)).body.ordering).toBe('per_call');
+    await page.reload();
+    expect(await ordering.isChecked()).toBe(true);
+
+    // The time starts at 24 hours ago; nothing of this task has failed.
+    const since = await page.getByLabel('Resend failed since').inputValue();
+    expect(Math.abs(Date.now() - 86_400_000 - new Date(since).getTime())).toBeLessThan(120_000);
+    await page.getByRole('button', { name: 'Resend failed', exact: true }).click();
+    await textOf('#recover-result', /No failed deliveries since .*: nothing to resend\./);
+    // More than 14 days back is refused before asking the API.
+    await page.getByLabel('Resend failed since').fill('2020-01-01T00:00');
+    await page.getByRole('button', { name: 'Resend failed', exact: true }).click();
+    await textOf('#recover-result', /within the last 14 days/);
+  });
+
+  it('sets the operations webhook (showing its secret once saved) and removes it', async () => {
+    await page.goto(`${notifier.url}/console`);
+    await textOf('#notices', /No notices/);
+    await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/hooks/ops`);
+    await page.locator('#ops-save').click();
+    const secret = await eventually(async () => {
+      const value = await page.getByLabel('Operations webhook signing secret').inputValue();
+      expect(value).toMatch(/^whsec_/);
+      return value;
+    });
+    const admin = apiClient(notifier.url, account.adminKey);
+    expect((await admin.get('/v1/account/operations-webhook')).body).toEqual({ url: `${receiver.url}/hooks/ops`, signing_secret: secret });
+    await page.reload();
+    await page.getByRole('button', { name: 'Show signing secret' }).click();
+    await eventually(async () => expect(await page.getByLabel('Operations webhook signing secret').inputValue()).toBe(secret));
+
+    page.once('dialog', (confirm) => { void confirm.accept(); });
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await textOf('#ops-result', /Removed/);
+    expect((await admin.get('/v1/account/operations-webhook')).body).toEqual({ url: null, signing_secret: null });
+    expect(await page.getByLabel('URL', { exact: true }).inputValue()).toBe('');
+  });
+
   it('turns the task off, and "Send again" then explains why it will not send', async () => {
     const toggle = page.locator(`button[data-toggle-automation="${automationId}"]`);
     expect(await toggle.getAttribute('aria-checked')).toBe('true');
@@ -303,17 +378,17 @@ describe('admin console, end to end', () => {
   it('the receiver verified the signature of what was sent', async () => {
     await page.goto(`${receiver.url}/?secret=${encodeURIComponent(signingSecret)}`);
     const verified = page.getByText('signature verified');
-    // The test, the event, and the event sent after the rotation (signed with the previous secret too).
-    await eventually(async () => expect(await verified.count()).toBe(3));
+    // The test, the event, the event sent after the rotation and the replay (both signed with the previous secret too).
+    await eventually(async () => expect(await verified.count()).toBe(4));
     expect(await page.getByText('signature invalid').count()).toBe(0);
     const received = await page.locator('body').innerText();
     expect(received).toContain('call-e2e-1');
     // agent_id is redacted to its last 4 characters.
     expect(received).toContain('***nt-7');
     expect(received).not.toContain('agent-7');
-    // With the new secret only the request sent after the rotation verifies.
+    // With the new secret only what was sent after the rotation verifies: the event and the replay.
     await page.goto(`${receiver.url}/?secret=${encodeURIComponent(rotatedSecret)}`);
-    await eventually(async () => expect(await page.getByText('signature verified').count()).toBe(1));
+    await eventually(async () => expect(await page.getByText('signature verified').count()).toBe(2));
     expect(await page.getByText('signature invalid').count()).toBe(2);
   });
 });

@@ -75,6 +75,8 @@ export type ReopenResult = { reopened: store.Delivery } | { notFound: true } | {
 
 /** Most failed deliveries one recovery call reopens; the answer says when there are more. */
 export const RECOVER_LIMIT = 10_000;
+/** How far back a recovery may reach (the API refuses an older `since`; the console offers no earlier time). */
+export const RECOVER_MAX_DAYS = 14;
 
 export type ReplayResult =
   | { replayed: string[] }

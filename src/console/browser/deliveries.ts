@@ -1,10 +1,11 @@
 /**
  * Page script of the delivery log (deliveries.js): "Send again" (POST /v1/deliveries/{id}/retry;
- * a 409 answer explains why not), the attempts of a delivery on demand, and live updates of
- * deliveries that are still pending or retrying.
+ * a 409 answer explains why not), "Replay this event" (lib/replay-event.ts), the attempts of a
+ * delivery on demand, and live updates of deliveries that are still pending or retrying.
  */
 import type { Delivery, DeliveryDetail, DeliveryStatus } from './lib/api-types';
 import { announce, api, el, find, formatTime, setChildren, snippet, statusBadge, type ApiResult } from './lib/common';
+import { replayEvent } from './lib/replay-event';
 
 const POLL_MS = 2000;
 const MAX_POLLED = 20;
@@ -120,5 +121,7 @@ document.addEventListener('click', (event) => {
   if (retry) void sendAgain(retry);
   const details = event.target.closest<HTMLButtonElement>('button[data-details]');
   if (details) void toggleDetails(details);
+  const replay = event.target.closest<HTMLButtonElement>('button[data-replay-event]');
+  if (replay) void replayEvent(replay);
 });
 void pollOpenRows();

@@ -9,6 +9,7 @@ import { setUpTools } from './lib/editor-tools';
 import { createFieldsPanel } from './lib/fields-panel';
 import { createLiveCheck, type Draft } from './lib/live-check';
 import { createRedactPanel } from './lib/redact-panel';
+import { setUpRecovery } from './lib/recover-tool';
 
 const form = byId('automation-form', HTMLFormElement);
 const automationId = form.dataset.automationId;
@@ -160,6 +161,7 @@ form.addEventListener('submit', async (event) => {
     name: byId('name', HTMLInputElement).value.trim() || null,
     trigger: values.trigger, action: 'http_post', url, format: values.format, body: values.body,
     enabled: byId('enabled', HTMLInputElement).checked, redact: values.redact,
+    ordering: byId('ordering', HTMLInputElement).checked ? 'per_call' : 'none',
   };
   const saveButton = byId('save-button', HTMLButtonElement);
   saveButton.disabled = true;
@@ -196,3 +198,4 @@ if (automationId && deleteButton && deleteDialog instanceof HTMLDialogElement) {
 }
 
 if (automationId) setUpTools(automationId, () => dirty);
+if (automationId) setUpRecovery(automationId);

@@ -1,6 +1,7 @@
-/** Page script of the settings page (settings.js): the on/off switch of each automated task. */
+/** Page script of the settings page (settings.js): the on/off switch of each automated task, and the operations webhook. */
 import type { Automation } from './lib/api-types';
 import { announce, api, find } from './lib/common';
+import { setUpOperationsWebhook } from './lib/operations-webhook';
 
 function showState(button: HTMLButtonElement, enabled: boolean): void {
   button.setAttribute('aria-checked', enabled ? 'true' : 'false');
@@ -35,3 +36,4 @@ async function toggle(button: HTMLButtonElement): Promise<void> {
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-toggle-automation]')) {
   button.addEventListener('click', () => { void toggle(button); });
 }
+setUpOperationsWebhook();

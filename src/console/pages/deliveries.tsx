@@ -1,15 +1,29 @@
-/** The delivery log, for the whole account or one automated task, filterable by status. */
+/**
+ * The delivery log, for the whole account or one automated task: filterable by status, and
+ * searchable by a call, contact, agent or interaction id (what was sent about call CA42?).
+ */
 import type { Account } from '../../db/accounts';
-import type { Delivery } from '../../plane/store';
 import type { AutomationSummary } from '../../db/automations';
+import type { BusinessKey } from '../../domain/business-keys';
 import { DeliveryStatus } from '../../domain/vocabulary';
-import { Breadcrumbs, IntegrationDisabledNotice, STATUS_LABELS, StatusBadge, Time, triggerLabel } from './components';
+import { Breadcrumbs, Callout, IntegrationDisabledNotice, STATUS_LABELS, triggerLabel } from './components';
+import { LogTable, ReplayDialog, type LogRow, type RowOwner } from './delivery-log-table';
 import { Layout } from './layout';
 
-export interface LogRow extends Delivery {
-  snippet: string | null;
-}
+export type { LogRow } from './delivery-log-table';
 
+/** The keys the search offers, in the order an administrator would look for them. */
+export const SEARCH_KEYS: readonly { key: BusinessKey; label: string }[] = [
+  { key: 'call_id', label: 'Call ID' },
+  { key: 'contact_id', label: 'Contact ID' },
+  { key: 'agent_id', label: 'Agent ID' },
+  { key: 'interaction_id', label: 'Interaction ID' },
+];
+
+export interface LogSearch {
+  key: BusinessKey;
+  value: string;
+}
 
 export interface DeliveriesPageProps {
   account: Account;
@@ -17,24 +31,71 @@ export interface DeliveriesPageProps {
   deliveries: LogRow[];
   /** Automations of the account by id; a delivery whose automation is missing was for a deleted one. */
   automations: Map<string, AutomationSummary>;
+  /** The id the operations webhook's deliveries carry. */
+  operationsId: string;
   /** Set when the log is for one automated task. */
   automation: AutomationSummary | null;
   status: DeliveryStatus | null;
+  search: LogSearch | null;
+  /** Set when the log shows one delivery (a notice's link). */
+  deliveryId: string | null;
+  /** How many deliveries a replay just made (after "Replay this event"). */
+  replayed: number | null;
   nextCursor: string | null;
 }
 
-function logPath(params: { automation?: string | null; status?: string | null; cursor?: string | null }): string {
+interface LogParams {
+  automation?: string | null;
+  status?: string | null;
+  search?: LogSearch | null;
+  cursor?: string | null;
+}
+
+/** The log's address for these filters: a search is kept as `call_id=…` (and so on), so the URL can be shared. */
+export function logPath(params: LogParams): string {
   const query = new URLSearchParams();
   if (params.automation) query.set('automation', params.automation);
   if (params.status) query.set('status', params.status);
+  if (params.search) query.set(params.search.key, params.search.value);
   if (params.cursor) query.set('cursor', params.cursor);
   const text = query.toString();
   return `/console/deliveries${text ? `?${text}` : ''}`;
 }
 
+const keyLabel = (key: BusinessKey) => SEARCH_KEYS.find((k) => k.key === key)?.label ?? key;
+
+function Lede({ automation, status, search, deliveryId }: DeliveriesPageProps) {
+  if (deliveryId) return <>One delivery, as a notice pointed to it. <a href={logPath({})}>Show all deliveries</a></>;
+  const scope = automation ? (
+    <>
+      Deliveries of <a href={`/console/automations/${encodeURIComponent(automation.id)}`}>{triggerLabel(automation.trigger)}</a> to{' '}
+      <span class="url">{automation.url}</span>
+    </>
+  ) : (
+    'Every delivery'
+  );
+  if (search) {
+    return (
+      <>
+        {scope} about {keyLabel(search.key)} <strong class="mono">{search.value}</strong>
+        {automation ? '' : ', across all automated tasks'}. <a href={logPath({ automation: automation?.id, status })}>Clear the search</a>
+      </>
+    );
+  }
+  if (automation) return <>{scope}. <a href={logPath({ status })}>Show all tasks</a></>;
+  return (
+    <>
+      Every webhook HTTP Notifier sent or will send for this account, newest first. Failed deliveries are retried on a schedule; send
+      one again once your endpoint is fixed, or replay an event to send it as a new delivery.
+    </>
+  );
+}
+
 export function DeliveriesPage(props: DeliveriesPageProps) {
-  const { account, automation, status } = props;
-  const here = logPath({ automation: automation?.id, status });
+  const { account, automation, status, search } = props;
+  const here = props.deliveryId ? `/console/deliveries?delivery=${encodeURIComponent(props.deliveryId)}` : logPath({ automation: automation?.id, status, search });
+  const ownerOf = (delivery: LogRow): RowOwner =>
+    delivery.automation_id === props.operationsId ? 'operations' : props.automations.get(delivery.automation_id) ?? 'deleted';
   return (
     <Layout title="Delivery log" script="deliveries.js" signedIn={{ accountName: account.name, csrfToken: props.csrfToken, current: 'deliveries' }}>
       <Breadcrumbs
@@ -43,130 +104,104 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
       <div class="page-header">
         <div>
           <h1>Delivery log</h1>
-          <p class="lede">
-            {automation ? (
-              <>
-                Deliveries of <a href={`/console/automations/${encodeURIComponent(automation.id)}`}>{triggerLabel(automation.trigger)}</a> to{' '}
-                <span class="url">{automation.url}</span>. <a href={logPath({ status })}>Show all tasks</a>
-              </>
-            ) : (
-              'Every webhook HTTP Notifier sent or will send for this account, newest first. Failed deliveries are retried on a schedule; send one again once your endpoint is fixed.'
-            )}
-          </p>
+          <p class="lede"><Lede {...props} /></p>
         </div>
       </div>
       <div class="stack">
         {!account.http_notifier_enabled && <IntegrationDisabledNotice accountId={account.id} />}
+        {props.replayed !== null && (
+          <Callout kind="success" title="Event replayed" role="status">
+            <p>
+              {props.replayed === 1 ? 'One new delivery was' : `${props.replayed} new deliveries were`} queued, marked “Replay” in the log.
+            </p>
+          </Callout>
+        )}
+        {!props.deliveryId && <SearchForm {...props} />}
         <section class="card" aria-labelledby="log-heading">
           <div class="card-header">
             <h2 id="log-heading">{status ? `${STATUS_LABELS[status]} deliveries` : 'All deliveries'}</h2>
             <div class="toolbar">
-              <form class="filter-form" method="get" action="/console/deliveries">
-                {automation && <input type="hidden" name="automation" value={automation.id} />}
-                <div class="field">
-                  <label for="status-filter">Status</label>
-                  <select id="status-filter" name="status">
-                    <option value="" selected={!status}>All statuses</option>
-                    {DeliveryStatus.options.map((value) => (
-                      <option value={value} selected={value === status}>{STATUS_LABELS[value]}</option>
-                    ))}
-                  </select>
-                </div>
-                <button type="submit" class="button">Apply</button>
-              </form>
+              {!props.deliveryId && (
+                <form class="filter-form" method="get" action="/console/deliveries">
+                  {automation && <input type="hidden" name="automation" value={automation.id} />}
+                  {search && <input type="hidden" name={search.key} value={search.value} />}
+                  <div class="field">
+                    <label for="status-filter">Status</label>
+                    <select id="status-filter" name="status">
+                      <option value="" selected={!status}>All statuses</option>
+                      {DeliveryStatus.options.map((value) => (
+                        <option value={value} selected={value === status}>{STATUS_LABELS[value]}</option>
+                      ))}
+                    </select>
+                  </div>
+                  <button type="submit" class="button">Apply</button>
+                </form>
+              )}
               <a class="button button-quiet" href={here}>Refresh</a>
             </div>
           </div>
           {props.deliveries.length === 0 ? (
-            <div class="empty-state">
-              <h2>{status ? `No ${STATUS_LABELS[status].toLowerCase()} deliveries` : 'No deliveries yet'}</h2>
-              <p>Deliveries appear here when an event fires an automated task that is on, or when you send a test from the editor.</p>
-            </div>
+            <EmptyLog status={status} search={search} />
           ) : (
-            <LogTable {...props} />
+            <LogTable deliveries={props.deliveries} ownerOf={ownerOf} oneTask={automation !== null} />
           )}
           {props.nextCursor && (
             <div class="pager">
-              <a class="button button-small" href={logPath({ automation: automation?.id, status, cursor: props.nextCursor })}>Older deliveries</a>
+              <a class="button button-small" href={logPath({ automation: automation?.id, status, search, cursor: props.nextCursor })}>Older deliveries</a>
             </div>
           )}
         </section>
       </div>
+      <ReplayDialog />
     </Layout>
   );
 }
 
-function LogTable({ deliveries, automations, automation }: DeliveriesPageProps) {
-  const columns = automation ? 6 : 7;
+/** Search by a business key; a GET form, so the result has an address of its own. */
+function SearchForm({ automation, status, search }: DeliveriesPageProps) {
   return (
-    <div class="table-wrap">
-      <table class="data stack-on-narrow" id="delivery-log">
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Time</th>
-            {!automation && <th scope="col">Automated task</th>}
-            <th scope="col">Attempts</th>
-            <th scope="col">Response</th>
-            <th scope="col">Error</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {deliveries.map((delivery) => (
-            <>
-              <LogRowView delivery={delivery} automation={automation ? null : automations.get(delivery.automation_id) ?? 'deleted'} />
-              <tr class="row-details" id={`details-${delivery.id}`} hidden>
-                <td colspan={columns}></td>
-              </tr>
-            </>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <section class="card" aria-labelledby="search-heading">
+      <form class="card-body search-form" method="get" action="/console/deliveries" role="search" aria-labelledby="search-heading">
+        <h2 id="search-heading" class="visually-hidden">Find deliveries by call</h2>
+        {automation && <input type="hidden" name="automation" value={automation.id} />}
+        {status && <input type="hidden" name="status" value={status} />}
+        <div class="field">
+          <label for="search-key">Find by</label>
+          <select id="search-key" name="by">
+            {SEARCH_KEYS.map(({ key, label }) => (
+              <option value={key} selected={(search?.key ?? 'call_id') === key}>{label}</option>
+            ))}
+          </select>
+        </div>
+        <div class="field search-value">
+          <label for="search-value">ID</label>
+          <input id="search-value" name="q" type="search" maxlength={128} autocomplete="off" spellcheck={false}
+            value={search?.value ?? ''} placeholder="e.g. CA42" aria-describedby="search-help" />
+        </div>
+        <button type="submit" class="button button-primary">Search</button>
+        {search && <a class="button button-quiet" href={logPath({ automation: automation?.id, status })}>Clear</a>}
+        <p id="search-help" class="help span-all">
+          Everything sent about one call (or contact, agent, interaction), across automated tasks, for events whose trigger carries that ID.
+        </p>
+      </form>
+    </section>
   );
 }
 
-function LogRowView({ delivery, automation }: { delivery: LogRow; automation: AutomationSummary | 'deleted' | null }) {
+function EmptyLog({ status, search }: { status: DeliveryStatus | null; search: LogSearch | null }) {
+  const what = status ? `${STATUS_LABELS[status].toLowerCase()} deliveries` : 'deliveries';
+  if (search) {
+    return (
+      <div class="empty-state">
+        <h2>No {what} for {keyLabel(search.key)} “{search.value}”</h2>
+        <p>Check the ID and the kind of ID. Only events whose trigger carries it can be found, and old deliveries are removed after the retention period.</p>
+      </div>
+    );
+  }
   return (
-    <tr data-delivery-id={delivery.id} data-status={delivery.status}>
-      <td data-label="Status">
-        <span data-cell="status"><StatusBadge status={delivery.status} /></span>
-        {delivery.is_test && <> <span class="tag">Test</span></>}
-      </td>
-      <td data-label="Time" class="nowrap"><Time iso={delivery.created_at} /></td>
-      {automation !== null && (
-        <td data-label="Automated task">
-          {automation === 'deleted' ? (
-            <span class="muted">Deleted task</span>
-          ) : (
-            <>
-              <a href={`/console/automations/${encodeURIComponent(automation.id)}`}>{triggerLabel(automation.trigger)}</a>
-              <span class="cell-sub url">{automation.url}</span>
-            </>
-          )}
-        </td>
-      )}
-      <td data-label="Attempts" data-cell="attempts">{delivery.attempt_count}</td>
-      <td data-label="Response">
-        <span data-cell="code">{delivery.last_status_code === null ? '—' : `HTTP ${delivery.last_status_code}`}</span>
-        <code class="snippet" data-cell="snippet" hidden={!delivery.snippet}>{delivery.snippet ?? ''}</code>
-      </td>
-      <td data-label="Error" data-cell="error">
-        {delivery.last_error ? <span class="error-text">{delivery.last_error}</span> : <span class="muted">—</span>}
-        {delivery.status === 'retrying' && delivery.next_attempt_at && (
-          <span class="cell-sub">Next attempt <Time iso={delivery.next_attempt_at} /></span>
-        )}
-      </td>
-      <td>
-        <div class="row-actions">
-          <button type="button" class="button button-small" data-retry={delivery.id}>Send again</button>
-          <button type="button" class="button button-small button-quiet" data-details={delivery.id} aria-expanded="false" aria-controls={`details-${delivery.id}`}>
-            Attempts
-          </button>
-        </div>
-        <span class="row-message" role="status"></span>
-      </td>
-    </tr>
+    <div class="empty-state">
+      <h2>{status ? `No ${what}` : 'No deliveries yet'}</h2>
+      <p>Deliveries appear here when an event fires an automated task that is on, or when you send a test from the editor.</p>
+    </div>
   );
 }

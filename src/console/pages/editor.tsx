@@ -7,6 +7,7 @@ import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import { BodyFormat } from '../../domain/vocabulary';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, triggerLabel } from './components';
+import { OrderingField, ResendFailed } from './editor-delivery';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
 import { RedactSection } from './editor-redact';
 import { Layout } from './layout';
@@ -98,6 +99,7 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
           </section>
           <BodySection body={values.body} />
           <RedactSection trigger={values.trigger} redact={values.redact} />
+          <OrderingField ordering={automation?.ordering ?? 'none'} />
           <div class="form-actions">
             <button type="submit" class="button button-primary" id="save-button" disabled={!enabled}>Save</button>
             <a class="button" href="/console" id="cancel-link">Cancel</a>
@@ -108,6 +110,7 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
           </div>
         </form>
         {automation && <TestAndSecret enabled={enabled} previousSecrets={automation.previous_secrets} />}
+        {automation && <ResendFailed enabled={enabled} />}
       </div>
       {!creating && <DeleteDialog label={triggerLabel(values.trigger)} />}
     </Layout>

@@ -1,10 +1,14 @@
-/** The HTTP Notifier settings page: the account's automated tasks, each with its on/off switch. */
+/**
+ * The HTTP Notifier settings page: the account's automated tasks, each with its on/off switch and
+ * health, then the account's notices and its operations webhook.
+ */
 import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import type { DeliveryStatus } from '../../domain/vocabulary';
 import type { DestinationView } from '../../plane/protocol';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, StatusBadge, Time, triggerLabel } from './components';
 import { Layout } from './layout';
+import { NoticesPanel, OperationsWebhookPanel, TaskHealth, type NoticesPanelProps } from './operations-panels';
 
 export interface AutomationListItem extends Automation {
   last_delivery: { id: string; status: DeliveryStatus; created_at: string } | null;
@@ -18,11 +22,13 @@ export interface SettingsPageProps {
   nextCursor: string | null;
   /** Set after a redirect from the editor, e.g. "deleted". */
   flash: string | null;
+  notices: NoticesPanelProps;
+  operationsWebhookUrl: string | null;
 }
 
 const NEW_TASK_PATH = '/console/automations/new';
 
-export function SettingsPage({ account, csrfToken, automations, nextCursor, flash }: SettingsPageProps) {
+export function SettingsPage({ account, csrfToken, automations, nextCursor, flash, notices, operationsWebhookUrl }: SettingsPageProps) {
   const enabled = account.http_notifier_enabled;
   const empty = automations.length === 0;
   return (
@@ -46,6 +52,8 @@ export function SettingsPage({ account, csrfToken, automations, nextCursor, flas
           </Callout>
         )}
         {empty ? <EmptyState enabled={enabled} /> : <AutomationTable automations={automations} enabled={enabled} nextCursor={nextCursor} />}
+        <NoticesPanel {...notices} />
+        <OperationsWebhookPanel url={operationsWebhookUrl} enabled={enabled} />
       </div>
     </Layout>
   );
@@ -123,9 +131,7 @@ function AutomationRow({ automation, enabled }: { automation: AutomationListItem
       <td data-label="Trigger">
         <a class="cell-title" href={`/console/automations/${encodeURIComponent(automation.id)}`}>{label}</a>
         {automation.name && <span class="cell-sub">{automation.name}</span>}
-        {automation.disabled_reason && !automation.enabled && (
-          <span class="cell-sub error-text" data-disabled-reason>Turned off: {automation.disabled_reason}</span>
-        )}
+        <TaskHealth enabled={automation.enabled} failingSince={automation.failing_since} disabledReason={automation.disabled_reason} />
       </td>
       <td data-label="URL"><span class="url">{automation.url}</span></td>
       <td data-label="Format"><span class="tag">{automation.format.toUpperCase()}</span></td>

@@ -3,20 +3,24 @@
  * change the pages make goes through the /v1 API from the browser.
  */
 import type { Context, Hono } from 'hono';
-import { getAccount, type Account } from '../../db/accounts';
+import { getAccount, getOperationsWebhook, type Account } from '../../db/accounts';
 import { automationSummaries, getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
+import { operationsId } from '../../plane/account-config';
 import { planeFor } from '../../plane/client';
+import { BUSINESS_KEYS, MAX_KEY_LENGTH } from '../../domain/business-keys';
 import { DeliveryStatus } from '../../domain/vocabulary';
 import { notFound } from '../../errors';
 import type { ConsoleEnv } from '../context';
 import { requireConsoleSession } from '../guard';
-import { DeliveriesPage } from '../pages/deliveries';
+import { DeliveriesPage, type LogSearch } from '../pages/deliveries';
 import { EditorPage } from '../pages/editor';
 import { documentHtml } from '../pages/layout';
 import { SettingsPage } from '../pages/settings';
 
 const LIST_LIMIT = 100;
 const LOG_LIMIT = 50;
+/** Notices on the settings page; older ones are a page further. */
+const NOTICE_LIMIT = 10;
 /** How much of each delivery's latest response the log shows. */
 const SNIPPET_CHARS = 200;
 
@@ -25,6 +29,25 @@ async function currentAccount(c: Context<ConsoleEnv>): Promise<Account> {
   // Keys (and so sessions) are deleted with their account; this is only a race with that.
   if (!account) throw notFound('Account');
   return account;
+}
+
+/**
+ * The log's search: `call_id=CA42` (the shareable form, as in the API), or `by=call_id&q=CA42`
+ * as the search form sends it. Empty values are no search; the first key given wins.
+ */
+function logSearch(c: Context): LogSearch | null {
+  const by = c.req.query('by');
+  const q = c.req.query('q')?.trim();
+  if (q && by) {
+    const key = BUSINESS_KEYS.find((k) => k === by);
+    return key ? { key, value: q.slice(0, MAX_KEY_LENGTH + 1) } : null;
+  }
+  for (const key of BUSINESS_KEYS) {
+    const value = c.req.query(key)?.trim();
+    // One past the longest stored key still finds nothing, as a longer value would.
+    if (value) return { key, value: value.slice(0, MAX_KEY_LENGTH + 1) };
+  }
+  return null;
 }
 
 /** Query values are user input: keep them short and drop empty ones. */
@@ -38,15 +61,26 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const account = await currentAccount(c);
     const page = await listAutomations(c.env.DB, account.id, { limit: LIST_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined });
     const plane = planeFor(c.env, account.id);
-    const [last, destinations] = await Promise.all([
+    const [last, destinations, notices, hook] = await Promise.all([
       plane.lastDeliveries(account.id, page.data.map((a) => a.id)),
       plane.destinations(account.id, page.data.map((a) => a.url)),
+      plane.notices(account.id, NOTICE_LIMIT, queryParam(c, 'notices') ?? undefined),
+      getOperationsWebhook(c.env.DB, account.id),
     ]);
+    const noticeAutomations = await automationSummaries(c.env.DB, account.id, notices.data.flatMap((n) => (n.automation_id ? [n.automation_id] : [])));
     const automations = page.data.map((a) => ({ ...a, last_delivery: last[a.id] ?? null, destination: destinations[a.url]! }));
     const csrfToken = c.get('session').csrfToken;
     return c.html(
       documentHtml(
-        <SettingsPage account={account} csrfToken={csrfToken} automations={automations} nextCursor={page.next_cursor} flash={queryParam(c, 'flash')} />,
+        <SettingsPage
+          account={account}
+          csrfToken={csrfToken}
+          automations={automations}
+          nextCursor={page.next_cursor}
+          flash={queryParam(c, 'flash')}
+          notices={{ notices: notices.data, automations: noticeAutomations, nextCursor: notices.next_cursor }}
+          operationsWebhookUrl={hook?.url ?? null}
+        />,
       ),
     );
   });
@@ -70,11 +104,17 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const statusParam = queryParam(c, 'status');
     // An unknown status filter is ignored rather than failing the page.
     const status = DeliveryStatus.safeParse(statusParam).data ?? null;
-    const automationId = queryParam(c, 'automation');
+    // A notice links to one delivery; the other filters do not apply to it.
+    const deliveryId = queryParam(c, 'delivery');
+    const automationId = deliveryId ? null : queryParam(c, 'automation');
+    const search = deliveryId ? null : logSearch(c);
     const plane = planeFor(c.env, account.id);
-    const page = await plane.listDeliveries(account.id, {
-      automationId: automationId ?? undefined, status: status ?? undefined, limit: LOG_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined,
-    });
+    const page = deliveryId
+      ? await plane.getDelivery(account.id, deliveryId).then((one) => ({ data: one ? [one] : [], next_cursor: null }))
+      : await plane.listDeliveries(account.id, {
+        automationId: automationId ?? undefined, status: status ?? undefined, limit: LOG_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined,
+        ...(search ? { [search.key]: search.value } : {}),
+      });
     const ids = page.data.map((delivery) => delivery.id);
     const [snippets, automations] = await Promise.all([
       plane.responseSnippets(account.id, ids, SNIPPET_CHARS),
@@ -82,6 +122,8 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     ]);
     const automation = automationId ? automations.get(automationId) ?? null : null;
     if (automationId && !automation) throw notFound('Automated task');
+    // Set by the page script after "Replay this event": how many deliveries the replay made.
+    const replayed = /^\d{1,5}$/.exec(queryParam(c, 'replayed') ?? '')?.[0];
     return c.html(
       documentHtml(
         <DeliveriesPage
@@ -89,8 +131,12 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
           csrfToken={c.get('session').csrfToken}
           deliveries={page.data.map((delivery) => ({ ...delivery, snippet: snippets[delivery.id] ?? null }))}
           automations={automations}
+          operationsId={operationsId(account.id)}
           automation={automation}
           status={status}
+          search={search}
+          deliveryId={deliveryId}
+          replayed={replayed === undefined ? null : Number(replayed)}
           nextCursor={page.next_cursor}
         />,
       ),

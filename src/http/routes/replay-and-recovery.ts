@@ -5,15 +5,13 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { getAutomationRow } from '../../db/automations';
 import { ApiError, notFound, validationFailed } from '../../errors';
-import { RECOVER_LIMIT } from '../../plane/account-plane';
+import { RECOVER_LIMIT, RECOVER_MAX_DAYS } from '../../plane/account-plane';
 import { planeFor } from '../../plane/client';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import { errors, IdParam, jsonBody, jsonResponse } from '../schemas';
 
 const middleware = [requireKey('admin')];
-/** How far back a recovery may reach. */
-export const RECOVER_MAX_DAYS = 14;
 const DAY_MS = 86_400_000;
 
 const ReplayRequest = z

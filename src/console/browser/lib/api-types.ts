@@ -65,3 +65,23 @@ export interface Preview {
   content_type: string;
   body: string;
 }
+
+/** POST /v1/events/{id}/replay. */
+export interface Replayed {
+  event_id: string;
+  deliveries: number;
+  delivery_ids: string[];
+}
+
+/** POST /v1/automations/{id}/recover. */
+export interface Recovered {
+  recovered: number;
+  more: boolean;
+  next_since: string | null;
+}
+
+/** PUT and GET /v1/account/operations-webhook. */
+export interface OperationsWebhook {
+  url: string | null;
+  signing_secret: string | null;
+}

@@ -1,0 +1,131 @@
+/** The delivery log's table: one row per delivery, with "Send again", "Replay this event" and its attempts. */
+import type { AutomationSummary } from '../../db/automations';
+import type { Delivery } from '../../plane/store';
+import { StatusBadge, Time, triggerLabel } from './components';
+
+export interface LogRow extends Delivery {
+  snippet: string | null;
+}
+
+/** Whom a delivery was for: a task, a task deleted since, or the account's operations webhook. */
+export type RowOwner = AutomationSummary | 'deleted' | 'operations';
+
+export interface LogTableProps {
+  deliveries: LogRow[];
+  ownerOf(delivery: LogRow): RowOwner;
+  /** Set when the log is for one automated task: the task column is left out. */
+  oneTask: boolean;
+}
+
+export function LogTable({ deliveries, ownerOf, oneTask }: LogTableProps) {
+  const columns = oneTask ? 6 : 7;
+  return (
+    <div class="table-wrap">
+      <table class="data stack-on-narrow" id="delivery-log">
+        <thead>
+          <tr>
+            <th scope="col">Status</th>
+            <th scope="col">Time</th>
+            {!oneTask && <th scope="col">Automated task</th>}
+            <th scope="col">Attempts</th>
+            <th scope="col">Response</th>
+            <th scope="col">Error</th>
+            <th scope="col"><span class="visually-hidden">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {deliveries.map((delivery) => (
+            <>
+              <LogRowView delivery={delivery} owner={ownerOf(delivery)} showOwner={!oneTask} />
+              <tr class="row-details" id={`details-${delivery.id}`} hidden>
+                <td colspan={columns}></td>
+              </tr>
+            </>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function OwnerCell({ owner }: { owner: RowOwner }) {
+  if (owner === 'deleted') return <span class="muted">Deleted task</span>;
+  if (owner === 'operations') return <span>Operations webhook</span>;
+  return (
+    <>
+      <a href={`/console/automations/${encodeURIComponent(owner.id)}`}>{triggerLabel(owner.trigger)}</a>
+      <span class="cell-sub url">{owner.url}</span>
+    </>
+  );
+}
+
+function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: RowOwner; showOwner: boolean }) {
+  // Test sends have no stored event to replay; notices are not events of a trigger.
+  const replayable = !delivery.is_test && owner !== 'operations';
+  const ownerLabel = typeof owner === 'object' ? `${triggerLabel(owner.trigger)} to ${owner.url}` : '';
+  return (
+    <tr data-delivery-id={delivery.id} data-status={delivery.status}>
+      <td data-label="Status">
+        <span data-cell="status"><StatusBadge status={delivery.status} /></span>
+        {delivery.is_test && <> <span class="tag">Test</span></>}
+        {delivery.replay && <> <span class="tag tag-replay" title="Sent again from a stored event">Replay</span></>}
+      </td>
+      <td data-label="Time" class="nowrap"><Time iso={delivery.created_at} /></td>
+      {showOwner && <td data-label="Automated task"><OwnerCell owner={owner} /></td>}
+      <td data-label="Attempts" data-cell="attempts">{delivery.attempt_count}</td>
+      <td data-label="Response">
+        <span data-cell="code">{delivery.last_status_code === null ? '—' : `HTTP ${delivery.last_status_code}`}</span>
+        <code class="snippet" data-cell="snippet" hidden={!delivery.snippet}>{delivery.snippet ?? ''}</code>
+      </td>
+      <td data-label="Error" data-cell="error">
+        {delivery.last_error ? <span class="error-text">{delivery.last_error}</span> : <span class="muted">—</span>}
+        {delivery.status === 'retrying' && delivery.next_attempt_at && (
+          <span class="cell-sub">Next attempt <Time iso={delivery.next_attempt_at} /></span>
+        )}
+      </td>
+      <td>
+        <div class="row-actions">
+          <button type="button" class="button button-small" data-retry={delivery.id}>Send again</button>
+          {replayable && (
+            <button type="button" class="button button-small" data-replay-event={delivery.event_id}
+              data-replay-automation={typeof owner === 'object' ? owner.id : undefined} data-replay-label={ownerLabel || undefined}>
+              Replay this event
+            </button>
+          )}
+          <button type="button" class="button button-small button-quiet" data-details={delivery.id} aria-expanded="false" aria-controls={`details-${delivery.id}`}>
+            Attempts
+          </button>
+        </div>
+        <span class="row-message" role="status"></span>
+      </td>
+    </tr>
+  );
+}
+
+/** Asked before a replay: the new deliveries go to this row's task only, or to every task of the trigger. */
+export function ReplayDialog() {
+  return (
+    <dialog id="replay-dialog" aria-labelledby="replay-title" aria-describedby="replay-text">
+      <form method="dialog">
+        <h2 id="replay-title">Replay this event?</h2>
+        <p id="replay-text" class="muted">
+          The stored event is sent again as new deliveries, marked “Replay” in the log. Each is rendered with the task’s current
+          body and gets a new <code>webhook-id</code>, so your endpoint treats it as a new message.
+        </p>
+        <fieldset class="field replay-scope">
+          <legend>Send it to</legend>
+          <label class="checkbox" id="replay-one-option">
+            <input type="radio" name="replay-scope" value="one" checked /> <span id="replay-one-label">Only this task</span>
+          </label>
+          <label class="checkbox">
+            <input type="radio" name="replay-scope" value="all" /> Every automated task that is on for this trigger
+          </label>
+        </fieldset>
+        <div class="button-row">
+          <button type="submit" value="cancel" class="button" autofocus>Cancel</button>
+          <button type="submit" value="replay" class="button button-primary" id="confirm-replay">Replay</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

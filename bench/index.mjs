@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench` — quick run (well under 3 minutes on 2 cores);
+ * `npm run bench` — quick run (about 4–5 minutes on 2 cores);
  * `npm run bench -- --long` — longer, steadier run;
  * `npm run bench -- --smoke` — a few seconds, only to check the harness;
  * `--out FILE` — where to write the JSON (default bench/results/latest.json).

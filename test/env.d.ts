@@ -14,7 +14,7 @@ declare global {
         vars: Record<string, unknown>;
         queues: {
           producers?: { binding: string; queue: string }[];
-          consumers?: { queue: string; dead_letter_queue?: string }[];
+          consumers?: { queue: string; dead_letter_queue?: string; max_batch_timeout?: number }[];
         };
       };
     }

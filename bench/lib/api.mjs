@@ -37,22 +37,31 @@ export function createApi(baseUrl) {
     return result.body;
   }
 
+  const createdAccounts = [];
   return {
     request,
+    /** Ids of the accounts created through this client, in order. */
+    createdAccounts,
     /** An account with HTTP Notifier on, and its admin and events keys. */
     async createAccount(id) {
       await expectStatus(request('POST', '/v1/accounts', OPERATOR_TOKEN, { id, name: `Bench ${id}` }), 201, 'create account');
       await expectStatus(request('PUT', `/v1/accounts/${id}/http-notifier`, OPERATOR_TOKEN, { enabled: true }), 200, 'enable');
       const admin = await expectStatus(request('POST', `/v1/accounts/${id}/api-keys`, OPERATOR_TOKEN, { role: 'admin' }), 201, 'admin key');
       const events = await expectStatus(request('POST', `/v1/accounts/${id}/api-keys`, OPERATOR_TOKEN, { role: 'events' }), 201, 'events key');
+      createdAccounts.push(id);
       return { id, admin: admin.key, events: events.key };
     },
-    async createAutomation(account, url, body = SAMPLE_BODY) {
+    /** `options`: other automation fields, e.g. `max_concurrency`. */
+    async createAutomation(account, url, body = SAMPLE_BODY, options = {}) {
       return expectStatus(
-        request('POST', '/v1/automations', account.admin, { name: 'bench', trigger: TRIGGER, url, format: 'json', body }),
+        request('POST', '/v1/automations', account.admin, { name: 'bench', trigger: TRIGGER, url, format: 'json', body, ...options }),
         201,
         'create automation',
       );
+    },
+    /** Deleting an automation cancels its waiting deliveries (the account object is told at once). */
+    async deleteAutomation(account, id) {
+      return expectStatus(request('DELETE', `/v1/automations/${id}`, account.admin), 204, 'delete automation');
     },
     /** Posts an event; returns the status, the response and the latency in ms. */
     async postEvent(account, data) {

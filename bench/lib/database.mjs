@@ -1,4 +1,8 @@
-/** Direct D1 access for the benchmark: bulk seeding of configuration and clearing activity. */
+/**
+ * Direct D1 access for the benchmark: bulk seeding of the control plane (accounts, keys,
+ * automations). Events and deliveries live in the account objects, reached through the API
+ * (lib/plane.mjs).
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_BODY } from './fixtures.mjs';
@@ -44,20 +48,6 @@ export async function removeSeededConfiguration(db) {
     db.prepare(`DELETE FROM api_keys WHERE account_id LIKE '${SEED_PREFIX}%'`),
     db.prepare(`DELETE FROM accounts WHERE id LIKE '${SEED_PREFIX}%'`),
   ]);
-}
-
-/**
- * Clears events and the delivery log so each measurement starts alike. Waits first (bounded)
- * until no delivery is open: a consumer records its outcome just after the sink answers.
- */
-export async function clearActivity(db, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await db.prepare(`SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'retrying')`).first('n');
-    if (open === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  await db.batch([db.prepare('DELETE FROM delivery_attempts'), db.prepare('DELETE FROM deliveries'), db.prepare('DELETE FROM events')]);
 }
 
 export async function anySecretCiphertext(db) {

@@ -55,3 +55,12 @@ export const HOSTILE_VALUES = [
 export function hostileEvents() {
   return HOSTILE_VALUES.map((value, i) => ({ ...callEndedData(i), call_id: value, agent_id: value, duration: value }));
 }
+
+/**
+ * The default cap on deliveries in flight per destination, read from the gate's source (its
+ * module imports others by extensionless paths, which Node cannot load directly).
+ */
+export const DEFAULT_MAX_CONCURRENCY = Number(
+  /export const DEFAULT_MAX_CONCURRENCY = (\d+);/.exec(readFileSync(join(repoRoot, 'src/domain/destination-gate.ts'), 'utf8'))?.[1] ?? NaN,
+);
+if (!Number.isInteger(DEFAULT_MAX_CONCURRENCY)) throw new Error('DEFAULT_MAX_CONCURRENCY not found in src/domain/destination-gate.ts');

@@ -3,14 +3,16 @@ import autocannon from 'autocannon';
 
 /**
  * Returns successful requests per second (2xx over the measured wall time), latency
- * percentiles in ms, and the counts needed to check the run was clean.
+ * percentiles in ms, and the counts needed to check the run was clean. `requests` (optional):
+ * a sequence each connection cycles through (autocannon's option), e.g. one per account.
  */
-export async function measureLoad({ url, method = 'GET', headers = {}, body, connections, durationSec }) {
+export async function measureLoad({ url, method = 'GET', headers = {}, body, requests, connections, durationSec }) {
   const result = await autocannon({
     url,
     method,
     headers,
     body,
+    ...(requests ? { requests } : {}),
     connections,
     pipelining: 1,
     duration: durationSec,

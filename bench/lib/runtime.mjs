@@ -1,7 +1,9 @@
 /**
  * Starts the built Worker in workerd through Miniflare with the bindings, vars and queue
  * settings that wrangler.toml declares (read through wrangler's own config loader, so the
- * benchmark cannot drift from the deployed configuration), plus the two bench-only workers.
+ * benchmark cannot drift from the deployed configuration): D1, the account objects' Durable
+ * Object namespace (SQLite storage), both delivery lanes with their consumers and the
+ * dead-letter queue; plus the two bench-only workers.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -30,17 +32,29 @@ export function readWorkerConfig() {
     if (logLevel === undefined) delete process.env.WRANGLER_LOG;
     else process.env.WRANGLER_LOG = logLevel;
   }
-  const producerQueue = Object.values(workerOptions.queueProducers ?? {})[0]?.queueName;
-  const deliveryConsumer = workerOptions.queueConsumers?.[producerQueue];
-  if (!producerQueue || !deliveryConsumer) throw new Error('wrangler.toml has no delivery queue producer with a consumer');
+  const vars = config.vars ?? {};
+  // The lanes by the names the Worker routes batches by; each must have a producer and a consumer.
+  const lane = (queueName) => {
+    const consumer = workerOptions.queueConsumers?.[queueName];
+    const produced = Object.values(workerOptions.queueProducers ?? {}).some((p) => p.queueName === queueName);
+    if (!queueName || !consumer || !produced) throw new Error(`wrangler.toml has no producer with a consumer for queue ${queueName}`);
+    return consumer;
+  };
+  const deliveryQueue = vars.DELIVERY_QUEUE_NAME;
+  const slowQueue = vars.SLOW_DELIVERY_QUEUE_NAME;
+  const planeBinding = Object.entries(workerOptions.durableObjects ?? {}).find(([, d]) => d.className === 'AccountPlane');
+  if (!planeBinding || !planeBinding[1].useSQLite) throw new Error('wrangler.toml has no SQLite-backed AccountPlane Durable Object binding');
   return {
     name: config.name,
     workerOptions,
     // Only wrangler.toml [vars]: a developer's .dev.vars must not change benchmark results.
-    vars: config.vars ?? {},
-    deliveryQueue: producerQueue,
-    deliveryConsumer,
-    maxConcurrency: config.queues.consumers?.find((c) => c.queue === producerQueue)?.max_concurrency ?? null,
+    vars,
+    deliveryQueue,
+    deliveryConsumer: lane(deliveryQueue),
+    slowQueue,
+    slowConsumer: lane(slowQueue),
+    planeBinding: planeBinding[0],
+    maxConcurrency: config.queues.consumers?.find((c) => c.queue === deliveryQueue)?.max_concurrency ?? null,
     dbBinding: config.d1_databases[0].binding,
     migrationsDir: join(repoRoot, config.d1_databases[0].migrations_dir ?? 'migrations'),
   };
@@ -50,14 +64,14 @@ export function readWorkerConfig() {
  * One Miniflare instance (one workerd process) holding the Worker (first, so it is the
  * entry), the baseline sender and the render worker.
  */
-export async function startRuntime({ workerModule, baselineModule, renderModule, onWorkerError }) {
+export async function startRuntime({ workerModule, baselineModule, renderModule, stateDir, bindings = {}, onWorkerError }) {
   const wc = readWorkerConfig();
   const { rootPath: _root, modulesRules: _rules, connectHandlers: _connect, ...options } = wc.workerOptions;
   const notifier = {
     ...options,
     name: wc.name,
     ...moduleOptions(workerModule),
-    bindings: { ...wc.vars, ALLOW_LOOPBACK_TARGETS: 'true', OPERATOR_TOKEN, SECRETS_KEY },
+    bindings: { ...wc.vars, ALLOW_LOOPBACK_TARGETS: 'true', OPERATOR_TOKEN, SECRETS_KEY, ...bindings },
   };
   const sameRuntime = { compatibilityDate: options.compatibilityDate, compatibilityFlags: options.compatibilityFlags };
   const { maxBatchSize, maxBatchTimeout, maxRetries } = wc.deliveryConsumer;
@@ -66,7 +80,6 @@ export async function startRuntime({ workerModule, baselineModule, renderModule,
     name: 'bench-baseline-sender',
     ...moduleOptions(baselineModule),
     queueProducers: { BASELINE_QUEUE: { queueName: BASELINE_QUEUE } },
-    d1Databases: { DB: 'bench-baseline-db' },
     // Reached through the same entry as the Worker (by host name), so both pay the same routing.
     routes: [`${BASELINE_HOST}/*`],
     // The same batching as the delivery queue, so the two differ only in what a message costs.
@@ -80,6 +93,9 @@ export async function startRuntime({ workerModule, baselineModule, renderModule,
     port: 0,
     // The inspector lets the memory section read the Worker isolate's heap; nothing attaches otherwise.
     inspectorPort: await freePort(),
+    // D1, the account objects' SQLite files and the queues on local disk, as `wrangler dev`
+    // keeps them, in the run's temp folder (removed afterwards).
+    resourcePersistencePath: stateDir,
     workers: [notifier, baseline, render],
     handleStructuredLogs: ({ level, message }) => {
       if (level === 'error') onWorkerError?.(message);

@@ -1,18 +1,41 @@
 /**
- * The webhook receiver: a plain Node HTTP server on loopback that answers 200 at once and
- * records each arrival (time, bucket = first path segment after /hook/, and the call_id the
- * rendered body carries, which identifies the event).
+ * The webhook receiver: a plain Node HTTP server on loopback that records each arrival (time,
+ * bucket = first path segment after /hook/, and the call_id the rendered body carries, which
+ * identifies the event). A bucket answers 200 at once unless it was given another behaviour:
+ * a receiver that never answers, one that fails, one that asks to wait, or one that is slow.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 const CALL_ID = /"call_id":"([^"\\]*)"/;
 
+/** How a bucket answers. */
+export const BEHAVIOURS = {
+  ok: (res) => answer(res, 200, 'ok'),
+  /** 200 with a receiver's usual small JSON acknowledgement (it is stored with the attempt). */
+  ackJson: (res) => answer(res, 200, JSON.stringify({ status: 'received', request_id: crypto.randomUUID() }), { 'content-type': 'application/json' }),
+  /** Holds the request open until the sender gives up (its DELIVERY_TIMEOUT_MS). */
+  hang: () => {},
+  fail500: (res) => answer(res, 500, 'broken'),
+  /** Rate-limited: asks every sender to come back in 30 s. */
+  retry429: (res) => answer(res, 429, 'slow down', { 'retry-after': '30' }),
+  /** Healthy but slow: 200 after one second. */
+  slow1s: (res) => setTimeout(() => answer(res, 200, 'ok'), 1000),
+};
+
+function answer(res, status, text, headers = {}) {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
 export async function startSink() {
-  /** bucket → [{ t, marker }] */
+  /** bucket → [{ t, marker, bytes }] */
   const buckets = new Map();
   /** bucket → [{ count, resolve }] */
   const waiters = new Map();
+  /** bucket → behaviour name (default ok) */
+  const behaviours = new Map();
 
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -24,8 +47,7 @@ export async function startSink() {
       const list = buckets.get(bucket) ?? [];
       list.push({ t, marker: CALL_ID.exec(body.slice(0, 4096))?.[1] ?? null, bytes: body.length });
       buckets.set(bucket, list);
-      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
-      res.end('ok');
+      BEHAVIOURS[behaviours.get(bucket) ?? 'ok'](res);
       const pending = waiters.get(bucket);
       if (pending) {
         for (const waiter of [...pending]) {
@@ -43,6 +65,11 @@ export async function startSink() {
 
   return {
     url: (bucket) => `http://127.0.0.1:${port}/hook/${bucket}`,
+    /** Makes `bucket` answer as one of BEHAVIOURS from now on. */
+    behave(bucket, behaviour) {
+      if (!BEHAVIOURS[behaviour]) throw new Error(`unknown sink behaviour ${behaviour}`);
+      behaviours.set(bucket, behaviour);
+    },
     arrivals: (bucket) => buckets.get(bucket) ?? [],
     /** Resolves true once `bucket` has `count` arrivals, false after `timeoutMs`. */
     waitFor(bucket, count, timeoutMs) {

@@ -29,7 +29,7 @@ async function measureLevel(ctx, fanOut) {
   const latencies = [];
   for (let i = 0; i < profile.fanOutLatencySamples; i++) latencies.push((await postOk(ctx, account, `lat-${fanOut}-${i}`)).latencyMs);
   expected += (profile.warmupPosts + profile.fanOutLatencySamples) * fanOut;
-  await drain(ctx, bucket, expected);
+  await drain(ctx, account, expected);
 
   // Completion: one event at a time on an idle queue.
   const completions = [];
@@ -38,6 +38,7 @@ async function measureLevel(ctx, fanOut) {
     const posted = await postOk(ctx, account, marker);
     expected += fanOut;
     const arrived = await sink.waitFor(bucket, expected, profile.drainTimeoutMs);
+    await drain(ctx, account, expected);
     const mine = sink.arrivals(bucket).filter((a) => a.marker === marker);
     completions.push(arrived ? Math.max(...mine.map((a) => a.t)) - posted.started : NaN);
   }

@@ -1,22 +1,15 @@
 /**
- * Baselines in the Worker's runtime.
- *
- * Delivery throughput: a Worker that does only what delivery cannot avoid — take a queue
- * batch and POST each message's body to its URL, at most 6 in flight (the consumer's
- * MAX_IN_FLIGHT) — with no D1, rendering or signing. It consumes a queue with the same batch
- * settings as the delivery queue. POST /enqueue {url, body, count} puts `count` messages on it.
- *
- * Ingestion context: GET /one-d1-query answers after one trivial query on its own local D1,
- * the floor for any request that must touch D1 once.
+ * The delivery baseline in the Worker's runtime: a Worker that does only what delivery cannot
+ * avoid — take a queue batch and POST each message's body to its URL, at most 6 in flight (the
+ * consumer's MAX_IN_FLIGHT) — with no account object, rendering or signing. It consumes a
+ * queue with the same batch settings as the delivery queue. POST /enqueue {url, body, count}
+ * puts `count` messages on it.
  */
 const MAX_IN_FLIGHT = 6;
 const SEND_BATCH_LIMIT = 100;
 
 export default {
   async fetch(request, env) {
-    if (new URL(request.url).pathname === '/one-d1-query') {
-      return Response.json(await env.DB.prepare('SELECT 1 AS one').first());
-    }
     const { url, body, count } = await request.json();
     for (let sent = 0; sent < count; sent += SEND_BATCH_LIMIT) {
       const size = Math.min(SEND_BATCH_LIMIT, count - sent);

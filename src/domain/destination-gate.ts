@@ -8,6 +8,9 @@
  * destination for a cool-down that doubles with each pause in a row (30 s … 10 min). When it
  * ends the destination is probed with one delivery at a time and reopens on the first success.
  * A 429 or 503 with Retry-After pauses the whole destination until then.
+ *
+ * Lanes: a destination uses the fast lane only once it has answered and while it stays healthy
+ * and quick; new, probing, recently timed-out, slow and rate-limited ones use the slow lane.
  */
 import { parseRetryAfter, type AttemptResult } from './retry-policy';
 
@@ -57,6 +60,9 @@ export function admits(gate: Gate, inFlight: number, maxConcurrency: number, now
 
 export function laneFor(gate: Gate, now: number, rateLimited: boolean): Lane {
   if (rateLimited || stateOf(gate, now) !== 'ok') return 'slow';
+  // A destination earns the fast lane by answering: one never heard from may not answer at all,
+  // and a fast-lane batch waits for its slowest send (up to the delivery timeout).
+  if (gate.latencyMs === null) return 'slow';
   if (gate.lastTimeoutAt !== null && now - gate.lastTimeoutAt < SLOW_LANE_AFTER_TIMEOUT_MS) return 'slow';
   if (gate.latencyMs !== null && gate.latencyMs >= SLOW_LATENCY_MS) return 'slow';
   return 'fast';

@@ -34,6 +34,14 @@ describe('wrangler.toml: queue name vars', () => {
     expect(queues.producers?.find((p) => p.binding === 'SLOW_DELIVERY_QUEUE')?.queue).toBe(vars.SLOW_DELIVERY_QUEUE_NAME);
   });
 
+  it('delivers both lanes without waiting for a batch to fill', () => {
+    // A destination's cap counts deliveries from the moment they are queued: any batch wait
+    // would hold every destination to about its cap per batch timeout, however fast it answers.
+    for (const queue of [vars.DELIVERY_QUEUE_NAME, vars.SLOW_DELIVERY_QUEUE_NAME]) {
+      expect(consumers.find((c) => c.queue === queue)?.max_batch_timeout, String(queue)).toBe(0);
+    }
+  });
+
   it('names the dead-letter queue, and every consumer is one of the three', () => {
     expect(consumers.map((c) => c.queue).sort()).toEqual(
       [vars.DEAD_LETTER_QUEUE_NAME, vars.DELIVERY_QUEUE_NAME, vars.SLOW_DELIVERY_QUEUE_NAME].sort(),

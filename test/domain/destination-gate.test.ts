@@ -79,14 +79,23 @@ describe('destination gate', () => {
   });
 
   it('slow, recently timed-out, probing and rate-limited destinations use the slow lane', () => {
-    expect(laneFor(newGate(), T0, false)).toBe('fast');
-    expect(laneFor(newGate(), T0, true)).toBe('slow');
-    const timedOut = fail(newGate(), T0, true);
+    const answered = observe(newGate(), { kind: 'success', durationMs: 20 }, T0);
+    expect(laneFor(answered, T0, false)).toBe('fast');
+    expect(laneFor(answered, T0, true)).toBe('slow');
+    const timedOut = fail(answered, T0, true);
     expect(laneFor(timedOut, T0 + 1000, false)).toBe('slow');
     expect(laneFor(timedOut, T0 + SLOW_LANE_AFTER_TIMEOUT_MS + 1, false)).toBe('fast');
     let slow = newGate();
     for (let i = 0; i < 5; i++) slow = observe(slow, { kind: 'success', durationMs: 1000 }, T0);
     expect(laneFor(slow, T0, false)).toBe('slow');
+  });
+
+  it('a destination never heard from starts in the slow lane, and earns the fast lane by answering quickly', () => {
+    // It may never answer: its first sends must not hold a fast-lane batch for the whole timeout.
+    expect(laneFor(newGate(), T0, false)).toBe('slow');
+    // Any answer counts, even one that says nothing about health (a 4xx): the time is known.
+    expect(laneFor(observe(newGate(), { kind: 'neutral', durationMs: 30 }, T0), T0, false)).toBe('fast');
+    expect(laneFor(observe(newGate(), { kind: 'success', durationMs: 900 }, T0), T0, false)).toBe('slow');
   });
 
   it('paces a rate limit at one request per interval', () => {

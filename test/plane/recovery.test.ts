@@ -4,7 +4,7 @@
  */
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { REDISPATCH_AFTER_MS } from '../../src/plane/account-plane';
+import { PURGE_AGAIN_MS, PURGE_LIMIT, REDISPATCH_AFTER_MS } from '../../src/plane/account-plane';
 import { createAccount, createAutomation, sinkRequests, sinkUrl, unique, waitForDelivery, waitForSink } from '../helpers';
 import { inPlane, plane, row, seedDeliveries } from '../delivery/support';
 
@@ -68,5 +68,31 @@ describe('account object: recovery', () => {
     // Rows remain, so the object keeps an alarm for the next purge.
     expect(await inPlane(account.id, (_i, _s, state) => state.storage.getAlarm())).not.toBeNull();
     expect(await runDurableObjectAlarm(plane(account.id))).toBe(true);
+  });
+
+  it('purges again soon, not in an hour, when there was more past retention than one pass takes', async () => {
+    const account = await createAccount();
+    await createAutomation(account, { url: sinkUrl(unique('b')) });
+    const [fresh] = await seedDeliveries(account, {});
+    const old = Date.now() - 31 * 86_400_000;
+    const extra = 5;
+    await inPlane(account.id, (_i, sql) => {
+      // More finished deliveries past retention than one pass deletes, as a busy account has.
+      sql.exec(
+        `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+         INSERT INTO deliveries (id, automation_id, event_id, destination, status, opened_at, created_at, updated_at)
+         SELECT printf('dlv_old_%06d', i), 'aut_x', 'evt_x', 'http://x', 'succeeded', ?2, ?2, ?2 FROM n`,
+        PURGE_LIMIT + extra, old,
+      );
+      sql.exec("UPDATE deliveries SET status = 'succeeded', next_attempt_at = NULL, dispatch_token = NULL WHERE id = ?", fresh);
+    });
+    const before = Date.now();
+    await inPlane(account.id, (instance) => instance.alarm());
+    const left = await inPlane(account.id, (_i, sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM deliveries WHERE id LIKE 'dlv_old_%'").one().n);
+    expect(left).toBe(extra);
+    const alarm = await inPlane(account.id, (_i, _s, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm!).toBeLessThanOrEqual(Date.now() + PURGE_AGAIN_MS);
+    expect(alarm!).toBeGreaterThanOrEqual(before);
   });
 });

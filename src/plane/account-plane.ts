@@ -19,10 +19,8 @@ import {
   DEAD_LETTER_REASON,
   mayGiveUp,
   reopen,
-  retryWindowMs,
 } from '../domain/delivery-lifecycle';
 import {
-  admits,
   destinationOf,
   laneFor,
   MAX_CONCURRENCY_LIMIT,
@@ -35,6 +33,7 @@ import {
   type Gate,
   type Lane,
 } from '../domain/destination-gate';
+import { decideDispatch, RATE_HORIZON_MS } from '../domain/dispatch-decision';
 import { orderOf } from '../domain/ordering';
 import type { Env } from '../env';
 import { CONFIG_TTL_MS, conditionOf, loadAccountConfig, type AccountConfig } from './account-config';
@@ -59,12 +58,6 @@ export const PURGE_LIMIT = 2_000;
 export const PURGE_AGAIN_MS = 10_000;
 const DISPATCH_LIMIT = 1_000;
 const SEND_BATCH_LIMIT = 100;
-/**
- * A rate-limited delivery is paced when it is claimed, as it is about to be sent: the claim
- * gives it a time to wait for, at most this far ahead (later ones are handed back), so queue
- * batching cannot bunch requests and no consumer waits long.
- */
-export const RATE_HORIZON_MS = 2_000;
 
 export interface IngestInput {
   id: string;
@@ -532,48 +525,40 @@ export class AccountPlane extends DurableObject<Env> {
       const postponed = new Set<string>();
       for (const row of due) {
         const automation = config.automations.get(row.automation_id);
-        const cancel = cancellationFor(conditionOf(config, automation), row.is_test === 1);
-        if (cancel !== null || !automation) {
-          store.settle(this.sql, row.id, { status: 'cancelled', lastError: cancel, nextAttemptAt: null }, now);
-          this.dispatchAgain = true; // deliveries that waited for it may go now
-          continue;
-        }
-        if (now > row.opened_at + retryWindowMs(schedule)) {
-          store.settle(this.sql, row.id, { status: 'failed', lastError: 'gave up: the retry window ended while the destination was paused', nextAttemptAt: null }, now);
-          this.dispatchAgain = true;
-          continue;
-        }
-        if (automation.orderBy !== null && row.order_key !== null) {
-          // Per-call ordering: wait for the earlier delivery of the same call to finish.
-          const blocker = store.earlierOpen(this.sql, row);
-          if (blocker) {
-            store.waitFor(this.sql, row.id, blocker);
-            continue;
+        const destination = automation?.destination ?? row.destination;
+        const decision = decideDispatch({
+          condition: conditionOf(config, automation), isTest: row.is_test === 1, openedAt: row.opened_at, schedule, now,
+          blocker: automation?.orderBy && row.order_key !== null ? store.earlierOpen(this.sql, row) : null,
+          gate: this.gate(destination), inFlight: inFlight.get(destination) ?? 0,
+          maxConcurrency: automation?.maxConcurrency ?? 1, ratePerSecond: automation?.ratePerSecond ?? null,
+          pacedAt: automation ? this.pacing.get(automation.id) : undefined,
+        });
+        switch (decision.kind) {
+          case 'cancel':
+          case 'give_up':
+            store.settle(this.sql, row.id, { status: decision.kind === 'cancel' ? 'cancelled' : 'failed', lastError: decision.reason, nextAttemptAt: null }, now);
+            this.dispatchAgain = true; // deliveries that waited for it may go now
+            break;
+          case 'wait_for':
+            store.waitFor(this.sql, row.id, decision.blocker);
+            break;
+          case 'postpone':
+            // Waiting out a pause uses no attempt: the destination's deliveries are simply due later.
+            if (!postponed.has(destination)) store.postponeDestination(this.sql, destination, decision.until, now);
+            postponed.add(destination);
+            break;
+          case 'hold':
+            break; // a report that frees a slot dispatches again
+          case 'pace':
+            rateWake = Math.min(rateWake ?? Infinity, decision.wakeAt);
+            break;
+          case 'send': {
+            const token = crypto.randomUUID();
+            store.markDispatched(this.sql, row.id, token, destination, decision.lane, now);
+            inFlight.set(destination, (inFlight.get(destination) ?? 0) + 1);
+            out.push({ lane: decision.lane, message: this.message(row.id, token) });
           }
         }
-        const destination = automation.destination;
-        const gate = this.gate(destination);
-        if (stateOf(gate, now) === 'paused') {
-          // Waiting out a pause uses no attempt: the deliveries are simply due later.
-          if (!postponed.has(destination)) store.postponeDestination(this.sql, destination, gate.pausedUntil!, now);
-          postponed.add(destination);
-          continue;
-        }
-        const count = inFlight.get(destination) ?? 0;
-        if (!admits(gate, count, automation.maxConcurrency, now)) continue;
-        if (automation.ratePerSecond !== null) {
-          // Paced at claim time (see RATE_HORIZON_MS); here only wait while the pace is far ahead.
-          const tat = this.pacing.get(automation.id);
-          if (!rateAdmits(tat, now + RATE_HORIZON_MS)) {
-            rateWake = Math.min(rateWake ?? Infinity, tat! - RATE_HORIZON_MS);
-            continue;
-          }
-        }
-        const token = crypto.randomUUID();
-        const lane = laneFor(gate, now, automation.ratePerSecond !== null);
-        store.markDispatched(this.sql, row.id, token, destination, lane, now);
-        inFlight.set(destination, count + 1);
-        out.push({ lane, message: this.message(row.id, token) });
       }
     });
     if (out.length > 0) await this.enqueue(out);

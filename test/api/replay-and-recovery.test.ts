@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { call, createAccount, createAutomation, expectError, OPERATOR, postEvent, sinkRequests, sinkUrl, unique, waitForDelivery, waitForSink } from '../helpers';
 import { inPlane, seedDeliveries } from '../delivery/support';
 
-const idsOf = (body: { data: { id: string }[] }) => body.data.map((d) => d.id).sort();
-
 describe('deliveries by business key', () => {
   it('lists every delivery of a call across automations, and only that call’s', async () => {
     const account = await createAccount();

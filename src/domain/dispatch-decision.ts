@@ -1,0 +1,51 @@
+/**
+ * What the account object does with a due delivery when it dispatches, with no I/O: the order
+ * of the checks is the rule. Cancel what may no longer be sent, give up past the retry window,
+ * keep per-call order, wait out a paused destination (no attempt used), respect the
+ * destination's concurrency cap and the automation's pace, then send in the destination's lane.
+ */
+import { cancellationFor, retryWindowMs, type AutomationCondition } from './delivery-lifecycle';
+import { admits, laneFor, rateAdmits, stateOf, type Gate, type Lane } from './destination-gate';
+
+/** A rate-limited delivery is handed over at most this long before its paced time. */
+export const RATE_HORIZON_MS = 2_000;
+
+export const WINDOW_ENDED = 'gave up: the retry window ended while the destination was paused';
+
+export interface DispatchInput {
+  condition: AutomationCondition;
+  isTest: boolean;
+  openedAt: number;
+  schedule: readonly number[];
+  /** Per-call ordering: the earlier open delivery this one must wait for, if any. */
+  blocker: string | null;
+  gate: Gate;
+  inFlight: number;
+  maxConcurrency: number;
+  ratePerSecond: number | null;
+  /** The rate limit's theoretical arrival time for the automation's next request. */
+  pacedAt: number | undefined;
+  now: number;
+}
+
+export type DispatchDecision =
+  | { kind: 'cancel'; reason: string }
+  | { kind: 'give_up'; reason: string }
+  | { kind: 'wait_for'; blocker: string }
+  | { kind: 'postpone'; until: number }
+  | { kind: 'hold' }
+  | { kind: 'pace'; wakeAt: number }
+  | { kind: 'send'; lane: Lane };
+
+export function decideDispatch(d: DispatchInput): DispatchDecision {
+  const cancel = cancellationFor(d.condition, d.isTest);
+  if (cancel !== null) return { kind: 'cancel', reason: cancel };
+  if (d.now > d.openedAt + retryWindowMs(d.schedule)) return { kind: 'give_up', reason: WINDOW_ENDED };
+  if (d.blocker !== null) return { kind: 'wait_for', blocker: d.blocker };
+  if (stateOf(d.gate, d.now) === 'paused') return { kind: 'postpone', until: d.gate.pausedUntil! };
+  if (!admits(d.gate, d.inFlight, d.maxConcurrency, d.now)) return { kind: 'hold' };
+  if (d.ratePerSecond !== null && !rateAdmits(d.pacedAt, d.now + RATE_HORIZON_MS)) {
+    return { kind: 'pace', wakeAt: d.pacedAt! - RATE_HORIZON_MS };
+  }
+  return { kind: 'send', lane: laneFor(d.gate, d.now, d.ratePerSecond !== null) };
+}

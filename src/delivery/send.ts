@@ -57,7 +57,9 @@ export async function sendWebhook(webhook: OutboundWebhook, now: () => number = 
   try {
     response = await fetch(webhook.url, { method: 'POST', headers, body: webhook.body, redirect: 'manual', signal });
   } catch (error) {
-    return finish({ kind: 'error', message: describeFetchError(error, webhook.timeoutMs) }, null, null);
+    // A timeout tells the destination gate more than other errors: the destination is slow.
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    return finish({ kind: 'error', message: describeFetchError(error, webhook.timeoutMs), timedOut }, null, null);
   }
   let responseBody: string | null = null;
   try {

@@ -102,23 +102,36 @@ describe('destination gate', () => {
     expect(Date.now() - start).toBeLessThan(5_000);
   }, 30_000);
 
-  it('after a timeout, the destination’s deliveries travel the slow lane; a healthy one stays in the fast lane', async () => {
+  it('a destination starts in the slow lane, earns the fast lane by answering quickly, and loses it by timing out', async () => {
     const account = await createAccount();
     const [slowBucket, fastBucket] = [unique('b'), unique('b')];
     // Two origins on the one sink: 127.0.0.1 and localhost are different destinations.
-    const slow = await createAutomation(account, { url: sinkUrl(slowBucket, 'delay_ms=3000').replace('127.0.0.1', 'localhost') });
+    const later = await createAutomation(account, { url: sinkUrl(slowBucket).replace('127.0.0.1', 'localhost') });
     const fast = await createAutomation(account, { url: sinkUrl(fastBucket) });
-    const deliveriesOf = async (eventId: string) => {
-      const { data } = (await call(`/v1/deliveries?event_id=${eventId}`, { token: account.admin })).body;
+    const post = async (callId: string) => {
+      const posted = await postEvent(account, { type: 'inbound_call_ended', data: { call_id: callId } });
+      const { data } = (await call(`/v1/deliveries?event_id=${posted.body.event_id}`, { token: account.admin })).body;
       return Object.fromEntries((data as { id: string; automation_id: string }[]).map((d) => [d.automation_id, d.id]));
     };
-    const first = await deliveriesOf((await postEvent(account, { type: 'inbound_call_ended', data: { call_id: 'L-1' } })).body.event_id);
-    await vi.waitUntil(async () => (await row(first[slow.id]!, account.id))!.last_error?.startsWith('timed out'), { timeout: 15_000, interval: 100 });
-    expect((await row(first[slow.id]!, account.id))!.lane).toBe('fast');
-    const second = await deliveriesOf((await postEvent(account, { type: 'inbound_call_ended', data: { call_id: 'L-2' } })).body.event_id);
-    await vi.waitUntil(async () => (await row(second[fast.id]!, account.id))!.status === 'succeeded', { timeout: 15_000, interval: 100 });
-    await vi.waitUntil(async () => (await row(second[slow.id]!, account.id))!.lane !== null, { timeout: 15_000, interval: 100 });
-    expect((await row(second[slow.id]!, account.id))!.lane).toBe('slow');
-    expect((await row(second[fast.id]!, account.id))!.lane).toBe('fast');
-  }, 40_000);
+    const settled = (id: string, test: (r: Awaited<ReturnType<typeof row>>) => boolean) =>
+      vi.waitUntil(async () => test(await row(id, account.id)), { timeout: 15_000, interval: 100 });
+    const laneOf = async (id: string) => (await row(id, account.id))!.lane;
+
+    const first = await post('L-1');
+    await settled(first[later.id]!, (r) => r!.status === 'succeeded');
+    await settled(first[fast.id]!, (r) => r!.status === 'succeeded');
+    expect([await laneOf(first[later.id]!), await laneOf(first[fast.id]!)]).toEqual(['slow', 'slow']);
+
+    // Same origin, now answering after 3 s (the timeout here is 1.5 s).
+    await call(`/v1/automations/${later.id}`, { method: 'PATCH', token: account.admin, body: { url: sinkUrl(slowBucket, 'delay_ms=3000').replace('127.0.0.1', 'localhost') } });
+    const second = await post('L-2');
+    await settled(second[later.id]!, (r) => r!.last_error?.startsWith('timed out') === true);
+    expect(await laneOf(second[later.id]!)).toBe('fast');
+
+    const third = await post('L-3');
+    await settled(third[fast.id]!, (r) => r!.status === 'succeeded');
+    await settled(third[later.id]!, (r) => r!.lane !== null);
+    expect(await laneOf(third[later.id]!)).toBe('slow');
+    expect(await laneOf(third[fast.id]!)).toBe('fast');
+  }, 45_000);
 });

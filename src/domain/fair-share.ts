@@ -30,9 +30,9 @@ export class FairShare<T> {
   take(): T | null {
     const waiting = [...this.accounts.entries()].filter(([, a]) => [...a.destinations.values()].some((d) => d.jobs.length > 0));
     if (waiting.length === 0) return null;
-    const [, account] = pickFewest(waiting.map(([key, a]) => ({ key, inFlight: a.inFlight, value: a })), this.turn++);
+    const account = pickFewest(waiting.map(([, a]) => ({ inFlight: a.inFlight, value: a })), this.turn++);
     const destinations = [...account.value.destinations.values()].filter((d) => d.jobs.length > 0);
-    const [, destination] = pickFewest(destinations.map((d) => ({ key: d.key, inFlight: d.inFlight, value: d })), this.turn);
+    const destination = pickFewest(destinations.map((d) => ({ inFlight: d.inFlight, value: d })), this.turn);
     account.value.inFlight++;
     destination.value.inFlight++;
     return destination.value.jobs.shift()!;
@@ -47,11 +47,11 @@ export class FairShare<T> {
   }
 }
 
-function pickFewest<V>(candidates: { key: string; inFlight: number; value: V }[], turn: number): [number, { key: string; inFlight: number; value: V }] {
+/** The candidate with the fewest jobs in flight; ties taken in turn. */
+function pickFewest<V>(candidates: { inFlight: number; value: V }[], turn: number): { inFlight: number; value: V } {
   const fewest = Math.min(...candidates.map((c) => c.inFlight));
   const tied = candidates.filter((c) => c.inFlight === fewest);
-  const index = turn % tied.length;
-  return [index, tied[index]!];
+  return tied[turn % tied.length]!;
 }
 
 /** Runs every job with at most `lanes` in flight, in the order FairShare gives. */

@@ -100,7 +100,7 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
   const base = { id: order.id, token: order.token, attempt: order.attempt, attemptNumber: order.attemptNumber };
   const failedHere = (error: string, final: boolean): AttemptReport => ({
     ...base, startedAt: now, durationMs: 0, statusCode: null, error, responseBody: null,
-    result: { kind: 'error', message: error }, final,
+    result: { kind: 'error', message: error }, final, request: null,
   });
 
   const target = checkTargetUrl(order.url, { allowLoopback: config.allowLoopbackTargets });
@@ -132,7 +132,7 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
   return {
     ...base, startedAt: outcome.startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode,
     error: outcome.result.kind === 'error' ? outcome.result.message : ok ? null : describeStatus(outcome.result.status),
-    responseBody: outcome.responseBody, result: outcome.result, final: false,
+    responseBody: outcome.responseBody, result: outcome.result, final: false, request: outcome.request,
   };
 }
 

@@ -5,6 +5,7 @@
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../config';
 import { signatureHeader } from '../domain/signature';
 import type { AttemptResult } from '../domain/retry-policy';
+import { boundedRequest, type SentRequest } from '../domain/sent-request';
 
 export const USER_AGENT = `${PRODUCT_NAME}/${PRODUCT_VERSION}`;
 export const RESPONSE_BODY_LIMIT = 1024;
@@ -27,6 +28,8 @@ export interface SendOutcome {
   durationMs: number;
   statusCode: number | null;
   responseBody: string | null;
+  /** What went out: the URL, the headers as set (signature included) and the body, bounded for the log. */
+  request: SentRequest;
 }
 
 export async function buildHeaders(webhook: OutboundWebhook, nowMs: number): Promise<Headers> {
@@ -45,6 +48,7 @@ export async function buildHeaders(webhook: OutboundWebhook, nowMs: number): Pro
 export async function sendWebhook(webhook: OutboundWebhook, now: () => number = Date.now): Promise<SendOutcome> {
   const startedAt = now();
   const headers = await buildHeaders(webhook, startedAt);
+  const request = boundedRequest({ method: 'POST', url: webhook.url, headers: Object.fromEntries(headers), body: webhook.body });
   const signal = AbortSignal.timeout(webhook.timeoutMs);
   const finish = (result: AttemptResult, statusCode: number | null, responseBody: string | null): SendOutcome => ({
     result,
@@ -52,6 +56,7 @@ export async function sendWebhook(webhook: OutboundWebhook, now: () => number = 
     durationMs: Math.max(0, now() - startedAt),
     statusCode,
     responseBody,
+    request,
   });
   let response: Response;
   try {

@@ -16,6 +16,7 @@ import { registerOperationsRoutes } from './routes/operations';
 import { registerSecretRotationRoutes } from './routes/secret-rotation';
 import { registerOwnAccountRoutes } from './routes/own-account';
 import { registerReplayAndRecoveryRoutes } from './routes/replay-and-recovery';
+import { registerStatsRoutes } from './routes/stats';
 import { registerSystemRoutes } from './routes/system';
 import { registerTriggerRoutes } from './routes/triggers';
 
@@ -64,6 +65,7 @@ export function createApp() {
   registerDeliveryRoutes(app);
   registerReplayAndRecoveryRoutes(app);
   registerOperationsRoutes(app);
+  registerStatsRoutes(app);
   app.route('/', createConsoleApp()); // the admin console (HTML), outside the OpenAPI document
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

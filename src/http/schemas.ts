@@ -133,8 +133,45 @@ export const AttemptSchema = z
     status_code: z.number().int().nullable(),
     error: z.string().nullable(),
     response_body: z.string().nullable().openapi({ description: 'First 1 KiB of the answer' }),
+    request: z
+      .object({
+        url: z.string(),
+        headers: z.record(z.string(), z.string()).openapi({ description: 'The headers as sent, webhook-signature included' }),
+        body: z.string().openapi({ description: 'The body as sent (redacted fields never in it), at most 64 KiB of UTF-8' }),
+        body_truncated: z.boolean().openapi({ description: 'The body was longer than 64 KiB and only its start is kept' }),
+      })
+      .nullable()
+      .openapi({ description: 'The request this attempt sent; null when it failed before sending (refused target, unrenderable body)' }),
   })
   .openapi('Attempt');
+
+const OutcomeCounts = {
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+  retried: z.number().int().openapi({ description: 'Attempts that failed and were scheduled to be tried again' }),
+};
+
+export const StatsSchema = z
+  .object({
+    window: z.enum(['24h', '7d']),
+    from: z.string(),
+    to: z.string(),
+    success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed) of deliveries finished in the window; null when none' }),
+    counts: z.object({
+      ...OutcomeCounts,
+      open: z.number().int().openapi({ description: 'Deliveries pending or retrying now' }),
+    }),
+    attempts: z.object({ total: z.number().int(), failed: z.number().int() }),
+    latency_ms: z
+      .object({ p50: z.number().nullable(), p95: z.number().nullable() })
+      .openapi({ description: 'Estimated from a histogram (bounds 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms): the bound of the bucket holding the quantile' }),
+    series: z.object({
+      bucket: z.enum(['hour', 'day']),
+      points: z.array(z.object({ start: z.string(), ...OutcomeCounts })).openapi({ description: '24 hours for 24h; 7 days of 24 hours for 7d, oldest first' }),
+    }),
+  })
+  .openapi('Stats');
 
 /** Event data: field name → value. Values are rendered as text. */
 export const EventDataSchema = z.record(z.string().max(128), z.unknown());

@@ -35,8 +35,10 @@ import {
 } from '../domain/destination-gate';
 import { decideDispatch, RATE_HORIZON_MS } from '../domain/dispatch-decision';
 import { orderOf } from '../domain/ordering';
+import { HOUR_MS, summarize, windowStart, WINDOWS, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
+import { boundedRequest } from '../domain/sent-request';
 import type { Env } from '../env';
-import { CONFIG_TTL_MS, conditionOf, loadAccountConfig, type AccountConfig } from './account-config';
+import { CONFIG_TTL_MS, conditionOf, loadAccountConfig, operationsId, type AccountConfig } from './account-config';
 import type { AttemptReport, ClaimAnswer, ClaimItem, DeliveryMessage, DestinationView } from './protocol';
 import { recordNotice, type NewNotice } from './notices';
 import { migrate, rememberAccount, storedAccount } from './schema';
@@ -295,6 +297,18 @@ export class AccountPlane extends DurableObject<Env> {
     };
   }
 
+  /**
+   * Health over a window from the hourly rollups (one automation, or the whole account without
+   * the operations webhook); test sends are never counted.
+   */
+  stats(accountId: string, window: StatsWindow, automationId: string | null): WindowStats {
+    this.bind(accountId);
+    const now = Date.now();
+    const exclude = operationsId(accountId);
+    const hours = store.statsHours(this.sql, automationId, windowStart(window, now), exclude);
+    return summarize(window, hours, store.openCount(this.sql, automationId, exclude), now);
+  }
+
   // ---- the consumer's side --------------------------------------------------------------
 
   /** Claims a batch's deliveries for sending: one call per account per consumer batch. */
@@ -385,7 +399,12 @@ export class AccountPlane extends DurableObject<Env> {
         store.insertAttempt(this.sql, {
           deliveryId: r.id, attempt: r.attempt, startedAt: r.startedAt, durationMs: r.durationMs,
           statusCode: r.statusCode, error: r.error, responseBody: r.responseBody,
+          // Bounded here too: the object keeps its log small whatever a consumer reports.
+          request: r.request ? boundedRequest(r.request) : null,
         });
+        if (row.is_test === 0 && !config.automations.get(row.automation_id)?.raw) {
+          store.countAttempt(this.sql, row.automation_id, r.startedAt, outcome.status !== 'succeeded', r.request ? r.durationMs : null);
+        }
         const lastError = outcome.status === 'failed' && outcome.reason ? [r.error, outcome.reason].filter(Boolean).join('; ') : r.error;
         store.settle(this.sql, r.id, {
           status: outcome.status, lastStatusCode: r.statusCode, lastError,
@@ -476,6 +495,8 @@ export class AccountPlane extends DurableObject<Env> {
       this.lastPurgeAt = now;
       const cutoff = now - getConfig(this.env).retentionDays * 86_400_000;
       const purged = store.purgeBefore(this.sql, cutoff, PURGE_LIMIT);
+      // Stats hours are kept for the longest window (plus a day), whatever the retention.
+      store.purgeStats(this.sql, now - (WINDOWS['7d'].hours + 24) * HOUR_MS);
       if (purged.deliveries || purged.events) console.log(JSON.stringify({ msg: 'purged', account_id: this.accountId, ...purged }));
       // 2,000 an hour is less than one event every 2 s: a busy account would outgrow its retention.
       if (purged.deliveries >= PURGE_LIMIT || purged.events >= PURGE_LIMIT) this.lastPurgeAt = now - PURGE_EVERY_MS + PURGE_AGAIN_MS;

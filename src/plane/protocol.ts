@@ -2,6 +2,7 @@
 import type { Redactions } from '../domain/redaction';
 import type { AttemptResult } from '../domain/retry-policy';
 import type { PreviousSecret } from '../domain/secret-rotation';
+import type { SentRequest } from '../domain/sent-request';
 
 /** A queue message: which delivery of which account, and the dispatch it belongs to. */
 export interface DeliveryMessage {
@@ -58,6 +59,8 @@ export interface AttemptReport {
   result: AttemptResult;
   /** A failure found before any request (refused target, unrenderable body): not retried. */
   final: boolean;
+  /** The request as sent (body bounded, see src/domain/sent-request.ts); null when none went out. */
+  request: SentRequest | null;
 }
 
 export interface DestinationView {

@@ -89,6 +89,31 @@ export const MIGRATIONS: readonly string[] = [
      message TEXT NOT NULL,
      created_at INTEGER NOT NULL
    );`,
+
+  // v3: the request each attempt sent (body bounded, see src/domain/sent-request.ts), and hourly
+  // rollups of outcomes, attempts and latency per automation for the health stats, so that a
+  // window is read from at most 168 rows per automation instead of every delivery.
+  `ALTER TABLE attempts ADD COLUMN request_url TEXT;
+   ALTER TABLE attempts ADD COLUMN request_headers TEXT;     -- JSON object of the headers as sent
+   ALTER TABLE attempts ADD COLUMN request_body TEXT;
+   ALTER TABLE attempts ADD COLUMN request_body_truncated INTEGER NOT NULL DEFAULT 0;
+
+   CREATE TABLE stats_hourly (
+     automation_id TEXT NOT NULL,
+     hour INTEGER NOT NULL,          -- start of the hour
+     succeeded INTEGER NOT NULL DEFAULT 0,
+     failed INTEGER NOT NULL DEFAULT 0,
+     cancelled INTEGER NOT NULL DEFAULT 0,
+     retried INTEGER NOT NULL DEFAULT 0,   -- attempts that failed and were scheduled again
+     attempts INTEGER NOT NULL DEFAULT 0,
+     attempts_failed INTEGER NOT NULL DEFAULT 0,
+     -- attempt latency histogram: buckets of LATENCY_BOUNDS_MS in src/domain/delivery-stats.ts
+     lat_0 INTEGER NOT NULL DEFAULT 0, lat_1 INTEGER NOT NULL DEFAULT 0, lat_2 INTEGER NOT NULL DEFAULT 0,
+     lat_3 INTEGER NOT NULL DEFAULT 0, lat_4 INTEGER NOT NULL DEFAULT 0, lat_5 INTEGER NOT NULL DEFAULT 0,
+     lat_6 INTEGER NOT NULL DEFAULT 0, lat_7 INTEGER NOT NULL DEFAULT 0, lat_8 INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (automation_id, hour)
+   );
+   CREATE INDEX stats_hour ON stats_hourly (hour);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,8 @@ import { newGate, type Gate, type Lane } from '../domain/destination-gate';
 import { iso, isoOrNull, toPage, type Page } from '../db/rows';
 import { healthy, type Health } from '../domain/automation-health';
 import type { NoticeType } from '../domain/vocabulary';
+import { hourOf, LATENCY_BUCKETS, latencyBucket, type HourStats } from '../domain/delivery-stats';
+import type { SentRequest } from '../domain/sent-request';
 
 export interface Delivery {
   id: string;
@@ -32,7 +34,17 @@ export interface Attempt {
   status_code: number | null;
   error: string | null;
   response_body: string | null;
+  /** The request as sent (body cut to SENT_BODY_LIMIT); null when none was sent or it predates v3. */
+  request: { url: string; headers: Record<string, string>; body: string; body_truncated: boolean } | null;
 }
+
+type AttemptRow = Omit<Attempt, 'started_at' | 'request'> & {
+  started_at: number;
+  request_url: string | null;
+  request_headers: string | null;
+  request_body: string | null;
+  request_body_truncated: number;
+};
 
 export type DeliveryRow = {
   id: string;
@@ -192,12 +204,26 @@ export function getDeliveryRows(sql: SqlStorage, ids: readonly string[]): Map<st
 
 export function getAttempts(sql: SqlStorage, id: string): Attempt[] {
   return sql
-    .exec<Omit<Attempt, 'started_at'> & { started_at: number }>(
-      'SELECT attempt, started_at, duration_ms, status_code, error, response_body FROM attempts WHERE delivery_id = ? ORDER BY attempt',
+    .exec<AttemptRow>(
+      `SELECT attempt, started_at, duration_ms, status_code, error, response_body,
+              request_url, request_headers, request_body, request_body_truncated
+       FROM attempts WHERE delivery_id = ? ORDER BY attempt`,
       id,
     )
     .toArray()
-    .map((a) => ({ ...a, started_at: iso(a.started_at) }));
+    .map(({ request_url, request_headers, request_body, request_body_truncated, ...a }) => ({
+      ...a,
+      started_at: iso(a.started_at),
+      request:
+        request_url === null
+          ? null
+          : {
+              url: request_url,
+              headers: JSON.parse(request_headers ?? '{}') as Record<string, string>,
+              body: request_body ?? '',
+              body_truncated: request_body_truncated === 1,
+            },
+    }));
 }
 
 export interface DeliveryFilter extends Partial<Record<BusinessKey, string>> {
@@ -238,13 +264,13 @@ export function failedBetween(sql: SqlStorage, automationId: string, since: numb
     .toArray();
 }
 
-/** The newest delivery of each automation. */
+/** The newest delivery of each automation, test sends left out. */
 export function lastDeliveries(sql: SqlStorage, automationIds: readonly string[]): Record<string, { id: string; status: DeliveryStatus; created_at: string }> {
   const out: Record<string, { id: string; status: DeliveryStatus; created_at: string }> = {};
   for (const automationId of automationIds) {
     const row = sql
       .exec<Pick<DeliveryRow, 'id' | 'status' | 'created_at'>>(
-        'SELECT id, status, created_at FROM deliveries WHERE automation_id = ? ORDER BY id DESC LIMIT 1',
+        'SELECT id, status, created_at FROM deliveries WHERE automation_id = ? AND is_test = 0 ORDER BY id DESC LIMIT 1',
         automationId,
       )
       .toArray()[0];
@@ -349,6 +375,75 @@ export function settle(sql: SqlStorage, id: string, c: Closing, now: number): vo
     c.status, c.lastStatusCode ?? null, c.lastError, c.nextAttemptAt, now, id,
   );
   if (c.nextAttemptAt === null) releaseWaiters(sql, id);
+  countOutcome(sql, id, c.status, now);
+}
+
+const OUTCOME_COLUMN: Partial<Record<DeliveryStatus, string>> = {
+  succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', retrying: 'retried',
+};
+
+/**
+ * Adds an outcome to its automation's hour, in the caller's transaction: every way a delivery
+ * settles goes through `settle`, so the rollups cannot miss one. Test sends are left out.
+ */
+function countOutcome(sql: SqlStorage, id: string, status: DeliveryStatus, now: number): void {
+  const column = OUTCOME_COLUMN[status];
+  if (!column) return;
+  sql.exec(
+    `INSERT INTO stats_hourly (automation_id, hour, ${column}) SELECT automation_id, ?, 1 FROM deliveries WHERE id = ? AND is_test = 0
+     ON CONFLICT (automation_id, hour) DO UPDATE SET ${column} = ${column} + 1`,
+    hourOf(now), id,
+  );
+}
+
+/** Adds an attempt (and its latency when a request went out) to its automation's hour. */
+export function countAttempt(sql: SqlStorage, automationId: string, at: number, failed: boolean, latencyMs: number | null): void {
+  const lat = latencyMs === null ? null : `lat_${latencyBucket(latencyMs)}`;
+  sql.exec(
+    `INSERT INTO stats_hourly (automation_id, hour, attempts, attempts_failed${lat ? `, ${lat}` : ''}) VALUES (?, ?, 1, ?${lat ? ', 1' : ''})
+     ON CONFLICT (automation_id, hour) DO UPDATE SET attempts = attempts + 1, attempts_failed = attempts_failed + excluded.attempts_failed
+       ${lat ? `, ${lat} = ${lat} + 1` : ''}`,
+    automationId, hourOf(at), failed ? 1 : 0,
+  );
+}
+
+const LATENCY_COLUMNS = Array.from({ length: LATENCY_BUCKETS }, (_, i) => `lat_${i}`);
+
+/**
+ * The hours since `from` of one automation, or summed over the account's automations (leaving
+ * out `exclude`, the operations webhook). At most 168 rows per automation.
+ */
+export function statsHours(sql: SqlStorage, automationId: string | null, from: number, exclude: string): HourStats[] {
+  const sums = ['succeeded', 'failed', 'cancelled', 'retried', 'attempts', 'attempts_failed', ...LATENCY_COLUMNS]
+    .map((c) => `sum(${c}) AS ${c}`)
+    .join(', ');
+  return sql
+    .exec<Record<string, number>>(
+      `SELECT hour, ${sums} FROM stats_hourly
+       WHERE hour >= ?1 AND (?2 IS NULL OR automation_id = ?2) AND automation_id <> ?3 GROUP BY hour ORDER BY hour`,
+      from, automationId, exclude,
+    )
+    .toArray()
+    .map((r) => ({
+      hour: r.hour!, succeeded: r.succeeded!, failed: r.failed!, cancelled: r.cancelled!, retried: r.retried!,
+      attempts: r.attempts!, attempts_failed: r.attempts_failed!, latency: LATENCY_COLUMNS.map((c) => r[c]!),
+    }));
+}
+
+/** Deliveries waiting to be sent now (pending or retrying), test sends left out: read through the open-deliveries index. */
+export function openCount(sql: SqlStorage, automationId: string | null, exclude: string): number {
+  return sql
+    .exec<{ n: number }>(
+      `SELECT count(*) AS n FROM deliveries WHERE next_attempt_at IS NOT NULL AND is_test = 0
+         AND (?1 IS NULL OR automation_id = ?1) AND automation_id <> ?2`,
+      automationId, exclude,
+    )
+    .one().n;
+}
+
+/** Hours older than `before` are no longer in any window. */
+export function purgeStats(sql: SqlStorage, before: number): void {
+  sql.exec('DELETE FROM stats_hourly WHERE hour < ?', before);
 }
 
 /** Reopens a finished delivery with a fresh schedule and window. */
@@ -369,13 +464,17 @@ export interface NewAttempt {
   statusCode: number | null;
   error: string | null;
   responseBody: string | null;
+  /** The request sent, body already bounded; null when none went out. */
+  request: SentRequest | null;
 }
 
 export function insertAttempt(sql: SqlStorage, a: NewAttempt): void {
   sql.exec(
-    `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
-     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+    `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+                           request_url, request_headers, request_body, request_body_truncated)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
     a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.statusCode, a.error, a.responseBody,
+    a.request?.url ?? null, a.request ? JSON.stringify(a.request.headers) : null, a.request?.body ?? null, a.request?.bodyTruncated ? 1 : 0,
   );
 }
 

@@ -38,7 +38,10 @@ describe('POST /v1/events', () => {
     const delivery = await waitForDelivery(account, request!.headers['webhook-id']!, ['succeeded']);
     expect(delivery).toMatchObject({ automation_id: hook.id, event_id: posted.body.event_id, attempt_count: 1, last_status_code: 200, next_attempt_at: null });
     expect(delivery.attempts).toEqual([
-      { attempt: 1, started_at: expect.any(String), duration_ms: expect.any(Number), status_code: 200, error: null, response_body: 'sink answered 200' },
+      {
+        attempt: 1, started_at: expect.any(String), duration_ms: expect.any(Number), status_code: 200, error: null, response_body: 'sink answered 200',
+        request: { url: hook.url, headers: expect.objectContaining({ 'webhook-id': delivery.id, 'x-team': 'support' }), body: request!.body, body_truncated: false },
+      },
     ]);
   });
 

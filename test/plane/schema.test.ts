@@ -16,7 +16,7 @@ describe('account object schema, versioned in code', () => {
         .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name")
         .toArray()
         .map((r) => r.name);
-      expect(tables).toEqual(expect.arrayContaining(['attempts', 'deliveries', 'destinations', 'events', 'schema_meta']));
+      expect(tables).toEqual(expect.arrayContaining(['attempts', 'deliveries', 'destinations', 'events', 'schema_meta', 'stats_hourly']));
     });
   });
 
@@ -53,6 +53,12 @@ describe('account object schema, versioned in code', () => {
       // Old rows stay; the columns v2 added are there with their defaults.
       expect(sql.exec('SELECT id, call_id FROM events').toArray()).toEqual([{ id: 'evt_1', call_id: null }]);
       expect(sql.exec('SELECT id, replay FROM deliveries').toArray()).toEqual([{ id: 'dlv_1', replay: 0 }]);
+      sql.exec("INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms) VALUES ('dlv_1', 1, 1, 5)");
+      // v3: attempts gain the request sent (empty for old ones), and the hourly stats table.
+      expect(sql.exec('SELECT request_url, request_headers, request_body, request_body_truncated FROM attempts').toArray()).toEqual([
+        { request_url: null, request_headers: null, request_body: null, request_body_truncated: 0 },
+      ]);
+      expect(sql.exec('SELECT count(*) AS n FROM stats_hourly').one()).toEqual({ n: 0 });
     });
   });
 });

@@ -74,7 +74,7 @@ describe('admin console, end to end', () => {
     expect(new URL(page.url()).pathname).toBe('/console/sign-in');
     await page.getByLabel('Admin API key').fill('hnk_admin_not-a-real-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await textOf('[role="alert"]', /not valid or has been revoked/);
+    await textOf('[role="alert"]', /This is not an API key/);
 
     await page.getByLabel('Admin API key').fill(account.adminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -40,6 +40,7 @@ const liveCheck = createLiveCheck({
   staleNote: byId('preview-stale', HTMLElement),
   editor: bodyEditor,
   draft,
+  onValid: clearBodyError,
 });
 
 type Format = 'json' | 'xml';
@@ -95,6 +96,15 @@ for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="format"
 
 /** API error paths that have an input of their own on this page, and its id. */
 const FIELD_INPUTS: Readonly<Record<string, string>> = { trigger: 'trigger', url: 'url', name: 'name', body: 'body' };
+
+/** The body's error from the last save, once the live check says the body is valid again. */
+function clearBodyError(): void {
+  const bodyError = byId('body-error', HTMLElement);
+  if (bodyError.hidden) return;
+  bodyError.hidden = true;
+  bodyError.textContent = '';
+  textarea.removeAttribute('aria-invalid');
+}
 
 function clearErrors(): void {
   formError.hidden = true;

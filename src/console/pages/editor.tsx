@@ -6,7 +6,7 @@ import { TRIGGERS } from '../../catalog';
 import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import { BodyFormat } from '../../domain/vocabulary';
-import { Breadcrumbs, Callout, IntegrationDisabledNotice, triggerLabel } from './components';
+import { Breadcrumbs, Callout, IntegrationDisabledNotice, taskTitle, triggerLabel } from './components';
 import { OrderingField, ResendFailed } from './editor-delivery';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
 import { RedactSection } from './editor-redact';
@@ -28,8 +28,10 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
   const enabled = account.http_notifier_enabled;
   const title = creating ? 'New automated task' : 'Edit automated task';
   const values = automation ?? { id: '', name: null, trigger: '', url: '', format: 'json' as const, body: STARTER_BODY, enabled: true, redact: {} };
+  // The browser tab and history name the task being edited, not just "Edit automated task".
+  const pageTitle = creating ? title : `Edit: ${taskTitle(values)}`;
   return (
-    <Layout title={title} script="editor.js" signedIn={{ accountName: account.name, csrfToken, current: 'automations' }}>
+    <Layout title={pageTitle} script="editor.js" signedIn={{ accountName: account.name, csrfToken, current: 'automations' }}>
       <Breadcrumbs items={[{ label: 'HTTP Notifier', href: '/console' }, { label: creating ? 'New automated task' : triggerLabel(values.trigger) }]} />
       <div class="page-header">
         <div>

@@ -74,7 +74,7 @@ describe('admin console, end to end', () => {
     expect(new URL(page.url()).pathname).toBe('/console/sign-in');
     await page.getByLabel('Admin API key').fill('hnk_admin_not-a-real-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await textOf('[role="alert"]', /not valid or has been revoked/);
+    await textOf('[role="alert"]', /This is not an API key/);
 
     await page.getByLabel('Admin API key').fill(account.adminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -102,6 +102,12 @@ describe('admin console, end to end', () => {
     expect(await page.locator('#action option').allInnerTexts()).toEqual(['Make HTTP POST']);
     await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/hooks/e2e`);
     await page.locator('li[data-field="call_id"]').waitFor();
+    // The field list's hidden "Insert" labels stay inside its scroll box: the page is as tall as its content.
+    const heights = await page.evaluate(() => ({
+      document: document.documentElement.scrollHeight,
+      content: Math.max(...Array.from(document.body.children, (node) => node.getBoundingClientRect().bottom + window.scrollY)),
+    }));
+    expect(heights.document - heights.content).toBeLessThan(80);
 
     // An unfinished body: the check names the line and column, and the gutter marks that line.
     await page.getByLabel('Body template', { exact: true }).fill('{\n  "call_id": "\n}');
@@ -161,6 +167,28 @@ describe('admin console, end to end', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('keeps the focused preview clear of the sticky save bar; the format selector shows where focus is', async () => {
+    // The preview starts just below the window; Tab from the body scrolls it into view.
+    await page.evaluate(() => {
+      const top = document.getElementById('preview')!.getBoundingClientRect().top + window.scrollY;
+      window.scrollTo(0, top - window.innerHeight + 20);
+      document.getElementById('body')!.focus({ preventScroll: true });
+    });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('preview');
+    const [preview, bar] = await page.evaluate(() => ['preview', 'save-button'].map((id) => {
+      const node = document.getElementById(id)!;
+      return (id === 'preview' ? node : node.closest('.form-actions')!).getBoundingClientRect().toJSON() as DOMRect;
+    }));
+    expect(preview!.bottom).toBeLessThanOrEqual(bar!.top + 1);
+
+    await page.getByLabel('URL', { exact: true }).focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('format');
+    const ring = await page.locator('.segmented').evaluate((node) => getComputedStyle(node).outlineStyle);
+    expect(ring).toBe('solid');
+  });
+
   it('redacts a field: the preview shows what would be sent, and a trigger change keeps the choice', async () => {
     await page.locator('#redact-details > summary').click();
     await page.getByLabel('agent_id', { exact: true }).selectOption({ label: 'Last 4 only' });
@@ -179,6 +207,32 @@ describe('admin console, end to end', () => {
   });
 
   it('saves (an API error appears beside its field), sends a test and shows the signing secret', async () => {
+    // A save the server refuses for the body: its error goes once the live check passes again.
+    const body = page.getByLabel('Body template', { exact: true });
+    const goodBody = await body.inputValue();
+    await body.fill('{\n  "call_id": "{{call_id}}",\n}');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await textOf('#body-error', /JSON syntax error/);
+    await body.fill(goodBody);
+    await textOf('#body-check', /^Valid JSON/);
+    await eventually(async () => expect(await page.locator('#body-error').isHidden()).toBe(true));
+    expect(await body.getAttribute('aria-invalid')).toBeNull();
+
+    // Extra headers: a header the product sets itself is refused beside its row, then replaced.
+    await page.getByRole('button', { name: 'Add header' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('header-name-1');
+    await page.getByLabel('Header 1 name').fill('Content-Type');
+    await page.getByLabel('Header 1 value').fill('text/plain');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await textOf('#header-name-1-error', /.+/);
+    expect(await page.getByLabel('Header 1 name').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Header 1 name').fill('X-Tenant');
+    await page.getByLabel('Header 1 value').fill('acme');
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByLabel('Header 2 name').fill('X-Removed');
+    await page.getByRole('button', { name: 'Remove header 2' }).click();
+    expect(await page.locator('#header-rows li').count()).toBe(1);
+
     const url = page.getByLabel('URL', { exact: true });
     const good = await url.inputValue();
     await url.fill('ftp://files.example.com/drop');
@@ -192,7 +246,11 @@ describe('admin console, end to end', () => {
     await page.waitForURL(/\/console\/automations\/aut_[0-9a-f]+\?flash=created$/);
     automationId = /automations\/(aut_[0-9a-f]+)/.exec(page.url())![1]!;
     await textOf('[role="status"].callout', /Automated task saved/);
-    expect((await apiClient(notifier.url, account.adminKey).get(`/v1/automations/${automationId}`)).body.redact).toEqual({ agent_id: 'last4' });
+    const saved = (await apiClient(notifier.url, account.adminKey).get(`/v1/automations/${automationId}`)).body;
+    expect(saved.redact).toEqual({ agent_id: 'last4' });
+    expect(saved.headers).toEqual({ 'X-Tenant': 'acme' });
+    expect(await page.getByLabel('Header 1 name').inputValue()).toBe('X-Tenant');
+    expect(await page.title()).toMatch(/^Edit: /);
     expect(await page.getByLabel('agent_id', { exact: true }).inputValue()).toBe('last4');
 
     await page.getByRole('button', { name: 'Send test' }).click();
@@ -369,6 +427,19 @@ describe('admin console, end to end', () => {
     expect(await context.cookies()).toHaveLength(0);
     await page.goto(`${notifier.url}/console`);
     expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+  });
+
+  it('signs in from a followed link and lands on that page; the key can be shown while typing', async () => {
+    await page.goto(`${notifier.url}/console/deliveries?status=failed`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+    const key = page.getByLabel('Admin API key');
+    await key.fill(account.adminKey);
+    expect(await key.getAttribute('type')).toBe('password');
+    await page.getByRole('button', { name: 'Show' }).click();
+    expect(await key.getAttribute('type')).toBe('text');
+    expect(await page.getByRole('button', { name: 'Hide' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${notifier.url}/console/deliveries?status=failed`);
   });
 
   it('ran without script errors or Content-Security-Policy violations', () => {

@@ -10,16 +10,63 @@ describe('signing in', () => {
     const account = await createAccount();
     const wrong = await fetchConsole('/console/sign-in', { form: { key: `hnk_admin_${'x'.repeat(43)}` } });
     expect(wrong.status).toBe(401);
-    expect(await wrong.text()).toContain('not valid or has been revoked');
+    expect(await wrong.text()).toContain('unknown or has been revoked');
     expect(wrong.headers.get('set-cookie')).toBeNull();
 
-    expect((await fetchConsole('/console/sign-in', { form: { key: 'not-a-key' } })).status).toBe(401);
     expect((await fetchConsole('/console/sign-in', { form: { key: '' } })).status).toBe(422);
 
     const events = await fetchConsole('/console/sign-in', { form: { key: account.events } });
     expect(events.status).toBe(403);
     expect(await events.text()).toContain('events key');
     expect(events.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('tells a malformed key (a typo, a partial paste) apart from a revoked one', async () => {
+    const account = await createAccount();
+    const key = await call(`/v1/accounts/${account.id}/api-keys`, { token: OPERATOR, body: { role: 'admin' } });
+    expect((await call(`/v1/accounts/${account.id}/api-keys/${key.body.id}`, { method: 'DELETE', token: OPERATOR })).status).toBe(204);
+    const revoked = await fetchConsole('/console/sign-in', { form: { key: key.body.key } });
+    expect(revoked.status).toBe(401);
+    const revokedText = await revoked.text();
+    expect(revokedText).toContain('unknown or has been revoked');
+    expect(revokedText).not.toContain('This is not an API key');
+
+    for (const typo of ['not-a-key', key.body.key.slice(0, -1), `${key.body.key}x`, `hnk_admin ${'x'.repeat(43)}`]) {
+      const malformed = await fetchConsole('/console/sign-in', { form: { key: typo } });
+      expect(malformed.status, typo).toBe(422);
+      const text = await malformed.text();
+      expect(text).toContain('This is not an API key: admin keys start with hnk_admin_');
+      expect(text).not.toContain('revoked');
+      expect(malformed.headers.get('set-cookie')).toBeNull();
+    }
+  });
+
+  it('opens the page a followed link asked for once signed in', async () => {
+    const account = await createAccount();
+    const link = await fetchConsole('/console/deliveries?status=failed');
+    expect(link.status).toBe(303);
+    const signInUrl = link.headers.get('location')!;
+    expect(signInUrl).toBe(`/console/sign-in?next=${encodeURIComponent('/console/deliveries?status=failed')}`);
+    const form = await (await fetchConsole(signInUrl)).text();
+    expect(form).toContain('<input type="hidden" name="next" value="/console/deliveries?status=failed"/>');
+
+    const signedIn = await fetchConsole('/console/sign-in', { form: { key: account.admin, next: '/console/deliveries?status=failed' } });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/console/deliveries?status=failed');
+    // A refused key keeps where to go in the form shown again.
+    const refused = await fetchConsole('/console/sign-in', { form: { key: 'typo', next: '/console/deliveries?status=failed' } });
+    expect(await refused.text()).toContain('name="next" value="/console/deliveries?status=failed"');
+  });
+
+  it('never follows a next that leaves the console (absolute, protocol-relative, backslash)', async () => {
+    const account = await createAccount();
+    for (const next of ['https://evil.example/console', '//evil.example/console', '/\\evil.example', '/console\\..\\x', 'javascript:alert(1)', '/v1/automations', '/consolex']) {
+      const response = await fetchConsole('/console/sign-in', { form: { key: account.admin, next } });
+      expect(response.status, next).toBe(303);
+      expect(response.headers.get('location'), next).toBe('/console');
+      const form = await (await fetchConsole(`/console/sign-in?next=${encodeURIComponent(next)}`)).text();
+      expect(form, next).not.toContain('name="next"');
+    }
   });
 
   it('refuses a sign-in form posted from another site', async () => {

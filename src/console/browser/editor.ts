@@ -7,6 +7,7 @@ import { createBodyEditor } from './lib/body-editor';
 import { announce, api, byId, el } from './lib/common';
 import { setUpTools } from './lib/editor-tools';
 import { createFieldsPanel } from './lib/fields-panel';
+import { createHeadersPanel } from './lib/headers-panel';
 import { createLiveCheck, type Draft } from './lib/live-check';
 import { createRedactPanel } from './lib/redact-panel';
 import { setUpRecovery } from './lib/recover-tool';
@@ -32,6 +33,7 @@ const fieldsPanel = createFieldsPanel({
     if (!fromKeyboard) bodyEditor.focus();
   },
 });
+const headersPanel = createHeadersPanel(() => { dirty = true; });
 const redactPanel = createRedactPanel(() => { liveCheck.schedule(0); });
 const liveCheck = createLiveCheck({
   box: byId('body-check', HTMLElement),
@@ -40,6 +42,7 @@ const liveCheck = createLiveCheck({
   staleNote: byId('preview-stale', HTMLElement),
   editor: bodyEditor,
   draft,
+  onValid: clearBodyError,
 });
 
 type Format = 'json' | 'xml';
@@ -96,6 +99,15 @@ for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="format"
 /** API error paths that have an input of their own on this page, and its id. */
 const FIELD_INPUTS: Readonly<Record<string, string>> = { trigger: 'trigger', url: 'url', name: 'name', body: 'body' };
 
+/** The body's error from the last save, once the live check says the body is valid again. */
+function clearBodyError(): void {
+  const bodyError = byId('body-error', HTMLElement);
+  if (bodyError.hidden) return;
+  bodyError.hidden = true;
+  bodyError.textContent = '';
+  textarea.removeAttribute('aria-invalid');
+}
+
 function clearErrors(): void {
   formError.hidden = true;
   formError.replaceChildren();
@@ -119,7 +131,10 @@ function fieldError(inputId: string, message: string): HTMLElement {
   const existing = document.getElementById(id);
   if (existing) { existing.textContent += ' ' + message; return input; }
   const note = el('p', { class: 'field-error', id, 'data-for': inputId }, message);
-  input.insertAdjacentElement('afterend', note);
+  // A header row's error goes under the whole row (name, value, remove), not between its inputs.
+  const row = input.closest('.header-row');
+  if (row) row.append(note);
+  else input.insertAdjacentElement('afterend', note);
   const describedBy = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((part) => part && part !== id);
   input.setAttribute('aria-describedby', [id, ...describedBy].join(' '));
   return input;
@@ -136,7 +151,8 @@ function showApiError(error: ApiError): void {
   let first: HTMLElement | null = null;
   for (const detail of error.details) {
     const inputId = Object.hasOwn(FIELD_INPUTS, detail.path) ? FIELD_INPUTS[detail.path]
-      : detail.path.startsWith('redact.') && document.getElementById('redact-' + detail.path.slice(7)) ? 'redact-' + detail.path.slice(7) : undefined;
+      : detail.path.startsWith('redact.') && document.getElementById('redact-' + detail.path.slice(7)) ? 'redact-' + detail.path.slice(7)
+        : detail.path.startsWith('headers.') ? headersPanel.inputFor(detail.path.slice(8))?.id || undefined : undefined;
     const capitalized = detail.message.charAt(0).toUpperCase() + detail.message.slice(1);
     if (inputId) first = first ?? fieldError(inputId, capitalized);
     else general.push((detail.path.startsWith('headers.') ? 'Header ' + detail.path.slice(8) : detail.path) + ': ' + capitalized);
@@ -157,10 +173,13 @@ form.addEventListener('submit', async (event) => {
   if (!values.trigger) missing.push(fieldError('trigger', 'Choose the trigger that should send this webhook.'));
   if (!url) missing.push(fieldError('url', 'Enter the URL to send the POST to.'));
   if (missing[0]) { showFormError('The task was not saved: some required fields are empty.', []); missing[0].focus(); return; }
+  const extra = headersPanel.read();
+  for (const problem of extra.problems) fieldError(problem.input.id, problem.message);
+  if (extra.problems[0]) { showFormError('The task was not saved: a header needs fixing.', []); extra.problems[0].input.focus(); return; }
   const payload = {
     name: byId('name', HTMLInputElement).value.trim() || null,
     trigger: values.trigger, action: 'http_post', url, format: values.format, body: values.body,
-    enabled: byId('enabled', HTMLInputElement).checked, redact: values.redact,
+    enabled: byId('enabled', HTMLInputElement).checked, redact: values.redact, headers: extra.headers,
     ordering: byId('ordering', HTMLInputElement).checked ? 'per_call' : 'none',
   };
   const saveButton = byId('save-button', HTMLButtonElement);

@@ -9,13 +9,23 @@ export const STATUS_LABELS: Record<DeliveryStatus, string> = {
 
 export const triggerLabel = (id: string) => findTrigger(id)?.label ?? id;
 
+/**
+ * How a task is told apart from the others in names read out by screen readers (several tasks
+ * often share a trigger): its own name if it has one, else its trigger and URL.
+ */
+export function taskTitle(task: { trigger: string; url: string; name: string | null }): string {
+  return task.name ? `${task.name} (${triggerLabel(task.trigger)})` : `${triggerLabel(task.trigger)} to ${task.url}`;
+}
+
+export const timeText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+
 export function StatusBadge({ status }: { status: DeliveryStatus }) {
   return <span class={`badge badge-${status}`}>{STATUS_LABELS[status]}</span>;
 }
 
 /** UTC on the server; the page script rewrites it in the reader's time zone. */
 export function Time({ iso }: { iso: string }) {
-  return <time datetime={iso}>{`${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`}</time>;
+  return <time datetime={iso}>{timeText(iso)}</time>;
 }
 
 type CalloutKind = 'warning' | 'success' | 'error';

@@ -1,7 +1,7 @@
 /** The delivery log's table: one row per delivery, with "Send again", "Replay this event" and its attempts. */
 import type { AutomationSummary } from '../../db/automations';
 import type { Delivery } from '../../plane/store';
-import { StatusBadge, Time, triggerLabel } from './components';
+import { StatusBadge, taskTitle, Time, timeText, triggerLabel } from './components';
 
 export interface LogRow extends Delivery {
   snippet: string | null;
@@ -63,6 +63,8 @@ function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: R
   // Test sends have no stored event to replay; notices are not events of a trigger.
   const replayable = !delivery.is_test && owner !== 'operations';
   const ownerLabel = typeof owner === 'object' ? `${triggerLabel(owner.trigger)} to ${owner.url}` : '';
+  // Each row's buttons are named by task and time, so a list of them (a screen reader's) is not fifty "Send again".
+  const rowName = `${typeof owner === 'object' ? taskTitle(owner) : owner === 'operations' ? 'Operations webhook' : 'Deleted task'}, ${timeText(delivery.created_at)}`;
   return (
     <tr data-delivery-id={delivery.id} data-status={delivery.status}>
       <td data-label="Status">
@@ -85,14 +87,15 @@ function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: R
       </td>
       <td>
         <div class="row-actions">
-          <button type="button" class="button button-small" data-retry={delivery.id}>Send again</button>
+          <button type="button" class="button button-small" data-retry={delivery.id} aria-label={`Send again: ${rowName}`}>Send again</button>
           {replayable && (
             <button type="button" class="button button-small" data-replay-event={delivery.event_id}
-              data-replay-automation={typeof owner === 'object' ? owner.id : undefined} data-replay-label={ownerLabel || undefined}>
+              data-replay-automation={typeof owner === 'object' ? owner.id : undefined} data-replay-label={ownerLabel || undefined} aria-label={`Replay this event: ${rowName}`}>
               Replay this event
             </button>
           )}
-          <button type="button" class="button button-small button-quiet" data-details={delivery.id} aria-expanded="false" aria-controls={`details-${delivery.id}`}>
+          <button type="button" class="button button-small button-quiet" data-details={delivery.id} aria-expanded="false" aria-controls={`details-${delivery.id}`}
+            aria-label={`Attempts: ${rowName}`}>
             Attempts
           </button>
         </div>

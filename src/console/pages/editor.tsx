@@ -6,8 +6,9 @@ import { TRIGGERS } from '../../catalog';
 import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import { BodyFormat } from '../../domain/vocabulary';
-import { Breadcrumbs, Callout, IntegrationDisabledNotice, triggerLabel } from './components';
+import { Breadcrumbs, Callout, IntegrationDisabledNotice, taskTitle, triggerLabel } from './components';
 import { OrderingField, ResendFailed } from './editor-delivery';
+import { HeadersSection } from './editor-headers';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
 import { RedactSection } from './editor-redact';
 import { Layout } from './layout';
@@ -27,9 +28,11 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
   const creating = automation === null;
   const enabled = account.http_notifier_enabled;
   const title = creating ? 'New automated task' : 'Edit automated task';
-  const values = automation ?? { id: '', name: null, trigger: '', url: '', format: 'json' as const, body: STARTER_BODY, enabled: true, redact: {} };
+  const values = automation ?? { id: '', name: null, trigger: '', url: '', format: 'json' as const, body: STARTER_BODY, enabled: true, redact: {}, headers: {} };
+  // The browser tab and history name the task being edited, not just "Edit automated task".
+  const pageTitle = creating ? title : `Edit: ${taskTitle(values)}`;
   return (
-    <Layout title={title} script="editor.js" signedIn={{ accountName: account.name, csrfToken, current: 'automations' }}>
+    <Layout title={pageTitle} script="editor.js" signedIn={{ accountName: account.name, csrfToken, current: 'automations' }}>
       <Breadcrumbs items={[{ label: 'HTTP Notifier', href: '/console' }, { label: creating ? 'New automated task' : triggerLabel(values.trigger) }]} />
       <div class="page-header">
         <div>
@@ -98,6 +101,7 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
             </div>
           </section>
           <BodySection body={values.body} />
+          <HeadersSection headers={values.headers} />
           <RedactSection trigger={values.trigger} redact={values.redact} />
           <OrderingField ordering={automation?.ordering ?? 'none'} />
           <div class="form-actions">

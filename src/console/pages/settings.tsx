@@ -6,7 +6,7 @@ import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import type { DeliveryStatus } from '../../domain/vocabulary';
 import type { DestinationView } from '../../plane/protocol';
-import { Breadcrumbs, Callout, IntegrationDisabledNotice, StatusBadge, Time, triggerLabel } from './components';
+import { Breadcrumbs, Callout, IntegrationDisabledNotice, StatusBadge, taskTitle, Time, triggerLabel } from './components';
 import { Layout } from './layout';
 import { NoticesPanel, OperationsWebhookPanel, TaskHealth, type NoticesPanelProps } from './operations-panels';
 
@@ -164,8 +164,8 @@ function AutomationRow({ automation, enabled }: { automation: AutomationListItem
       </td>
       <td>
         <div class="row-actions">
-          <a class="button button-small" href={`/console/automations/${encodeURIComponent(automation.id)}`} aria-label={`Edit: ${label}`}>Edit</a>
-          <a class="button button-small button-quiet" href={logPath} aria-label={`Delivery log: ${label}`}>Log</a>
+          <a class="button button-small" href={`/console/automations/${encodeURIComponent(automation.id)}`} aria-label={`Edit: ${taskTitle(automation)}`}>Edit</a>
+          <a class="button button-small button-quiet" href={logPath} aria-label={`Delivery log: ${taskTitle(automation)}`}>Log</a>
         </div>
       </td>
     </tr>

@@ -1,10 +1,11 @@
 /** Signing in (admin key → session cookie) and out. Plain HTML forms: they work before any script loads. */
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { hashApiKey, isApiKey } from '../../auth/api-keys';
+import { hashApiKey } from '../../auth/api-keys';
 import { assertCsrf, assertSameOrigin, CSRF_HEADER } from '../../auth/csrf';
 import { clearedSessionCookie, closeSession, openSession, readSession, sessionCookie } from '../../auth/session';
 import { findKeyByHash } from '../../db/accounts';
+import { looksLikeApiKey, safeNextPath } from '../../domain/console-sign-in';
 import { ApiError } from '../../errors';
 import type { ConsoleEnv } from '../context';
 import { SIGN_IN_PATH } from '../guard';
@@ -23,6 +24,7 @@ function signInPage(c: Context, props: SignInPageProps, status: 200 | 401 | 403 
   return c.html(documentHtml(SignInPage(props)), status);
 }
 
+// Form fields are read twice per request (key and next); hono caches the parsed body.
 async function formField(c: Context, name: string): Promise<string> {
   const form = await c.req.parseBody();
   const value = form[name];
@@ -36,9 +38,9 @@ const NOTICES: Record<string, string> = {
 
 export function registerSessionRoutes(app: Hono<ConsoleEnv>) {
   app.get(SIGN_IN_PATH, async (c) => {
-    if (await readSession(c)) return c.redirect('/console', 303);
+    if (await readSession(c)) return c.redirect(safeNextPath(c.req.query('next')) ?? '/console', 303);
     const reason = c.req.query('ended') !== undefined ? 'ended' : c.req.query('signed_out') !== undefined ? 'signed_out' : null;
-    return signInPage(c, { notice: reason ? NOTICES[reason] : undefined });
+    return signInPage(c, { notice: reason ? NOTICES[reason] : undefined, next: safeNextPath(c.req.query('next')) });
   });
 
   app.post(SIGN_IN_PATH, smallForm, async (c) => {
@@ -46,17 +48,27 @@ export function registerSessionRoutes(app: Hono<ConsoleEnv>) {
     // from signing the browser in to an account of the attacker's choosing.
     assertSameOrigin(c);
     const key = await formField(c, 'key');
-    if (!key) return signInPage(c, { error: 'Enter an admin API key.' }, 422);
-    const principal = isApiKey(key) ? await findKeyByHash(c.env.DB, await hashApiKey(key)) : null;
-    if (!principal) return signInPage(c, { error: 'This key is not valid or has been revoked. Check it and try again.' }, 401);
+    // A next that is not a console path (another site, say) is dropped, never followed.
+    const next = safeNextPath(await formField(c, 'next'));
+    if (!key) return signInPage(c, { error: 'Enter an admin API key.', next }, 422);
+    if (!looksLikeApiKey(key)) {
+      return signInPage(c, {
+        error: 'This is not an API key: admin keys start with hnk_admin_ followed by 43 letters, digits, - or _. Check that it was copied whole.',
+        next,
+      }, 422);
+    }
+    const principal = await findKeyByHash(c.env.DB, await hashApiKey(key));
+    if (!principal) {
+      return signInPage(c, { error: 'This key is unknown or has been revoked. Ask for a current admin key of the account.', next }, 401);
+    }
     if (principal.role !== 'admin') {
-      return signInPage(c, { error: 'This is an events key: it can post events but cannot sign in. Use an admin key.' }, 403);
+      return signInPage(c, { error: 'This is an events key: it can post events but cannot sign in. Use an admin key.', next }, 403);
     }
     // Signing in again (perhaps with another key) replaces the browser's previous session.
     const previous = await readSession(c);
     if (previous) await closeSession(c.env.DB, previous.token);
     const session = await openSession(c.env.DB, principal.keyId);
-    const response = c.redirect('/console', 303);
+    const response = c.redirect(next ?? '/console', 303);
     response.headers.append('set-cookie', sessionCookie(c.req.url, session.token));
     return response;
   });

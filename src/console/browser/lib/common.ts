@@ -55,7 +55,7 @@ function showSessionEnded(): void {
     el('div', {},
       el('h2', {}, 'Your session has ended'),
       el('p', {}, 'Sign in again to continue. Changes on this page have not been saved. ',
-        el('a', { href: '/console/sign-in' }, 'Sign in'))));
+        el('a', { href: '/console/sign-in?next=' + encodeURIComponent(location.pathname + location.search) }, 'Sign in'))));
   const main = byId('main', HTMLElement);
   main.insertBefore(notice, main.firstChild);
 }

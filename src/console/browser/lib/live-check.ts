@@ -26,6 +26,8 @@ export interface LiveCheckOptions {
   staleNote: HTMLElement;
   editor: BodyEditor;
   draft(): Draft;
+  /** The body passed the check: an error the server gave for an older version no longer applies. */
+  onValid?(): void;
 }
 
 export interface LiveCheck {
@@ -122,6 +124,7 @@ export function createLiveCheck(options: LiveCheckOptions): LiveCheck {
       preview.classList.remove('is-stale');
       previewType.textContent = result.data.content_type;
       staleNote.hidden = true;
+      options.onValid?.();
     } else if (result.status === 422) {
       showProblems(result.error.details.length ? result.error.details : [{ path: 'body', message: result.error.message }], draft.body);
     } else {

@@ -15,7 +15,7 @@ import { redactedTemplateValues } from '../domain/redaction';
 import { compileTemplate, RenderedBodyTooLarge } from '../domain/template';
 import type { Env } from '../env';
 import { planeFor } from '../plane/client';
-import type { AttemptReport, DeliveryMessage, SendOrder } from '../plane/protocol';
+import type { AttemptReport, ClaimItem, DeliveryMessage, SendOrder } from '../plane/protocol';
 import { sendWebhook } from './send';
 
 export const MAX_IN_FLIGHT = 6;
@@ -23,6 +23,7 @@ export const MAX_IN_FLIGHT = 6;
 export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const config = getConfig(env);
   const byAccount = new Map<string, Message<unknown>[]>();
+  const claims = new Map<string, ClaimItem[]>();
   for (const message of batch.messages) {
     const body = deliveryMessageOf(message.body);
     if (!body) {
@@ -30,9 +31,12 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
       message.ack();
       continue;
     }
-    const list = byAccount.get(body.account_id) ?? [];
-    list.push(message);
-    byAccount.set(body.account_id, list);
+    if (!byAccount.has(body.account_id)) {
+      byAccount.set(body.account_id, []);
+      claims.set(body.account_id, []);
+    }
+    byAccount.get(body.account_id)!.push(message);
+    claims.get(body.account_id)!.push({ id: body.delivery_id, token: body.token });
   }
 
   // A message may wait for every send ahead of it in this batch, six at a time, each up to the
@@ -56,7 +60,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
 
   await Promise.all(
     [...byAccount].map(async ([account, messages]) => {
-      const items = messages.map((m) => deliveryMessageOf(m.body)!).map((b) => ({ id: b.delivery_id, token: b.token }));
+      const items = claims.get(account)!;
       try {
         const answers = await planeFor(env, account).claim(account, items, holdMs);
         const orders = answers.flatMap((a) => (a.send ? [a.send] : []));

@@ -8,7 +8,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { getConfig } from '../config';
 import { newId } from '../crypto/ids';
-import { businessKeysOf } from '../domain/business-keys';
 import { disableAutomation, setFailingSince } from '../db/automations';
 import { disabledReason, healthy, observeAttempt } from '../domain/automation-health';
 import type { Page } from '../db/rows';
@@ -111,9 +110,9 @@ export class AccountPlane extends DurableObject<Env> {
       ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === event.type)
       : [];
     const now = event.receivedAt;
-    const keys = businessKeysOf(JSON.parse(event.data));
     const ids = this.ctx.storage.transactionSync(() => {
-      if (!store.insertEvent(this.sql, { ...event, isTest: false })) return null;
+      const keys = store.insertEvent(this.sql, { ...event, isTest: false });
+      if (!keys) return null;
       return matching.map((automation) => {
         const id = newId('dlv', now);
         store.insertDelivery(this.sql, {
@@ -248,17 +247,17 @@ export class AccountPlane extends DurableObject<Env> {
     this.bind(accountId);
     const config = await this.loadConfig(true);
     const now = Date.now();
-    const waiting = this.sql
-      .exec<{ automation_id: string }>('SELECT DISTINCT automation_id FROM deliveries WHERE next_attempt_at IS NOT NULL')
-      .toArray()
-      .map((r) => r.automation_id);
+    const open = store.idleOpenDeliveries(this.sql);
     this.ctx.storage.transactionSync(() => {
-      for (const row of store.idleOpenDeliveries(this.sql, waiting)) {
+      for (const row of open) {
         const automation = config.automations.get(row.automation_id);
         const reason = cancellationFor(conditionOf(config, automation), row.is_test === 1);
         if (reason) store.settle(this.sql, row.id, { status: 'cancelled', lastError: reason, nextAttemptAt: null }, now);
       }
-      for (const automation of config.automations.values()) {
+      // Only automations with waiting deliveries have anything to move or release.
+      for (const id of new Set(open.map((row) => row.automation_id))) {
+        const automation = config.automations.get(id);
+        if (!automation) continue;
         store.moveWaiting(this.sql, automation.id, automation.destination);
         if (automation.orderBy === null) store.releaseAutomation(this.sql, automation.id);
       }
@@ -268,21 +267,24 @@ export class AccountPlane extends DurableObject<Env> {
 
   /** The state of each URL's destination (the gate in front of its origin). */
   destinations(accountId: string, urls: string[]): Record<string, DestinationView> {
-    return Object.fromEntries(urls.map((url) => [url, this.destination(accountId, url)]));
+    this.bind(accountId);
+    const inFlight = store.inFlightByDestination(this.sql);
+    return Object.fromEntries(urls.map((url) => [url, this.destinationView(destinationOf(url), inFlight)]));
   }
 
   destination(accountId: string, url: string): DestinationView {
     this.bind(accountId);
-    const origin = destinationOf(url);
+    return this.destinationView(destinationOf(url), store.inFlightByDestination(this.sql));
+  }
+
+  private destinationView(origin: string, inFlight: Map<string, number>): DestinationView {
     const gate = this.gates.get(origin) ?? newGate();
-    const now = Date.now();
-    const state = stateOf(gate, now);
-    const inFlight = store.inFlightByDestination(this.sql).get(origin) ?? 0;
+    const state = stateOf(gate, Date.now());
     return {
       state,
       ...(state === 'paused' && gate.pausedUntil !== null ? { until: new Date(gate.pausedUntil).toISOString() } : {}),
       ...(state !== 'ok' && gate.reason ? { reason: gate.reason } : {}),
-      in_flight: inFlight,
+      in_flight: inFlight.get(origin) ?? 0,
     };
   }
 

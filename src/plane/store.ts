@@ -2,7 +2,7 @@
  * Every SQL statement of the account object, with row → domain mappers. Synchronous, as
  * Durable Object SQLite is; callers group writes in `transactionSync`.
  */
-import { BUSINESS_KEYS, businessKeysOf, type BusinessKey } from '../domain/business-keys';
+import { BUSINESS_KEYS, businessKeysOf, type BusinessKey, type BusinessKeys } from '../domain/business-keys';
 import type { DeliveryStatus } from '../domain/delivery-lifecycle';
 import { newGate, type Gate, type Lane } from '../domain/destination-gate';
 import { iso, isoOrNull, toPage, type Page } from '../db/rows';
@@ -108,8 +108,11 @@ export interface NewEvent {
   receivedAt: number;
 }
 
-/** Stores the event (with its business keys) unless its id is known; returns whether it was new. */
-export function insertEvent(sql: SqlStorage, event: NewEvent): boolean {
+/**
+ * Stores the event (with its business keys) unless its id is known; returns the keys when it
+ * was new (so ingestion parses the data once), null for a known id.
+ */
+export function insertEvent(sql: SqlStorage, event: NewEvent): BusinessKeys | null {
   const keys = businessKeysOf(JSON.parse(event.data));
   const cursor = sql.exec(
     `INSERT INTO events (id, type, occurred_at, data, is_test, received_at, call_id, contact_id, interaction_id, agent_id)
@@ -117,7 +120,7 @@ export function insertEvent(sql: SqlStorage, event: NewEvent): boolean {
     event.id, event.type, event.occurredAt, event.data, event.isTest ? 1 : 0, event.receivedAt,
     keys.call_id, keys.contact_id, keys.interaction_id, keys.agent_id,
   );
-  return cursor.rowsWritten > 0;
+  return cursor.rowsWritten > 0 ? keys : null;
 }
 
 export function eventData(sql: SqlStorage, eventId: string): string | null {
@@ -478,15 +481,9 @@ export function insertAttempt(sql: SqlStorage, a: NewAttempt): void {
   );
 }
 
-/** Open deliveries nobody is sending right now, of the given automations. */
-export function idleOpenDeliveries(sql: SqlStorage, automationIds: readonly string[]): DeliveryRow[] {
-  return sql
-    .exec<DeliveryRow>(
-      `SELECT * FROM deliveries WHERE next_attempt_at IS NOT NULL AND lease_until IS NULL
-         AND automation_id IN (SELECT value FROM json_each(?))`,
-      JSON.stringify(automationIds),
-    )
-    .toArray();
+/** Open deliveries nobody is sending right now. */
+export function idleOpenDeliveries(sql: SqlStorage): DeliveryRow[] {
+  return sql.exec<DeliveryRow>('SELECT * FROM deliveries WHERE next_attempt_at IS NOT NULL AND lease_until IS NULL').toArray();
 }
 
 /** A target URL changed: deliveries still waiting go to the new destination. */

@@ -9,12 +9,13 @@ import { getOperationsWebhook, setOperationsWebhook } from '../../db/accounts';
 import { generateSigningSecret } from '../../domain/signature';
 import { checkTargetUrl } from '../../domain/target-url';
 import { NoticeType } from '../../domain/vocabulary';
-import { ApiError, notFound, validationFailed } from '../../errors';
+import { notFound, validationFailed } from '../../errors';
 import { operationsId } from '../../plane/account-config';
 import { planeFor } from '../../plane/client';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import { errors, jsonBody, jsonResponse, pageOf, PageQuery, Text } from '../schemas';
+import { secretsKey } from './automations';
 
 const tags = ['Account'];
 const middleware = [requireKey('admin')];
@@ -55,12 +56,6 @@ const routes = {
     responses: { 200: jsonResponse(OperationsWebhook, 'Saved'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] },
   }),
 };
-
-function secretsKey(env: AppEnv['Bindings']): string {
-  const key = getConfig(env).secretsKey;
-  if (!key) throw new ApiError('not_configured', 'SECRETS_KEY is not set, so signing secrets cannot be stored');
-  return key;
-}
 
 export function registerOperationsRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.notices, async (c) => {

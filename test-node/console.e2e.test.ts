@@ -6,16 +6,15 @@
  * UPDATE_SCREENSHOTS=1 also writes the screenshots to docs/ (see scripts/screenshots.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, createTestAccount, eventually } from './support/api-client';
 import { launchChromium } from './support/browser';
+import { screenshotOf, textIn, watchProblems } from './support/console-fixture';
 import { stopAllProcesses } from './support/processes';
 import { ROOT, startNotifier, startReceiver, TEST_VARS, type LocalServer } from './support/wrangler';
 
-const SHOTS_DIR = join(ROOT, 'test-results', 'screenshots');
 const CALL_ID_EXAMPLE = '17378a31cf7546d3acb9621f29a4e883';
 const AGENT_ID_EXAMPLE = '4f78ded32b0ac00001000001';
 
@@ -31,24 +30,8 @@ let rotatedSecret = '';
 /** Script errors and CSP violations seen on any page. */
 const pageProblems: string[] = [];
 
-async function screenshot(name: string) {
-  mkdirSync(SHOTS_DIR, { recursive: true });
-  const file = join(SHOTS_DIR, `${name}.png`);
-  await page.screenshot({ path: file });
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
-    copyFileSync(file, join(ROOT, 'docs', `${name}.png`));
-  }
-}
-
-/** The visible text of `selector` once it matches `pattern` (waits for it). */
-async function textOf(selector: string, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
-  return eventually(async () => {
-    const text = (await page.locator(selector).first().innerText()).trim();
-    expect(text).toMatch(pattern);
-    return text;
-  }, timeoutMs);
-}
+const screenshot = (name: string) => screenshotOf(page, name);
+const textOf = (selector: string, pattern: RegExp, timeoutMs?: number) => textIn(page, selector, pattern, timeoutMs);
 
 beforeAll(async () => {
   [notifier, receiver] = await Promise.all([startNotifier(), startReceiver()]);
@@ -56,10 +39,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageProblems.push(`script error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
-  });
+  watchProblems(page, pageProblems);
   account = await createTestAccount(notifier.url, TEST_VARS.OPERATOR_TOKEN, 'e2e-acme', 'Acme Support Center');
 }, 180_000);
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, createAccount } from '../helpers';
 
-interface Field { name: string; description: string }
+interface Field { name: string; type: string; description: string }
 
 async function triggers(): Promise<{ id: string; fields: Field[] }[]> {
   const account = await createAccount();
@@ -18,7 +18,11 @@ describe('field descriptions', () => {
   it('carry no internal notes (guesses, sources, "assumed")', async () => {
     const notes = /seed document|semantics|not documented|undocumented|probably|assum|docs say|\?\)/i;
     for (const trigger of await triggers()) {
-      for (const field of trigger.fields) expect(field.description, `${trigger.id}.${field.name}`).not.toMatch(notes);
+      for (const field of trigger.fields) {
+        expect(field.description, `${trigger.id}.${field.name}`).not.toMatch(notes);
+        // The editor shows the type beside each field too.
+        expect(field.type, `${trigger.id}.${field.name} type`).not.toMatch(notes);
+      }
     }
   });
 

@@ -45,7 +45,7 @@ export function observeAttempt(health: Health, succeeded: boolean, now: number, 
 }
 
 /** Why a failure streak turned the automation off (worded in disabled-reason.ts). */
-export function disabledCause(health: Health, now: number): DisabledCause {
+export function disabledCause(health: Health, now: number): Extract<DisabledCause, { kind: 'failing' }> {
   const since = health.streakStartedAt ?? now;
   return { kind: 'failing', since: new Date(since).toISOString(), hours: Math.floor((now - since) / 3_600_000) };
 }

@@ -381,6 +381,8 @@ describe('admin console, end to end', () => {
     await page.goto(`${notifier.url}/console/deliveries?automation=${automationId}`);
     const eventRow = page.locator('tr[data-delivery-id]').first();
     await eventRow.getByRole('button', { name: 'Send again' }).click();
+    // It succeeded, so it asks first.
+    await page.getByRole('dialog', { name: 'Send this delivery again?' }).getByRole('button', { name: 'Send again', exact: true }).click();
     await textOf('tr[data-delivery-id] .row-message', /Not sent again: .*turned off; turn it on to send again/);
   });
 

@@ -8,6 +8,7 @@
  * the streak has lasted `autoDisableAfterMs` (AUTO_DISABLE_AFTER_HOURS, default 120 h) and has
  * seen failures on two separate UTC days, so one bad burst can never turn it off.
  */
+import type { DisabledCause } from './disabled-reason';
 
 export const FAILING_AFTER_MS = 24 * 3_600_000;
 export const DEFAULT_AUTO_DISABLE_AFTER_HOURS = 120;
@@ -43,7 +44,8 @@ export function observeAttempt(health: Health, succeeded: boolean, now: number, 
   return { health: { streakStartedAt, failureDays, failingSince }, changes };
 }
 
-export function disabledReason(health: Health, now: number): string {
-  const hours = Math.floor((now - (health.streakStartedAt ?? now)) / 3_600_000);
-  return `Turned off automatically: every delivery attempt has failed for ${hours} hours (since ${new Date(health.streakStartedAt ?? now).toISOString()})`;
+/** Why a failure streak turned the automation off (worded in disabled-reason.ts). */
+export function disabledCause(health: Health, now: number): Extract<DisabledCause, { kind: 'failing' }> {
+  const since = health.streakStartedAt ?? now;
+  return { kind: 'failing', since: new Date(since).toISOString(), hours: Math.floor((now - since) / 3_600_000) };
 }

@@ -9,7 +9,8 @@ import { DurableObject } from 'cloudflare:workers';
 import { getConfig } from '../config';
 import { newId } from '../crypto/ids';
 import { disableAutomation, setFailingSince } from '../db/automations';
-import { disabledReason, healthy, observeAttempt } from '../domain/automation-health';
+import { disabledCause, healthy, observeAttempt } from '../domain/automation-health';
+import { disabledReasonText, type DisabledCause } from '../domain/disabled-reason';
 import type { Page } from '../db/rows';
 import {
   afterAttempt,
@@ -423,9 +424,10 @@ export class AccountPlane extends DurableObject<Env> {
         const notice = (type: NewNotice['type'], message: string) =>
           recordNotice(this.sql, config, this.bound(), { type, automationId: row.automation_id, deliveryId: row.id, message }, now);
         if (outcome.status === 'failed' && outcome.disableAutomation) {
-          const reason = `Turned off automatically: the receiver answered 410 Gone on ${new Date(now).toISOString()} (delivery ${row.id})`;
-          disable.push({ automationId: row.automation_id, reason });
-          notice('automation.disabled', 'The receiver answered 410 Gone: it says the endpoint is gone for good, so the automation was turned off.');
+          const cause: DisabledCause = { kind: 'gone', at: new Date(now).toISOString(), deliveryId: row.id };
+          disable.push({ automationId: row.automation_id, reason: disabledReasonText(cause) });
+          // The notice links its delivery itself.
+          notice('automation.disabled', `${disabledReasonText(cause, { delivery: false })}.`);
         } else if (outcome.status === 'failed') {
           notice('delivery.exhausted', `Every attempt failed; the last: ${lastError ?? 'unknown error'}.`);
         } else if (outcome.status === 'succeeded' && row.attempt_count - row.attempt_base > 1) {
@@ -440,9 +442,10 @@ export class AccountPlane extends DurableObject<Env> {
           } else if (change === 'recovered') {
             failing.push({ automationId: row.automation_id, since: null });
           } else if (!disable.some((d) => d.automationId === row.automation_id)) {
-            disable.push({ automationId: row.automation_id, reason: disabledReason(observed.health, now) });
+            const reason = disabledReasonText(disabledCause(observed.health, now));
+            disable.push({ automationId: row.automation_id, reason });
             store.saveHealth(this.sql, row.automation_id, healthy());
-            notice('automation.disabled', `${disabledReason(observed.health, now)}.`);
+            notice('automation.disabled', `${reason}.`);
           }
         }
       }

@@ -113,7 +113,7 @@ describe('notices', () => {
     const [id] = await seedDeliveries(account);
     await deliver([id!]);
     const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
-    expect(read.body).toMatchObject({ enabled: false, failing_since: null, disabled_reason: expect.stringMatching(/every delivery attempt has failed for 121 hours/) });
+    expect(read.body).toMatchObject({ enabled: false, failing_since: null, disabled_reason: expect.stringMatching(/every attempt to deliver to your endpoint has failed since .* \(5 days\)/) });
     const types = (await operationsWebhooks(ops.bucket, ops.secret, 1)).map((w) => w.type);
     expect(types).toContain('automation.disabled');
     // Its retry was cancelled with the automation.

@@ -6,6 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/crypto/ids';
+import { disabledReasonText } from '../../src/domain/disabled-reason';
 import * as store from '../../src/plane/store';
 import { inPlane } from '../delivery/support';
 import { call, createAccount, createAutomation, postEvent, sinkUrl, unique, waitForDelivery, type TestAccount } from '../helpers';
@@ -143,22 +144,41 @@ describe('settings: task health, notices and the operations webhook', () => {
   it('says beside a task that it is failing, and why the system turned one off, in plain language', async () => {
     const account = await createAccount();
     const failing = await createAutomation(account);
-    const off = await createAutomation(account);
+    const gone = await createAutomation(account);
+    const failed = await createAutomation(account);
+    const old = await createAutomation(account);
+    const other = await createAutomation(account);
     const since = Date.parse('2030-01-02T03:04:05.000Z');
     await env.DB.prepare('UPDATE automations SET failing_since = ?1 WHERE id = ?2').bind(since, failing.id).run();
-    await env.DB.prepare('UPDATE automations SET enabled = 0, disabled_reason = ?1 WHERE id = ?2')
-      .bind('Turned off automatically: the receiver answered 410 Gone on 2030-01-03T00:00:00.000Z (delivery <b>dlv_1</b>)', off.id).run();
+    const turnOff = (id: string, reason: string) =>
+      env.DB.prepare('UPDATE automations SET enabled = 0, disabled_reason = ?1 WHERE id = ?2').bind(reason, id).run();
+    await turnOff(gone.id, disabledReasonText({ kind: 'gone', at: '2030-01-03T00:00:00.000Z', deliveryId: 'dlv_1' }));
+    await turnOff(failed.id, disabledReasonText({ kind: 'failing', since: '2030-01-01T10:00:00.000Z', hours: 121 }));
+    // Stored before the reasons were reworded.
+    await turnOff(old.id, 'Turned off automatically: the receiver answered 410 Gone on 2030-01-03T00:00:00.000Z (delivery dlv_2)');
+    await turnOff(other.id, 'Switched off by <b>Support</b> on 2030-01-04T00:00:00.000Z');
     const { cookie } = await signIn(account.admin);
     const page = await html('/console', cookie);
     const rowOf = (id: string) => new RegExp(`<tr data-automation-id="${id}"[\\s\\S]*?</tr>`).exec(page)![0];
     expect(rowOf(failing.id)).toContain(
       'Failing: every delivery has failed since <time datetime="2030-01-02T03:04:05.000Z">2030-01-02 03:04:05 UTC</time>. It is turned off if this goes on for days.',
     );
-    expect(rowOf(off.id)).not.toContain('Failing');
-    expect(rowOf(off.id)).toContain(
-      'Turned off automatically: the receiver answered 410 Gone on <time datetime="2030-01-03T00:00:00.000Z">2030-01-03 00:00:00 UTC</time> (delivery &lt;b&gt;dlv_1&lt;/b&gt;). Fix the endpoint, then turn it on again.',
+    expect(rowOf(gone.id)).not.toContain('Failing');
+    const goneText = 'Turned off automatically: on <time datetime="2030-01-03T00:00:00.000Z">2030-01-03 00:00:00 UTC</time> your endpoint answered 410 Gone,' +
+      ' which means the address no longer exists, so nothing more is sent to it (<a href="/console/deliveries?delivery=dlv_%ID">see the delivery</a>).' +
+      ' Check the URL with whoever runs the endpoint, then turn it on again.';
+    expect(rowOf(gone.id)).toContain(goneText.replace('%ID', '1'));
+    expect(rowOf(old.id)).toContain(goneText.replace('%ID', '2'));
+    expect(rowOf(failed.id)).toContain(
+      'Turned off automatically: every attempt to deliver to your endpoint has failed since <time datetime="2030-01-01T10:00:00.000Z">2030-01-01 10:00:00 UTC</time>' +
+        ' (5 days), so nothing more is sent to it. Fix the endpoint, then turn it on again.',
+    );
+    // Text of another origin is shown as it is (escaped), its time as a time.
+    expect(rowOf(other.id)).toContain(
+      'Turned off: Switched off by &lt;b&gt;Support&lt;/b&gt; on <time datetime="2030-01-04T00:00:00.000Z">2030-01-04 00:00:00 UTC</time>. Fix the endpoint, then turn it on again.',
     );
     expect(page).not.toContain('Turned off: Turned off');
+    expect(page).not.toMatch(/\(delivery dlv_/);
   });
 
   it('lists the newest notices with type, message, time and links to the task and the delivery; older ones a page further', async () => {

@@ -74,7 +74,7 @@ describe('queue consumer: outcomes', () => {
     expect(await row(id)).toMatchObject({ status: 'failed', attempt_count: 1, last_status_code: 410 });
     const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
     expect(read.body.enabled).toBe(false);
-    expect(read.body.disabled_reason).toMatch(/410 Gone/);
+    expect(read.body.disabled_reason).toMatch(new RegExp(`answered 410 Gone, which means the address no longer exists.*\\(delivery ${id}\\)$`));
   });
 
   it('redirects are not followed: a 3xx is a failed attempt', async () => {

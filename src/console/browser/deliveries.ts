@@ -1,10 +1,13 @@
 /**
  * Page script of the delivery log (deliveries.js): "Send again" (POST /v1/deliveries/{id}/retry;
- * a 409 answer explains why not), "Replay this event" (lib/replay-event.ts), the attempts of a
- * delivery on demand, and live updates of deliveries that are still pending or retrying.
+ * asked first when the delivery succeeded; a 409 answer explains why not), "Replay this event"
+ * (lib/replay-event.ts), the attempts of a delivery on demand (lib/attempt-view.ts), and live
+ * updates of deliveries that are still pending or retrying.
  */
 import type { Delivery, DeliveryDetail, DeliveryStatus } from './lib/api-types';
+import { renderAttempts } from './lib/attempt-view';
 import { announce, api, el, find, formatTime, setChildren, snippet, statusBadge, type ApiResult } from './lib/common';
+import { confirmSendAgain } from './lib/confirm-send-again';
 import { replayEvent } from './lib/replay-event';
 
 const POLL_MS = 2000;
@@ -41,21 +44,7 @@ function updateRow(row: HTMLElement, delivery: DeliveryDetail): void {
     delivery.status === 'retrying' && delivery.next_attempt_at ? el('span', { class: 'cell-sub' }, 'Next attempt ' + formatTime(delivery.next_attempt_at)) : null,
   );
   const details = document.getElementById('details-' + delivery.id);
-  if (details && !details.hidden) renderAttempts(details, delivery);
-}
-
-function renderAttempts(detailsRow: HTMLElement, delivery: DeliveryDetail): void {
-  const target = find(detailsRow, 'td', HTMLTableCellElement);
-  if (delivery.attempts.length === 0) {
-    target.replaceChildren(el('p', { class: 'muted small' }, 'No attempt has been made yet.'));
-    return;
-  }
-  target.replaceChildren(el('ol', { class: 'attempts', 'aria-label': 'Attempts' }, delivery.attempts.map((attempt) =>
-    el('li', {},
-      el('strong', {}, 'Attempt ' + attempt.attempt), ' · ', formatTime(attempt.started_at), ' · ', attempt.duration_ms + ' ms',
-      ' · ', attempt.status_code === null ? 'no HTTP answer' : 'HTTP ' + attempt.status_code,
-      attempt.error ? el('p', { class: 'error-text small' }, attempt.error) : null,
-      attempt.response_body ? el('pre', { 'aria-label': 'Response body of attempt ' + attempt.attempt }, attempt.response_body) : null))));
+  if (details && !details.hidden) renderAttempts(find(details, 'td', HTMLTableCellElement), delivery);
 }
 
 async function refresh(row: HTMLElement): Promise<ApiResult<DeliveryDetail>> {
@@ -84,6 +73,11 @@ async function pollOpenRows(): Promise<void> {
 async function sendAgain(button: HTMLButtonElement): Promise<void> {
   const id = button.dataset.retry ?? '';
   const row = rowOf(id);
+  if (row.dataset.status === 'succeeded') {
+    const confirmed = await confirmSendAgain(cell(row, 'code').textContent ?? '');
+    button.focus();
+    if (!confirmed) return;
+  }
   button.disabled = true;
   setMessage(row, 'Sending again…', null);
   const result = await api<Delivery>('POST', '/v1/deliveries/' + encodeURIComponent(id) + '/retry');
@@ -112,7 +106,7 @@ async function toggleDetails(button: HTMLButtonElement): Promise<void> {
   target.replaceChildren(el('p', { class: 'muted small' }, 'Loading attempts…'));
   const result = await refresh(rowOf(id));
   if (!result.ok) target.replaceChildren(el('p', { class: 'error-text small' }, result.error.message));
-  else renderAttempts(details, result.data);
+  else renderAttempts(target, result.data);
 }
 
 document.addEventListener('click', (event) => {

@@ -4,13 +4,14 @@
  */
 import type { ApiError, Automation, Trigger } from './lib/api-types';
 import { createBodyEditor } from './lib/body-editor';
-import { announce, api, byId, el } from './lib/common';
+import { announce, api, byId, el, setChildren } from './lib/common';
 import { setUpTools } from './lib/editor-tools';
 import { createFieldsPanel } from './lib/fields-panel';
 import { createHeadersPanel } from './lib/headers-panel';
 import { createLiveCheck, type Draft } from './lib/live-check';
 import { createRedactPanel } from './lib/redact-panel';
 import { setUpRecovery } from './lib/recover-tool';
+import { turnedOffReport, waitingCount, watchOnBox } from './lib/turn-off';
 
 const form = byId('automation-form', HTMLFormElement);
 const automationId = form.dataset.automationId;
@@ -19,6 +20,7 @@ const triggerSelect = byId('trigger', HTMLSelectElement);
 const formError = byId('form-error', HTMLElement);
 const formStatus = byId('form-status', HTMLElement);
 let dirty = false;
+const onBox = automationId ? watchOnBox(automationId, byId('enabled', HTMLInputElement), byId('enabled-note', HTMLElement)) : null;
 
 const bodyEditor = createBodyEditor(textarea, {
   onDrop: (placeholder, spot) => { announce('Inserted ' + placeholder + ' at line ' + spot.line + ', column ' + spot.column + '.'); },
@@ -185,6 +187,9 @@ form.addEventListener('submit', async (event) => {
   const saveButton = byId('save-button', HTMLButtonElement);
   saveButton.disabled = true;
   formStatus.textContent = 'Saving…';
+  // Turning the task off cancels its waiting deliveries: count them to say so once saved.
+  const turningOff = Boolean(automationId && onBox?.turningOff());
+  const waiting = turningOff && automationId ? await waitingCount(automationId) : null;
   const result = automationId
     ? await api<Automation>('PATCH', '/v1/automations/' + encodeURIComponent(automationId), payload)
     : await api<Automation>('POST', '/v1/automations', payload);
@@ -193,6 +198,11 @@ form.addEventListener('submit', async (event) => {
   if (!result.ok) { showApiError(result.error); return; }
   dirty = false;
   if (!automationId) { location.assign('/console/automations/' + encodeURIComponent(result.data.id) + '?flash=created'); return; }
+  onBox?.saved(result.data.enabled);
+  if (turningOff && !result.data.enabled) {
+    setChildren(formStatus, 'Saved ' + new Date().toLocaleTimeString() + '. ', turnedOffReport(automationId, waiting, await waitingCount(automationId)));
+    return;
+  }
   formStatus.textContent = 'Saved ' + new Date().toLocaleTimeString() + '.';
   announce('Saved.');
 });

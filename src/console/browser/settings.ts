@@ -1,12 +1,30 @@
-/** Page script of the settings page (settings.js): the on/off switch of each automated task, and the operations webhook. */
+/**
+ * Page script of the settings page (settings.js): the on/off switch of each automated task, and
+ * the operations webhook. Turning off a task with deliveries waiting asks first, with how many
+ * are cancelled (lib/turn-off.ts), and says afterwards what happened.
+ */
 import type { Automation } from './lib/api-types';
-import { announce, api, find } from './lib/common';
+import { announce, api, byId, find, setChildren } from './lib/common';
 import { setUpOperationsWebhook } from './lib/operations-webhook';
+import { TURN_OFF_DETAILS, turnedOffReport, waitingCount, waitingWarning } from './lib/turn-off';
 
 function showState(button: HTMLButtonElement, enabled: boolean): void {
   button.setAttribute('aria-checked', enabled ? 'true' : 'false');
   const label = button.querySelector('.switch-label');
   if (label) label.textContent = enabled ? 'On' : 'Off';
+}
+
+/** Resolves true when the administrator confirms turning the task off. */
+function confirmTurnOff(task: string, waiting: number | null): Promise<boolean> {
+  const dialog = byId('turn-off-dialog', HTMLDialogElement);
+  byId('turn-off-task', HTMLElement).textContent = task;
+  byId('turn-off-warning', HTMLElement).textContent = waitingWarning(waiting);
+  byId('turn-off-details', HTMLElement).textContent = TURN_OFF_DETAILS;
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => { resolve(dialog.returnValue === 'turn-off'); }, { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
 }
 
 async function toggle(button: HTMLButtonElement): Promise<void> {
@@ -15,22 +33,37 @@ async function toggle(button: HTMLButtonElement): Promise<void> {
   if (!row) return;
   const message = find(row, '.row-message', HTMLElement);
   const wanted = button.getAttribute('aria-checked') !== 'true';
+  const id = button.dataset.toggleAutomation ?? '';
+  const task = button.getAttribute('aria-label') ?? '';
   button.setAttribute('aria-busy', 'true');
   message.textContent = '';
   message.className = 'row-message';
-  const id = button.dataset.toggleAutomation ?? '';
+  let waiting: number | null = null;
+  if (!wanted) {
+    waiting = await waitingCount(id);
+    if (waiting !== 0) {
+      const confirmed = await confirmTurnOff(task, waiting);
+      button.focus();
+      if (!confirmed) { button.removeAttribute('aria-busy'); return; }
+      // Read again: the dialog may have been open a while, and the report compares with this.
+      waiting = await waitingCount(id);
+    }
+  }
   const result = await api<Automation>('PATCH', '/v1/automations/' + encodeURIComponent(id), { enabled: wanted });
-  button.removeAttribute('aria-busy');
   if (!result.ok) {
+    button.removeAttribute('aria-busy');
     message.className = 'row-message is-error';
     message.textContent = result.error.message;
     return;
   }
   showState(button, result.data.enabled);
+  // Turned off, the row says what became of its deliveries (a status region: read out too).
+  if (!result.data.enabled) setChildren(message, turnedOffReport(id, waiting, await waitingCount(id)));
+  button.removeAttribute('aria-busy');
   // Turning a task back on clears the reason the system had turned it off.
   const reason = row.querySelector('[data-disabled-reason]');
   if (reason && result.data.enabled) reason.remove();
-  announce((result.data.enabled ? 'Turned on: ' : 'Turned off: ') + button.getAttribute('aria-label'));
+  if (result.data.enabled) announce('Turned on: ' + task);
 }
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-toggle-automation]')) {

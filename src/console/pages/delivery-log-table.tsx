@@ -1,4 +1,4 @@
-/** The delivery log's table: one row per delivery, with "Send again", "Replay this event" and its attempts. */
+/** The delivery log's table: one row per delivery, with "Send again" (asked first when it succeeded), "Replay this event" and its attempts. */
 import type { AutomationSummary } from '../../db/automations';
 import type { Delivery } from '../../plane/store';
 import { StatusBadge, taskTitle, Time, timeText, triggerLabel } from './components';
@@ -20,31 +20,34 @@ export interface LogTableProps {
 export function LogTable({ deliveries, ownerOf, oneTask }: LogTableProps) {
   const columns = oneTask ? 6 : 7;
   return (
-    <div class="table-wrap">
-      <table class="data stack-on-narrow" id="delivery-log">
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Time</th>
-            {!oneTask && <th scope="col">Automated task</th>}
-            <th scope="col">Attempts</th>
-            <th scope="col">Response</th>
-            <th scope="col">Error</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {deliveries.map((delivery) => (
-            <>
-              <LogRowView delivery={delivery} owner={ownerOf(delivery)} showOwner={!oneTask} />
-              <tr class="row-details" id={`details-${delivery.id}`} hidden>
-                <td colspan={columns}></td>
-              </tr>
-            </>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <div class="table-wrap">
+        <table class="data stack-on-narrow" id="delivery-log">
+          <thead>
+            <tr>
+              <th scope="col">Status</th>
+              <th scope="col">Time</th>
+              {!oneTask && <th scope="col">Automated task</th>}
+              <th scope="col">Attempts</th>
+              <th scope="col">Response</th>
+              <th scope="col">Error</th>
+              <th scope="col"><span class="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {deliveries.map((delivery) => (
+              <>
+                <LogRowView delivery={delivery} owner={ownerOf(delivery)} showOwner={!oneTask} />
+                <tr class="row-details" id={`details-${delivery.id}`} hidden>
+                  <td colspan={columns}></td>
+                </tr>
+              </>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <SendAgainDialog />
+    </>
   );
 }
 
@@ -127,6 +130,30 @@ export function ReplayDialog() {
         <div class="button-row">
           <button type="submit" value="cancel" class="button" autofocus>Cancel</button>
           <button type="submit" value="replay" class="button button-primary" id="confirm-replay">Replay</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+/** Asked before sending a succeeded delivery again (the table renders it: only its rows offer "Send again"). */
+function SendAgainDialog() {
+  return (
+    <dialog id="send-again-dialog" aria-labelledby="send-again-title" aria-describedby="send-again-text">
+      <form method="dialog">
+        <h2 id="send-again-title">Send this delivery again?</h2>
+        <div id="send-again-text" class="dialog-text">
+          <p>
+            It already succeeded: your endpoint answered <strong id="send-again-answer">a 2xx status</strong>.
+          </p>
+          <p class="muted">
+            It is sent with the same <code>webhook-id</code> as before, so an endpoint that de-duplicates by it may treat the copy
+            as already handled and ignore it. To send it as a new message, use “Replay this event”.
+          </p>
+        </div>
+        <div class="button-row">
+          <button type="submit" value="cancel" class="button" autofocus>Cancel</button>
+          <button type="submit" value="send" class="button button-primary">Send again</button>
         </div>
       </form>
     </dialog>

@@ -95,8 +95,10 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
               </div>
               <div class="field span-2">
                 <label class="checkbox">
-                  <input type="checkbox" id="enabled" name="enabled" checked={values.enabled} /> On: send a webhook every time the trigger happens
+                  <input type="checkbox" id="enabled" name="enabled" checked={values.enabled} aria-describedby="enabled-note" /> On: send a webhook every time the trigger happens
                 </label>
+                {/* editor.js says here what turning the task off would cancel. */}
+                <p id="enabled-note" class="help warning-text status-note" role="status"></p>
               </div>
             </div>
           </section>

@@ -3,6 +3,7 @@
  * why), the account's notices, and the operations webhook that receives them.
  */
 import type { AutomationSummary } from '../../db/automations';
+import { disabledReasonParts, readDisabledReason } from '../../domain/disabled-reason';
 import type { NoticeType } from '../../domain/vocabulary';
 import type { Notice } from '../../plane/store';
 import { Time, triggerLabel } from './components';
@@ -32,13 +33,27 @@ export function TaskHealth({ enabled, failingSince, disabledReason }: { enabled:
       )}
       {!enabled && disabledReason && (
         <span class="cell-sub error-text" data-disabled-reason>
-          {/* Reasons the system records already start with "Turned off automatically". */}
-          {/^turned off/i.test(disabledReason) ? '' : 'Turned off: '}
-          <TextWithTimes text={disabledReason} />. Fix the endpoint, then turn it on again.
+          <DisabledReason text={disabledReason} />
         </span>
       )}
     </>
   );
+}
+
+/**
+ * A reason the system recorded (in any wording it ever used) in today's words, its time as a
+ * time and its delivery as a link; any other text as it is, its ISO times shown as times.
+ */
+function DisabledReason({ text }: { text: string }) {
+  const cause = readDisabledReason(text);
+  if (!cause) return <>{/^turned off/i.test(text) ? '' : 'Turned off: '}<TextWithTimes text={text} />. Fix the endpoint, then turn it on again.</>;
+  const parts = disabledReasonParts(cause).map((part) =>
+    typeof part === 'string' ? part
+      : 'time' in part ? <Time iso={part.time} />
+        : <a href={`/console/deliveries?delivery=${encodeURIComponent(part.delivery)}`}>see the delivery</a>,
+  );
+  const next = cause.kind === 'gone' ? 'Check the URL with whoever runs the endpoint, then turn it on again.' : 'Fix the endpoint, then turn it on again.';
+  return <>{parts}. {next}</>;
 }
 
 export interface NoticesPanelProps {

@@ -55,6 +55,7 @@ export function SettingsPage({ account, csrfToken, automations, nextCursor, flas
         <NoticesPanel {...notices} />
         <OperationsWebhookPanel url={operationsWebhookUrl} enabled={enabled} />
       </div>
+      {!empty && <TurnOffDialog />}
     </Layout>
   );
 }
@@ -183,5 +184,25 @@ function DestinationNote({ destination }: { destination: DestinationView }) {
         <>Endpoint being probed with one delivery{destination.reason ? ` after: ${destination.reason}` : ''}</>
       )}
     </span>
+  );
+}
+
+/** Asked before turning off a task with deliveries waiting; settings.js fills in the task and what is cancelled. */
+function TurnOffDialog() {
+  return (
+    <dialog id="turn-off-dialog" aria-labelledby="turn-off-title" aria-describedby="turn-off-text">
+      <form method="dialog">
+        <h2 id="turn-off-title">Turn this task off?</h2>
+        <div id="turn-off-text" class="dialog-text">
+          <p id="turn-off-task" class="url"></p>
+          <p><strong id="turn-off-warning"></strong></p>
+          <p id="turn-off-details" class="muted"></p>
+        </div>
+        <div class="button-row">
+          <button type="submit" value="cancel" class="button" autofocus>Keep it on</button>
+          <button type="submit" value="turn-off" class="button button-danger">Turn off</button>
+        </div>
+      </form>
+    </dialog>
   );
 }

@@ -12,13 +12,25 @@ export interface ApiError {
 
 export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
 
+/** The request an attempt sent, exactly as sent (the body cut at 64 KiB of UTF-8). */
+export interface SentRequest {
+  url: string;
+  /** As sent: webhook-id, webhook-timestamp, webhook-signature, content-type, extra headers. */
+  headers: Record<string, string>;
+  body: string;
+  body_truncated: boolean;
+}
+
 export interface Attempt {
   attempt: number;
   started_at: string;
   duration_ms: number;
   status_code: number | null;
   error: string | null;
+  /** The first 1 KiB of the answer. */
   response_body: string | null;
+  /** Null when nothing was sent (refused before sending) or the attempt predates stored requests. */
+  request: SentRequest | null;
 }
 
 export interface Delivery {
@@ -46,6 +58,12 @@ export interface RotatedSecret {
 export interface Automation {
   id: string;
   enabled: boolean;
+}
+
+/** GET /v1/automations/{id}/stats: only what the console reads. */
+export interface AutomationStats {
+  /** `open`: deliveries waiting now (pending or retrying), test sends left out. */
+  counts: { open: number };
 }
 
 export interface TriggerField {

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { disabledCause } from '../../src/domain/automation-health';
+import { disabledReasonParts, disabledReasonText, readDisabledReason, type DisabledCause } from '../../src/domain/disabled-reason';
+
+const H = 3_600_000;
+const gone: DisabledCause = { kind: 'gone', at: '2030-01-03T00:00:00.000Z', deliveryId: 'dlv_abc123' };
+
+describe('why an automation was turned off, worded for an administrator', () => {
+  it('410 Gone: says what the answer means and what follows, with the time and the delivery', () => {
+    expect(disabledReasonText(gone)).toBe(
+      'Turned off automatically: on 2030-01-03T00:00:00.000Z your endpoint answered 410 Gone, which means the address no longer exists,' +
+        ' so nothing more is sent to it (delivery dlv_abc123)',
+    );
+    expect(disabledReasonText(gone, { delivery: false })).not.toContain('dlv_abc123');
+    expect(disabledReasonParts(gone)).toContainEqual({ time: '2030-01-03T00:00:00.000Z' });
+    expect(disabledReasonParts(gone)).toContainEqual({ delivery: 'dlv_abc123' });
+  });
+
+  it('failing for days: since when, and how long in days (hours below two days)', () => {
+    const since = Date.parse('2030-01-01T10:00:00.000Z');
+    const cause = disabledCause({ streakStartedAt: since, failureDays: ['2030-01-01', '2030-01-02'], failingSince: since + 24 * H }, since + 121 * H);
+    expect(cause).toEqual({ kind: 'failing', since: '2030-01-01T10:00:00.000Z', hours: 121 });
+    expect(disabledReasonText(cause)).toBe(
+      'Turned off automatically: every attempt to deliver to your endpoint has failed since 2030-01-01T10:00:00.000Z (5 days), so nothing more is sent to it',
+    );
+    expect(disabledReasonText({ ...cause, hours: 30 })).toContain('(30 hours)');
+    expect(disabledReasonText({ ...cause, hours: 1 })).toContain('(1 hour)');
+  });
+
+  it('reads back what it wrote', () => {
+    expect(readDisabledReason(disabledReasonText(gone))).toEqual(gone);
+    for (const hours of [1, 30, 121]) {
+      const text = disabledReasonText({ kind: 'failing', since: '2030-01-01T10:00:00.000Z', hours });
+      const read = readDisabledReason(text);
+      expect(read).toMatchObject({ kind: 'failing', since: '2030-01-01T10:00:00.000Z' });
+      expect(disabledReasonText(read!)).toBe(text);
+    }
+  });
+
+  it('reads reasons stored with the first wording, so they are shown in today’s words', () => {
+    expect(readDisabledReason('Turned off automatically: the receiver answered 410 Gone on 2030-01-03T00:00:00.000Z (delivery dlv_abc123)')).toEqual(gone);
+    expect(readDisabledReason('Turned off automatically: every delivery attempt has failed for 121 hours (since 2030-01-01T10:00:00.000Z)'))
+      .toEqual({ kind: 'failing', since: '2030-01-01T10:00:00.000Z', hours: 121 });
+  });
+
+  it('leaves any other text alone (null), however close', () => {
+    expect(readDisabledReason('Turned off by Support')).toBeNull();
+    expect(readDisabledReason('Turned off automatically: the receiver answered 410 Gone on yesterday (delivery dlv_1)')).toBeNull();
+    expect(readDisabledReason(`${disabledReasonText(gone)} and more`)).toBeNull();
+  });
+});

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run screenshots`: refreshes the console screenshots in docs/ by running the browser
- * test (test-node/console.e2e.test.ts) with UPDATE_SCREENSHOTS=1. Needs Chromium
+ * tests (test-node/console.e2e.test.ts, test-node/health.e2e.test.ts) with UPDATE_SCREENSHOTS=1. Needs Chromium
  * (apt-get install -y chromium); nothing is downloaded.
  */
 import { spawn } from 'node:child_process';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-const child = spawn(process.execPath, [vitest, 'run', '--config', 'vitest.node.config.ts', 'test-node/console.e2e.test.ts'], {
+const child = spawn(process.execPath, [vitest, 'run', '--config', 'vitest.node.config.ts', 'test-node/console.e2e.test.ts', 'test-node/health.e2e.test.ts'], {
   cwd: root,
   env: { ...process.env, UPDATE_SCREENSHOTS: '1' },
   stdio: 'inherit',

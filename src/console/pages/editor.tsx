@@ -9,6 +9,7 @@ import { BodyFormat } from '../../domain/vocabulary';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, taskTitle, triggerLabel } from './components';
 import { OrderingField, ResendFailed } from './editor-delivery';
 import { HeadersSection } from './editor-headers';
+import { HealthCard, type HealthCardProps } from './health-card';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
 import { RedactSection } from './editor-redact';
 import { Layout } from './layout';
@@ -19,12 +20,14 @@ export interface EditorPageProps {
   /** Null when creating a new automated task. */
   automation: Automation | null;
   flash: string | null;
+  /** An existing task's health over the chosen period. */
+  health?: Pick<HealthCardProps, 'stats' | 'links'>;
 }
 
 /** Every trigger has an `event` field, so this starting body is valid whichever is chosen. */
 export const STARTER_BODY = '{\n  "event": "{{event}}"\n}';
 
-export function EditorPage({ account, csrfToken, automation, flash }: EditorPageProps) {
+export function EditorPage({ account, csrfToken, automation, flash, health }: EditorPageProps) {
   const creating = automation === null;
   const enabled = account.http_notifier_enabled;
   const title = creating ? 'New automated task' : 'Edit automated task';
@@ -49,6 +52,10 @@ export function EditorPage({ account, csrfToken, automation, flash }: EditorPage
           <Callout kind="success" title="Automated task saved" role="status">
             <p>{values.enabled ? 'It is on: the next matching event will be sent to your URL.' : 'It is off: turn it on to start sending.'} Use “Send test” below to try it now.</p>
           </Callout>
+        )}
+        {/* First on a task's page: whoever opens a task from the list usually wants to know how it is doing. */}
+        {automation && health && (
+          <HealthCard id="task-health" heading="Health of this task" logHref={`/console/deliveries?automation=${encodeURIComponent(automation.id)}`} {...health} />
         )}
         <form id="automation-form" class="stack" novalidate data-automation-id={values.id} data-integration-enabled={enabled ? 'true' : 'false'}>
           <div id="form-error" class="callout callout-error" role="alert" tabindex={-1} hidden></div>

@@ -1,12 +1,13 @@
 /**
  * The HTTP Notifier settings page: the account's automated tasks, each with its on/off switch and
- * health, then the account's notices and its operations webhook.
+ * health, the account's delivery health, then its notices and its operations webhook.
  */
 import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import type { DeliveryStatus } from '../../domain/vocabulary';
 import type { DestinationView } from '../../plane/protocol';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, StatusBadge, taskTitle, Time, triggerLabel } from './components';
+import { HealthCard, type HealthCardProps } from './health-card';
 import { Layout } from './layout';
 import { NoticesPanel, OperationsWebhookPanel, TaskHealth, type NoticesPanelProps } from './operations-panels';
 
@@ -24,11 +25,13 @@ export interface SettingsPageProps {
   flash: string | null;
   notices: NoticesPanelProps;
   operationsWebhookUrl: string | null;
+  /** The account's health over the chosen period. */
+  health: Pick<HealthCardProps, 'stats' | 'links'>;
 }
 
 const NEW_TASK_PATH = '/console/automations/new';
 
-export function SettingsPage({ account, csrfToken, automations, nextCursor, flash, notices, operationsWebhookUrl }: SettingsPageProps) {
+export function SettingsPage({ account, csrfToken, automations, nextCursor, flash, notices, operationsWebhookUrl, health }: SettingsPageProps) {
   const enabled = account.http_notifier_enabled;
   const empty = automations.length === 0;
   return (
@@ -52,6 +55,8 @@ export function SettingsPage({ account, csrfToken, automations, nextCursor, flas
           </Callout>
         )}
         {empty ? <EmptyState enabled={enabled} /> : <AutomationTable automations={automations} enabled={enabled} nextCursor={nextCursor} />}
+        {/* After the tasks, which stay the page's first thing; without tasks there is nothing to measure. */}
+        {!empty && <HealthCard id="account-health" heading="Health of all tasks" logHref="/console/deliveries" {...health} />}
         <NoticesPanel {...notices} />
         <OperationsWebhookPanel url={operationsWebhookUrl} enabled={enabled} />
       </div>

@@ -8,12 +8,14 @@ import { automationSummaries, getAutomationRow, listAutomations, toAutomation } 
 import { operationsId } from '../../plane/account-config';
 import { planeFor } from '../../plane/client';
 import { BUSINESS_KEYS, MAX_KEY_LENGTH } from '../../domain/business-keys';
+import { StatsWindow } from '../../domain/delivery-stats';
 import { DeliveryStatus } from '../../domain/vocabulary';
 import { notFound } from '../../errors';
 import type { ConsoleEnv } from '../context';
 import { requireConsoleSession } from '../guard';
 import { DeliveriesPage, type LogSearch } from '../pages/deliveries';
 import { EditorPage } from '../pages/editor';
+import type { HealthCardProps } from '../pages/health-card';
 import { documentHtml } from '../pages/layout';
 import { SettingsPage } from '../pages/settings';
 
@@ -56,16 +58,35 @@ function queryParam(c: Context, name: string): string | null {
   return value && value.length <= 128 ? value : null;
 }
 
+/** The health card's period, `?health=24h|7d`; anything else is the default, 24 hours. */
+const healthWindow = (c: Context): StatsWindow => StatsWindow.safeParse(queryParam(c, 'health')).data ?? '24h';
+
+/**
+ * The page's own address with `health` set to each period, jumping to the card; the page's
+ * other parameters stay, except a one-time `flash` message that should not show again.
+ */
+function healthLinks(c: Context, cardId: string): HealthCardProps['links'] {
+  const url = new URL(c.req.url);
+  url.searchParams.delete('flash');
+  const link = (window: StatsWindow) => {
+    const params = new URLSearchParams(url.search);
+    params.set('health', window);
+    return `${url.pathname}?${params}#${cardId}`;
+  };
+  return { '24h': link('24h'), '7d': link('7d') };
+}
+
 export function registerPageRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console', requireConsoleSession, async (c) => {
     const account = await currentAccount(c);
     const page = await listAutomations(c.env.DB, account.id, { limit: LIST_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined });
     const plane = planeFor(c.env, account.id);
-    const [last, destinations, notices, hook] = await Promise.all([
+    const [last, destinations, notices, hook, stats] = await Promise.all([
       plane.lastDeliveries(account.id, page.data.map((a) => a.id)),
       plane.destinations(account.id, page.data.map((a) => a.url)),
       plane.notices(account.id, NOTICE_LIMIT, queryParam(c, 'notices') ?? undefined),
       getOperationsWebhook(c.env.DB, account.id),
+      plane.stats(account.id, healthWindow(c), null),
     ]);
     const noticeAutomations = await automationSummaries(c.env.DB, account.id, notices.data.flatMap((n) => (n.automation_id ? [n.automation_id] : [])));
     const automations = page.data.map((a) => ({ ...a, last_delivery: last[a.id] ?? null, destination: destinations[a.url]! }));
@@ -80,6 +101,7 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
           flash={queryParam(c, 'flash')}
           notices={{ notices: notices.data, automations: noticeAutomations, nextCursor: notices.next_cursor }}
           operationsWebhookUrl={hook?.url ?? null}
+          health={{ stats, links: healthLinks(c, 'account-health') }}
         />,
       ),
     );
@@ -94,8 +116,12 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const account = await currentAccount(c);
     const row = await getAutomationRow(c.env.DB, account.id, c.req.param('id'));
     if (!row) throw notFound('Automated task');
+    const stats = await planeFor(c.env, account.id).stats(account.id, healthWindow(c), row.id);
     return c.html(
-      documentHtml(<EditorPage account={account} csrfToken={c.get('session').csrfToken} automation={toAutomation(row)} flash={queryParam(c, 'flash')} />),
+      documentHtml(
+        <EditorPage account={account} csrfToken={c.get('session').csrfToken} automation={toAutomation(row)} flash={queryParam(c, 'flash')}
+          health={{ stats, links: healthLinks(c, 'task-health') }} />,
+      ),
     );
   });
 

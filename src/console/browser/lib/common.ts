@@ -5,6 +5,7 @@
  * server enforces the same rules as for API clients. Changes carry the page's CSRF token.
  */
 import type { ApiError, DeliveryStatus } from './api-types';
+import { localizeChartTimes } from './chart-times';
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
 
@@ -135,3 +136,4 @@ export function snippet(text: string | null | undefined, length: number): string
 }
 
 localizeTimes(document);
+localizeChartTimes(document);

@@ -6,6 +6,7 @@
 import type { Delivery, DeliveryDetail, DeliveryStatus } from './lib/api-types';
 import { announce, api, el, find, formatTime, setChildren, snippet, statusBadge, type ApiResult } from './lib/common';
 import { replayEvent } from './lib/replay-event';
+import { wireLogFilters } from './lib/log-filters';
 
 const POLL_MS = 2000;
 const MAX_POLLED = 20;
@@ -124,4 +125,5 @@ document.addEventListener('click', (event) => {
   const replay = event.target.closest<HTMLButtonElement>('button[data-replay-event]');
   if (replay) void replayEvent(replay);
 });
+wireLogFilters();
 void pollOpenRows();

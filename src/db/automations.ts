@@ -235,6 +235,15 @@ export interface AutomationSummary {
   name: string | null;
 }
 
+/** Every automation of the account (up to `limit`, oldest first), for a choice of task. */
+export async function allAutomationSummaries(db: D1Database, accountId: string, limit: number): Promise<AutomationSummary[]> {
+  const { results } = await db
+    .prepare('SELECT id, trigger, url, name FROM automations WHERE account_id = ?1 ORDER BY id LIMIT ?2')
+    .bind(accountId, limit)
+    .all<AutomationSummary>();
+  return results;
+}
+
 /** The named automations of the account that still exist (deleted ones are simply absent). */
 export async function automationSummaries(db: D1Database, accountId: string, ids: string[]): Promise<Map<string, AutomationSummary>> {
   if (ids.length === 0) return new Map();

@@ -147,7 +147,7 @@ export class AccountPlane extends DurableObject<Env> {
 
   // ---- the delivery log -----------------------------------------------------------------
 
-  listDeliveries(accountId: string, filter: store.DeliveryFilter): Page<store.Delivery> {
+  listDeliveries(accountId: string, filter: store.DeliveryFilter): store.DeliveryPage {
     this.bind(accountId);
     return store.listDeliveries(this.sql, filter);
   }

@@ -114,6 +114,10 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (automation_id, hour)
    );
    CREATE INDEX stats_hour ON stats_hourly (hour);`,
+
+  // v4: the log filtered by task and status (say the few failed deliveries of one task) seeks
+  // straight to them instead of walking the task's whole history on (automation_id, id).
+  `CREATE INDEX deliveries_automation_status ON deliveries (automation_id, status, id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,8 @@ import { BUSINESS_KEYS, businessKeysOf, type BusinessKey, type BusinessKeys } fr
 import type { DeliveryStatus } from '../domain/delivery-lifecycle';
 import { newGate, type Gate, type Lane } from '../domain/destination-gate';
 import { iso, isoOrNull, toPage, type Page } from '../db/rows';
+import { idFloorAt } from '../crypto/ids';
+import { capCount, COUNT_CAP, type CappedCount } from '../domain/log-query';
 import { healthy, type Health } from '../domain/automation-health';
 import type { NoticeType } from '../domain/vocabulary';
 import { hourOf, LATENCY_BUCKETS, latencyBucket, type HourStats } from '../domain/delivery-stats';
@@ -233,27 +235,100 @@ export interface DeliveryFilter extends Partial<Record<BusinessKey, string>> {
   automationId?: string;
   eventId?: string;
   status?: DeliveryStatus;
+  /** Created in [since, until) (epoch ms), read as an id range. */
+  since?: number;
+  until?: number;
   limit: number;
+  /** The older page: deliveries before this id. */
   cursor?: string;
+  /** The newer page: deliveries after this id (still listed newest first). */
+  endingBefore?: string;
+}
+
+export interface DeliveryPage extends Page<Delivery> {
+  /** Set when newer deliveries match: pass it as `endingBefore` for the page before this one. */
+  prev_cursor: string | null;
+  /** Matching deliveries, counted up to COUNT_CAP; `total_capped` when more match. */
+  total: number;
+  total_capped: boolean;
+  /** Matching deliveries newer than this page (it starts at newer_count + 1); null past COUNT_CAP or for an empty page. */
+  newer_count: number | null;
+}
+
+type Condition = [sql: string, value: SqlStorageValue];
+
+/**
+ * The filter as SQL conditions on deliveries. Only the conditions given are written, and the
+ * time range is an id range, so SQLite can seek on the primary key or on (status, id),
+ * (automation_id, id), (automation_id, status, id) instead of reading the whole history.
+ */
+function conditionsOf(f: DeliveryFilter): Condition[] {
+  const key = BUSINESS_KEYS.find((k) => f[k] !== undefined);
+  const conditions: (Condition | false)[] = [
+    f.automationId !== undefined && ['automation_id = ?', f.automationId],
+    f.eventId !== undefined && ['event_id = ?', f.eventId],
+    f.status !== undefined && ['status = ?', f.status],
+    // The key's deliveries, found through the events' key indexes (key is one of a closed list).
+    key !== undefined && [`event_id IN (SELECT id FROM events WHERE ${key} = ?)`, f[key]!],
+    f.since !== undefined && ['id >= ?', idFloorAt('dlv', f.since)],
+    f.until !== undefined && ['id < ?', idFloorAt('dlv', f.until)],
+  ];
+  return conditions.filter((c) => c !== false);
 }
 
 /**
- * Newest first. A business key (call_id, …) narrows to the deliveries of that key's events,
- * found through the events' key indexes.
+ * `FROM deliveries … WHERE …` of the filter and extra conditions, with its parameters. With a
+ * task and a status, SQLite (which has no statistics here) would rather walk (status, id)
+ * across every task in the time range; the (automation_id, status, id) index goes straight to
+ * the few rows wanted, so it is named. An event or business key narrows further on its own.
  */
-export function listDeliveries(sql: SqlStorage, f: DeliveryFilter): Page<Delivery> {
-  const key = BUSINESS_KEYS.find((k) => f[k] !== undefined);
-  const byKey = key ? `AND event_id IN (SELECT id FROM events WHERE ${key} = ?6)` : 'AND ?6 IS NULL';
-  const rows = sql
-    .exec<DeliveryRow>(
-      `SELECT * FROM deliveries
-       WHERE (?1 IS NULL OR automation_id = ?1) AND (?2 IS NULL OR event_id = ?2)
-         AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR id < ?4) ${byKey}
-       ORDER BY id DESC LIMIT ?5`,
-      f.automationId ?? null, f.eventId ?? null, f.status ?? null, f.cursor ?? null, f.limit + 1, key ? f[key]! : null,
-    )
-    .toArray();
-  return toPage(rows, f.limit, toDelivery);
+function fromWhere(f: DeliveryFilter, extra: Condition[]): { clause: string; params: SqlStorageValue[] } {
+  const all = [...conditionsOf(f), ...extra];
+  const byKey = f.eventId !== undefined || BUSINESS_KEYS.some((k) => f[k] !== undefined);
+  const index = f.automationId !== undefined && f.status !== undefined && !byKey ? ' INDEXED BY deliveries_automation_status' : '';
+  const where = all.length ? ` WHERE ${all.map(([condition]) => condition).join(' AND ')}` : '';
+  return { clause: `FROM deliveries${index}${where}`, params: all.map(([, value]) => value) };
+}
+
+function selectMatching(sql: SqlStorage, f: DeliveryFilter, extra: Condition[], tail: string, ...tailParams: SqlStorageValue[]): DeliveryRow[] {
+  const { clause, params } = fromWhere(f, extra);
+  return sql.exec<DeliveryRow>(`SELECT * ${clause} ${tail}`, ...params, ...tailParams).toArray();
+}
+
+/** How many deliveries match (with extra conditions): the count stops past COUNT_CAP. */
+function countMatching(sql: SqlStorage, f: DeliveryFilter, extra: Condition[] = []): CappedCount {
+  const { clause, params } = fromWhere(f, extra);
+  const { n } = sql.exec<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${clause} LIMIT ?)`, ...params, COUNT_CAP + 1).one();
+  return capCount(n);
+}
+
+/**
+ * Newest first, a page older than `cursor` or newer than `endingBefore` (the first page when
+ * neither is given), with cursors both ways and counts up to COUNT_CAP.
+ */
+export function listDeliveries(sql: SqlStorage, f: DeliveryFilter): DeliveryPage {
+  const newerPage = f.endingBefore !== undefined;
+  const rows = newerPage
+    ? selectMatching(sql, f, [['id > ?', f.endingBefore!]], 'ORDER BY id ASC LIMIT ?', f.limit + 1)
+    : selectMatching(sql, f, f.cursor !== undefined ? [['id < ?', f.cursor]] : [], 'ORDER BY id DESC LIMIT ?', f.limit + 1);
+  const more = rows.length > f.limit;
+  const kept = rows.slice(0, f.limit);
+  const data = (newerPage ? kept.reverse() : kept).map(toDelivery);
+  const total = countMatching(sql, f);
+  const newest = data[0];
+  const oldest = data[data.length - 1];
+  if (!newest || !oldest) return { data, next_cursor: null, prev_cursor: null, total: total.count, total_capped: total.capped, newer_count: null };
+  // The fetched extra row answers one direction; the other is a count (newer) or a probe (older).
+  const newer = (newerPage ? more : f.cursor !== undefined) ? countMatching(sql, f, [['id > ?', newest.id]]) : { count: 0, capped: false };
+  const older = newerPage ? selectMatching(sql, f, [['id < ?', oldest.id]], 'LIMIT 1').length > 0 : more;
+  return {
+    data,
+    next_cursor: older ? oldest.id : null,
+    prev_cursor: newer.count > 0 ? newest.id : null,
+    total: total.count,
+    total_capped: total.capped,
+    newer_count: newer.capped ? null : newer.count,
+  };
 }
 
 /** Failed deliveries of an automation created in [since, until), oldest first, at most `limit`. */

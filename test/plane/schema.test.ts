@@ -59,6 +59,8 @@ describe('account object schema, versioned in code', () => {
         { request_url: null, request_headers: null, request_body: null, request_body_truncated: 0 },
       ]);
       expect(sql.exec('SELECT count(*) AS n FROM stats_hourly').one()).toEqual({ n: 0 });
+      // v4: the log's task + status index.
+      expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND name = 'deliveries_automation_status'").toArray()).toHaveLength(1);
     });
   });
 });

@@ -9,6 +9,7 @@ import { renderAttempts } from './lib/attempt-view';
 import { announce, api, el, find, formatTime, setChildren, snippet, statusBadge, type ApiResult } from './lib/common';
 import { confirmSendAgain } from './lib/confirm-send-again';
 import { replayEvent } from './lib/replay-event';
+import { wireLogFilters } from './lib/log-filters';
 
 const POLL_MS = 2000;
 const MAX_POLLED = 20;
@@ -118,4 +119,5 @@ document.addEventListener('click', (event) => {
   const replay = event.target.closest<HTMLButtonElement>('button[data-replay-event]');
   if (replay) void replayEvent(replay);
 });
+wireLogFilters();
 void pollOpenRows();

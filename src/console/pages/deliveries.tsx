@@ -1,12 +1,15 @@
 /**
- * The delivery log, for the whole account or one automated task: filterable by status, and
- * searchable by a call, contact, agent or interaction id (what was sent about call CA42?).
+ * The delivery log, for the whole account or one automated task: filtered by task, status and
+ * time range, searchable by a call, contact, agent or interaction id (what was sent about call
+ * CA42?), paged both ways with a count. Every filter lives in the URL (see ../log-filters.ts).
  */
 import type { Account } from '../../db/accounts';
 import type { AutomationSummary } from '../../db/automations';
 import type { BusinessKey } from '../../domain/business-keys';
+import { COUNT_CAP, LOG_RANGES } from '../../domain/log-query';
 import { DeliveryStatus } from '../../domain/vocabulary';
-import { Breadcrumbs, Callout, IntegrationDisabledNotice, STATUS_LABELS, triggerLabel } from './components';
+import { firstPage, LOG_LIMIT, logPath, type LogFilters, type LogSearch } from '../log-filters';
+import { Breadcrumbs, Callout, IntegrationDisabledNotice, STATUS_LABELS, taskTitle, triggerLabel } from './components';
 import { LogTable, ReplayDialog, type LogRow, type RowOwner } from './delivery-log-table';
 import { Layout } from './layout';
 
@@ -20,69 +23,57 @@ export const SEARCH_KEYS: readonly { key: BusinessKey; label: string }[] = [
   { key: 'interaction_id', label: 'Interaction ID' },
 ];
 
-export interface LogSearch {
-  key: BusinessKey;
-  value: string;
-}
-
 export interface DeliveriesPageProps {
   account: Account;
   csrfToken: string;
   deliveries: LogRow[];
   /** Automations of the account by id; a delivery whose automation is missing was for a deleted one. */
   automations: Map<string, AutomationSummary>;
+  /** The tasks the task filter offers. */
+  tasks: AutomationSummary[];
   /** The id the operations webhook's deliveries carry. */
   operationsId: string;
-  /** Set when the log is for one automated task. */
-  automation: AutomationSummary | null;
-  status: DeliveryStatus | null;
-  search: LogSearch | null;
+  filters: LogFilters;
+  /** Filter values of the URL that were left out, said on the page. */
+  notes: string[];
   /** Set when the log shows one delivery (a notice's link). */
   deliveryId: string | null;
   /** How many deliveries a replay just made (after "Replay this event"). */
   replayed: number | null;
-  nextCursor: string | null;
+  page: LogPaging;
 }
 
-interface LogParams {
-  automation?: string | null;
-  status?: string | null;
-  search?: LogSearch | null;
-  cursor?: string | null;
-}
-
-/** The log's address for these filters: a search is kept as `call_id=…` (and so on), so the URL can be shared. */
-export function logPath(params: LogParams): string {
-  const query = new URLSearchParams();
-  if (params.automation) query.set('automation', params.automation);
-  if (params.status) query.set('status', params.status);
-  if (params.search) query.set(params.search.key, params.search.value);
-  if (params.cursor) query.set('cursor', params.cursor);
-  const text = query.toString();
-  return `/console/deliveries${text ? `?${text}` : ''}`;
+/** Where the page stands among the deliveries the filters match (see GET /v1/deliveries). */
+export interface LogPaging {
+  next_cursor: string | null;
+  prev_cursor: string | null;
+  total: number;
+  total_capped: boolean;
+  newer_count: number | null;
 }
 
 const keyLabel = (key: BusinessKey) => SEARCH_KEYS.find((k) => k.key === key)?.label ?? key;
+const count = (n: number) => n.toLocaleString('en-US');
 
-function Lede({ automation, status, search, deliveryId }: DeliveriesPageProps) {
+function Lede({ filters, deliveryId, automations, operationsId }: DeliveriesPageProps) {
   if (deliveryId) return <>One delivery, as a notice pointed to it. <a href={logPath({})}>Show all deliveries</a></>;
-  const scope = automation ? (
+  const task = filters.automation ? automations.get(filters.automation) : undefined;
+  const scope = task ? (
     <>
-      Deliveries of <a href={`/console/automations/${encodeURIComponent(automation.id)}`}>{triggerLabel(automation.trigger)}</a> to{' '}
-      <span class="url">{automation.url}</span>
+      Deliveries of <a href={`/console/automations/${encodeURIComponent(task.id)}`}>{triggerLabel(task.trigger)}</a> to{' '}
+      <span class="url">{task.url}</span>
     </>
-  ) : (
-    'Every delivery'
-  );
+  ) : filters.automation === operationsId ? 'Deliveries of the operations webhook' : 'Every delivery';
+  const { search } = filters;
   if (search) {
     return (
       <>
         {scope} about {keyLabel(search.key)} <strong class="mono">{search.value}</strong>
-        {automation ? '' : ', across all automated tasks'}. <a href={logPath({ automation: automation?.id, status })}>Clear the search</a>
+        {filters.automation ? '' : ', across all automated tasks'}. <a href={logPath(firstPage({ ...filters, search: null }))}>Clear the search</a>
       </>
     );
   }
-  if (automation) return <>{scope}. <a href={logPath({ status })}>Show all tasks</a></>;
+  if (filters.automation) return <>{scope}. <a href={logPath(firstPage({ ...filters, automation: null }))}>Show all tasks</a></>;
   return (
     <>
       Every webhook HTTP Notifier sent or will send for this account, newest first. Failed deliveries are retried on a schedule; send
@@ -92,14 +83,16 @@ function Lede({ automation, status, search, deliveryId }: DeliveriesPageProps) {
 }
 
 export function DeliveriesPage(props: DeliveriesPageProps) {
-  const { account, automation, status, search } = props;
-  const here = props.deliveryId ? `/console/deliveries?delivery=${encodeURIComponent(props.deliveryId)}` : logPath({ automation: automation?.id, status, search });
+  const { account, filters } = props;
+  const { status } = filters;
+  const task = filters.automation ? props.automations.get(filters.automation) ?? null : null;
+  const here = props.deliveryId ? `/console/deliveries?delivery=${encodeURIComponent(props.deliveryId)}` : logPath(filters);
   const ownerOf = (delivery: LogRow): RowOwner =>
     delivery.automation_id === props.operationsId ? 'operations' : props.automations.get(delivery.automation_id) ?? 'deleted';
   return (
     <Layout title="Delivery log" script="deliveries.js" signedIn={{ accountName: account.name, csrfToken: props.csrfToken, current: 'deliveries' }}>
       <Breadcrumbs
-        items={[{ label: 'HTTP Notifier', href: '/console' }, ...(automation ? [{ label: 'Delivery log', href: '/console/deliveries' }, { label: triggerLabel(automation.trigger) }] : [{ label: 'Delivery log' }])]}
+        items={[{ label: 'HTTP Notifier', href: '/console' }, ...(task ? [{ label: 'Delivery log', href: '/console/deliveries' }, { label: triggerLabel(task.trigger) }] : [{ label: 'Delivery log' }])]}
       />
       <div class="page-header">
         <div>
@@ -109,6 +102,11 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
       </div>
       <div class="stack">
         {!account.http_notifier_enabled && <IntegrationDisabledNotice accountId={account.id} />}
+        {props.notes.length > 0 && (
+          <Callout kind="warning" title="Some filters in the address were left out" role="status">
+            <ul>{props.notes.map((note) => <li>{note}</li>)}</ul>
+          </Callout>
+        )}
         {props.replayed !== null && (
           <Callout kind="success" title="Event replayed" role="status">
             <p>
@@ -121,35 +119,16 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
           <div class="card-header">
             <h2 id="log-heading">{status ? `${STATUS_LABELS[status]} deliveries` : 'All deliveries'}</h2>
             <div class="toolbar">
-              {!props.deliveryId && (
-                <form class="filter-form" method="get" action="/console/deliveries">
-                  {automation && <input type="hidden" name="automation" value={automation.id} />}
-                  {search && <input type="hidden" name={search.key} value={search.value} />}
-                  <div class="field">
-                    <label for="status-filter">Status</label>
-                    <select id="status-filter" name="status">
-                      <option value="" selected={!status}>All statuses</option>
-                      {DeliveryStatus.options.map((value) => (
-                        <option value={value} selected={value === status}>{STATUS_LABELS[value]}</option>
-                      ))}
-                    </select>
-                  </div>
-                  <button type="submit" class="button">Apply</button>
-                </form>
-              )}
+              {!props.deliveryId && <FilterForm {...props} />}
               <a class="button button-quiet" href={here}>Refresh</a>
             </div>
           </div>
           {props.deliveries.length === 0 ? (
-            <EmptyLog status={status} search={search} />
+            <EmptyLog status={status} search={filters.search} filtered={filters.automation !== null || filters.range !== null || filters.since !== null || filters.until !== null} />
           ) : (
-            <LogTable deliveries={props.deliveries} ownerOf={ownerOf} oneTask={automation !== null} />
+            <LogTable deliveries={props.deliveries} ownerOf={ownerOf} oneTask={task !== null} />
           )}
-          {props.nextCursor && (
-            <div class="pager">
-              <a class="button button-small" href={logPath({ automation: automation?.id, status, search, cursor: props.nextCursor })}>Older deliveries</a>
-            </div>
-          )}
+          {!props.deliveryId && <Pager {...props} />}
         </section>
       </div>
       <ReplayDialog />
@@ -157,14 +136,102 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
   );
 }
 
-/** Search by a business key; a GET form, so the result has an address of its own. */
-function SearchForm({ automation, status, search }: DeliveriesPageProps) {
+/** A UTC wall-clock time for a datetime-local input (the page script shows it in local time). */
+const inputTime = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString().slice(0, 16));
+
+/**
+ * Task, status and time range. A GET form: the page script navigates as soon as a value
+ * changes; without scripts, the button inside <noscript> sends it.
+ */
+function FilterForm({ filters, tasks, operationsId }: DeliveriesPageProps) {
+  const custom = filters.range === null && (filters.since !== null || filters.until !== null);
+  const known = filters.automation === null || filters.automation === operationsId || tasks.some((t) => t.id === filters.automation);
+  return (
+    <form class="filter-form" id="log-filters" method="get" action="/console/deliveries" aria-label="Filter the log">
+      {filters.search && <input type="hidden" name={filters.search.key} value={filters.search.value} />}
+      {filters.limit !== LOG_LIMIT && <input type="hidden" name="limit" value={String(filters.limit)} />}
+      <div class="field">
+        <label for="task-filter">Task</label>
+        <select id="task-filter" name="automation">
+          <option value="" selected={filters.automation === null}>All tasks</option>
+          {tasks.map((task) => (
+            <option value={task.id} selected={task.id === filters.automation}>{taskTitle(task)}</option>
+          ))}
+          <option value={operationsId} selected={filters.automation === operationsId}>Operations webhook</option>
+          {!known && <option value={filters.automation!} selected>Deleted task</option>}
+        </select>
+      </div>
+      <div class="field">
+        <label for="status-filter">Status</label>
+        <select id="status-filter" name="status">
+          <option value="" selected={!filters.status}>All statuses</option>
+          {DeliveryStatus.options.map((value) => (
+            <option value={value} selected={value === filters.status}>{STATUS_LABELS[value]}</option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="range-filter">Time</label>
+        <select id="range-filter" name="range">
+          <option value="" selected={filters.range === null && !custom}>Any time</option>
+          {Object.entries(LOG_RANGES).map(([value, { label }]) => (
+            <option value={value} selected={value === filters.range}>{label}</option>
+          ))}
+          <option value="custom" selected={custom}>Custom range</option>
+        </select>
+      </div>
+      <fieldset class="custom-range" id="custom-range" data-custom={custom ? 'true' : 'false'}>
+        <legend class="visually-hidden">Custom time range</legend>
+        <div class="field">
+          <label for="range-from">From</label>
+          <input id="range-from" name="from" type="datetime-local" value={inputTime(filters.since)}
+            data-iso={filters.since === null ? undefined : new Date(filters.since).toISOString()} aria-describedby="range-zone" />
+        </div>
+        <div class="field">
+          <label for="range-to">To</label>
+          <input id="range-to" name="to" type="datetime-local" value={inputTime(filters.until)}
+            data-iso={filters.until === null ? undefined : new Date(filters.until).toISOString()} aria-describedby="range-zone" />
+        </div>
+        <p class="help" id="range-zone">Times in UTC.</p>
+      </fieldset>
+      <noscript><button type="submit" class="button">Apply</button></noscript>
+    </form>
+  );
+}
+
+/** "Newer" and "Older", and where this page stands: "51–100 of 1,234". */
+function Pager({ filters, page, deliveries }: DeliveriesPageProps) {
+  const first = firstPage(filters);
+  const position =
+    deliveries.length === 0
+      ? null
+      : page.newer_count === null
+        ? `${count(deliveries.length)} past the newest ${count(COUNT_CAP)}`
+        : `${count(page.newer_count + 1)}–${count(page.newer_count + deliveries.length)}`;
+  const of = page.total_capped ? `${count(page.total)}+` : count(page.total);
+  const lost = deliveries.length === 0 && (filters.cursor !== null || filters.endingBefore !== null);
+  if (!position && !lost) return null;
+  return (
+    <nav class="pager" aria-label="Pages of the log">
+      {position && <p class="pager-count" id="log-count">{position} of {of}</p>}
+      <div class="pager-links">
+        {page.prev_cursor && <a class="button button-small" rel="prev" href={logPath({ ...first, endingBefore: page.prev_cursor })}>Newer deliveries</a>}
+        {lost && <a class="button button-small" href={logPath(first)}>Newest deliveries</a>}
+        {page.next_cursor && <a class="button button-small" rel="next" href={logPath({ ...first, cursor: page.next_cursor })}>Older deliveries</a>}
+      </div>
+    </nav>
+  );
+}
+
+/** Search by a business key; a GET form, so the result has an address of its own. It keeps the filters. */
+function SearchForm({ filters }: DeliveriesPageProps) {
+  const { search } = filters;
+  const kept = new URLSearchParams(logPath(firstPage({ ...filters, search: null })).split('?')[1] ?? '');
   return (
     <section class="card" aria-labelledby="search-heading">
       <form class="card-body search-form" method="get" action="/console/deliveries" role="search" aria-labelledby="search-heading">
         <h2 id="search-heading" class="visually-hidden">Find deliveries by call</h2>
-        {automation && <input type="hidden" name="automation" value={automation.id} />}
-        {status && <input type="hidden" name="status" value={status} />}
+        {[...kept].map(([name, value]) => <input type="hidden" name={name} value={value} />)}
         <div class="field">
           <label for="search-key">Find by</label>
           <select id="search-key" name="by">
@@ -179,7 +246,7 @@ function SearchForm({ automation, status, search }: DeliveriesPageProps) {
             value={search?.value ?? ''} placeholder="e.g. CA42" aria-describedby="search-help" />
         </div>
         <button type="submit" class="button button-primary">Search</button>
-        {search && <a class="button button-quiet" href={logPath({ automation: automation?.id, status })}>Clear</a>}
+        {search && <a class="button button-quiet" href={logPath(firstPage({ ...filters, search: null }))}>Clear</a>}
         <p id="search-help" class="help span-all">
           Everything sent about one call (or contact, agent, interaction), across automated tasks, for events whose trigger carries that ID.
         </p>
@@ -188,7 +255,7 @@ function SearchForm({ automation, status, search }: DeliveriesPageProps) {
   );
 }
 
-function EmptyLog({ status, search }: { status: DeliveryStatus | null; search: LogSearch | null }) {
+function EmptyLog({ status, search, filtered }: { status: DeliveryStatus | null; search: LogSearch | null; filtered: boolean }) {
   const what = status ? `${STATUS_LABELS[status].toLowerCase()} deliveries` : 'deliveries';
   if (search) {
     return (
@@ -200,7 +267,7 @@ function EmptyLog({ status, search }: { status: DeliveryStatus | null; search: L
   }
   return (
     <div class="empty-state">
-      <h2>{status ? `No ${what}` : 'No deliveries yet'}</h2>
+      <h2>{status || filtered ? `No ${what}` : 'No deliveries yet'}</h2>
       <p>Deliveries appear here when an event fires an automated task that is on, or when you send a test from the editor.</p>
     </div>
   );

@@ -4,23 +4,24 @@
  */
 import type { Context, Hono } from 'hono';
 import { getAccount, getOperationsWebhook, type Account } from '../../db/accounts';
-import { automationSummaries, getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
+import { allAutomationSummaries, automationSummaries, getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
 import { operationsId } from '../../plane/account-config';
 import { planeFor } from '../../plane/client';
-import { BUSINESS_KEYS, MAX_KEY_LENGTH } from '../../domain/business-keys';
 import { StatsWindow } from '../../domain/delivery-stats';
-import { DeliveryStatus } from '../../domain/vocabulary';
+import type { DeliveryPage } from '../../plane/store';
 import { notFound } from '../../errors';
 import type { ConsoleEnv } from '../context';
 import { requireConsoleSession } from '../guard';
-import { DeliveriesPage, type LogSearch } from '../pages/deliveries';
+import { readLogFilters } from '../log-filters';
+import { DeliveriesPage } from '../pages/deliveries';
 import { EditorPage } from '../pages/editor';
 import type { HealthCardProps } from '../pages/health-card';
 import { documentHtml } from '../pages/layout';
 import { SettingsPage } from '../pages/settings';
 
 const LIST_LIMIT = 100;
-const LOG_LIMIT = 50;
+/** Tasks offered by the log's task filter. */
+const TASK_CHOICES = 500;
 /** Notices on the settings page; older ones are a page further. */
 const NOTICE_LIMIT = 10;
 /** How much of each delivery's latest response the log shows. */
@@ -31,25 +32,6 @@ async function currentAccount(c: Context<ConsoleEnv>): Promise<Account> {
   // Keys (and so sessions) are deleted with their account; this is only a race with that.
   if (!account) throw notFound('Account');
   return account;
-}
-
-/**
- * The log's search: `call_id=CA42` (the shareable form, as in the API), or `by=call_id&q=CA42`
- * as the search form sends it. Empty values are no search; the first key given wins.
- */
-function logSearch(c: Context): LogSearch | null {
-  const by = c.req.query('by');
-  const q = c.req.query('q')?.trim();
-  if (q && by) {
-    const key = BUSINESS_KEYS.find((k) => k === by);
-    return key ? { key, value: q.slice(0, MAX_KEY_LENGTH + 1) } : null;
-  }
-  for (const key of BUSINESS_KEYS) {
-    const value = c.req.query(key)?.trim();
-    // One past the longest stored key still finds nothing, as a longer value would.
-    if (value) return { key, value: value.slice(0, MAX_KEY_LENGTH + 1) };
-  }
-  return null;
 }
 
 /** Query values are user input: keep them short and drop empty ones. */
@@ -127,27 +109,32 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
 
   app.get('/console/deliveries', requireConsoleSession, async (c) => {
     const account = await currentAccount(c);
-    const statusParam = queryParam(c, 'status');
-    // An unknown status filter is ignored rather than failing the page.
-    const status = DeliveryStatus.safeParse(statusParam).data ?? null;
+    const opsId = operationsId(account.id);
+    const tasks = await allAutomationSummaries(c.env.DB, account.id, TASK_CHOICES);
     // A notice links to one delivery; the other filters do not apply to it.
     const deliveryId = queryParam(c, 'delivery');
-    const automationId = deliveryId ? null : queryParam(c, 'automation');
-    const search = deliveryId ? null : logSearch(c);
+    const { filters, notes } = readLogFilters(
+      (name) => (deliveryId ? undefined : c.req.query(name)),
+      (id) => id === opsId || tasks.some((task) => task.id === id),
+      Date.now(),
+    );
     const plane = planeFor(c.env, account.id);
-    const page = deliveryId
-      ? await plane.getDelivery(account.id, deliveryId).then((one) => ({ data: one ? [one] : [], next_cursor: null }))
+    const page: DeliveryPage = deliveryId
+      ? await plane.getDelivery(account.id, deliveryId).then((one) => ({
+        data: one ? [one] : [], next_cursor: null, prev_cursor: null, total: one ? 1 : 0, total_capped: false, newer_count: 0,
+      }))
       : await plane.listDeliveries(account.id, {
-        automationId: automationId ?? undefined, status: status ?? undefined, limit: LOG_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined,
-        ...(search ? { [search.key]: search.value } : {}),
+        automationId: filters.automation ?? undefined, status: filters.status ?? undefined,
+        since: filters.since ?? undefined, until: filters.until ?? undefined,
+        limit: filters.limit, cursor: filters.cursor ?? undefined, endingBefore: filters.endingBefore ?? undefined,
+        ...(filters.search ? { [filters.search.key]: filters.search.value } : {}),
       });
     const ids = page.data.map((delivery) => delivery.id);
     const [snippets, automations] = await Promise.all([
       plane.responseSnippets(account.id, ids, SNIPPET_CHARS),
-      automationSummaries(c.env.DB, account.id, [...page.data.map((d) => d.automation_id), ...(automationId ? [automationId] : [])]),
+      automationSummaries(c.env.DB, account.id, page.data.map((d) => d.automation_id)),
     ]);
-    const automation = automationId ? automations.get(automationId) ?? null : null;
-    if (automationId && !automation) throw notFound('Automated task');
+    for (const task of tasks) automations.set(task.id, task);
     // Set by the page script after "Replay this event": how many deliveries the replay made.
     const replayed = /^\d{1,5}$/.exec(queryParam(c, 'replayed') ?? '')?.[0];
     return c.html(
@@ -157,13 +144,13 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
           csrfToken={c.get('session').csrfToken}
           deliveries={page.data.map((delivery) => ({ ...delivery, snippet: snippets[delivery.id] ?? null }))}
           automations={automations}
-          operationsId={operationsId(account.id)}
-          automation={automation}
-          status={status}
-          search={search}
+          tasks={tasks}
+          operationsId={opsId}
+          filters={filters}
+          notes={notes}
           deliveryId={deliveryId}
           replayed={replayed === undefined ? null : Number(replayed)}
-          nextCursor={page.next_cursor}
+          page={page}
         />,
       ),
     );

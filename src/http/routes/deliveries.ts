@@ -6,7 +6,8 @@ import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { ApiError, notFound, validationFailed } from '../../errors';
 import { DeliveryStatus } from '../../domain/vocabulary';
-import { AttemptSchema, DeliverySchema, errors, IdParam, jsonResponse, pageOf, PageQuery } from '../schemas';
+import { COUNT_CAP, timeRangeProblems } from '../../domain/log-query';
+import { AttemptSchema, DeliverySchema, errors, IdParam, jsonResponse, PageQuery } from '../schemas';
 
 const tags = ['Deliveries'];
 const middleware = [requireKey('admin')];
@@ -15,6 +16,20 @@ const keyParam = (key: BusinessKey) =>
   z.string().min(1).max(MAX_KEY_LENGTH).optional().openapi({
     ...queryParam(key), description: `Only deliveries of events whose ${key} is this (one business key at a time)`,
   });
+
+const timeParam = (name: string, description: string) =>
+  z.iso.datetime({ offset: true }).optional().openapi({ ...queryParam(name), description, example: '2025-05-01T00:00:00Z' });
+
+const DeliveryPage = z.object({
+  data: z.array(DeliverySchema),
+  next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the older page; null when nothing older matches' }),
+  prev_cursor: z.string().nullable().openapi({ description: 'Pass as `ending_before` for the newer page; null when nothing newer matches (or the page is empty)' }),
+  total: z.number().int().openapi({ description: `Deliveries matching the filter (all pages), counted up to ${COUNT_CAP.toLocaleString('en')}` }),
+  total_capped: z.boolean().openapi({ description: `More than ${COUNT_CAP.toLocaleString('en')} match: \`total\` is ${COUNT_CAP} and the real number is higher` }),
+  newer_count: z.number().int().nullable().openapi({
+    description: `How many matching deliveries are newer than this page (it shows items newer_count + 1 to newer_count + data.length of total); null when more than ${COUNT_CAP} are, or the page is empty`,
+  }),
+}).openapi('DeliveryPage');
 
 const routes = {
   list: createRoute({
@@ -28,9 +43,14 @@ const routes = {
         contact_id: keyParam('contact_id'),
         interaction_id: keyParam('interaction_id'),
         agent_id: keyParam('agent_id'),
+        since: timeParam('since', 'Only deliveries created at or after this time (ISO 8601 with an offset, e.g. 2025-05-01T00:00:00Z)'),
+        until: timeParam('until', 'Only deliveries created before this time; later than `since`'),
+        ending_before: z.string().min(1).max(128).optional().openapi({
+          ...queryParam('ending_before'), description: 'The newer page: deliveries after this id (a `prev_cursor`), still newest first. Not with `cursor`',
+        }),
       }),
     },
-    responses: { 200: jsonResponse(pageOf(DeliverySchema, 'DeliveryPage'), 'A page of deliveries'), 401: errors[401], 403: errors[403], 422: errors[422] },
+    responses: { 200: jsonResponse(DeliveryPage, 'A page of deliveries'), 401: errors[401], 403: errors[403], 422: errors[422] },
   }),
   read: createRoute({
     method: 'get', path: '/v1/deliveries/{id}', tags, middleware, summary: 'A delivery and its attempts',
@@ -58,8 +78,17 @@ export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>) {
     if (keys.length > 1) {
       throw validationFailed(keys.map((key) => ({ path: key, message: 'give one of call_id, contact_id, interaction_id, agent_id at a time' })));
     }
+    const range = { since: q.since === undefined ? undefined : Date.parse(q.since), until: q.until === undefined ? undefined : Date.parse(q.until) };
+    const problems = [
+      ...timeRangeProblems(range),
+      ...(q.cursor !== undefined && q.ending_before !== undefined
+        ? [{ path: 'ending_before', message: 'give cursor (the older page) or ending_before (the newer page), not both' }]
+        : []),
+    ];
+    if (problems.length > 0) throw validationFailed(problems);
     const page = await planeFor(c.env, accountId).listDeliveries(accountId, {
-      automationId: q.automation_id, eventId: q.event_id, status: q.status, limit: q.limit, cursor: q.cursor,
+      automationId: q.automation_id, eventId: q.event_id, status: q.status, ...range,
+      limit: q.limit, cursor: q.cursor, endingBefore: q.ending_before,
       ...Object.fromEntries(keys.map((key) => [key, q[key]])),
     });
     return c.json(page, 200);

@@ -322,6 +322,13 @@ describe('admin console, end to end', () => {
     expect(await rows.first().innerText()).toMatch(/REPLAY/);
     await eventually(async () => expect(await page.locator('tr[data-status="succeeded"]').count()).toBe(2), 30_000);
     await screenshot('console-deliveries-search');
+
+    // The event column links to every delivery of that event: the original and its replay.
+    await rows.first().getByRole('link', { name: 'e2e-call-1' }).click();
+    await page.waitForURL(/\/console\/deliveries\?event_id=e2e-call-1$/);
+    await textOf('.lede', /about Event ID e2e-call-1/);
+    expect(await page.locator('tr[data-delivery-id]').count()).toBe(2);
+    expect(await page.getByLabel('Find by').inputValue()).toBe('event_id');
   });
 
   it('saves per-call ordering with the task, and resends failed deliveries since a time', async () => {

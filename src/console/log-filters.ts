@@ -5,7 +5,7 @@
  *   automation=<task id | operations id>  status=<status>  range=1h|24h|7d|30d
  *   since=<ISO>&until=<ISO>  (a custom range; the page script writes these from local times)
  *   from=<YYYY-MM-DDTHH:MM>&to=…  (the same, as the form sends it without JavaScript: read as UTC)
- *   call_id=… (or by=call_id&q=…)  cursor=<id> | ending_before=<id>  limit=1…200
+ *   call_id=… or event_id=… (or by=call_id&q=…)  cursor=<id> | ending_before=<id>  limit=1…200
  */
 import { z } from 'zod';
 import { BUSINESS_KEYS, MAX_KEY_LENGTH, type BusinessKey } from '../domain/business-keys';
@@ -15,9 +15,19 @@ import { DeliveryStatus } from '../domain/vocabulary';
 export const LOG_LIMIT = 50;
 const MAX_LIMIT = 200;
 
+/** What the log can be searched by: a business key of the events, or the event's own id. */
+export type LogSearchKey = BusinessKey | 'event_id';
+const SEARCH_KEYS: readonly LogSearchKey[] = [...BUSINESS_KEYS, 'event_id'];
+
 export interface LogSearch {
-  key: BusinessKey;
+  key: LogSearchKey;
   value: string;
+}
+
+/** The search as a delivery-list filter (see DeliveryFilter in src/plane/store.ts). */
+export function searchFilter(search: LogSearch | null): { eventId?: string } & Partial<Record<BusinessKey, string>> {
+  if (!search) return {};
+  return search.key === 'event_id' ? { eventId: search.value } : { [search.key]: search.value };
 }
 
 export interface LogFilters {
@@ -53,10 +63,10 @@ function readSearch(query: Query): LogSearch | null {
   const by = query('by');
   const q = query('q')?.trim();
   if (q && by) {
-    const key = BUSINESS_KEYS.find((k) => k === by);
+    const key = SEARCH_KEYS.find((k) => k === by);
     return key ? { key, value: q.slice(0, MAX_KEY_LENGTH + 1) } : null;
   }
-  for (const key of BUSINESS_KEYS) {
+  for (const key of SEARCH_KEYS) {
     const value = query(key)?.trim();
     // One past the longest stored key still finds nothing, as a longer value would.
     if (value) return { key, value: value.slice(0, MAX_KEY_LENGTH + 1) };

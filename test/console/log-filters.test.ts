@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/crypto/ids';
 import { inPlane } from '../delivery/support';
-import { createAccount, createAutomation, sinkUrl, unique, type TestAccount } from '../helpers';
+import { createAccount, createAutomation, postEvent, sinkUrl, unique, type TestAccount } from '../helpers';
 import { expectNoInlineCode, fetchConsole, signIn } from './console-helpers';
 
 async function html(path: string, cookie: string): Promise<string> {
@@ -134,5 +134,30 @@ describe('delivery log page: filters in the URL', () => {
       expect(listedIds(page), query).toEqual([id]);
     }
     expect(await html('/console/deliveries?range=24h&status=succeeded', cookie)).not.toContain('Some filters in the address were left out');
+  });
+
+  it('finds every delivery of one event by its id, and shows the event and the task by name in each row', async () => {
+    const account = await createAccount();
+    const named = await createAutomation(account, { url: sinkUrl(unique('e')), name: 'CRM sync' });
+    const unnamed = await createAutomation(account, { url: sinkUrl(unique('e')), name: null });
+    const { cookie } = await signIn(account.admin);
+    expect((await postEvent(account, { id: 'evt-wanted-1', type: 'inbound_call_ended', data: { call_id: 'CA1' } })).status).toBe(202);
+    expect((await postEvent(account, { id: 'evt-other-2', type: 'inbound_call_ended', data: { call_id: 'CA2' } })).status).toBe(202);
+
+    for (const path of ['/console/deliveries?event_id=evt-wanted-1', '/console/deliveries?by=event_id&q=evt-wanted-1']) {
+      const page = await html(path, cookie);
+      const rows = listedIds(page);
+      expect(rows, path).toHaveLength(2); // one per task of the trigger
+      expect(page).not.toContain('evt-other-2');
+      expect(page).toMatch(/about Event ID <strong class="mono">evt-wanted-1<\/strong>/);
+      expect(page).toMatch(/<option value="event_id" selected="">Event ID<\/option>/);
+    }
+
+    const all = await html('/console/deliveries', cookie);
+    expect(listedIds(all)).toHaveLength(4);
+    // The event column links to that event's deliveries; the task column names the task.
+    expect(linkOf(all, 'evt-wanted-1')).toBe('/console/deliveries?event_id=evt-wanted-1');
+    expect(linkOf(all, 'CRM sync')).toBe(`/console/automations/${named.id}`);
+    expect(linkOf(all, 'An inbound call ends')).toBe(`/console/automations/${unnamed.id}`);
   });
 });

@@ -17,6 +17,9 @@ export function taskTitle(task: { trigger: string; url: string; name: string | n
   return task.name ? `${task.name} (${triggerLabel(task.trigger)})` : `${triggerLabel(task.trigger)} to ${task.url}`;
 }
 
+/** A task's short name: the name an administrator gave it, else its trigger. */
+export const taskName = (task: { trigger: string; name: string | null }): string => task.name || triggerLabel(task.trigger);
+
 export const timeText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 
 export function StatusBadge({ status }: { status: DeliveryStatus }) {

@@ -5,22 +5,22 @@
  */
 import type { Account } from '../../db/accounts';
 import type { AutomationSummary } from '../../db/automations';
-import type { BusinessKey } from '../../domain/business-keys';
 import { COUNT_CAP, LOG_RANGES } from '../../domain/log-query';
 import { DeliveryStatus } from '../../domain/vocabulary';
-import { firstPage, LOG_LIMIT, logPath, type LogFilters, type LogSearch } from '../log-filters';
-import { Breadcrumbs, Callout, IntegrationDisabledNotice, STATUS_LABELS, taskTitle, triggerLabel } from './components';
+import { firstPage, LOG_LIMIT, logPath, type LogFilters, type LogSearch, type LogSearchKey } from '../log-filters';
+import { Breadcrumbs, Callout, IntegrationDisabledNotice, STATUS_LABELS, taskName, taskTitle } from './components';
 import { LogTable, ReplayDialog, type LogRow, type RowOwner } from './delivery-log-table';
 import { Layout } from './layout';
 
 export type { LogRow } from './delivery-log-table';
 
 /** The keys the search offers, in the order an administrator would look for them. */
-export const SEARCH_KEYS: readonly { key: BusinessKey; label: string }[] = [
+export const SEARCH_KEYS: readonly { key: LogSearchKey; label: string }[] = [
   { key: 'call_id', label: 'Call ID' },
   { key: 'contact_id', label: 'Contact ID' },
   { key: 'agent_id', label: 'Agent ID' },
   { key: 'interaction_id', label: 'Interaction ID' },
+  { key: 'event_id', label: 'Event ID' },
 ];
 
 export interface DeliveriesPageProps {
@@ -52,7 +52,7 @@ export interface LogPaging {
   newer_count: number | null;
 }
 
-const keyLabel = (key: BusinessKey) => SEARCH_KEYS.find((k) => k.key === key)?.label ?? key;
+const keyLabel = (key: LogSearchKey) => SEARCH_KEYS.find((k) => k.key === key)?.label ?? key;
 const count = (n: number) => n.toLocaleString('en-US');
 
 function Lede({ filters, deliveryId, automations, operationsId }: DeliveriesPageProps) {
@@ -60,7 +60,7 @@ function Lede({ filters, deliveryId, automations, operationsId }: DeliveriesPage
   const task = filters.automation ? automations.get(filters.automation) : undefined;
   const scope = task ? (
     <>
-      Deliveries of <a href={`/console/automations/${encodeURIComponent(task.id)}`}>{triggerLabel(task.trigger)}</a> to{' '}
+      Deliveries of <a href={`/console/automations/${encodeURIComponent(task.id)}`}>{taskName(task)}</a> to{' '}
       <span class="url">{task.url}</span>
     </>
   ) : filters.automation === operationsId ? 'Deliveries of the operations webhook' : 'Every delivery';
@@ -92,7 +92,7 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
   return (
     <Layout title="Delivery log" script="deliveries.js" signedIn={{ accountName: account.name, csrfToken: props.csrfToken, current: 'deliveries' }}>
       <Breadcrumbs
-        items={[{ label: 'HTTP Notifier', href: '/console' }, ...(task ? [{ label: 'Delivery log', href: '/console/deliveries' }, { label: triggerLabel(task.trigger) }] : [{ label: 'Delivery log' }])]}
+        items={[{ label: 'HTTP Notifier', href: '/console' }, ...(task ? [{ label: 'Delivery log', href: '/console/deliveries' }, { label: taskName(task) }] : [{ label: 'Delivery log' }])]}
       />
       <div class="page-header">
         <div>
@@ -248,7 +248,8 @@ function SearchForm({ filters }: DeliveriesPageProps) {
         <button type="submit" class="button button-primary">Search</button>
         {search && <a class="button button-quiet" href={logPath(firstPage({ ...filters, search: null }))}>Clear</a>}
         <p id="search-help" class="help span-all">
-          Everything sent about one call (or contact, agent, interaction), across automated tasks, for events whose trigger carries that ID.
+          Everything sent about one call (or contact, agent, interaction), across automated tasks, for events whose trigger carries
+          that ID; or every delivery of one event, by the ID the platform gave it.
         </p>
       </form>
     </section>

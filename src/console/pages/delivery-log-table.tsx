@@ -1,7 +1,7 @@
 /** The delivery log's table: one row per delivery, with "Send again" (asked first when it succeeded), "Replay this event" and its attempts. */
 import type { AutomationSummary } from '../../db/automations';
 import type { Delivery } from '../../plane/store';
-import { StatusBadge, taskTitle, Time, timeText, triggerLabel } from './components';
+import { StatusBadge, taskName, taskTitle, Time, timeText, triggerLabel } from './components';
 
 export interface LogRow extends Delivery {
   snippet: string | null;
@@ -18,7 +18,7 @@ export interface LogTableProps {
 }
 
 export function LogTable({ deliveries, ownerOf, oneTask }: LogTableProps) {
-  const columns = oneTask ? 6 : 7;
+  const columns = oneTask ? 7 : 8;
   return (
     <>
       <div class="table-wrap">
@@ -28,6 +28,7 @@ export function LogTable({ deliveries, ownerOf, oneTask }: LogTableProps) {
               <th scope="col">Status</th>
               <th scope="col">Time</th>
               {!oneTask && <th scope="col">Automated task</th>}
+              <th scope="col">Event</th>
               <th scope="col">Attempts</th>
               <th scope="col">Response</th>
               <th scope="col">Error</th>
@@ -56,9 +57,20 @@ function OwnerCell({ owner }: { owner: RowOwner }) {
   if (owner === 'operations') return <span>Operations webhook</span>;
   return (
     <>
-      <a href={`/console/automations/${encodeURIComponent(owner.id)}`}>{triggerLabel(owner.trigger)}</a>
+      <a href={`/console/automations/${encodeURIComponent(owner.id)}`}>{taskName(owner)}</a>
+      {owner.name && <span class="cell-sub">{triggerLabel(owner.trigger)}</span>}
       <span class="cell-sub url">{owner.url}</span>
     </>
+  );
+}
+
+/** The event's id (the platform's, or the notice's), linking to every delivery of that event. */
+function EventCell({ delivery }: { delivery: LogRow }) {
+  if (delivery.is_test) return <span class="muted">Test send</span>;
+  return (
+    <a class="mono event-id" href={`/console/deliveries?event_id=${encodeURIComponent(delivery.event_id)}`} title="Every delivery of this event">
+      {delivery.event_id}
+    </a>
   );
 }
 
@@ -77,6 +89,7 @@ function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: R
       </td>
       <td data-label="Time" class="nowrap"><Time iso={delivery.created_at} /></td>
       {showOwner && <td data-label="Automated task"><OwnerCell owner={owner} /></td>}
+      <td data-label="Event" data-cell="event"><EventCell delivery={delivery} /></td>
       <td data-label="Attempts" data-cell="attempts">{delivery.attempt_count}</td>
       <td data-label="Response">
         <span data-cell="code">{delivery.last_status_code === null ? '—' : `HTTP ${delivery.last_status_code}`}</span>

@@ -12,7 +12,7 @@ import type { DeliveryPage } from '../../plane/store';
 import { notFound } from '../../errors';
 import type { ConsoleEnv } from '../context';
 import { requireConsoleSession } from '../guard';
-import { readLogFilters } from '../log-filters';
+import { readLogFilters, searchFilter } from '../log-filters';
 import { DeliveriesPage } from '../pages/deliveries';
 import { EditorPage } from '../pages/editor';
 import type { HealthCardProps } from '../pages/health-card';
@@ -127,7 +127,7 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
         automationId: filters.automation ?? undefined, status: filters.status ?? undefined,
         since: filters.since ?? undefined, until: filters.until ?? undefined,
         limit: filters.limit, cursor: filters.cursor ?? undefined, endingBefore: filters.endingBefore ?? undefined,
-        ...(filters.search ? { [filters.search.key]: filters.search.value } : {}),
+        ...searchFilter(filters.search),
       });
     const ids = page.data.map((delivery) => delivery.id);
     const [snippets, automations] = await Promise.all([

@@ -87,7 +87,7 @@ function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: R
         {delivery.is_test && <> <span class="tag">Test</span></>}
         {delivery.replay && <> <span class="tag tag-replay" title="Sent again from a stored event">Replay</span></>}
       </td>
-      <td data-label="Time" class="nowrap"><Time iso={delivery.created_at} /></td>
+      <td data-label="Time"><Time iso={delivery.created_at} /></td>
       {showOwner && <td data-label="Automated task"><OwnerCell owner={owner} /></td>}
       <td data-label="Event" data-cell="event"><EventCell delivery={delivery} /></td>
       <td data-label="Attempts" data-cell="attempts">{delivery.attempt_count}</td>

@@ -3,8 +3,7 @@
  *
  * Ids are `<prefix>_<12 hex digits of ms time><16 random hex digits>`: they sort by creation
  * time, which lets lists page with a plain `id < cursor` on the primary key (and turns a time
- * range into an id range, `idFloorAt`). SQL that mints delivery ids in bulk (src/db/events.ts)
- * builds the same shape.
+ * range into an id range, `idFloorAt`).
  */
 import { bytesToHex, randomBytes } from './encoding';
 

@@ -6,17 +6,17 @@
  * gates are the account object's: every message is acked once its account has the outcome.
  */
 import { getConfig, type Config } from '../config';
-import { openSecret } from '../crypto/secret-box';
 import { FairShare, runFairly } from '../domain/fair-share';
 import { describeStatus } from '../domain/retry-policy';
 import { liveSecrets } from '../domain/secret-rotation';
 import { checkTargetUrl } from '../domain/target-url';
-import { redactedTemplateValues } from '../domain/redaction';
-import { compileTemplate, RenderedBodyTooLarge } from '../domain/template';
+import { redactValues } from '../domain/redaction';
+import { compileTemplate, RenderedBodyTooLarge, toTemplateValues, type TemplateValues } from '../domain/template';
 import type { Env } from '../env';
 import { planeFor } from '../plane/client';
 import type { AttemptReport, ClaimItem, DeliveryMessage, SendOrder } from '../plane/protocol';
 import { sendWebhook } from './send';
+import { openSigningSecret } from './signing-secrets';
 
 export const MAX_IN_FLIGHT = 6;
 
@@ -45,6 +45,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   const share = new FairShare<{ account: string; order: SendOrder }>((job) => ({ account: job.account, destination: job.order.destination }));
   const pending = new Map<string, { left: number; reports: AttemptReport[] }>();
   const settled: Promise<void>[] = [];
+  const eventValues = new EventValues();
 
   const finishAccount = async (account: string, messages: Message<unknown>[], reports: AttemptReport[]) => {
     try {
@@ -79,7 +80,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
 
   await runFairly(share, MAX_IN_FLIGHT, async ({ account, order }) => {
     const state = pending.get(account)!;
-    state.reports.push(await attempt(config, order));
+    state.reports.push(await attempt(config, order, eventValues));
     if (--state.left === 0) settled.push(finishAccount(account, byAccount.get(account)!, state.reports));
   });
   await Promise.all(settled);
@@ -96,7 +97,7 @@ function deliveryMessageOf(body: unknown): DeliveryMessage | null {
 const MAX_PACING_WAIT_MS = 5_000;
 
 /** Renders, signs and sends one delivery; never throws. */
-async function attempt(config: Config, order: SendOrder): Promise<AttemptReport> {
+async function attempt(config: Config, order: SendOrder, eventValues: EventValues): Promise<AttemptReport> {
   if (order.notBefore !== null && order.notBefore > Date.now()) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(order.notBefore! - Date.now(), MAX_PACING_WAIT_MS)));
   }
@@ -110,7 +111,7 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
   const target = checkTargetUrl(order.url, { allowLoopback: config.allowLoopbackTargets });
   if (!target.ok) return failedHere(`target refused: ${target.reason}`, true);
 
-  const rendered = renderBody(config, order);
+  const rendered = renderBody(config, order, eventValues);
   if ('problem' in rendered) return failedHere(rendered.problem, true);
   const { body, contentType } = rendered;
   let secret: string;
@@ -118,10 +119,10 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
   try {
     if (!config.secretsKey) throw new Error('SECRETS_KEY is not set');
     const key = config.secretsKey;
-    secret = await openSecret(key, order.secretCiphertext, order.automationId);
+    secret = await openSigningSecret(key, order.secretCiphertext, order.automationId);
     // Expiry is checked now, at send time: the account object's cached copy may be older.
     const live = liveSecrets(order.previousSecrets, Date.now());
-    previousSecrets = await Promise.all(live.map((previous) => openSecret(key, previous.ciphertext, order.automationId)));
+    previousSecrets = await Promise.all(live.map((previous) => openSigningSecret(key, previous.ciphertext, order.automationId)));
   } catch (error) {
     // A configuration problem on our side: retried on schedule rather than failed.
     console.error(JSON.stringify({ msg: 'cannot open signing secret', delivery_id: order.id, error: (error as Error).message }));
@@ -141,16 +142,34 @@ async function attempt(config: Config, order: SendOrder): Promise<AttemptReport>
 }
 
 /** The body to send: the rendered template, or the operations webhook's payload as built. */
-function renderBody(config: Config, order: SendOrder): { body: string; contentType: string } | { problem: string } {
+function renderBody(config: Config, order: SendOrder, eventValues: EventValues): { body: string; contentType: string } | { problem: string } {
   if (order.raw) return { body: order.eventData, contentType: 'application/json' };
   try {
     const template = compileTemplate(order.body, order.format);
     // Redacted fields never reach the body, so neither the receiver nor its echo in the log sees them.
-    const values = redactedTemplateValues(parseEventData(order.eventData), order.redact);
+    const values = redactValues(eventValues.of(order.eventData), order.redact);
     return { body: template.render(values, config.maxBodyBytes), contentType: template.contentType };
   } catch (error) {
     if (error instanceof RenderedBodyTooLarge) return { problem: `${error.message} (MAX_BODY_BYTES) with this event's values` };
     return { problem: `the body template could not be rendered: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * An event's text values, converted once per batch: one event fans out to every matching
+ * automation, so a batch often holds many deliveries of the same event data. Lives as long as
+ * its batch; keyed by the data itself. Rendering only reads the values (redaction copies).
+ */
+class EventValues {
+  private readonly converted = new Map<string, TemplateValues>();
+
+  of(eventData: string): TemplateValues {
+    let values = this.converted.get(eventData);
+    if (values === undefined) {
+      values = toTemplateValues(parseEventData(eventData));
+      this.converted.set(eventData, values);
+    }
+    return values;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Trigger } from '../catalog';
-import { toTemplateValues } from './template';
+import { toTemplateValues, type TemplateValues } from './template';
 
 /** `last4`: keep the last 4 characters and mask the rest; `hide`: send empty text. */
 export const RedactMode = z.enum(['last4', 'hide']);
@@ -45,10 +45,25 @@ export function redactText(text: string, mode: RedactMode): string {
  */
 export function redactedTemplateValues(data: Readonly<Record<string, unknown>>, redactions: Redactions): Record<string, string> {
   const values = toTemplateValues(data);
+  redactInPlace(values, redactions);
+  return values;
+}
+
+/**
+ * The same for values already converted (the consumer converts an event's data once for all
+ * of its deliveries): a redacted copy, or the values themselves when nothing is redacted.
+ */
+export function redactValues(values: TemplateValues, redactions: Redactions): TemplateValues {
+  if (Object.keys(redactions).length === 0) return values;
+  const copy: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, values);
+  redactInPlace(copy, redactions);
+  return copy;
+}
+
+function redactInPlace(values: Record<string, string>, redactions: Redactions): void {
   for (const [name, mode] of Object.entries(redactions)) {
     if (Object.hasOwn(values, name)) values[name] = redactText(values[name]!, mode);
   }
-  return values;
 }
 
 export interface RedactionProblem {

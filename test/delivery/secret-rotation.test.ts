@@ -42,7 +42,9 @@ async function rotated(overlapHours: number) {
   const automation = await createAutomation(account, { url: sinkUrl(bucket) });
   const oldSecret = automation.signing_secret;
   // Before: one signature. This also fills the account object's cached automations, so what
-  // follows sees the rotation only because the API told the object about it.
+  // follows sees the rotation only because the API told the object about it, and the consumer's
+  // opened secrets, so what follows is signed with the new secret only because that cache is
+  // keyed by the ciphertext (one keyed by the automation alone would sign with the old one).
   const before = await sendOne(account, bucket);
   expect(before.headers['webhook-signature']!.split(' ')).toHaveLength(1);
   expect(verifies(oldSecret, before)).toBe(true);

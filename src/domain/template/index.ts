@@ -16,7 +16,7 @@ export type TemplateFormat = 'json' | 'xml';
 export type { TemplateProblem } from './problems';
 export { TemplateCompileError } from './problems';
 export { DEFAULT_MAX_BODY_BYTES, describeBytes, RenderedBodyTooLarge } from './render-budget';
-export { toTemplateValues } from './template-values';
+export { toTemplateValues, type TemplateValues } from './template-values';
 
 export interface CompiledTemplate {
   readonly format: TemplateFormat;

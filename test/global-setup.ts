@@ -13,6 +13,7 @@
  *   body_size=N           answer with an N-byte body
  *   body_tail=TEXT        append TEXT (UTF-8) to that body, e.g. to put a multi-byte character at a cut
  *   echo=1                answer with the request's own body (what the attempt log then stores)
+ *   length=1              declare the body's Content-Length (otherwise it is sent chunked)
  * Each record also says how many of the bucket's requests were in flight when it arrived.
  * GET /requests/<bucket> lists what the bucket received.
  */
@@ -75,6 +76,7 @@ export default async function setup(project: TestProject) {
       const body = q.get('echo') === '1'
         ? list[list.length - 1]!.body
         : q.get('body_size') ? 'x'.repeat(Number(q.get('body_size'))) + (q.get('body_tail') ?? '') : `sink answered ${status}`;
+      if (q.get('length') === '1') headers['content-length'] = String(Buffer.byteLength(body));
       setTimeout(() => {
         if (res.destroyed) return;
         res.writeHead(status, headers);

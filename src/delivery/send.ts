@@ -78,6 +78,12 @@ export async function sendWebhook(webhook: OutboundWebhook, now: () => number = 
 /** Reads up to `limit` bytes of the body (fewer if that splits a character) and drops the rest without downloading it. */
 async function readPrefix(response: Response, limit: number): Promise<string | null> {
   if (!response.body) return null;
+  // The usual small answer: unencoded with its length declared, so HTTP framing bounds what
+  // arrayBuffer() can read to that length, and it is read in one step instead of chunk by chunk.
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isInteger(declared) && declared >= 0 && declared < limit && !response.headers.has('content-encoding')) {
+    return new TextDecoder().decode(await response.arrayBuffer());
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -106,20 +106,30 @@ describe('queue consumer: outcomes', () => {
     expect(current!.last_error).toMatch(/^network error/);
   });
 
-  it('keeps only the first 1 KiB of the response body', async () => {
-    const { id } = await setup('body_size=5000');
+  // Answers with a declared Content-Length under 1 KiB are read in one step; the rest chunk by chunk.
+  const framings = [['chunked', ''], ['with Content-Length', '&length=1']] as const;
+
+  it.each(framings)('keeps only the first 1 KiB of the response body (%s)', async (_framing, length) => {
+    const { id } = await setup(`body_size=5000${length}`);
     await deliver([id]);
     expect((await attempts(id))[0]!.response_body).toBe('x'.repeat(1024));
   });
 
+  it.each(framings)('keeps a short response body whole, multi-byte characters included (%s)', async (_framing, length) => {
+    const { id } = await setup(`body_size=1000&body_tail=${encodeURIComponent('€😀é')}${length}`);
+    await deliver([id]);
+    expect((await attempts(id))[0]!.response_body).toBe('x'.repeat(1000) + '€😀é');
+  });
+
   // The cut is at byte 1024; a character it would split is left out whole, never turned into U+FFFD.
-  it.each([
-    ['a 3-byte € split after 2 bytes', 1022, '€€', 'x'.repeat(1022)],
-    ['a 4-byte emoji split after 3 bytes', 1021, '😀', 'x'.repeat(1021)],
-    ['a 2-byte é split after 1 byte', 1023, 'éé', 'x'.repeat(1023)],
-    ['a € ending exactly at byte 1024', 1021, '€€', 'x'.repeat(1021) + '€'],
-  ])('cuts the response body on a character boundary: %s', async (_label, size, tail, expected) => {
-    const { id } = await setup(`body_size=${size}&body_tail=${encodeURIComponent(tail)}`);
+  it.each(framings.flatMap(([framing, length]) => [
+    [`a 3-byte € split after 2 bytes, ${framing}`, 1022, '€€', 'x'.repeat(1022), length],
+    [`a 4-byte emoji split after 3 bytes, ${framing}`, 1021, '😀', 'x'.repeat(1021), length],
+    [`a 2-byte é split after 1 byte, ${framing}`, 1023, 'éé', 'x'.repeat(1023), length],
+    [`a € ending exactly at byte 1024, ${framing}`, 1021, '€€', 'x'.repeat(1021) + '€', length],
+    [`a € ending exactly at byte 1024 with nothing after it, ${framing}`, 1021, '€', 'x'.repeat(1021) + '€', length],
+  ]))('cuts the response body on a character boundary: %s', async (_label, size, tail, expected, length) => {
+    const { id } = await setup(`body_size=${size}&body_tail=${encodeURIComponent(tail)}${length}`);
     await deliver([id]);
     const body = (await attempts(id))[0]!.response_body!;
     expect(body).toBe(expected);

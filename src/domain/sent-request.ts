@@ -21,6 +21,8 @@ export interface SentRequest {
  * In stream mode the decoder holds back an incomplete final sequence instead of emitting U+FFFD.
  */
 export function cutText(text: string, limit: number): { text: string; truncated: boolean } {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a text that short fits without encoding it.
+  if (text.length * 3 <= limit) return { text, truncated: false };
   const bytes = new TextEncoder().encode(text);
   if (bytes.length <= limit) return { text, truncated: false };
   return { text: new TextDecoder().decode(bytes.subarray(0, limit), { stream: true }), truncated: true };

@@ -118,6 +118,12 @@ export const MIGRATIONS: readonly string[] = [
   // v4: the log filtered by task and status (say the few failed deliveries of one task) seeks
   // straight to them instead of walking the task's whole history on (automation_id, id).
   `CREATE INDEX deliveries_automation_status ON deliveries (automation_id, status, id);`,
+
+  // v5: the deliveries ready for a queue message, per destination in due order, so a dispatch
+  // pass skips from one destination to the next and takes only the few oldest of each instead
+  // of ranking a whole backlog on every pass.
+  `CREATE INDEX deliveries_ready ON deliveries (destination, next_attempt_at, id)
+     WHERE dispatch_token IS NULL AND waiting_for IS NULL AND next_attempt_at IS NOT NULL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -370,17 +370,33 @@ export function latestResponseSnippets(sql: SqlStorage, deliveryIds: readonly st
   return Object.fromEntries(rows.map((r) => [r.delivery_id, r.snippet]));
 }
 
+/** The condition of the deliveries_ready index: open, waiting for a queue message, not held back. */
+const READY = 'dispatch_token IS NULL AND waiting_for IS NULL AND next_attempt_at IS NOT NULL';
+
+/**
+ * The destinations that have ready deliveries, one index row each: every step seeks to the
+ * next destination in deliveries_ready instead of walking the deliveries of the one before.
+ */
+const READY_DESTINATIONS = `ready_destinations(destination) AS (
+  SELECT (SELECT min(destination) FROM deliveries WHERE ${READY})
+  UNION ALL
+  SELECT (SELECT min(destination) FROM deliveries WHERE ${READY} AND destination > r.destination)
+  FROM ready_destinations r WHERE r.destination IS NOT NULL)`;
+
 /**
  * Open deliveries that are due and wait for a queue message, at most `perDestination` of each
- * destination (oldest first), so one destination's backlog cannot hide another's.
+ * destination (oldest first), so one destination's backlog cannot hide another's. Reads about
+ * destinations × perDestination rows, however long a destination's backlog.
  */
 export function dueDeliveries(sql: SqlStorage, now: number, perDestination: number, limit: number): DeliveryRow[] {
   return sql
     .exec<DeliveryRow>(
-      `SELECT * FROM (
-         SELECT d.*, row_number() OVER (PARTITION BY destination ORDER BY next_attempt_at, id) AS rank
-         FROM deliveries d WHERE next_attempt_at <= ? AND dispatch_token IS NULL AND waiting_for IS NULL)
-       WHERE rank <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+      `WITH RECURSIVE ${READY_DESTINATIONS}
+       SELECT d.* FROM ready_destinations r JOIN deliveries d ON d.rowid IN (
+         SELECT rowid FROM deliveries
+         WHERE destination = r.destination AND next_attempt_at <= ? AND ${READY}
+         ORDER BY next_attempt_at, id LIMIT ?)
+       ORDER BY d.next_attempt_at, d.id LIMIT ?`,
       now, perDestination, limit,
     )
     .toArray();
@@ -572,7 +588,12 @@ export function moveWaiting(sql: SqlStorage, automationId: string, destination: 
 /** When the next undispatched delivery falls due, if any. */
 export function nextDueAt(sql: SqlStorage): number | null {
   return sql
-    .exec<{ t: number | null }>('SELECT min(next_attempt_at) AS t FROM deliveries WHERE dispatch_token IS NULL AND waiting_for IS NULL')
+    .exec<{ t: number | null }>(
+      // The earliest of each destination's first, one index row per destination.
+      `WITH RECURSIVE ${READY_DESTINATIONS}
+       SELECT min((SELECT min(next_attempt_at) FROM deliveries WHERE destination = r.destination AND ${READY})) AS t
+       FROM ready_destinations r WHERE r.destination IS NOT NULL`,
+    )
     .one().t;
 }
 

@@ -61,6 +61,8 @@ describe('account object schema, versioned in code', () => {
       expect(sql.exec('SELECT count(*) AS n FROM stats_hourly').one()).toEqual({ n: 0 });
       // v4: the log's task + status index.
       expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND name = 'deliveries_automation_status'").toArray()).toHaveLength(1);
+      // v5: the ready deliveries per destination in due order, which dispatch passes skip through.
+      expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND name = 'deliveries_ready'").toArray()).toHaveLength(1);
     });
   });
 });

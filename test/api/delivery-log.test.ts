@@ -3,33 +3,9 @@
  * into the account object (ids minted from their creation time, as the object mints them).
  */
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/crypto/ids';
 import { COUNT_CAP } from '../../src/domain/log-query';
 import { call, createAccount, createAutomation, expectError, postEvent, sinkUrl, unique, type TestAccount } from '../helpers';
-import { inPlane } from '../delivery/support';
-
-interface Seed {
-  automation: string;
-  status: 'succeeded' | 'failed' | 'cancelled';
-  at: number;
-}
-
-/** Finished deliveries at the given times (finished, so the object never picks them up). */
-async function seedLog(account: TestAccount, seeds: Seed[]): Promise<string[]> {
-  return inPlane(account.id, (_instance, sql, state) =>
-    state.storage.transactionSync(() =>
-      seeds.map((seed) => {
-        const id = newId('dlv', seed.at);
-        sql.exec(
-          `INSERT INTO deliveries (id, automation_id, event_id, destination, status, opened_at, created_at, updated_at)
-           VALUES (?, ?, 'evt_seed', 'https://example.com', ?, ?, ?, ?)`,
-          id, seed.automation, seed.status, seed.at, seed.at, seed.at,
-        );
-        return id;
-      }),
-    ),
-  );
-}
+import { inPlane, seedLog } from '../delivery/support';
 
 const MINUTE = 60_000;
 const base = () => Math.floor(Date.now() / MINUTE) * MINUTE - 60 * MINUTE;
@@ -125,7 +101,7 @@ describe('delivery log: paging both ways', () => {
   it('pages within the filter: cursors stop at the edges of the time range and status', async () => {
     const account = await createAccount();
     const t0 = base();
-    const seeds = Array.from({ length: 12 }, (_, i) => ({ automation: 'aut_a', status: (i % 2 ? 'failed' : 'succeeded') as Seed['status'], at: t0 + i * MINUTE }));
+    const seeds = Array.from({ length: 12 }, (_, i) => ({ automation: 'aut_a', status: (i % 2 ? 'failed' : 'succeeded') as 'failed' | 'succeeded', at: t0 + i * MINUTE }));
     const seeded = await seedLog(account, seeds);
     // Failed ones in [2, 10): 3, 5, 7, 9.
     const filter = `status=failed&since=${iso(t0 + 2 * MINUTE)}&until=${iso(t0 + 10 * MINUTE)}&limit=2`;

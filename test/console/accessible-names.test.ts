@@ -4,13 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { call, createAccount, createAutomation, postEvent, waitForDelivery } from '../helpers';
-import { fetchConsole, signIn } from './console-helpers';
-
-async function html(path: string, cookie: string): Promise<string> {
-  const response = await fetchConsole(path, { cookie });
-  expect(response.status, path).toBe(200);
-  return response.text();
-}
+import { pageHtml, signIn } from './console-helpers';
 
 /** The aria-labels that start with the given text, decoded. */
 function labels(page: string, start: string): string[] {
@@ -24,7 +18,7 @@ describe('accessible names of repeated controls', () => {
     const unnamed = [await createAutomation(account, { name: null }), await createAutomation(account, { name: null })];
     await createAutomation(account, { name: 'Call summary to CRM' });
     const { cookie } = await signIn(account.admin);
-    const page = await html('/console', cookie);
+    const page = await pageHtml('/console', cookie);
     const edits = labels(page, 'Edit: ');
     expect(edits).toHaveLength(3);
     expect(new Set(edits).size).toBe(3);
@@ -52,7 +46,7 @@ describe('accessible names of repeated controls', () => {
     }
     expect(ids).toHaveLength(4);
     const { cookie } = await signIn(account.admin);
-    const page = await html('/console/deliveries', cookie);
+    const page = await pageHtml('/console/deliveries', cookie);
     for (const action of ['Send again: ', 'Replay this event: ', 'Attempts: ']) {
       const named = labels(page, action);
       expect(named, action).toHaveLength(4);
@@ -66,8 +60,8 @@ describe('accessible names of repeated controls', () => {
     const named = await createAutomation(account, { name: 'Call summary to CRM' });
     const unnamed = await createAutomation(account, { name: null });
     const { cookie } = await signIn(account.admin);
-    expect(await html(`/console/automations/${named.id}`, cookie)).toContain('<title>Edit: Call summary to CRM (An inbound call ends) · HTTP Notifier</title>');
-    expect(await html(`/console/automations/${unnamed.id}`, cookie)).toContain(`<title>Edit: An inbound call ends to ${unnamed.url} · HTTP Notifier</title>`);
-    expect(await html('/console/automations/new', cookie)).toContain('<title>New automated task · HTTP Notifier</title>');
+    expect(await pageHtml(`/console/automations/${named.id}`, cookie)).toContain('<title>Edit: Call summary to CRM (An inbound call ends) · HTTP Notifier</title>');
+    expect(await pageHtml(`/console/automations/${unnamed.id}`, cookie)).toContain(`<title>Edit: An inbound call ends to ${unnamed.url} · HTTP Notifier</title>`);
+    expect(await pageHtml('/console/automations/new', cookie)).toContain('<title>New automated task · HTTP Notifier</title>');
   });
 });

@@ -66,3 +66,15 @@ export function expectNoInlineCode(html: string): void {
   expect(html).not.toMatch(/\son[a-z]+="/i);
   expect(html).not.toMatch(/javascript:/i);
 }
+
+/** A signed-in page's HTML: answered 200 and free of inline code (the CSP allows none). */
+export async function pageHtml(path: string, cookie: string): Promise<string> {
+  const response = await fetchConsole(path, { cookie });
+  expect(response.status, path).toBe(200);
+  const text = await response.text();
+  expectNoInlineCode(text);
+  return text;
+}
+
+/** The delivery ids the log page lists, in order. */
+export const listedIds = (page: string) => [...page.matchAll(/<tr data-delivery-id="([^"]+)"/g)].map((m) => m[1]!);

@@ -8,15 +8,7 @@ import { latencyText, percentText } from '../../src/console/pages/health-card';
 import { HOUR_MS, hourOf } from '../../src/domain/delivery-stats';
 import { deliver, inPlane, seedDeliveries } from '../delivery/support';
 import { call, createAccount, createAutomation, sinkUrl, unique } from '../helpers';
-import { expectNoInlineCode, fetchConsole, signIn } from './console-helpers';
-
-async function html(path: string, cookie: string): Promise<string> {
-  const response = await fetchConsole(path, { cookie });
-  expect(response.status, path).toBe(200);
-  const text = await response.text();
-  expectNoInlineCode(text);
-  return text;
-}
+import { pageHtml, signIn } from './console-helpers';
 
 /** The markup of one health card. */
 function card(page: string, id: string): string {
@@ -79,7 +71,7 @@ describe('console health cards', () => {
     );
     const { cookie } = await signIn(account.admin);
 
-    const day = card(await html('/console', cookie), 'account-health');
+    const day = card(await pageHtml('/console', cookie), 'account-health');
     const dayApi = await apiStats(account.admin, '/v1/account/stats?window=24h');
     expect(dayApi.counts).toMatchObject({ succeeded: 2, failed: 1 });
     expectCardShows(day, dayApi);
@@ -94,7 +86,7 @@ describe('console health cards', () => {
     ]);
 
     // 7 days, with the page's other parameters kept by the switch.
-    const week = card(await html('/console?notices=abc&health=7d', cookie), 'account-health');
+    const week = card(await pageHtml('/console?notices=abc&health=7d', cookie), 'account-health');
     const weekApi = await apiStats(account.admin, '/v1/account/stats?window=7d');
     expect(weekApi.counts).toMatchObject({ succeeded: 7, failed: 3, retried: 4 });
     expectCardShows(week, weekApi);
@@ -106,10 +98,10 @@ describe('console health cards', () => {
       { href: '/console?notices=abc&health=7d#account-health', current: true, label: 'Last 7 days' },
     ]);
     // An unknown period is the default one.
-    expect(card(await html('/console?health=30d', cookie), 'account-health')).toContain('data-health-window="24h"');
+    expect(card(await pageHtml('/console?health=30d', cookie), 'account-health')).toContain('data-health-window="24h"');
 
     // A task's card, first on its page; the one-time "saved" message is not carried by the switch.
-    const editor = await html(`/console/automations/${ok.id}?flash=created&health=7d`, cookie);
+    const editor = await pageHtml(`/console/automations/${ok.id}?flash=created&health=7d`, cookie);
     expect(editor.indexOf('id="task-health"')).toBeLessThan(editor.indexOf('id="automation-form"'));
     const task = card(editor, 'task-health');
     expectCardShows(task, await apiStats(account.admin, `/v1/automations/${ok.id}/stats?window=7d`));
@@ -117,7 +109,7 @@ describe('console health cards', () => {
     expect(stat(task, 'failed')).toBe('2');
     expect(task).toContain(`href="/console/deliveries?automation=${ok.id}&amp;status=failed"`);
     expect(periodLinks(task).map((l) => l.href)).toEqual([`/console/automations/${ok.id}?health=24h#task-health`, `/console/automations/${ok.id}?health=7d#task-health`]);
-    const goneCard = card(await html(`/console/automations/${gone.id}`, cookie), 'task-health');
+    const goneCard = card(await pageHtml(`/console/automations/${gone.id}`, cookie), 'task-health');
     expectCardShows(goneCard, await apiStats(account.admin, `/v1/automations/${gone.id}/stats`));
     expect(stat(goneCard, 'success_rate')).toBe('0%');
   });
@@ -125,15 +117,15 @@ describe('console health cards', () => {
   it('say so when there is nothing to show, and leave the card out of a new task and an account without tasks', async () => {
     const account = await createAccount();
     const { cookie } = await signIn(account.admin);
-    expect(await html('/console', cookie)).not.toContain('health-card');
-    expect(await html('/console/automations/new', cookie)).not.toContain('health-card');
+    expect(await pageHtml('/console', cookie)).not.toContain('health-card');
+    expect(await pageHtml('/console/automations/new', cookie)).not.toContain('health-card');
 
     const quiet = await createAutomation(account);
-    const task = card(await html(`/console/automations/${quiet.id}`, cookie), 'task-health');
+    const task = card(await pageHtml(`/console/automations/${quiet.id}`, cookie), 'task-health');
     expect(task).toContain('No deliveries in the last 24 hours.');
     expect(task).not.toContain('<svg class="chart-svg"');
     expect(stat(task, 'success_rate')).toBe('—');
     expect(stat(task, 'p50')).toBe('No attempts yet');
-    expect(card(await html('/console?health=7d', cookie), 'account-health')).toContain('No deliveries in the last 7 days.');
+    expect(card(await pageHtml('/console?health=7d', cookie), 'account-health')).toContain('No deliveries in the last 7 days.');
   });
 });

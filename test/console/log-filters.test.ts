@@ -4,20 +4,10 @@
  * UTC from/to), paging both ways with a count, and notes for values it had to leave out.
  */
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/crypto/ids';
-import { inPlane } from '../delivery/support';
-import { createAccount, createAutomation, postEvent, sinkUrl, unique, type TestAccount } from '../helpers';
-import { expectNoInlineCode, fetchConsole, signIn } from './console-helpers';
+import { seedLog } from '../delivery/support';
+import { createAccount, createAutomation, postEvent, sinkUrl, unique } from '../helpers';
+import { listedIds, pageHtml, signIn } from './console-helpers';
 
-async function html(path: string, cookie: string): Promise<string> {
-  const response = await fetchConsole(path, { cookie });
-  expect(response.status, path).toBe(200);
-  const text = await response.text();
-  expectNoInlineCode(text);
-  return text;
-}
-
-const listedIds = (page: string) => [...page.matchAll(/<tr data-delivery-id="([^"]+)"/g)].map((m) => m[1]!);
 const countText = (page: string) => /<p class="pager-count" id="log-count">([^<]*)<\/p>/.exec(page)?.[1] ?? null;
 /** The href of the link with this text, unescaped. */
 const linkOf = (page: string, text: string) =>
@@ -25,22 +15,6 @@ const linkOf = (page: string, text: string) =>
 const notes = (page: string) => [...page.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]!);
 
 const MINUTE = 60_000;
-
-async function seedLog(account: TestAccount, seeds: { automation: string; status: string; at: number }[]): Promise<string[]> {
-  return inPlane(account.id, (_instance, sql, state) =>
-    state.storage.transactionSync(() =>
-      seeds.map((seed) => {
-        const id = newId('dlv', seed.at);
-        sql.exec(
-          `INSERT INTO deliveries (id, automation_id, event_id, destination, status, opened_at, created_at, updated_at)
-           VALUES (?, ?, 'evt_seed', 'https://example.com', ?, ?, ?, ?)`,
-          id, seed.automation, seed.status, seed.at, seed.at, seed.at,
-        );
-        return id;
-      }),
-    ),
-  );
-}
 
 describe('delivery log page: filters in the URL', () => {
   it('filters by task, status and time range, offers every task and the operations webhook, and counts', async () => {
@@ -57,7 +31,7 @@ describe('delivery log page: filters in the URL', () => {
       { automation: ops, status: 'succeeded', at: now - 10 * MINUTE },
     ]);
 
-    const all = await html('/console/deliveries', cookie);
+    const all = await pageHtml('/console/deliveries', cookie);
     expect(listedIds(all)).toEqual([...ids].reverse());
     expect(countText(all)).toBe('1–4 of 4');
     expect(all).toContain(`<option value="${a.id}">Alpha hook (An inbound call ends)</option>`);
@@ -66,26 +40,26 @@ describe('delivery log page: filters in the URL', () => {
     // Applied by the page script; without it, the button in <noscript>.
     expect(all).toMatch(/<noscript><button type="submit" class="button">Apply<\/button><\/noscript>/);
 
-    const taskA = await html(`/console/deliveries?automation=${a.id}`, cookie);
+    const taskA = await pageHtml(`/console/deliveries?automation=${a.id}`, cookie);
     expect(listedIds(taskA)).toEqual([ids[1], ids[0]]);
     expect(taskA).toContain(`<option value="${a.id}" selected="">Alpha hook`);
-    expect(listedIds(await html(`/console/deliveries?automation=${ops}`, cookie))).toEqual([ids[3]]);
-    expect(listedIds(await html('/console/deliveries?status=failed&range=24h', cookie))).toEqual([ids[2], ids[1]]);
-    const lastHour = await html('/console/deliveries?range=1h', cookie);
+    expect(listedIds(await pageHtml(`/console/deliveries?automation=${ops}`, cookie))).toEqual([ids[3]]);
+    expect(listedIds(await pageHtml('/console/deliveries?status=failed&range=24h', cookie))).toEqual([ids[2], ids[1]]);
+    const lastHour = await pageHtml('/console/deliveries?range=1h', cookie);
     expect(listedIds(lastHour)).toEqual([ids[3], ids[2]]);
     expect(lastHour).toContain('<option value="1h" selected="">Last hour</option>');
     expect(countText(lastHour)).toBe('1–2 of 2');
     // A custom range, as the script writes it (ISO) and as the script-less form sends it (UTC).
     const since = new Date(now - 3 * 3_600_000).toISOString();
     const until = new Date(now - 20 * MINUTE).toISOString();
-    const custom = await html(`/console/deliveries?since=${since}&until=${until}`, cookie);
+    const custom = await pageHtml(`/console/deliveries?since=${since}&until=${until}`, cookie);
     expect(listedIds(custom)).toEqual([ids[2], ids[1]]);
     expect(custom).toContain('<option value="custom" selected="">Custom range</option>');
     expect(custom).toContain(`data-iso="${since}"`);
-    const form = await html(`/console/deliveries?range=custom&from=${since.slice(0, 16)}&to=${until.slice(0, 16)}&automation=${b.id}`, cookie);
+    const form = await pageHtml(`/console/deliveries?range=custom&from=${since.slice(0, 16)}&to=${until.slice(0, 16)}&automation=${b.id}`, cookie);
     expect(listedIds(form)).toEqual([ids[2]]);
     // The search keeps the filters, and the filters keep the search.
-    const searched = await html(`/console/deliveries?call_id=CA42&status=failed&range=7d`, cookie);
+    const searched = await pageHtml(`/console/deliveries?call_id=CA42&status=failed&range=7d`, cookie);
     expect(searched).toContain('<input type="hidden" name="status" value="failed"/>');
     expect(searched).toContain('<input type="hidden" name="range" value="7d"/>');
     expect(searched).toContain('<input type="hidden" name="call_id" value="CA42"/>');
@@ -95,20 +69,20 @@ describe('delivery log page: filters in the URL', () => {
     const account = await createAccount();
     const { cookie } = await signIn(account.admin);
     const t0 = Date.now() - 60 * MINUTE;
-    const ids = await seedLog(account, Array.from({ length: 7 }, (_, i) => ({ automation: 'aut_x', status: i % 2 ? 'failed' : 'succeeded', at: t0 + i * MINUTE })));
-    const first = await html('/console/deliveries?limit=3&range=24h', cookie);
+    const ids = await seedLog(account, Array.from({ length: 7 }, (_, i) => ({ automation: 'aut_x', status: i % 2 ? ('failed' as const) : ('succeeded' as const), at: t0 + i * MINUTE })));
+    const first = await pageHtml('/console/deliveries?limit=3&range=24h', cookie);
     expect(listedIds(first)).toEqual([ids[6], ids[5], ids[4]]);
     expect(countText(first)).toBe('1–3 of 7');
     expect(linkOf(first, 'Newer deliveries')).toBeNull();
     const olderLink = linkOf(first, 'Older deliveries')!;
     expect(olderLink).toBe(`/console/deliveries?range=24h&limit=3&cursor=${ids[4]}`);
-    const second = await html(olderLink, cookie);
+    const second = await pageHtml(olderLink, cookie);
     expect(listedIds(second)).toEqual([ids[3], ids[2], ids[1]]);
     expect(countText(second)).toBe('4–6 of 7');
-    const back = await html(linkOf(second, 'Newer deliveries')!, cookie);
+    const back = await pageHtml(linkOf(second, 'Newer deliveries')!, cookie);
     expect(listedIds(back)).toEqual(listedIds(first));
     expect(countText(back)).toBe('1–3 of 7');
-    const last = await html(linkOf(second, 'Older deliveries')!, cookie);
+    const last = await pageHtml(linkOf(second, 'Older deliveries')!, cookie);
     expect(countText(last)).toBe('7–7 of 7');
     expect(linkOf(last, 'Older deliveries')).toBeNull();
   });
@@ -128,12 +102,12 @@ describe('delivery log page: filters in the URL', () => {
       ['limit=5000', /“5000” is not a page size/],
     ];
     for (const [query, note] of cases) {
-      const page = await html(`/console/deliveries?${query}`, cookie);
+      const page = await pageHtml(`/console/deliveries?${query}`, cookie);
       expect(page, query).toContain('Some filters in the address were left out');
       expect(notes(page).some((text) => note.test(text)), `${query}: ${notes(page).join(' | ')}`).toBe(true);
       expect(listedIds(page), query).toEqual([id]);
     }
-    expect(await html('/console/deliveries?range=24h&status=succeeded', cookie)).not.toContain('Some filters in the address were left out');
+    expect(await pageHtml('/console/deliveries?range=24h&status=succeeded', cookie)).not.toContain('Some filters in the address were left out');
   });
 
   it('finds every delivery of one event by its id, and shows the event and the task by name in each row', async () => {
@@ -145,7 +119,7 @@ describe('delivery log page: filters in the URL', () => {
     expect((await postEvent(account, { id: 'evt-other-2', type: 'inbound_call_ended', data: { call_id: 'CA2' } })).status).toBe(202);
 
     for (const path of ['/console/deliveries?event_id=evt-wanted-1', '/console/deliveries?by=event_id&q=evt-wanted-1']) {
-      const page = await html(path, cookie);
+      const page = await pageHtml(path, cookie);
       const rows = listedIds(page);
       expect(rows, path).toHaveLength(2); // one per task of the trigger
       expect(page).not.toContain('evt-other-2');
@@ -153,7 +127,7 @@ describe('delivery log page: filters in the URL', () => {
       expect(page).toMatch(/<option value="event_id" selected="">Event ID<\/option>/);
     }
 
-    const all = await html('/console/deliveries', cookie);
+    const all = await pageHtml('/console/deliveries', cookie);
     expect(listedIds(all)).toHaveLength(4);
     // The event column links to that event's deliveries; the task column names the task.
     expect(linkOf(all, 'evt-wanted-1')).toBe('/console/deliveries?event_id=evt-wanted-1');

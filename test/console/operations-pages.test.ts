@@ -10,18 +10,8 @@ import { disabledReasonText } from '../../src/domain/disabled-reason';
 import * as store from '../../src/plane/store';
 import { inPlane } from '../delivery/support';
 import { call, createAccount, createAutomation, postEvent, sinkUrl, unique, waitForDelivery, type TestAccount } from '../helpers';
-import { expectNoInlineCode, fetchConsole, signIn } from './console-helpers';
+import { listedIds, pageHtml, signIn } from './console-helpers';
 
-async function html(path: string, cookie: string): Promise<string> {
-  const response = await fetchConsole(path, { cookie });
-  expect(response.status, path).toBe(200);
-  const text = await response.text();
-  expectNoInlineCode(text);
-  return text;
-}
-
-/** The delivery ids the log page lists, in order. */
-const listedIds = (page: string) => [...page.matchAll(/<tr data-delivery-id="([^"]+)"/g)].map((m) => m[1]!);
 
 /** Posts an event and returns the ids of its deliveries, once they are final. */
 async function postAndSettle(account: TestAccount, data: Record<string, unknown>): Promise<{ eventId: string; ids: string[] }> {
@@ -50,12 +40,12 @@ describe('delivery log: find by call', () => {
     expect(wanted.ids).toHaveLength(2);
     const { cookie } = await signIn(account.admin);
 
-    const everything = await html('/console/deliveries', cookie);
+    const everything = await pageHtml('/console/deliveries', cookie);
     expect(new Set(listedIds(everything))).toEqual(new Set([...wanted.ids, ...other.ids]));
 
     // The shareable form, the form's own (by/q), and with surrounding blanks: the same two rows.
     for (const path of ['/console/deliveries?call_id=CA42', '/console/deliveries?by=call_id&q=CA42', '/console/deliveries?by=call_id&q=%20CA42%20']) {
-      const page = await html(path, cookie);
+      const page = await pageHtml(path, cookie);
       expect(new Set(listedIds(page)), path).toEqual(new Set(wanted.ids));
       expect(page).toContain('<option value="call_id" selected="">Call ID</option>');
       expect(page).toMatch(/<input id="search-value" name="q" type="search"[^>]* value="CA42"/);
@@ -66,12 +56,12 @@ describe('delivery log: find by call', () => {
       expect(page).toContain('<input type="hidden" name="call_id" value="CA42"/>');
       expect(page).toContain('href="/console/deliveries">Clear</a>');
     }
-    expect(new Set(listedIds(await html('/console/deliveries?agent_id=AG1', cookie)))).toEqual(new Set([...wanted.ids, ...other.ids]));
-    expect(new Set(listedIds(await html('/console/deliveries?by=agent_id&q=AG1&status=succeeded', cookie)))).toEqual(new Set([...wanted.ids, ...other.ids]));
-    expect(listedIds(await html(`/console/deliveries?automation=${one.id}&call_id=CA42`, cookie))).toHaveLength(1);
+    expect(new Set(listedIds(await pageHtml('/console/deliveries?agent_id=AG1', cookie)))).toEqual(new Set([...wanted.ids, ...other.ids]));
+    expect(new Set(listedIds(await pageHtml('/console/deliveries?by=agent_id&q=AG1&status=succeeded', cookie)))).toEqual(new Set([...wanted.ids, ...other.ids]));
+    expect(listedIds(await pageHtml(`/console/deliveries?automation=${one.id}&call_id=CA42`, cookie))).toHaveLength(1);
     // An unknown key is no search; a key's value too long to be stored finds nothing.
-    expect(listedIds(await html('/console/deliveries?by=caller_mood&q=CA42', cookie))).toHaveLength(4);
-    expect(listedIds(await html(`/console/deliveries?call_id=${'9'.repeat(300)}`, cookie))).toEqual([]);
+    expect(listedIds(await pageHtml('/console/deliveries?by=caller_mood&q=CA42', cookie))).toHaveLength(4);
+    expect(listedIds(await pageHtml(`/console/deliveries?call_id=${'9'.repeat(300)}`, cookie))).toEqual([]);
   });
 
   it('escapes the searched text and says when nothing matches', async () => {
@@ -79,7 +69,7 @@ describe('delivery log: find by call', () => {
     await createAutomation(account);
     await postAndSettle(account, { call_id: 'CA1' });
     const { cookie } = await signIn(account.admin);
-    const page = await html(`/console/deliveries?call_id=${encodeURIComponent('"><script>alert(1)</script>')}`, cookie);
+    const page = await pageHtml(`/console/deliveries?call_id=${encodeURIComponent('"><script>alert(1)</script>')}`, cookie);
     expect(listedIds(page)).toEqual([]);
     expect(page).toContain('No deliveries for Call ID “&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;”');
     expect(page).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
@@ -98,7 +88,7 @@ describe('delivery log: replay', () => {
     const [copy] = replayed.body.delivery_ids as string[];
     const { cookie } = await signIn(account.admin);
 
-    const page = await html('/console/deliveries?call_id=CA7', cookie);
+    const page = await pageHtml('/console/deliveries?call_id=CA7', cookie);
     expect(listedIds(page)).toEqual([copy, original]); // newest first; the test send has no call
     const rowOf = (id: string) => new RegExp(`<tr data-delivery-id="${id}"[\\s\\S]*?</tr>`).exec(page)![0];
     expect(rowOf(copy!)).toContain('>Replay</span>');
@@ -108,18 +98,18 @@ describe('delivery log: replay', () => {
     }
     expect(page).toContain('<dialog id="replay-dialog"');
 
-    const all = await html('/console/deliveries', cookie);
+    const all = await pageHtml('/console/deliveries', cookie);
     const testRow = new RegExp(`<tr data-delivery-id="${test.body.delivery_id}"[\\s\\S]*?</tr>`).exec(all)![0];
     expect(testRow).toContain('>Test</span>');
     expect(testRow).not.toContain('data-replay-event');
 
-    const one = await html(`/console/deliveries?delivery=${original}`, cookie);
+    const one = await pageHtml(`/console/deliveries?delivery=${original}`, cookie);
     expect(listedIds(one)).toEqual([original]);
-    expect(listedIds(await html('/console/deliveries?delivery=dlv_nope', cookie))).toEqual([]);
+    expect(listedIds(await pageHtml('/console/deliveries?delivery=dlv_nope', cookie))).toEqual([]);
 
-    expect(await html('/console/deliveries?call_id=CA7&replayed=1', cookie)).toContain('One new delivery was queued, marked “Replay” in the log.');
-    expect(await html('/console/deliveries?replayed=3', cookie)).toContain('3 new deliveries were queued');
-    expect(await html('/console/deliveries?replayed=%3Cb%3E', cookie)).not.toContain('Event replayed');
+    expect(await pageHtml('/console/deliveries?call_id=CA7&replayed=1', cookie)).toContain('One new delivery was queued, marked “Replay” in the log.');
+    expect(await pageHtml('/console/deliveries?replayed=3', cookie)).toContain('3 new deliveries were queued');
+    expect(await pageHtml('/console/deliveries?replayed=%3Cb%3E', cookie)).not.toContain('Event replayed');
   });
 
   it('names the operations webhook’s own deliveries, which cannot be replayed', async () => {
@@ -133,7 +123,7 @@ describe('delivery log: replay', () => {
       store.insertDelivery(sql, { id, automationId: `ops_${account.id}`, eventId: 'evt_ops1', destination: 'x', isTest: false, now });
     });
     const { cookie } = await signIn(account.admin);
-    const row = new RegExp(`<tr data-delivery-id="${id}"[\\s\\S]*?</tr>`).exec(await html('/console/deliveries', cookie))![0];
+    const row = new RegExp(`<tr data-delivery-id="${id}"[\\s\\S]*?</tr>`).exec(await pageHtml('/console/deliveries', cookie))![0];
     expect(row).toContain('Operations webhook');
     expect(row).not.toContain('Deleted task');
     expect(row).not.toContain('data-replay-event');
@@ -158,7 +148,7 @@ describe('settings: task health, notices and the operations webhook', () => {
     await turnOff(old.id, 'Turned off automatically: the receiver answered 410 Gone on 2030-01-03T00:00:00.000Z (delivery dlv_2)');
     await turnOff(other.id, 'Switched off by <b>Support</b> on 2030-01-04T00:00:00.000Z');
     const { cookie } = await signIn(account.admin);
-    const page = await html('/console', cookie);
+    const page = await pageHtml('/console', cookie);
     const rowOf = (id: string) => new RegExp(`<tr data-automation-id="${id}"[\\s\\S]*?</tr>`).exec(page)![0];
     expect(rowOf(failing.id)).toContain(
       'Failing: every delivery has failed since <time datetime="2030-01-02T03:04:05.000Z">2030-01-02 03:04:05 UTC</time>. It is turned off if this goes on for days.',
@@ -185,7 +175,7 @@ describe('settings: task health, notices and the operations webhook', () => {
     const account = await createAccount();
     const automation = await createAutomation(account, { name: 'CRM <sync>' });
     const { cookie } = await signIn(account.admin);
-    expect(await html('/console', cookie)).toContain('No notices.');
+    expect(await pageHtml('/console', cookie)).toContain('No notices.');
 
     const base = Date.parse('2030-05-01T10:00:00.000Z');
     for (let i = 0; i < 11; i++) {
@@ -196,7 +186,7 @@ describe('settings: task health, notices and the operations webhook', () => {
     }, base + 100);
     await addNotice(account, { type: 'automation.failing', automation_id: 'aut_gone', message: 'Every delivery attempt has failed since 2030-05-01T09:00:00.000Z.' }, base + 200);
 
-    const page = await html('/console', cookie);
+    const page = await pageHtml('/console', cookie);
     const items = [...page.matchAll(/<li class="notice-item" data-notice-type="([^"]+)">([\s\S]*?)<\/li>/g)];
     expect(items).toHaveLength(10);
     expect(items.map((m) => m[1]).slice(0, 3)).toEqual(['automation.failing', 'delivery.exhausted', 'delivery.recovered']);
@@ -213,7 +203,7 @@ describe('settings: task health, notices and the operations webhook', () => {
 
     const cursor = /href="\/console\?notices=([^"#]+)#notices">Older notices<\/a>/.exec(page)?.[1];
     expect(cursor).toBeTruthy();
-    const older = await html(`/console?notices=${cursor}`, cookie);
+    const older = await pageHtml(`/console?notices=${cursor}`, cookie);
     const rest = [...older.matchAll(/<li class="notice-item"[^>]*>[\s\S]*?<p class="notice-message">([^<]*)<\/p>/g)].map((m) => m[1]);
     expect(rest).toEqual(['Recovered 2.', 'Recovered 1.', 'Recovered 0.']);
     expect(older).not.toContain('Older notices');
@@ -222,7 +212,7 @@ describe('settings: task health, notices and the operations webhook', () => {
   it('shows the operations webhook setting: empty with Save, then the saved URL with Remove and Show secret', async () => {
     const account = await createAccount();
     const { cookie } = await signIn(account.admin);
-    const empty = await html('/console', cookie);
+    const empty = await pageHtml('/console', cookie);
     expect(empty).toMatch(/<input id="ops-url" name="url" type="url"[^>]* value=""/);
     expect(empty).toMatch(/<button type="button" class="button button-danger" id="ops-remove" hidden=""/);
     expect(empty).toContain('None set: notices are only shown on this page.');
@@ -230,7 +220,7 @@ describe('settings: task health, notices and the operations webhook', () => {
     const url = `${sinkUrl(unique('ops'))}?a=1&b=<2>`;
     const saved = await call('/v1/account/operations-webhook', { method: 'PUT', token: account.admin, body: { url } });
     expect(saved.status).toBe(200);
-    const page = await html('/console', cookie);
+    const page = await pageHtml('/console', cookie);
     expect(page).toContain(`value="${(saved.body.url as string).replaceAll('&', '&amp;')}"`);
     expect(page).toMatch(/<button type="button" class="button button-danger" id="ops-remove">Remove<\/button>/);
     expect(page).toMatch(/id="ops-show-secret" aria-expanded="false"/);
@@ -246,7 +236,7 @@ describe('editor: ordering and "Resend failed since…"', () => {
     const plain = await createAutomation(account);
     const { cookie } = await signIn(account.admin);
 
-    const orderedPage = await html(`/console/automations/${ordered.id}`, cookie);
+    const orderedPage = await pageHtml(`/console/automations/${ordered.id}`, cookie);
     expect(orderedPage).toMatch(/<input type="checkbox" id="ordering" name="ordering" value="per_call" checked=""/);
     expect(orderedPage).toContain('Order deliveries per call');
     expect(orderedPage).toMatch(/held about a second before sending, and a call’s webhooks go out one at a time/);
@@ -257,10 +247,10 @@ describe('editor: ordering and "Resend failed since…"', () => {
     expect(orderedPage).toMatch(/<input id="recover-since" name="since" type="datetime-local"/);
     expect(orderedPage).toContain('Resend failed</button>');
 
-    const plainPage = await html(`/console/automations/${plain.id}`, cookie);
+    const plainPage = await pageHtml(`/console/automations/${plain.id}`, cookie);
     expect(plainPage).toMatch(/<input type="checkbox" id="ordering" name="ordering" value="per_call" aria-describedby/);
 
-    const creating = await html('/console/automations/new', cookie);
+    const creating = await pageHtml('/console/automations/new', cookie);
     expect(creating).toContain('id="ordering"');
     expect(creating).not.toContain('id="recover-form"');
   });

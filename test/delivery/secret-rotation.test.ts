@@ -18,6 +18,13 @@ const verifies = (secret: string, request: SinkRequest) => {
   }
 };
 
+/** Signed by `current` alone: one signature, which `previous` does not verify. */
+function expectSignedOnlyBy(request: SinkRequest, current: string, previous: string) {
+  expect(request.headers['webhook-signature']!.split(' ')).toHaveLength(1);
+  expect(verifies(current, request)).toBe(true);
+  expect(verifies(previous, request)).toBe(false);
+}
+
 /** Sends one seeded delivery and returns the request the sink received. */
 async function sendOne(account: TestAccount, bucket: string): Promise<SinkRequest> {
   const seen = (await sinkRequests(bucket)).length;
@@ -75,9 +82,7 @@ describe('signing during a secret rotation', () => {
     const { account, automation, bucket, oldSecret, newSecret } = await rotated(24);
     await setValidUntil(account, automation.id, Date.now() - 1);
     const request = await sendOne(account, bucket);
-    expect(request.headers['webhook-signature']!.split(' ')).toHaveLength(1);
-    expect(verifies(newSecret, request)).toBe(true);
-    expect(verifies(oldSecret, request)).toBe(false);
+    expectSignedOnlyBy(request, newSecret, oldSecret);
   });
 
   it('the expiry is checked when sending, not only when the account object reads its automations', async () => {
@@ -87,17 +92,13 @@ describe('signing during a secret rotation', () => {
     expect(verifies(oldSecret, await sendOne(account, bucket))).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1600));
     const later = await sendOne(account, bucket);
-    expect(later.headers['webhook-signature']!.split(' ')).toHaveLength(1);
-    expect(verifies(newSecret, later)).toBe(true);
-    expect(verifies(oldSecret, later)).toBe(false);
+    expectSignedOnlyBy(later, newSecret, oldSecret);
   });
 
   it('with no overlap the next webhook is signed with the new secret only', async () => {
     const { account, bucket, oldSecret, newSecret } = await rotated(0);
     const request = await sendOne(account, bucket);
-    expect(request.headers['webhook-signature']!.split(' ')).toHaveLength(1);
-    expect(verifies(newSecret, request)).toBe(true);
-    expect(verifies(oldSecret, request)).toBe(false);
+    expectSignedOnlyBy(request, newSecret, oldSecret);
   });
 
   it('up to three previous secrets sign alongside the current one', async () => {

@@ -23,6 +23,26 @@ export function inPlane<R>(accountId: string, fn: (instance: AccountPlane, sql: 
   return runInDurableObject(plane(accountId), (instance: AccountPlane, state) => fn(instance, state.storage.sql, state));
 }
 
+/**
+ * Writes finished deliveries created at the given times straight into the log (ids minted from
+ * those times, as the object mints them; finished, so the object never picks them up).
+ */
+export function seedLog(account: TestAccount, seeds: { automation: string; status: 'succeeded' | 'failed' | 'cancelled'; at: number }[]): Promise<string[]> {
+  return inPlane(account.id, (_instance, sql, state) =>
+    state.storage.transactionSync(() =>
+      seeds.map((seed) => {
+        const id = newId('dlv', seed.at);
+        sql.exec(
+          `INSERT INTO deliveries (id, automation_id, event_id, destination, status, opened_at, created_at, updated_at)
+           VALUES (?, ?, 'evt_seed', 'https://example.com', ?, ?, ?, ?)`,
+          id, seed.automation, seed.status, seed.at, seed.at, seed.at,
+        );
+        return id;
+      }),
+    ),
+  );
+}
+
 /** Which account and dispatch token each seeded delivery has (messages must carry both). */
 const seeded = new Map<string, { account: string; token: string }>();
 

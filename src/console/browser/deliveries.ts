@@ -6,7 +6,7 @@
  */
 import type { Delivery, DeliveryDetail, DeliveryStatus } from './lib/api-types';
 import { renderAttempts } from './lib/attempt-view';
-import { announce, api, el, find, formatTime, setChildren, snippet, statusBadge, type ApiResult } from './lib/common';
+import { announce, api, el, find, formatTime, setChildren, setRowMessage, snippet, statusBadge, type ApiResult } from './lib/common';
 import { confirmSendAgain } from './lib/confirm-send-again';
 import { replayEvent } from './lib/replay-event';
 import { wireLogFilters } from './lib/log-filters';
@@ -22,12 +22,6 @@ function rowOf(id: string): HTMLTableRowElement {
 
 function cell(row: HTMLElement, name: string): HTMLElement {
   return find(row, '[data-cell="' + name + '"]', HTMLElement);
-}
-
-function setMessage(row: HTMLElement, text: string, kind: 'ok' | 'error' | null): void {
-  const message = find(row, '.row-message', HTMLElement);
-  message.className = 'row-message' + (kind ? ' is-' + kind : '');
-  message.textContent = text;
 }
 
 /** Brings a row up to date with a delivery read from the API (with its attempts). */
@@ -80,18 +74,18 @@ async function sendAgain(button: HTMLButtonElement): Promise<void> {
     if (!confirmed) return;
   }
   button.disabled = true;
-  setMessage(row, 'Sending again…', null);
+  setRowMessage(row, 'Sending again…', null);
   const result = await api<Delivery>('POST', '/v1/deliveries/' + encodeURIComponent(id) + '/retry');
   button.disabled = false;
   if (result.ok) {
     row.dataset.status = result.data.status;
     cell(row, 'status').replaceChildren(statusBadge(result.data.status));
-    setMessage(row, 'Queued to be sent again.', 'ok');
+    setRowMessage(row, 'Queued to be sent again.', 'ok');
     void pollOpenRows();
   } else if (result.status === 409) {
-    setMessage(row, 'Not sent again: ' + result.error.message, 'error');
+    setRowMessage(row, 'Not sent again: ' + result.error.message, 'error');
   } else {
-    setMessage(row, result.error.message, 'error');
+    setRowMessage(row, result.error.message, 'error');
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { ApiError, Automation, Trigger } from './lib/api-types';
 import { createBodyEditor } from './lib/body-editor';
-import { announce, api, byId, el, setChildren } from './lib/common';
+import { announce, api, ask, byId, el, setChildren } from './lib/common';
 import { setUpTools } from './lib/editor-tools';
 import { createFieldsPanel } from './lib/fields-panel';
 import { createHeadersPanel } from './lib/headers-panel';
@@ -216,9 +216,8 @@ byId('cancel-link', HTMLAnchorElement).addEventListener('click', (event) => {
 const deleteButton = document.getElementById('delete-button');
 const deleteDialog = document.getElementById('delete-dialog');
 if (automationId && deleteButton && deleteDialog instanceof HTMLDialogElement) {
-  deleteButton.addEventListener('click', () => { deleteDialog.showModal(); });
-  deleteDialog.addEventListener('close', async () => {
-    if (deleteDialog.returnValue !== 'delete') { deleteButton.focus(); return; }
+  deleteButton.addEventListener('click', async () => {
+    if ((await ask(deleteDialog)) !== 'delete') { deleteButton.focus(); return; }
     const result = await api('DELETE', '/v1/automations/' + encodeURIComponent(automationId));
     if (result.ok) { location.assign('/console?flash=deleted'); return; }
     showFormError('The task was not deleted: ' + result.error.message, []);

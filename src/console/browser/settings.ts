@@ -4,7 +4,7 @@
  * are cancelled (lib/turn-off.ts), and says afterwards what happened.
  */
 import type { Automation } from './lib/api-types';
-import { announce, api, byId, find, setChildren } from './lib/common';
+import { announce, api, ask, byId, find, setChildren, setRowMessage } from './lib/common';
 import { setUpOperationsWebhook } from './lib/operations-webhook';
 import { TURN_OFF_DETAILS, turnedOffReport, waitingCount, waitingWarning } from './lib/turn-off';
 
@@ -20,11 +20,7 @@ function confirmTurnOff(task: string, waiting: number | null): Promise<boolean> 
   byId('turn-off-task', HTMLElement).textContent = task;
   byId('turn-off-warning', HTMLElement).textContent = waitingWarning(waiting);
   byId('turn-off-details', HTMLElement).textContent = TURN_OFF_DETAILS;
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => { resolve(dialog.returnValue === 'turn-off'); }, { once: true });
-    dialog.returnValue = '';
-    dialog.showModal();
-  });
+  return ask(dialog).then((answer) => answer === 'turn-off');
 }
 
 async function toggle(button: HTMLButtonElement): Promise<void> {
@@ -36,8 +32,7 @@ async function toggle(button: HTMLButtonElement): Promise<void> {
   const id = button.dataset.toggleAutomation ?? '';
   const task = button.getAttribute('aria-label') ?? '';
   button.setAttribute('aria-busy', 'true');
-  message.textContent = '';
-  message.className = 'row-message';
+  setRowMessage(row, '', null);
   let waiting: number | null = null;
   if (!wanted) {
     waiting = await waitingCount(id);
@@ -52,8 +47,7 @@ async function toggle(button: HTMLButtonElement): Promise<void> {
   const result = await api<Automation>('PATCH', '/v1/automations/' + encodeURIComponent(id), { enabled: wanted });
   if (!result.ok) {
     button.removeAttribute('aria-busy');
-    message.className = 'row-message is-error';
-    message.textContent = result.error.message;
+    setRowMessage(row, result.error.message, 'error');
     return;
   }
   showState(button, result.data.enabled);

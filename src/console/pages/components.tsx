@@ -85,3 +85,33 @@ export function Breadcrumbs({ items }: { items: { label: string; href?: string }
     </nav>
   );
 }
+
+export interface ConfirmDialogProps {
+  /** Names its parts: `<name>-dialog`, `<name>-title` and `<name>-text` (what the page script fills in or reads). */
+  name: string;
+  title: string;
+  /** What the administrator weighs before confirming: the dialog's description. */
+  text: Child;
+  /** Choices between the text and the buttons. */
+  children?: Child;
+  cancelLabel?: string;
+  /** The confirming button: its value is the dialog's returnValue when chosen. */
+  confirm: { value: string; label: string; class: string; id?: string };
+}
+
+/** A question asked before an action; Cancel (focused first) or Escape answers no. */
+export function ConfirmDialog({ name, title, text, children, cancelLabel = 'Cancel', confirm }: ConfirmDialogProps) {
+  return (
+    <dialog id={`${name}-dialog`} aria-labelledby={`${name}-title`} aria-describedby={`${name}-text`}>
+      <form method="dialog">
+        <h2 id={`${name}-title`}>{title}</h2>
+        <div id={`${name}-text`} class="dialog-text">{text}</div>
+        {children}
+        <div class="button-row">
+          <button type="submit" value="cancel" class="button" autofocus>{cancelLabel}</button>
+          <button type="submit" value={confirm.value} class={`button ${confirm.class}`} id={confirm.id}>{confirm.label}</button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

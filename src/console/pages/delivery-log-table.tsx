@@ -1,7 +1,7 @@
 /** The delivery log's table: one row per delivery, with "Send again" (asked first when it succeeded), "Replay this event" and its attempts. */
 import type { AutomationSummary } from '../../db/automations';
 import type { Delivery } from '../../plane/store';
-import { StatusBadge, taskName, taskTitle, Time, timeText, triggerLabel } from './components';
+import { ConfirmDialog, StatusBadge, taskName, taskTitle, Time, timeText, triggerLabel } from './components';
 
 export interface LogRow extends Delivery {
   snippet: string | null;
@@ -124,38 +124,38 @@ function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: R
 /** Asked before a replay: the new deliveries go to this row's task only, or to every task of the trigger. */
 export function ReplayDialog() {
   return (
-    <dialog id="replay-dialog" aria-labelledby="replay-title" aria-describedby="replay-text">
-      <form method="dialog">
-        <h2 id="replay-title">Replay this event?</h2>
-        <p id="replay-text" class="muted">
+    <ConfirmDialog
+      name="replay"
+      title="Replay this event?"
+      text={
+        <p class="muted">
           The stored event is sent again as new deliveries, marked “Replay” in the log. Each is rendered with the task’s current
           body and gets a new <code>webhook-id</code>, so your endpoint treats it as a new message.
         </p>
-        <fieldset class="field replay-scope">
-          <legend>Send it to</legend>
-          <label class="checkbox" id="replay-one-option">
-            <input type="radio" name="replay-scope" value="one" checked /> <span id="replay-one-label">Only this task</span>
-          </label>
-          <label class="checkbox">
-            <input type="radio" name="replay-scope" value="all" /> Every automated task that is on for this trigger
-          </label>
-        </fieldset>
-        <div class="button-row">
-          <button type="submit" value="cancel" class="button" autofocus>Cancel</button>
-          <button type="submit" value="replay" class="button button-primary" id="confirm-replay">Replay</button>
-        </div>
-      </form>
-    </dialog>
+      }
+      confirm={{ value: 'replay', label: 'Replay', class: 'button-primary', id: 'confirm-replay' }}
+    >
+      <fieldset class="field replay-scope">
+        <legend>Send it to</legend>
+        <label class="checkbox" id="replay-one-option">
+          <input type="radio" name="replay-scope" value="one" checked /> <span id="replay-one-label">Only this task</span>
+        </label>
+        <label class="checkbox">
+          <input type="radio" name="replay-scope" value="all" /> Every automated task that is on for this trigger
+        </label>
+      </fieldset>
+    </ConfirmDialog>
   );
 }
 
 /** Asked before sending a succeeded delivery again (the table renders it: only its rows offer "Send again"). */
 function SendAgainDialog() {
   return (
-    <dialog id="send-again-dialog" aria-labelledby="send-again-title" aria-describedby="send-again-text">
-      <form method="dialog">
-        <h2 id="send-again-title">Send this delivery again?</h2>
-        <div id="send-again-text" class="dialog-text">
+    <ConfirmDialog
+      name="send-again"
+      title="Send this delivery again?"
+      text={
+        <>
           <p>
             It already succeeded: your endpoint answered <strong id="send-again-answer">a 2xx status</strong>.
           </p>
@@ -163,12 +163,9 @@ function SendAgainDialog() {
             It is sent with the same <code>webhook-id</code> as before, so an endpoint that de-duplicates by it may treat the copy
             as already handled and ignore it. To send it as a new message, use “Replay this event”.
           </p>
-        </div>
-        <div class="button-row">
-          <button type="submit" value="cancel" class="button" autofocus>Cancel</button>
-          <button type="submit" value="send" class="button button-primary">Send again</button>
-        </div>
-      </form>
-    </dialog>
+        </>
+      }
+      confirm={{ value: 'send', label: 'Send again', class: 'button-primary' }}
+    />
   );
 }

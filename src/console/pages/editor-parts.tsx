@@ -1,6 +1,6 @@
 /** Parts of the editor page: the body section (fields, body, check, preview), test and secret tools, delete dialog. */
 import { DEFAULT_OVERLAP_HOURS, MAX_PREVIOUS_SECRETS } from '../../domain/secret-rotation';
-import { Time } from './components';
+import { ConfirmDialog, Time } from './components';
 
 export function BodySection({ body }: { body: string }) {
   return (
@@ -130,18 +130,17 @@ export function TestAndSecret({ enabled, previousSecrets }: { enabled: boolean; 
 
 export function DeleteDialog({ label }: { label: string }) {
   return (
-    <dialog id="delete-dialog" aria-labelledby="delete-title" aria-describedby="delete-text">
-      <form method="dialog">
-        <h2 id="delete-title">Delete this automated task?</h2>
-        <p id="delete-text" class="muted">
+    <ConfirmDialog
+      name="delete"
+      title="Delete this automated task?"
+      text={
+        <p class="muted">
           “{label}” will stop sending webhooks and its pending deliveries are cancelled. Past deliveries stay in the log. This
           cannot be undone.
         </p>
-        <div class="button-row">
-          <button type="submit" value="cancel" class="button" autofocus>Keep it</button>
-          <button type="submit" value="delete" class="button button-danger-solid" id="confirm-delete">Delete</button>
-        </div>
-      </form>
-    </dialog>
+      }
+      cancelLabel="Keep it"
+      confirm={{ value: 'delete', label: 'Delete', class: 'button-danger-solid', id: 'confirm-delete' }}
+    />
   );
 }

@@ -6,7 +6,7 @@ import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import type { DeliveryStatus } from '../../domain/vocabulary';
 import type { DestinationView } from '../../plane/protocol';
-import { Breadcrumbs, Callout, IntegrationDisabledNotice, StatusBadge, taskTitle, Time, triggerLabel } from './components';
+import { Breadcrumbs, Callout, ConfirmDialog, IntegrationDisabledNotice, StatusBadge, taskTitle, Time, triggerLabel } from './components';
 import { HealthCard, type HealthCardProps } from './health-card';
 import { Layout } from './layout';
 import { NoticesPanel, OperationsWebhookPanel, TaskHealth, type NoticesPanelProps } from './operations-panels';
@@ -195,19 +195,18 @@ function DestinationNote({ destination }: { destination: DestinationView }) {
 /** Asked before turning off a task with deliveries waiting; settings.js fills in the task and what is cancelled. */
 function TurnOffDialog() {
   return (
-    <dialog id="turn-off-dialog" aria-labelledby="turn-off-title" aria-describedby="turn-off-text">
-      <form method="dialog">
-        <h2 id="turn-off-title">Turn this task off?</h2>
-        <div id="turn-off-text" class="dialog-text">
+    <ConfirmDialog
+      name="turn-off"
+      title="Turn this task off?"
+      text={
+        <>
           <p id="turn-off-task" class="url"></p>
           <p><strong id="turn-off-warning"></strong></p>
           <p id="turn-off-details" class="muted"></p>
-        </div>
-        <div class="button-row">
-          <button type="submit" value="cancel" class="button" autofocus>Keep it on</button>
-          <button type="submit" value="turn-off" class="button button-danger">Turn off</button>
-        </div>
-      </form>
-    </dialog>
+        </>
+      }
+      cancelLabel="Keep it on"
+      confirm={{ value: 'turn-off', label: 'Turn off', class: 'button-danger' }}
+    />
   );
 }

@@ -42,6 +42,22 @@ export function byId<T extends HTMLElement>(id: string, kind: { new (): T; proto
   return node;
 }
 
+/** The status line of a table row (its `.row-message`): text, styled as a success or an error. */
+export function setRowMessage(row: HTMLElement, text: string, kind: 'ok' | 'error' | null): void {
+  const message = find(row, '.row-message', HTMLElement);
+  message.className = 'row-message' + (kind ? ' is-' + kind : '');
+  message.textContent = text;
+}
+
+/** Opens a confirmation dialog (pages/components.tsx ConfirmDialog) and resolves with the value of the button chosen ('' on Escape). */
+export function ask(dialog: HTMLDialogElement): Promise<string> {
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => { resolve(dialog.returnValue); }, { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+}
+
 /** The first match of a selector inside root, of the expected kind; like byId, a missing one is a bug. */
 export function find<T extends Element>(root: ParentNode, selector: string, kind: { new (): T; prototype: T }): T {
   const node = root.querySelector(selector);

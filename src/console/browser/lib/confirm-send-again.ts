@@ -2,16 +2,12 @@
  * "Send again" on a delivery that already succeeded asks first: the receiver answered 2xx, and
  * it gets the same webhook-id again, so it may rightly drop the copy as a duplicate.
  */
-import { byId } from './common';
+import { ask, byId } from './common';
 
 /** Resolves true when the administrator confirms, false on Cancel (or Escape). */
 export function confirmSendAgain(answer: string): Promise<boolean> {
   const dialog = byId('send-again-dialog', HTMLDialogElement);
   // The row's last answer ("HTTP 200"); any 2xx counts as success.
   byId('send-again-answer', HTMLElement).textContent = /^HTTP 2\d\d$/.test(answer) ? answer : 'a 2xx status';
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => { resolve(dialog.returnValue === 'send'); }, { once: true });
-    dialog.returnValue = '';
-    dialog.showModal();
-  });
+  return ask(dialog).then((answer) => answer === 'send');
 }

@@ -4,13 +4,7 @@
  * which are marked "Replay".
  */
 import type { Replayed } from './api-types';
-import { api, byId, find } from './common';
-
-function setMessage(row: HTMLElement, text: string, kind: 'ok' | 'error' | null): void {
-  const message = find(row, '.row-message', HTMLElement);
-  message.className = 'row-message' + (kind ? ' is-' + kind : '');
-  message.textContent = text;
-}
+import { api, ask, byId, find, setRowMessage } from './common';
 
 /** Resolves with the chosen scope, or null when the dialog was cancelled. */
 function confirmReplay(taskLabel: string | undefined): Promise<'one' | 'all' | null> {
@@ -22,13 +16,7 @@ function confirmReplay(taskLabel: string | undefined): Promise<'one' | 'all' | n
   byId('replay-one-label', HTMLElement).textContent = 'Only ' + (taskLabel ?? 'this task');
   one.checked = Boolean(taskLabel);
   all.checked = !taskLabel;
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => {
-      resolve(dialog.returnValue === 'replay' ? (one.checked ? 'one' : 'all') : null);
-    }, { once: true });
-    dialog.returnValue = '';
-    dialog.showModal();
-  });
+  return ask(dialog).then((answer) => (answer === 'replay' ? (one.checked ? 'one' : 'all') : null));
 }
 
 export async function replayEvent(button: HTMLButtonElement): Promise<void> {
@@ -40,17 +28,17 @@ export async function replayEvent(button: HTMLButtonElement): Promise<void> {
   button.focus();
   if (!scope) return;
   button.disabled = true;
-  setMessage(row, 'Replaying…', null);
+  setRowMessage(row, 'Replaying…', null);
   const body = scope === 'one' && automationId ? { automation_ids: [automationId] } : {};
   const result = await api<Replayed>('POST', '/v1/events/' + encodeURIComponent(eventId) + '/replay', body);
   button.disabled = false;
   if (!result.ok) {
     const detail = result.error.details[0]?.message;
-    setMessage(row, 'Not replayed: ' + (detail ?? result.error.message), 'error');
+    setRowMessage(row, 'Not replayed: ' + (detail ?? result.error.message), 'error');
     return;
   }
   if (result.data.deliveries === 0) {
-    setMessage(row, 'Nothing was sent: no automated task that is on has this event’s trigger.', 'error');
+    setRowMessage(row, 'Nothing was sent: no automated task that is on has this event’s trigger.', 'error');
     return;
   }
   // Reload the log (same filters) so the new deliveries appear at the top, and say how many.

@@ -130,11 +130,15 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
         ...searchFilter(filters.search),
       });
     const ids = page.data.map((delivery) => delivery.id);
-    const [snippets, automations] = await Promise.all([
+    const automations = new Map(tasks.map((task) => [task.id, task]));
+    // The filter's list holds every task unless the account has more than it offers: only then
+    // can a listed delivery's task (not a deleted one) be missing from it and need reading.
+    const unlisted = tasks.length < TASK_CHOICES ? [] : page.data.map((d) => d.automation_id).filter((id) => !automations.has(id));
+    const [snippets, more] = await Promise.all([
       plane.responseSnippets(account.id, ids, SNIPPET_CHARS),
-      automationSummaries(c.env.DB, account.id, page.data.map((d) => d.automation_id)),
+      automationSummaries(c.env.DB, account.id, unlisted),
     ]);
-    for (const task of tasks) automations.set(task.id, task);
+    for (const [id, task] of more) automations.set(id, task);
     // Set by the page script after "Replay this event": how many deliveries the replay made.
     const replayed = /^\d{1,5}$/.exec(queryParam(c, 'replayed') ?? '')?.[0];
     return c.html(

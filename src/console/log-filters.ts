@@ -24,7 +24,7 @@ export interface LogSearch {
   value: string;
 }
 
-/** The search as a delivery-list filter (see DeliveryFilter in src/plane/store.ts). */
+/** The search as a delivery-list filter (see DeliveryFilter in src/plane/store/delivery-log.ts). */
 export function searchFilter(search: LogSearch | null): { eventId?: string } & Partial<Record<BusinessKey, string>> {
   if (!search) return {};
   return search.key === 'event_id' ? { eventId: search.value } : { [search.key]: search.value };

@@ -8,6 +8,8 @@
  *   pending | retrying ──give up──► failed       (retry window over, dead-lettered)
  *   succeeded | failed | cancelled ──reopen──► pending   (manual retry, fresh schedule)
  */
+import type { DeliveryPatch, Effect } from './delivery-effects';
+import type { Lane } from './destination-gate';
 import { decide, type AttemptResult } from './retry-policy';
 import type { DeliveryStatus } from './vocabulary';
 
@@ -43,17 +45,36 @@ export const WINDOW_GRACE_MS = 3_600_000;
 export const retryWindowMs = (schedule: readonly number[]): number =>
   schedule.reduce((sum, s) => sum + s, 0) * 1000 + WINDOW_GRACE_MS;
 
-export const CANCEL_REASONS: Record<Exclude<AutomationCondition, 'active'>, string> = {
-  deleted: 'the automation was deleted before the delivery ran',
-  disabled: 'the automation was turned off before the delivery ran',
-  integration_off: 'HTTP Notifier was turned off for the account before the delivery ran',
+/** Why an automation's deliveries may not be sent, said once for every rule that needs it. */
+export const BLOCKED_BECAUSE: Record<Exclude<AutomationCondition, 'active'>, string> = {
+  deleted: 'the automation was deleted',
+  disabled: 'the automation was turned off',
+  integration_off: 'HTTP Notifier was turned off for the account',
 };
+
+export const CANCEL_REASONS = Object.fromEntries(
+  Object.entries(BLOCKED_BECAUSE).map(([condition, text]) => [condition, `${text} before the delivery ran`]),
+) as Record<Exclude<AutomationCondition, 'active'>, string>;
+
+/** Why the retry schedule ended without a success, when it was not the receiver's last answer. */
+export const GIVE_UP_REASONS = {
+  interrupted: 'gave up: every attempt was used (earlier attempts were interrupted)',
+  windowEnded: 'gave up: the retry window ended while the destination was paused',
+  pastWindow: 'gave up: the next attempt would fall after the retry window',
+  deadLettered: 'the delivery could not be processed (dead-lettered after repeated consumer errors)',
+} as const;
+
+/** The condition that blocks sending, if any; test sends go even when their automation is off. */
+export function blockedBy(condition: AutomationCondition, isTest: boolean): Exclude<AutomationCondition, 'active'> | null {
+  if (condition === 'active') return null;
+  if (condition === 'disabled' && isTest) return null;
+  return condition;
+}
 
 /** Whether a delivery may still be sent given its automation; tests are sent even when it is off. */
 export function cancellationFor(condition: AutomationCondition, isTest: boolean): string | null {
-  if (condition === 'active') return null;
-  if (condition === 'disabled' && isTest) return null;
-  return CANCEL_REASONS[condition];
+  const blocked = blockedBy(condition, isTest);
+  return blocked === null ? null : CANCEL_REASONS[blocked];
 }
 
 export type ClaimDecision =
@@ -83,11 +104,9 @@ export function claim(state: LifecycleState, input: ClaimInput): ClaimDecision {
   // counted one that never reported, so the count can run past the schedule).
   const attemptNumber = state.attemptCount - state.attemptBase + 1;
   if (attemptNumber > input.schedule.length + 1) {
-    return { kind: 'give_up', reason: 'gave up: every attempt was used (earlier attempts were interrupted)' };
+    return { kind: 'give_up', reason: GIVE_UP_REASONS.interrupted };
   }
-  if (input.now > state.openedAt + retryWindowMs(input.schedule)) {
-    return { kind: 'give_up', reason: 'gave up: the retry window ended while the destination was paused' };
-  }
+  if (input.now > state.openedAt + retryWindowMs(input.schedule)) return { kind: 'give_up', reason: GIVE_UP_REASONS.windowEnded };
   if (!input.gateAdmits) return { kind: 'defer' };
   return { kind: 'send', attemptNumber, leaseUntil: input.now + input.leaseMs };
 }
@@ -115,7 +134,7 @@ export function afterAttempt(
   if (decision.kind === 'failed') return { status: 'failed', disableAutomation: decision.disableAutomation, reason: null };
   const nextAttemptAt = now + decision.delaySeconds * 1000;
   if (nextAttemptAt > state.openedAt + retryWindowMs(schedule)) {
-    return { status: 'failed', disableAutomation: false, reason: 'gave up: the next attempt would fall after the retry window' };
+    return { status: 'failed', disableAutomation: false, reason: GIVE_UP_REASONS.pastWindow };
   }
   return { status: 'retrying', nextAttemptAt };
 }
@@ -135,9 +154,92 @@ export function reopen(state: Pick<LifecycleState, 'status' | 'isTest'>, conditi
   return { kind: 'reopen' };
 }
 
-export const DEAD_LETTER_REASON = 'the delivery could not be processed (dead-lettered after repeated consumer errors)';
+export const DEAD_LETTER_REASON = GIVE_UP_REASONS.deadLettered;
 
 /** Dead letters close an open delivery unless a consumer holds it right now. */
 export function mayGiveUp(state: Pick<LifecycleState, 'status' | 'leaseUntil'>, now: number): boolean {
   return isOpen(state.status) && (state.leaseUntil === null || state.leaseUntil < now);
 }
+
+/** Only the consumer holding the current lease may report an attempt (a late duplicate may not). */
+export function mayReport(state: Pick<LifecycleState, 'dispatchToken' | 'leaseUntil'>, token: string): boolean {
+  return state.dispatchToken === token && state.leaseUntil !== null;
+}
+
+// ---- transitions: the columns each one writes ----------------------------------------------
+
+/** What a transition needs to know of the delivery besides its lifecycle state. */
+export interface DeliveryRef {
+  id: string;
+  automationId: string;
+  isTest: boolean;
+}
+
+export interface Closing {
+  status: DeliveryStatus;
+  /** Kept as it was when absent or null (an outcome without an HTTP answer). */
+  lastStatusCode?: number | null;
+  lastError: string | null;
+  /** When it is next due (retrying); null once final. */
+  nextAttemptAt: number | null;
+}
+
+/**
+ * A delivery settles after an attempt, a cancel or a give-up: its new state, its queue message
+ * and lease released, and, once final, the deliveries that waited for it (per-call ordering)
+ * may go. Every way a delivery settles comes here, so the hourly rollups miss none.
+ */
+export function settle(d: DeliveryRef, c: Closing, now: number): Effect[] {
+  const patch: DeliveryPatch = {
+    status: c.status, lastError: c.lastError, nextAttemptAt: c.nextAttemptAt,
+    dispatchToken: null, dispatchedAt: null, leaseUntil: null, waitingFor: null, updatedAt: now,
+    ...(c.lastStatusCode !== undefined && c.lastStatusCode !== null ? { lastStatusCode: c.lastStatusCode } : {}),
+  };
+  return [
+    { kind: 'update_delivery', id: d.id, patch },
+    ...(c.nextAttemptAt === null ? [{ kind: 'release_waiters', of: d.id } as const] : []),
+    // Test sends say nothing about an automation's health.
+    ...(d.isTest ? [] : [{ kind: 'count_outcome', automationId: d.automationId, status: c.status, at: now } as const]),
+  ];
+}
+
+/** Closed without an attempt: cancelled (the automation may no longer send) or failed (gave up). */
+export const closeUnsent = (d: DeliveryRef, kind: 'cancel' | 'give_up', reason: string, now: number): Effect[] =>
+  settle(d, { status: kind === 'cancel' ? 'cancelled' : 'failed', lastError: reason, nextAttemptAt: null }, now);
+
+/** Handed to a queue lane with a fresh token: only that message may claim it. */
+export const dispatched = (id: string, token: string, destination: string, lane: Lane, now: number): Effect[] => [
+  { kind: 'update_delivery', id, patch: { dispatchToken: token, dispatchedAt: now, destination, lane } },
+  { kind: 'enqueue', lane, deliveryId: id, token },
+];
+
+/** Its queue message was not claimed in time: the same message (same token) goes again. */
+export const redispatched = (id: string, token: string, lane: Lane, now: number): Effect[] => [
+  { kind: 'update_delivery', id, patch: { dispatchedAt: now } },
+  { kind: 'enqueue', lane, deliveryId: id, token },
+];
+
+/** Back with the scheduler, no attempt used (a closed gate, a lost enqueue, a lapsed lease). */
+export const released = (id: string): Effect[] => [
+  { kind: 'update_delivery', id, patch: { dispatchToken: null, dispatchedAt: null, leaseUntil: null } },
+];
+
+/** Claimed for sending: the lease, and the attempt counted up front so a crash mid-send still uses it. */
+export const leased = (state: Pick<LifecycleState, 'attemptCount'> & { id: string }, leaseUntil: number, now: number): Effect[] => [
+  { kind: 'update_delivery', id: state.id, patch: { leaseUntil, attemptCount: state.attemptCount + 1, updatedAt: now } },
+];
+
+/** Per-call ordering: held back until `blocker` is final. */
+export const waitsFor = (id: string, blocker: string): Effect[] => [{ kind: 'update_delivery', id, patch: { waitingFor: blocker } }];
+
+/** A manual retry or recovery: pending again with a fresh schedule and window, counted from here. */
+export const reopened = (state: Pick<LifecycleState, 'attemptCount'> & { id: string }, now: number): Effect[] => [
+  {
+    kind: 'update_delivery',
+    id: state.id,
+    patch: {
+      status: 'pending', attemptBase: state.attemptCount, openedAt: now, nextAttemptAt: now,
+      dispatchToken: null, dispatchedAt: null, leaseUntil: null, updatedAt: now,
+    },
+  },
+];

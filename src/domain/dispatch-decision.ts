@@ -4,13 +4,23 @@
  * keep per-call order, wait out a paused destination (no attempt used), respect the
  * destination's concurrency cap and the automation's pace, then send in the destination's lane.
  */
-import { cancellationFor, retryWindowMs, type AutomationCondition } from './delivery-lifecycle';
+import type { Effect } from './delivery-effects';
+import {
+  cancellationFor,
+  closeUnsent,
+  dispatched,
+  GIVE_UP_REASONS,
+  retryWindowMs,
+  waitsFor,
+  type AutomationCondition,
+  type DeliveryRef,
+} from './delivery-lifecycle';
 import { admits, laneFor, rateAdmits, stateOf, type Gate, type Lane } from './destination-gate';
 
 /** A rate-limited delivery is handed over at most this long before its paced time. */
 export const RATE_HORIZON_MS = 2_000;
 
-export const WINDOW_ENDED = 'gave up: the retry window ended while the destination was paused';
+export const WINDOW_ENDED = GIVE_UP_REASONS.windowEnded;
 
 export interface DispatchInput {
   condition: AutomationCondition;
@@ -48,4 +58,26 @@ export function decideDispatch(d: DispatchInput): DispatchDecision {
     return { kind: 'pace', wakeAt: d.pacedAt! - RATE_HORIZON_MS };
   }
   return { kind: 'send', lane: laneFor(d.gate, d.now, d.ratePerSecond !== null) };
+}
+
+/**
+ * The decision's effects. `token` is the fresh dispatch token a send would carry; a postpone
+ * moves every due delivery of the destination, so a pass asks for it once per destination.
+ */
+export function dispatchEffects(decision: DispatchDecision, d: DeliveryRef & { destination: string }, token: string, now: number): Effect[] {
+  switch (decision.kind) {
+    case 'cancel':
+    case 'give_up':
+      return closeUnsent(d, decision.kind, decision.reason, now);
+    case 'wait_for':
+      return waitsFor(d.id, decision.blocker);
+    case 'postpone':
+      // Waiting out a pause uses no attempt: the destination's deliveries are simply due later.
+      return [{ kind: 'postpone_destination', destination: d.destination, until: decision.until }];
+    case 'hold': // a report that frees a slot dispatches again
+    case 'pace': // the pass wakes when the pace allows
+      return [];
+    case 'send':
+      return dispatched(d.id, token, d.destination, decision.lane, now);
+  }
 }

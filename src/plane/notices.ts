@@ -5,21 +5,16 @@
  * of its own (a delivery of the `ops_<account>` stand-in, with the usual gates and retries).
  */
 import { newId } from '../crypto/ids';
-import type { NoticeType } from '../domain/vocabulary';
+import type { NoticeDraft } from '../domain/delivery-effects';
 import { operationsId, type AccountConfig } from './account-config';
-import * as store from './store';
-
-export interface NewNotice {
-  type: NoticeType;
-  automationId: string | null;
-  deliveryId: string | null;
-  message: string;
-}
+import { insertDelivery } from './store/deliveries';
+import { insertEvent } from './store/events';
+import { insertNotice } from './store/notices';
 
 /** Records the notice and queues its operations webhook; returns whether a delivery was made. */
-export function recordNotice(sql: SqlStorage, config: AccountConfig, accountId: string, notice: NewNotice, now: number): boolean {
+export function recordNotice(sql: SqlStorage, config: AccountConfig, accountId: string, notice: NoticeDraft, now: number): boolean {
   const id = newId('evt', now);
-  store.insertNotice(sql, {
+  insertNotice(sql, {
     id, type: notice.type, automation_id: notice.automationId, delivery_id: notice.deliveryId, message: notice.message, created_at: now,
   });
   const operations = config.automations.get(operationsId(accountId));
@@ -30,7 +25,7 @@ export function recordNotice(sql: SqlStorage, config: AccountConfig, accountId: 
     timestamp: new Date(now).toISOString(),
     data: { account_id: accountId, notice_id: id, automation_id: notice.automationId, delivery_id: notice.deliveryId, message: notice.message },
   };
-  store.insertEvent(sql, { id, type: notice.type, occurredAt: now, data: JSON.stringify(payload), isTest: false, receivedAt: now });
-  store.insertDelivery(sql, { id: newId('dlv', now), automationId: operations.id, eventId: id, destination: operations.destination, isTest: false, now });
+  insertEvent(sql, { id, type: notice.type, occurredAt: now, data: JSON.stringify(payload), isTest: false, receivedAt: now });
+  insertDelivery(sql, { id: newId('dlv', now), automationId: operations.id, eventId: id, destination: operations.destination, isTest: false, now });
   return true;
 }

@@ -1,8 +1,7 @@
 /** What travels between the account object, the queues and the consumer. */
 import type { Redactions } from '../domain/redaction';
-import type { AttemptResult } from '../domain/retry-policy';
+import type { ReportedAttempt } from '../domain/attempt-outcome';
 import type { PreviousSecret } from '../domain/secret-rotation';
-import type { SentRequest } from '../domain/sent-request';
 
 /** A queue message: which delivery of which account, and the dispatch it belongs to. */
 export interface DeliveryMessage {
@@ -45,22 +44,10 @@ export interface SendOrder {
 
 export type ClaimAnswer = { id: string; send: SendOrder } | { id: string; send: null };
 
-export interface AttemptReport {
+/** One attempt as the consumer reports it: which delivery and dispatch, and what happened. */
+export interface AttemptReport extends ReportedAttempt {
   id: string;
   token: string;
-  attempt: number;
-  attemptNumber: number;
-  startedAt: number;
-  durationMs: number;
-  statusCode: number | null;
-  /** What went wrong, for the log; null on success. */
-  error: string | null;
-  responseBody: string | null;
-  result: AttemptResult;
-  /** A failure found before any request (refused target, unrenderable body): not retried. */
-  final: boolean;
-  /** The request as sent (body bounded, see src/domain/sent-request.ts); null when none went out. */
-  request: SentRequest | null;
 }
 
 export interface DestinationView {

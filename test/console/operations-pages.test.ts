@@ -7,7 +7,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/crypto/ids';
 import { disabledReasonText } from '../../src/domain/disabled-reason';
-import * as store from '../../src/plane/store';
+import { insertDelivery } from '../../src/plane/store/deliveries';
+import { insertEvent } from '../../src/plane/store/events';
+import { insertNotice, type Notice } from '../../src/plane/store/notices';
 import { inPlane } from '../delivery/support';
 import { call, createAccount, createAutomation, postEvent, sinkUrl, unique, waitForDelivery, type TestAccount } from '../helpers';
 import { listedIds, pageHtml, signIn } from './console-helpers';
@@ -23,9 +25,9 @@ async function postAndSettle(account: TestAccount, data: Record<string, unknown>
   return { eventId, ids };
 }
 
-async function addNotice(account: TestAccount, notice: Partial<store.Notice> & Pick<store.Notice, 'type' | 'message'>, at = Date.now()) {
+async function addNotice(account: TestAccount, notice: Partial<Notice> & Pick<Notice, 'type' | 'message'>, at = Date.now()) {
   await inPlane(account.id, (_i, sql) =>
-    store.insertNotice(sql, {
+    insertNotice(sql, {
       id: newId('evt', at), automation_id: null, delivery_id: null, ...notice, created_at: at,
     }),
   );
@@ -119,8 +121,8 @@ describe('delivery log: replay', () => {
     const id = newId('dlv');
     await inPlane(account.id, (_i, sql) => {
       const now = Date.now();
-      store.insertEvent(sql, { id: 'evt_ops1', type: 'delivery.exhausted', occurredAt: now, data: '{}', isTest: false, receivedAt: now });
-      store.insertDelivery(sql, { id, automationId: `ops_${account.id}`, eventId: 'evt_ops1', destination: 'x', isTest: false, now });
+      insertEvent(sql, { id: 'evt_ops1', type: 'delivery.exhausted', occurredAt: now, data: '{}', isTest: false, receivedAt: now });
+      insertDelivery(sql, { id, automationId: `ops_${account.id}`, eventId: 'evt_ops1', destination: 'x', isTest: false, now });
     });
     const { cookie } = await signIn(account.admin);
     const row = new RegExp(`<tr data-delivery-id="${id}"[\\s\\S]*?</tr>`).exec(await pageHtml('/console/deliveries', cookie))![0];

@@ -10,7 +10,9 @@ import { newId } from '../../src/crypto/ids';
 import { destinationOf } from '../../src/domain/destination-gate';
 import type { AccountPlane } from '../../src/plane/account-plane';
 import { planeFor } from '../../src/plane/client';
-import * as store from '../../src/plane/store';
+import { dispatched } from '../../src/domain/delivery-lifecycle';
+import { getDeliveryRow, insertDelivery, updateDelivery } from '../../src/plane/store/deliveries';
+import { insertEvent } from '../../src/plane/store/events';
 import { unique, type TestAccount } from '../helpers';
 
 export const QUEUE = 'http-notifier-deliveries';
@@ -61,11 +63,13 @@ export async function seedDeliveries(account: TestAccount, data: Record<string, 
   await inPlane(account.id, (_instance, sql, state) => {
     sql.exec("INSERT OR IGNORE INTO schema_meta (key, value) VALUES ('account_id', ?)", account.id);
     state.storage.transactionSync(() => {
-      store.insertEvent(sql, { id: eventId, type, occurredAt: now, data: JSON.stringify(data), isTest: false, receivedAt: now });
+      insertEvent(sql, { id: eventId, type, occurredAt: now, data: JSON.stringify(data), isTest: false, receivedAt: now });
       results.forEach((automation, i) => {
         const id = ids[i]!;
-        store.insertDelivery(sql, { id, automationId: automation.id, eventId, destination: destinationOf(automation.url), isTest: false, now });
-        store.markDispatched(sql, id, `seed-${id}`, destinationOf(automation.url), 'fast', now);
+        insertDelivery(sql, { id, automationId: automation.id, eventId, destination: destinationOf(automation.url), isTest: false, now });
+        // As the object dispatches (the update; the queue message is the test's to send).
+        const [update] = dispatched(id, `seed-${id}`, destinationOf(automation.url), 'fast', now);
+        if (update?.kind === 'update_delivery') updateDelivery(sql, id, update.patch);
       });
     });
   });
@@ -101,7 +105,7 @@ function accountOf(id: string, account?: string): string {
 
 /** The delivery's row in its account object. */
 export async function row(id: string, account?: string) {
-  return inPlane(accountOf(id, account), (_i, sql) => store.getDeliveryRow(sql, id));
+  return inPlane(accountOf(id, account), (_i, sql) => getDeliveryRow(sql, id));
 }
 
 export async function attempts(id: string, account?: string) {

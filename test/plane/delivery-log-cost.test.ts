@@ -6,7 +6,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { planeFor } from '../../src/plane/client';
-import { listDeliveries, type DeliveryFilter } from '../../src/plane/store';
+import { listDeliveries, type DeliveryFilter } from '../../src/plane/store/delivery-log';
 
 /** Runs a listing and returns it with the rows its statements read. */
 function measured(sql: SqlStorage, filter: DeliveryFilter) {

@@ -8,7 +8,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { planeFor } from '../../src/plane/client';
-import { dueDeliveries, nextDueAt } from '../../src/plane/store';
+import { dueDeliveries, nextDueAt } from '../../src/plane/store/schedule';
 
 /** The queries before v5, as the reference for what the answers must be. */
 const OLD_DUE = `SELECT * FROM (

@@ -4,7 +4,7 @@
  */
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { PURGE_AGAIN_MS, PURGE_LIMIT, REDISPATCH_AFTER_MS } from '../../src/plane/account-plane';
+import { PURGE_AGAIN_MS, PURGE_LIMIT, REDISPATCH_AFTER_MS } from '../../src/plane/scheduler';
 import { createAccount, createAutomation, sinkRequests, sinkUrl, unique, waitForDelivery, waitForSink } from '../helpers';
 import { inPlane, plane, row, seedDeliveries } from '../delivery/support';
 

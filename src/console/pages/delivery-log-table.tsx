@@ -1,6 +1,6 @@
 /** The delivery log's table: one row per delivery, with "Send again" (asked first when it succeeded), "Replay this event" and its attempts. */
 import type { AutomationSummary } from '../../db/automations';
-import type { Delivery } from '../../plane/store';
+import type { Delivery } from '../../plane/store/deliveries';
 import { ConfirmDialog, StatusBadge, taskName, taskTitle, Time, timeText, triggerLabel } from './components';
 
 export interface LogRow extends Delivery {

@@ -4,7 +4,7 @@
  */
 import type { Ordering } from '../../domain/vocabulary';
 import { ORDERING_HOLD_MS } from '../../domain/ordering';
-import { RECOVER_LIMIT, RECOVER_MAX_DAYS } from '../../plane/account-plane';
+import { RECOVER_LIMIT, RECOVER_MAX_DAYS } from '../../plane/changes';
 
 /** Inside the task's form: saved with the other fields. */
 export function OrderingField({ ordering }: { ordering: Ordering }) {

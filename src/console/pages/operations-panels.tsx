@@ -5,7 +5,7 @@
 import type { AutomationSummary } from '../../db/automations';
 import { disabledReasonParts, readDisabledReason } from '../../domain/disabled-reason';
 import type { NoticeType } from '../../domain/vocabulary';
-import type { Notice } from '../../plane/store';
+import type { Notice } from '../../plane/store/notices';
 import { Time, triggerLabel } from './components';
 
 export const NOTICE_LABELS: Record<NoticeType, string> = {

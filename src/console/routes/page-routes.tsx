@@ -8,7 +8,7 @@ import { allAutomationSummaries, automationSummaries, getAutomationRow, listAuto
 import { operationsId } from '../../plane/account-config';
 import { planeFor } from '../../plane/client';
 import { StatsWindow } from '../../domain/delivery-stats';
-import type { DeliveryPage } from '../../plane/store';
+import type { DeliveryPage } from '../../plane/store/delivery-log';
 import { notFound } from '../../errors';
 import type { ConsoleEnv } from '../context';
 import { requireConsoleSession } from '../guard';

@@ -5,7 +5,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { getAutomationRow } from '../../db/automations';
 import { ApiError, notFound, validationFailed } from '../../errors';
-import { RECOVER_LIMIT, RECOVER_MAX_DAYS } from '../../plane/account-plane';
+import { RECOVER_LIMIT, RECOVER_MAX_DAYS } from '../../plane/changes';
 import { planeFor } from '../../plane/client';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';

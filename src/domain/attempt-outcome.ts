@@ -1,0 +1,124 @@
+/**
+ * What one reported attempt changes, with no I/O: the attempt in the log and the rollups, the
+ * delivery's new state (succeeded, retrying, failed), the destination's gate, the automation's
+ * health, the notices it earns, and whether the automation is turned off (410 Gone at once, or
+ * failing for days). The rules are the lifecycle's, the gate's and the health's; this module
+ * puts them in their order for one attempt.
+ */
+import { disabledCause, healthy, observeAttempt, type Health } from './automation-health';
+import type { Effect, NoticeDraft } from './delivery-effects';
+import { afterAttempt, settle, type DeliveryRef, type LifecycleState } from './delivery-lifecycle';
+import { observationOf, observe, stateOf, type Gate } from './destination-gate';
+import { disabledReasonText, type DisabledCause } from './disabled-reason';
+import type { AttemptResult } from './retry-policy';
+import type { SentRequest } from './sent-request';
+
+export interface ReportedAttempt {
+  attempt: number;
+  attemptNumber: number;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  /** What went wrong, for the log; null on success. */
+  error: string | null;
+  responseBody: string | null;
+  result: AttemptResult;
+  /** A failure found before any request (refused target, unrenderable body): not retried. */
+  final: boolean;
+  /** The request as sent (body bounded, see sent-request.ts); null when none went out. */
+  request: SentRequest | null;
+}
+
+export interface AttemptOutcomeInput {
+  delivery: LifecycleState & DeliveryRef & { destination: string };
+  report: ReportedAttempt;
+  /** The delivery's automation as the object knows it; null once deleted. */
+  automation: { raw: boolean } | null;
+  gate: Gate;
+  health: Health;
+  /** Already turned off by an earlier attempt of the same report: not again. */
+  alreadyDisabled: boolean;
+  schedule: readonly number[];
+  autoDisableAfterMs: number;
+  now: number;
+}
+
+/** How a gate's state moved, for the operators' log: a new or longer pause, or back to normal. */
+export function gateChange(before: Gate, after: Gate, now: number): 'paused' | 'resumed' | null {
+  const was = stateOf(before, now);
+  const is = stateOf(after, now);
+  if (is === 'paused' && (was !== 'paused' || after.pausedUntil !== before.pausedUntil)) return 'paused';
+  if (is === 'ok' && was !== 'ok') return 'resumed';
+  return null;
+}
+
+export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
+  const { delivery: d, report: r, now } = i;
+  const outcome = afterAttempt(d, r.attemptNumber, r.result, i.schedule, now, r.final);
+  const effects: Effect[] = [
+    {
+      kind: 'insert_attempt',
+      attempt: {
+        deliveryId: d.id, attempt: r.attempt, startedAt: r.startedAt, durationMs: r.durationMs,
+        statusCode: r.statusCode, error: r.error, responseBody: r.responseBody, request: r.request,
+      },
+    },
+  ];
+  // The operations webhook's own deliveries stay out of the account's stats.
+  if (!d.isTest && !i.automation?.raw) {
+    effects.push({
+      kind: 'count_attempt', automationId: d.automationId, at: r.startedAt,
+      failed: outcome.status !== 'succeeded', latencyMs: r.request ? r.durationMs : null,
+    });
+  }
+  const lastError = outcome.status === 'failed' && outcome.reason ? [r.error, outcome.reason].filter(Boolean).join('; ') : r.error;
+  effects.push(...settle(d, {
+    status: outcome.status, lastStatusCode: r.statusCode, lastError,
+    nextAttemptAt: outcome.status === 'retrying' ? outcome.nextAttemptAt : null,
+  }, now));
+  // A failure before any request says nothing about the destination.
+  if (!r.final) {
+    const gate = observe(i.gate, observationOf(r.result, r.durationMs, now), now);
+    effects.push({ kind: 'save_gate', destination: d.destination, gate, change: gateChange(i.gate, gate, now) });
+  }
+
+  // Test sends and the operations webhook itself say nothing about an automation's health.
+  if (d.isTest || !i.automation || i.automation.raw) return effects;
+  const notice = (type: NoticeDraft['type'], message: string): Effect => ({
+    kind: 'notice', notice: { type, automationId: d.automationId, deliveryId: d.id, message },
+  });
+  const disable = (cause: DisabledCause): Effect => ({ kind: 'disable_automation', automationId: d.automationId, cause });
+  let disabled = i.alreadyDisabled;
+  if (outcome.status === 'failed' && outcome.disableAutomation) {
+    const cause: DisabledCause = { kind: 'gone', at: new Date(now).toISOString(), deliveryId: d.id };
+    disabled = true;
+    // The notice links its delivery itself.
+    effects.push(disable(cause), notice('automation.disabled', `${disabledReasonText(cause, { delivery: false })}.`));
+  } else if (outcome.status === 'failed') {
+    effects.push(notice('delivery.exhausted', `Every attempt failed; the last: ${lastError ?? 'unknown error'}.`));
+  } else if (outcome.status === 'succeeded' && d.attemptCount - d.attemptBase > 1) {
+    effects.push(notice('delivery.recovered', `Delivered on attempt ${d.attemptCount - d.attemptBase} after earlier failures.`));
+  }
+
+  const observed = observeAttempt(i.health, outcome.status === 'succeeded', now, i.autoDisableAfterMs);
+  effects.push({ kind: 'save_health', automationId: d.automationId, health: observed.health });
+  for (const change of observed.changes) {
+    if (change === 'failing') {
+      effects.push(
+        { kind: 'set_failing', automationId: d.automationId, since: observed.health.streakStartedAt },
+        notice('automation.failing', `Every delivery attempt has failed since ${new Date(observed.health.streakStartedAt!).toISOString()}.`),
+      );
+    } else if (change === 'recovered') {
+      effects.push({ kind: 'set_failing', automationId: d.automationId, since: null });
+    } else if (!disabled) {
+      const cause = disabledCause(observed.health, now);
+      disabled = true;
+      effects.push(
+        disable(cause),
+        { kind: 'save_health', automationId: d.automationId, health: healthy() },
+        notice('automation.disabled', `${disabledReasonText(cause)}.`),
+      );
+    }
+  }
+  return effects;
+}

@@ -1,0 +1,79 @@
+/**
+ * What the delivery engine's decisions ask for, as data. Every decision (dispatch, claim, the
+ * outcome of an attempt, a cancel, a reopen) is a pure function returning a list of these; the
+ * account object's `apply` (src/plane/apply.ts) is the one place that writes them, in order,
+ * inside the caller's transaction, and hands the effects that leave the object (queue messages,
+ * D1 writes) to run once that transaction has committed.
+ */
+import type { DisabledCause } from './disabled-reason';
+import type { Gate, Lane } from './destination-gate';
+import type { Health } from './automation-health';
+import type { SentRequest } from './sent-request';
+import type { DeliveryStatus, NoticeType } from './vocabulary';
+
+/**
+ * The columns of a delivery that lifecycle transitions change. A key that is present is
+ * written (null included); an absent key is left as it is.
+ */
+export interface DeliveryPatch {
+  status?: DeliveryStatus;
+  lastStatusCode?: number | null;
+  lastError?: string | null;
+  nextAttemptAt?: number | null;
+  dispatchToken?: string | null;
+  dispatchedAt?: number | null;
+  lane?: Lane | null;
+  leaseUntil?: number | null;
+  waitingFor?: string | null;
+  attemptCount?: number;
+  attemptBase?: number;
+  openedAt?: number;
+  destination?: string;
+  updatedAt?: number;
+}
+
+/** The attempt as the log keeps it (the request already bounded). */
+export interface AttemptRecord {
+  deliveryId: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+  request: SentRequest | null;
+}
+
+/** What a notice says, before it is stored and (with an operations webhook) sent. */
+export interface NoticeDraft {
+  type: NoticeType;
+  automationId: string | null;
+  deliveryId: string | null;
+  message: string;
+}
+
+export type Effect =
+  | { kind: 'update_delivery'; id: string; patch: DeliveryPatch }
+  /** Per-call ordering: deliveries that waited for this (now final) one may be considered again. */
+  | { kind: 'release_waiters'; of: string }
+  /** Adds a settled delivery's outcome to its automation's hourly rollup (test sends never come here). */
+  | { kind: 'count_outcome'; automationId: string; status: DeliveryStatus; at: number }
+  | { kind: 'count_attempt'; automationId: string; at: number; failed: boolean; latencyMs: number | null }
+  | { kind: 'insert_attempt'; attempt: AttemptRecord }
+  /** Waiting out a pause: the destination's due deliveries become due when it ends (no attempt used). */
+  | { kind: 'postpone_destination'; destination: string; until: number }
+  | { kind: 'save_gate'; destination: string; gate: Gate; change: 'paused' | 'resumed' | null }
+  | { kind: 'save_health'; automationId: string; health: Health }
+  | { kind: 'notice'; notice: NoticeDraft }
+  /** Rate-limit pacing: when the automation's next request may go (kept in memory only). */
+  | { kind: 'pace'; automationId: string; at: number }
+  /** Leaves the object once committed: */
+  | { kind: 'enqueue'; lane: Lane; deliveryId: string; token: string }
+  | { kind: 'disable_automation'; automationId: string; cause: DisabledCause }
+  | { kind: 'set_failing'; automationId: string; since: number | null };
+
+/** The effects that leave the object, run after the transaction that wrote the rest. */
+export type OutsideEffect = Extract<Effect, { kind: 'enqueue' | 'disable_automation' | 'set_failing' }>;
+
+export const isOutside = (effect: Effect): effect is OutsideEffect =>
+  effect.kind === 'enqueue' || effect.kind === 'disable_automation' || effect.kind === 'set_failing';

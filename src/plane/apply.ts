@@ -1,0 +1,79 @@
+/**
+ * The one place the engine's decisions are written: each effect (src/domain/delivery-effects.ts)
+ * becomes its SQL, in the order decided, inside the caller's transaction. Effects that leave the
+ * object (queue messages, D1 writes) are returned to run once that transaction has committed.
+ */
+import { isOutside, type Effect, type OutsideEffect } from '../domain/delivery-effects';
+import type { Gate } from '../domain/destination-gate';
+import { boundedRequest } from '../domain/sent-request';
+import type { AccountConfig } from './account-config';
+import { recordNotice } from './notices';
+import { updateDelivery } from './store/deliveries';
+import { insertAttempt } from './store/delivery-log';
+import { saveGate, saveHealth } from './store/gates';
+import { releaseWaiters } from './store/ordering';
+import { postponeDestination } from './store/schedule';
+import { countAttempt, countOutcome } from './store/stats';
+
+/** What applying touches besides SQL: the object's in-memory gates and pacing. */
+export interface ApplyTarget {
+  sql: SqlStorage;
+  gates: Map<string, Gate>;
+  pacing: Map<string, number>;
+  accountId: string;
+  config: AccountConfig | null;
+}
+
+export function apply(t: ApplyTarget, effects: readonly Effect[], now: number): OutsideEffect[] {
+  const outside: OutsideEffect[] = [];
+  for (const effect of effects) {
+    if (isOutside(effect)) {
+      outside.push(effect);
+      continue;
+    }
+    switch (effect.kind) {
+      case 'update_delivery':
+        updateDelivery(t.sql, effect.id, effect.patch);
+        break;
+      case 'release_waiters':
+        releaseWaiters(t.sql, effect.of);
+        break;
+      case 'count_outcome':
+        countOutcome(t.sql, effect.automationId, effect.status, effect.at);
+        break;
+      case 'count_attempt':
+        countAttempt(t.sql, effect.automationId, effect.at, effect.failed, effect.latencyMs);
+        break;
+      case 'insert_attempt':
+        // Bounded here too: the object keeps its log small whatever a consumer reports.
+        insertAttempt(t.sql, { ...effect.attempt, request: effect.attempt.request ? boundedRequest(effect.attempt.request) : null });
+        break;
+      case 'postpone_destination':
+        postponeDestination(t.sql, effect.destination, effect.until, now);
+        break;
+      case 'save_gate':
+        t.gates.set(effect.destination, effect.gate);
+        saveGate(t.sql, effect.destination, effect.gate);
+        if (effect.change) logGateChange(t.accountId, effect.destination, effect.change, effect.gate);
+        break;
+      case 'save_health':
+        saveHealth(t.sql, effect.automationId, effect.health);
+        break;
+      case 'notice':
+        if (t.config) recordNotice(t.sql, t.config, t.accountId, effect.notice, now);
+        break;
+      case 'pace':
+        t.pacing.set(effect.automationId, effect.at);
+        break;
+    }
+  }
+  return outside;
+}
+
+/** Operators see every pause and resume of a destination; reasons never carry secrets or bodies. */
+function logGateChange(accountId: string, destination: string, change: 'paused' | 'resumed', gate: Gate): void {
+  console.log(JSON.stringify({
+    msg: `destination ${change}`, account_id: accountId, destination,
+    ...(change === 'paused' ? { until: gate.pausedUntil, reason: gate.reason, consecutive_failures: gate.consecutiveFailures } : {}),
+  }));
+}

@@ -1,0 +1,77 @@
+/**
+ * Changes made from outside the delivery path: a manual retry, a recovery of an automation's
+ * failed deliveries, and the control plane's changes (an automation edited, turned off or
+ * deleted; the integration switched), each carried out through the lifecycle's transitions.
+ */
+import { BLOCKED_BECAUSE, blockedBy, closeUnsent, CANCEL_REASONS, reopen, reopened } from '../domain/delivery-lifecycle';
+import { conditionOf } from './account-config';
+import type { PlaneRuntime } from './runtime';
+import { failedBetween, getDeliveryRow, idleOpenDeliveries, lifecycleOf, moveWaiting, toDelivery, type Delivery } from './store/deliveries';
+import { releaseAutomation } from './store/ordering';
+
+export type ReopenResult = { reopened: Delivery } | { notFound: true } | { conflict: string };
+
+/** Most failed deliveries one recovery call reopens; the answer says when there are more. */
+export const RECOVER_LIMIT = 10_000;
+/** How far back a recovery may reach (the API refuses an older `since`; the console offers no earlier time). */
+export const RECOVER_MAX_DAYS = 14;
+
+export async function retryDelivery(rt: PlaneRuntime, id: string): Promise<ReopenResult> {
+  const row = getDeliveryRow(rt.sql, id);
+  if (!row) return { notFound: true };
+  const config = await rt.loadConfig();
+  const delivery = lifecycleOf(row);
+  const decision = reopen(delivery, conditionOf(config, config.automations.get(row.automation_id)));
+  if (decision.kind === 'conflict') return { conflict: decision.message };
+  await rt.transact((apply) => apply(reopened(delivery, rt.now())));
+  rt.kick();
+  return { reopened: toDelivery(getDeliveryRow(rt.sql, id)!) };
+}
+
+/**
+ * Recovery: reopens (as a manual retry does, same webhook-id and a fresh schedule) every
+ * failed delivery of the automation created in [since, until), oldest first, at most
+ * RECOVER_LIMIT per call; `more` says whether older ones are left beyond that.
+ */
+export async function recover(
+  rt: PlaneRuntime, automationId: string, since: number, until: number,
+): Promise<{ recovered: number; more: boolean; next_since: string | null } | { conflict: string }> {
+  const config = await rt.loadConfig();
+  const blocked = blockedBy(conditionOf(config, config.automations.get(automationId)), false);
+  if (blocked) return { conflict: `Nothing can be resent: ${BLOCKED_BECAUSE[blocked]}` };
+  const rows = failedBetween(rt.sql, automationId, since, until, RECOVER_LIMIT + 1);
+  const chosen = rows.slice(0, RECOVER_LIMIT);
+  const now = rt.now();
+  await rt.transact((apply) => {
+    for (const row of chosen) apply(reopened(lifecycleOf(row), now));
+  });
+  if (chosen.length > 0) rt.kick();
+  const more = rows.length > RECOVER_LIMIT;
+  return { recovered: chosen.length, more, next_since: more ? new Date(rows[RECOVER_LIMIT]!.created_at).toISOString() : null };
+}
+
+/**
+ * Called by the API after every change to the account's automations or integration switch:
+ * reloads the cached copy, cancels waiting deliveries that may no longer be sent, and moves
+ * waiting deliveries to a changed target's destination.
+ */
+export async function automationsChanged(rt: PlaneRuntime): Promise<void> {
+  const config = await rt.loadConfig(true);
+  const now = rt.now();
+  const open = idleOpenDeliveries(rt.sql);
+  await rt.transact((apply) => {
+    for (const row of open) {
+      const delivery = lifecycleOf(row);
+      const blocked = blockedBy(conditionOf(config, config.automations.get(row.automation_id)), delivery.isTest);
+      if (blocked) apply(closeUnsent(delivery, 'cancel', CANCEL_REASONS[blocked], now));
+    }
+    // Only automations with waiting deliveries have anything to move or release.
+    for (const id of new Set(open.map((row) => row.automation_id))) {
+      const automation = config.automations.get(id);
+      if (!automation) continue;
+      moveWaiting(rt.sql, automation.id, automation.destination);
+      if (automation.orderBy === null) releaseAutomation(rt.sql, automation.id);
+    }
+  });
+  rt.kick();
+}

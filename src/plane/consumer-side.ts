@@ -1,0 +1,125 @@
+/**
+ * The queue consumer's side of the account object: claiming a batch's deliveries for sending,
+ * taking back their attempts, and closing what the dead-letter queue gave up on. The decisions
+ * are the domain's (delivery-lifecycle, attempt-outcome); this module reads what they need.
+ */
+import { attemptOutcome } from '../domain/attempt-outcome';
+import type { Effect } from '../domain/delivery-effects';
+import { claim, closeUnsent, DEAD_LETTER_REASON, leased, mayGiveUp, mayReport, released } from '../domain/delivery-lifecycle';
+import { rateAdmits, rateAfterSend, stateOf } from '../domain/destination-gate';
+import { RATE_HORIZON_MS } from '../domain/dispatch-decision';
+import { conditionOf } from './account-config';
+import type { AttemptReport, ClaimAnswer, ClaimItem } from './protocol';
+import type { PlaneRuntime } from './runtime';
+import { getDeliveryRow, getDeliveryRows, lifecycleOf } from './store/deliveries';
+import { eventData } from './store/events';
+import { loadHealth } from './store/gates';
+import { leasedTo } from './store/schedule';
+
+/** The lease outlives the consumer's hold, so only a crashed consumer's lease ever runs out. */
+const LEASE_MARGIN_MS = 15_000;
+/** The longest hold a consumer may ask for (a full batch at the longest timeout, lane by lane). */
+const MAX_HOLD_MS = 30 * 60_000;
+
+/**
+ * Claims a batch's deliveries for sending: one call per account per consumer batch. `holdMs`:
+ * how long the consumer may hold them before it reports (its batch waits for free lanes); the
+ * lease covers that plus a margin, so it runs out only if the consumer died.
+ */
+export async function claimBatch(rt: PlaneRuntime, items: ClaimItem[], holdMs: number): Promise<ClaimAnswer[]> {
+  const config = await rt.loadConfig();
+  const settings = rt.settings;
+  const now = rt.now();
+  const rows = getDeliveryRows(rt.sql, items.map((i) => i.id));
+  const seen = new Set<string>();
+  let changed = false;
+  const { result: answers } = await rt.transact((apply) =>
+    items.map((item): ClaimAnswer => {
+      const row = rows.get(item.id);
+      // A copy of a message earlier in the same batch: the first one decides.
+      if (!row || seen.has(item.id)) return { id: item.id, send: null };
+      seen.add(item.id);
+      const automation = config.automations.get(row.automation_id);
+      const state = stateOf(rt.gate(automation?.destination ?? row.destination), now);
+      // A probe goes alone; a pause that began after dispatch holds the delivery back.
+      const paced = automation?.ratePerSecond ? rt.pacing.get(automation.id) : undefined;
+      const gateAdmits = (state === 'ok' || (state === 'probing' && leasedTo(rt.sql, row.destination, now) === 0))
+        && rateAdmits(paced, now + RATE_HORIZON_MS);
+      const delivery = lifecycleOf(row);
+      const decision = claim(delivery, {
+        token: item.token, now, condition: conditionOf(config, automation), gateAdmits,
+        schedule: settings.retrySchedule, leaseMs: Math.min(Math.max(holdMs, settings.deliveryTimeoutMs), MAX_HOLD_MS) + LEASE_MARGIN_MS,
+      });
+      if (decision.kind === 'drop') return { id: item.id, send: null };
+      if (decision.kind !== 'send') {
+        // Closed or handed back: deliveries behind it may go now.
+        changed = true;
+        apply(decision.kind === 'defer' ? released(row.id) : closeUnsent(delivery, decision.kind, decision.reason, now));
+        return { id: item.id, send: null };
+      }
+      const a = automation!;
+      const effects: Effect[] = leased(delivery, decision.leaseUntil, now);
+      let notBefore: number | null = null;
+      if (a.ratePerSecond !== null) {
+        notBefore = Math.max(paced ?? now, now);
+        effects.push({ kind: 'pace', automationId: a.id, at: rateAfterSend(paced, now, a.ratePerSecond) });
+      }
+      apply(effects);
+      return {
+        id: item.id,
+        send: {
+          id: row.id, token: item.token, attempt: row.attempt_count + 1, attemptNumber: decision.attemptNumber,
+          destination: a.destination, automationId: a.id, url: a.url, format: a.format, body: a.body, headers: a.headers,
+          secretCiphertext: a.secretCiphertext, eventData: eventData(rt.sql, row.event_id) ?? '{}',
+          previousSecrets: a.previousSecrets, notBefore, raw: a.raw, redact: a.redact,
+        },
+      };
+    }),
+  );
+  if (changed) rt.kick();
+  return answers;
+}
+
+/**
+ * Records a batch's attempts and outcomes, updates the gates, and dispatches what is now free.
+ * Returns whether an automation was turned off (its waiting deliveries are then cancelled).
+ */
+export async function reportBatch(rt: PlaneRuntime, reports: AttemptReport[]): Promise<boolean> {
+  const settings = rt.settings;
+  const config = await rt.loadConfig();
+  const now = rt.now();
+  const disabled = new Set<string>();
+  const outcome = await rt.transact((apply) => {
+    for (const r of reports) {
+      const row = getDeliveryRow(rt.sql, r.id);
+      if (!row || !mayReport(lifecycleOf(row), r.token)) continue;
+      const automation = config.automations.get(row.automation_id);
+      const effects = attemptOutcome({
+        delivery: lifecycleOf(row), report: r, automation: automation ? { raw: automation.raw } : null,
+        gate: rt.gate(row.destination), health: loadHealth(rt.sql, row.automation_id),
+        alreadyDisabled: disabled.has(row.automation_id),
+        schedule: settings.retrySchedule, autoDisableAfterMs: settings.autoDisableAfterMs, now,
+      });
+      for (const e of effects) if (e.kind === 'disable_automation') disabled.add(e.automationId);
+      apply(effects);
+    }
+  });
+  if (!outcome.disabled) rt.kick();
+  return outcome.disabled;
+}
+
+/** Messages the consumer kept failing on: their deliveries are closed as failed. */
+export async function closeDeadLettered(rt: PlaneRuntime, ids: string[]): Promise<number> {
+  const now = rt.now();
+  const { result } = await rt.transact((apply) => {
+    let closed = 0;
+    for (const row of getDeliveryRows(rt.sql, ids).values()) {
+      const delivery = lifecycleOf(row);
+      if (!mayGiveUp(delivery, now)) continue;
+      apply(closeUnsent(delivery, 'give_up', DEAD_LETTER_REASON, now));
+      closed++;
+    }
+    return closed;
+  });
+  return result;
+}

@@ -1,0 +1,96 @@
+/**
+ * How deliveries come to be: an event posted by the platform (one delivery per matching
+ * automation), a test send, and the replay of a stored event. Each is one transaction.
+ */
+import { newId } from '../crypto/ids';
+import { orderOf } from '../domain/ordering';
+import type { PlaneRuntime } from './runtime';
+import { insertDelivery } from './store/deliveries';
+import { getEvent, insertEvent } from './store/events';
+
+export interface IngestInput {
+  id: string;
+  type: string;
+  occurredAt: number;
+  data: string;
+  receivedAt: number;
+}
+
+export type ReplayResult =
+  | { replayed: string[] }
+  | { notFound: true }
+  | { invalid: { path: string; message: string }[] };
+
+/** Stores the event and one delivery per matching enabled automation, in one transaction. */
+export async function ingest(rt: PlaneRuntime, event: IngestInput): Promise<{ duplicate: boolean; deliveryIds: string[] }> {
+  const config = await rt.loadConfig();
+  const matching = config.integrationEnabled
+    ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === event.type)
+    : [];
+  const now = event.receivedAt;
+  const ids = rt.ctx.storage.transactionSync(() => {
+    const keys = insertEvent(rt.sql, { ...event, isTest: false });
+    if (!keys) return null;
+    return matching.map((automation) => {
+      const id = newId('dlv', now);
+      insertDelivery(rt.sql, {
+        id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now,
+        ...orderOf(automation.orderBy, keys, event.occurredAt, now),
+      });
+      return id;
+    });
+  });
+  if (ids === null) return { duplicate: true, deliveryIds: [] };
+  if (ids.length > 0) rt.kick();
+  return { duplicate: false, deliveryIds: ids };
+}
+
+/** A test delivery: a synthetic event marked as a test, sent even if the automation is off. */
+export async function sendTest(rt: PlaneRuntime, input: { automationId: string; type: string; data: string }): Promise<string | null> {
+  const config = await rt.loadConfig(true);
+  const automation = config.automations.get(input.automationId);
+  if (!automation) return null;
+  const now = rt.now();
+  const eventId = newId('evt', now);
+  const id = newId('dlv', now);
+  rt.ctx.storage.transactionSync(() => {
+    insertEvent(rt.sql, { id: eventId, type: input.type, occurredAt: now, data: input.data, isTest: true, receivedAt: now });
+    insertDelivery(rt.sql, { id, automationId: automation.id, eventId, destination: automation.destination, isTest: true, now });
+  });
+  rt.kick();
+  return id;
+}
+
+/**
+ * Replay: sends a stored event again, as new deliveries marked as replays, to every enabled
+ * automation of its trigger, or to the given ones (which must be of that trigger and on).
+ */
+export async function replay(rt: PlaneRuntime, eventId: string, automationIds: string[] | null): Promise<ReplayResult> {
+  const event = getEvent(rt.sql, eventId);
+  if (!event || event.is_test === 1) return { notFound: true };
+  const config = await rt.loadConfig();
+  if (!config.integrationEnabled) return { invalid: [{ path: '', message: 'HTTP Notifier is turned off for this account' }] };
+  let targets = [...config.automations.values()].filter((a) => a.enabled && a.trigger === event.type);
+  if (automationIds) {
+    const problems = automationIds.flatMap((id, i) => {
+      const a = config.automations.get(id);
+      if (!a) return [{ path: `automation_ids.${i}`, message: `no automation "${id}" in this account` }];
+      if (a.trigger !== event.type) return [{ path: `automation_ids.${i}`, message: `automation "${id}" is for ${a.trigger}, not ${event.type}` }];
+      if (!a.enabled) return [{ path: `automation_ids.${i}`, message: `automation "${id}" is turned off` }];
+      return [];
+    });
+    if (problems.length > 0) return { invalid: problems };
+    const wanted = new Set(automationIds);
+    targets = targets.filter((a) => wanted.has(a.id));
+  }
+  const now = rt.now();
+  const ids = rt.ctx.storage.transactionSync(() =>
+    targets.map((automation) => {
+      const id = newId('dlv', now);
+      insertDelivery(rt.sql, { id, automationId: automation.id, eventId, destination: automation.destination, isTest: false, replay: true, now });
+      return id;
+    }),
+  );
+  if (ids.length > 0) rt.kick();
+  return { replayed: ids };
+}

@@ -1,0 +1,151 @@
+/**
+ * What every part of the account object shares: its SQLite, its clock, the account it belongs
+ * to, the cached control plane, the destination gates and rate pacing kept in memory, and the
+ * way decisions are carried out (`transact`: effects applied in one transaction, then the ones
+ * that leave the object).
+ */
+import { getConfig, type Config } from '../config';
+import { disableAutomation, setFailingSince } from '../db/automations';
+import type { Effect, OutsideEffect } from '../domain/delivery-effects';
+import { released } from '../domain/delivery-lifecycle';
+import { newGate, type Gate, type Lane } from '../domain/destination-gate';
+import { disabledReasonText } from '../domain/disabled-reason';
+import type { Env } from '../env';
+import { systemClock, type Clock } from '../lib/clock';
+import { CONFIG_TTL_MS, loadAccountConfig, type AccountConfig } from './account-config';
+import { apply } from './apply';
+import type { DeliveryMessage } from './protocol';
+import { rememberAccount, storedAccount } from './schema';
+import { loadGates } from './store/gates';
+
+/** Queue messages per sendBatch call (the Queues limit). */
+const SEND_BATCH_LIMIT = 100;
+/** After a failed enqueue or dispatch pass, the alarm tries again this soon. */
+export const RETRY_SOON_MS = 5_000;
+
+export class PlaneRuntime {
+  readonly sql: SqlStorage;
+  readonly gates: Map<string, Gate>;
+  /** Rate-limit pacing per automation (theoretical arrival time); a restart just resets it. */
+  readonly pacing = new Map<string, number>();
+  clock: Clock = systemClock;
+  accountId: string | null;
+  /** Starts a dispatch pass soon (the scheduler sets it). */
+  kick: () => void = () => {};
+  private config: AccountConfig | null = null;
+  private configLoad: Promise<AccountConfig> | null = null;
+
+  constructor(
+    readonly ctx: DurableObjectState,
+    readonly env: Env,
+  ) {
+    this.sql = ctx.storage.sql;
+    this.accountId = storedAccount(this.sql);
+    this.gates = loadGates(this.sql);
+  }
+
+  get settings(): Config {
+    return getConfig(this.env);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  bind(accountId: string): void {
+    if (this.accountId === null) {
+      rememberAccount(this.sql, accountId);
+      this.accountId = accountId;
+    } else if (this.accountId !== accountId) {
+      throw new Error('this account object belongs to another account');
+    }
+  }
+
+  bound(): string {
+    if (this.accountId === null) throw new Error('account object used before it knew its account');
+    return this.accountId;
+  }
+
+  gate(destination: string): Gate {
+    return this.gates.get(destination) ?? newGate();
+  }
+
+  /** The cached control plane, reloaded after CONFIG_TTL_MS or when forced (after a change). */
+  async loadConfig(force = false): Promise<AccountConfig> {
+    const now = this.now();
+    if (!force && this.config && now - this.config.loadedAt < CONFIG_TTL_MS) return this.config;
+    if (!force && this.configLoad) return this.configLoad;
+    const load = loadAccountConfig(this.env.DB, this.bound(), now).then((config) => {
+      this.config = config;
+      return config;
+    });
+    this.configLoad = load;
+    try {
+      return await load;
+    } finally {
+      if (this.configLoad === load) this.configLoad = null;
+    }
+  }
+
+  /** The cached copy as it is (the alarm uses it without a D1 round trip). */
+  get cachedConfig(): AccountConfig | null {
+    return this.config;
+  }
+
+  /**
+   * Runs `work` in one transaction; every batch of effects it decides is applied at once (so the
+   * next decision reads what the last one wrote). Once committed, the effects that leave the
+   * object run. Returns what `work` returned and whether an automation was turned off.
+   */
+  async transact<T>(work: (apply: (effects: Effect[]) => void) => T): Promise<{ result: T; disabled: boolean }> {
+    const now = this.now();
+    const outside: OutsideEffect[] = [];
+    const target = { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), config: this.config };
+    const result = this.ctx.storage.transactionSync(() => work((effects) => outside.push(...apply(target, effects, now))));
+    const disabled = await this.runOutside(outside, now);
+    return { result, disabled };
+  }
+
+  private async runOutside(effects: OutsideEffect[], now: number): Promise<boolean> {
+    const messages: { lane: Lane; message: DeliveryMessage }[] = [];
+    let disabled = false;
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'enqueue':
+          messages.push({ lane: effect.lane, message: { account_id: this.bound(), delivery_id: effect.deliveryId, token: effect.token } });
+          break;
+        case 'set_failing':
+          await setFailingSince(this.env.DB, this.bound(), effect.automationId, effect.since);
+          break;
+        case 'disable_automation':
+          disabled = true;
+          await disableAutomation(this.env.DB, this.bound(), effect.automationId, disabledReasonText(effect.cause), now);
+          console.log(JSON.stringify({ msg: 'automation disabled', account_id: this.bound(), automation_id: effect.automationId, cause: effect.cause.kind }));
+          break;
+      }
+    }
+    if (messages.length > 0) await this.enqueue(messages);
+    return disabled;
+  }
+
+  private async enqueue(items: { lane: Lane; message: DeliveryMessage }[]): Promise<void> {
+    for (const lane of ['fast', 'slow'] as const) {
+      const messages = items.filter((i) => i.lane === lane).map((i) => i.message);
+      const queue = lane === 'fast' ? this.env.DELIVERY_QUEUE : this.env.SLOW_DELIVERY_QUEUE;
+      for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) {
+        const chunk = messages.slice(i, i + SEND_BATCH_LIMIT);
+        try {
+          await queue.sendBatch(chunk.map((body) => ({ body })));
+        } catch (error) {
+          // Not sent: release them so the next pass (the alarm, within seconds) tries again.
+          console.error(JSON.stringify({ msg: 'enqueue failed; retrying soon', account_id: this.accountId, count: chunk.length, error: String(error) }));
+          const target = { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), config: this.config };
+          this.ctx.storage.transactionSync(() => {
+            for (const m of chunk) apply(target, released(m.delivery_id), this.now());
+          });
+          await this.ctx.storage.setAlarm(this.now() + RETRY_SOON_MS);
+        }
+      }
+    }
+  }
+}

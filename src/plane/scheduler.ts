@@ -1,0 +1,149 @@
+/**
+ * The account object's scheduling: dispatch passes that hand due deliveries to the queue lanes
+ * their gates allow, and the alarm that wakes the object when something falls due, sends again
+ * what a lost message or a crashed consumer left behind, and purges what is past retention.
+ * Each delivery's fate is decided in src/domain/dispatch-decision.ts.
+ */
+import { redispatched, released } from '../domain/delivery-lifecycle';
+import { laneFor, MAX_CONCURRENCY_LIMIT } from '../domain/destination-gate';
+import { decideDispatch, dispatchEffects } from '../domain/dispatch-decision';
+import { HOUR_MS, WINDOWS } from '../domain/delivery-stats';
+import { conditionOf } from './account-config';
+import { RETRY_SOON_MS, type PlaneRuntime } from './runtime';
+import { lifecycleOf } from './store/deliveries';
+import { earlierOpen } from './store/ordering';
+import { hasRows, purgeBefore } from './store/retention';
+import { dueDeliveries, inFlightByDestination, nextDispatchCheckAt, nextDueAt, staleDispatches } from './store/schedule';
+import { purgeStats } from './store/stats';
+
+/** A queue message not claimed this long after it was sent is sent again (same token). */
+export const REDISPATCH_AFTER_MS = 30_000;
+/** While due deliveries wait for a destination's free slot, look again at least this often. */
+const BLOCKED_RECHECK_MS = 10_000;
+const PURGE_EVERY_MS = 3_600_000;
+/** Rows of each kind one purge pass deletes, so a pass stays short. */
+export const PURGE_LIMIT = 2_000;
+/** A pass that hit PURGE_LIMIT left more behind: the next one comes this soon, not in an hour. */
+export const PURGE_AGAIN_MS = 10_000;
+const DISPATCH_LIMIT = 1_000;
+
+export class Scheduler {
+  private dispatching: Promise<void> | null = null;
+  private dispatchAgain = false;
+  private lastPurgeAt = 0;
+
+  constructor(private readonly rt: PlaneRuntime) {
+    rt.kick = () => this.kick();
+  }
+
+  /** Starts a dispatch pass soon, coalescing the requests that arrive while one runs. */
+  kick(): void {
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.dispatching = this.runDispatch().finally(() => {
+      this.dispatching = null;
+    });
+  }
+
+  async alarm(): Promise<void> {
+    if (!this.rt.accountId) return;
+    const rt = this.rt;
+    const now = rt.now();
+    const { resend, expired } = staleDispatches(rt.sql, now, REDISPATCH_AFTER_MS);
+    const config = rt.cachedConfig;
+    await rt.transact((apply) => {
+      // A lapsed lease means the consumer died mid-send: the attempt is counted, send again.
+      for (const row of expired) apply(released(row.id));
+      for (const row of resend) {
+        const automation = config?.automations.get(row.automation_id);
+        const lane = laneFor(rt.gate(row.destination), now, Boolean(automation?.ratePerSecond));
+        apply(redispatched(row.id, row.dispatch_token!, lane, now));
+      }
+    });
+    if (now - this.lastPurgeAt >= PURGE_EVERY_MS) this.purge(now);
+    await this.runDispatch();
+  }
+
+  private purge(now: number): void {
+    this.lastPurgeAt = now;
+    const cutoff = now - this.rt.settings.retentionDays * 86_400_000;
+    const purged = purgeBefore(this.rt.sql, cutoff, PURGE_LIMIT);
+    // Stats hours are kept for the longest window (plus a day), whatever the retention.
+    purgeStats(this.rt.sql, now - (WINDOWS['7d'].hours + 24) * HOUR_MS);
+    if (purged.deliveries || purged.events) console.log(JSON.stringify({ msg: 'purged', account_id: this.rt.accountId, ...purged }));
+    // 2,000 an hour is less than one event every 2 s: a busy account would outgrow its retention.
+    if (purged.deliveries >= PURGE_LIMIT || purged.events >= PURGE_LIMIT) this.lastPurgeAt = now - PURGE_EVERY_MS + PURGE_AGAIN_MS;
+  }
+
+  private async runDispatch(): Promise<void> {
+    try {
+      let rateWake: number | null = null;
+      do {
+        this.dispatchAgain = false;
+        rateWake = await this.dispatch();
+      } while (this.dispatchAgain);
+      await this.scheduleAlarm(rateWake);
+    } catch (error) {
+      console.error(JSON.stringify({ msg: 'dispatch failed; the alarm retries', account_id: this.rt.accountId, error: String(error) }));
+      await this.rt.ctx.storage.setAlarm(this.rt.now() + RETRY_SOON_MS);
+    }
+  }
+
+  /**
+   * Hands every due delivery that its destination's gate admits to the queue of its lane.
+   * Returns when rate-limited deliveries may next go.
+   */
+  private async dispatch(): Promise<number | null> {
+    const rt = this.rt;
+    const config = await rt.loadConfig();
+    const schedule = rt.settings.retrySchedule;
+    const now = rt.now();
+    const due = dueDeliveries(rt.sql, now, MAX_CONCURRENCY_LIMIT, DISPATCH_LIMIT);
+    if (due.length === 0) return null;
+    const inFlight = inFlightByDestination(rt.sql);
+    let rateWake: number | null = null;
+    await rt.transact((apply) => {
+      const postponed = new Set<string>();
+      for (const row of due) {
+        const automation = config.automations.get(row.automation_id);
+        const destination = automation?.destination ?? row.destination;
+        const decision = decideDispatch({
+          condition: conditionOf(config, automation), isTest: row.is_test === 1, openedAt: row.opened_at, schedule, now,
+          blocker: automation?.orderBy && row.order_key !== null ? earlierOpen(rt.sql, row) : null,
+          gate: rt.gate(destination), inFlight: inFlight.get(destination) ?? 0,
+          maxConcurrency: automation?.maxConcurrency ?? 1, ratePerSecond: automation?.ratePerSecond ?? null,
+          pacedAt: automation ? rt.pacing.get(automation.id) : undefined,
+        });
+        if (decision.kind === 'postpone' && postponed.has(destination)) continue;
+        if (decision.kind === 'postpone') postponed.add(destination);
+        if (decision.kind === 'pace') rateWake = Math.min(rateWake ?? Infinity, decision.wakeAt);
+        // A delivery closed now may free the ones that waited for it.
+        if (decision.kind === 'cancel' || decision.kind === 'give_up') this.dispatchAgain = true;
+        if (decision.kind === 'send') inFlight.set(destination, (inFlight.get(destination) ?? 0) + 1);
+        apply(dispatchEffects(decision, { ...lifecycleOf(row), destination }, crypto.randomUUID(), now));
+      }
+    });
+    if (due.length === DISPATCH_LIMIT) this.dispatchAgain = true;
+    return rateWake;
+  }
+
+  /** Sets the alarm to the earliest moment something needs doing. */
+  private async scheduleAlarm(rateWake: number | null): Promise<void> {
+    const rt = this.rt;
+    const now = rt.now();
+    const nextDue = nextDueAt(rt.sql);
+    const times = [
+      // Due deliveries still here are waiting for a free slot: a report wakes them sooner.
+      nextDue === null ? null : nextDue > now ? nextDue : now + BLOCKED_RECHECK_MS,
+      rateWake,
+      nextDispatchCheckAt(rt.sql, REDISPATCH_AFTER_MS),
+      hasRows(rt.sql) ? Math.max(now, this.lastPurgeAt + PURGE_EVERY_MS) : null,
+    ].filter((t): t is number => t !== null);
+    if (times.length === 0) return;
+    const wanted = Math.min(...times);
+    const current = await rt.ctx.storage.getAlarm();
+    if (current === null || current > wanted || current < now) await rt.ctx.storage.setAlarm(wanted);
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The delivery log's reads (filtered pages with counts, attempts with the request as sent, the
+ * newest delivery of each automation) and the attempt rows it shows.
+ */
+import { BUSINESS_KEYS, type BusinessKey } from '../../domain/business-keys';
+import type { AttemptRecord } from '../../domain/delivery-effects';
+import { capCount, COUNT_CAP, type CappedCount } from '../../domain/log-query';
+import type { DeliveryStatus } from '../../domain/vocabulary';
+import { idFloorAt } from '../../crypto/ids';
+import { iso, type Page } from '../../db/rows';
+import { toDelivery, type Delivery, type DeliveryRow } from './deliveries';
+
+export interface Attempt {
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_body: string | null;
+  /** The request as sent (body cut to SENT_BODY_LIMIT); null when none was sent or it predates v3. */
+  request: { url: string; headers: Record<string, string>; body: string; body_truncated: boolean } | null;
+}
+
+type AttemptRow = Omit<Attempt, 'started_at' | 'request'> & {
+  started_at: number;
+  request_url: string | null;
+  request_headers: string | null;
+  request_body: string | null;
+  request_body_truncated: number;
+};
+
+export function getAttempts(sql: SqlStorage, id: string): Attempt[] {
+  return sql
+    .exec<AttemptRow>(
+      `SELECT attempt, started_at, duration_ms, status_code, error, response_body,
+              request_url, request_headers, request_body, request_body_truncated
+       FROM attempts WHERE delivery_id = ? ORDER BY attempt`,
+      id,
+    )
+    .toArray()
+    .map(({ request_url, request_headers, request_body, request_body_truncated, ...a }) => ({
+      ...a,
+      started_at: iso(a.started_at),
+      request:
+        request_url === null
+          ? null
+          : {
+              url: request_url,
+              headers: JSON.parse(request_headers ?? '{}') as Record<string, string>,
+              body: request_body ?? '',
+              body_truncated: request_body_truncated === 1,
+            },
+    }));
+}
+
+export interface DeliveryFilter extends Partial<Record<BusinessKey, string>> {
+  automationId?: string;
+  eventId?: string;
+  status?: DeliveryStatus;
+  /** Created in [since, until) (epoch ms), read as an id range. */
+  since?: number;
+  until?: number;
+  limit: number;
+  /** The older page: deliveries before this id. */
+  cursor?: string;
+  /** The newer page: deliveries after this id (still listed newest first). */
+  endingBefore?: string;
+}
+
+export interface DeliveryPage extends Page<Delivery> {
+  /** Set when newer deliveries match: pass it as `endingBefore` for the page before this one. */
+  prev_cursor: string | null;
+  /** Matching deliveries, counted up to COUNT_CAP; `total_capped` when more match. */
+  total: number;
+  total_capped: boolean;
+  /** Matching deliveries newer than this page (it starts at newer_count + 1); null past COUNT_CAP or for an empty page. */
+  newer_count: number | null;
+}
+
+type Condition = [sql: string, value: SqlStorageValue];
+
+/**
+ * The filter as SQL conditions on deliveries. Only the conditions given are written, and the
+ * time range is an id range, so SQLite can seek on the primary key or on (status, id),
+ * (automation_id, id), (automation_id, status, id) instead of reading the whole history.
+ */
+function conditionsOf(f: DeliveryFilter): Condition[] {
+  const key = BUSINESS_KEYS.find((k) => f[k] !== undefined);
+  const conditions: (Condition | false)[] = [
+    f.automationId !== undefined && ['automation_id = ?', f.automationId],
+    f.eventId !== undefined && ['event_id = ?', f.eventId],
+    f.status !== undefined && ['status = ?', f.status],
+    // The key's deliveries, found through the events' key indexes (key is one of a closed list).
+    key !== undefined && [`event_id IN (SELECT id FROM events WHERE ${key} = ?)`, f[key]!],
+    f.since !== undefined && ['id >= ?', idFloorAt('dlv', f.since)],
+    f.until !== undefined && ['id < ?', idFloorAt('dlv', f.until)],
+  ];
+  return conditions.filter((c) => c !== false);
+}
+
+/**
+ * `FROM deliveries … WHERE …` of the filter and extra conditions, with its parameters. With a
+ * task and a status, SQLite (which has no statistics here) would rather walk (status, id)
+ * across every task in the time range; the (automation_id, status, id) index goes straight to
+ * the few rows wanted, so it is named. An event or business key narrows further on its own.
+ */
+function fromWhere(f: DeliveryFilter, extra: Condition[]): { clause: string; params: SqlStorageValue[] } {
+  const all = [...conditionsOf(f), ...extra];
+  const byKey = f.eventId !== undefined || BUSINESS_KEYS.some((k) => f[k] !== undefined);
+  const index = f.automationId !== undefined && f.status !== undefined && !byKey ? ' INDEXED BY deliveries_automation_status' : '';
+  const where = all.length ? ` WHERE ${all.map(([condition]) => condition).join(' AND ')}` : '';
+  return { clause: `FROM deliveries${index}${where}`, params: all.map(([, value]) => value) };
+}
+
+function selectMatching(sql: SqlStorage, f: DeliveryFilter, extra: Condition[], tail: string, ...tailParams: SqlStorageValue[]): DeliveryRow[] {
+  const { clause, params } = fromWhere(f, extra);
+  return sql.exec<DeliveryRow>(`SELECT * ${clause} ${tail}`, ...params, ...tailParams).toArray();
+}
+
+/** How many deliveries match (with extra conditions): the count stops past COUNT_CAP. */
+function countMatching(sql: SqlStorage, f: DeliveryFilter, extra: Condition[] = []): CappedCount {
+  const { clause, params } = fromWhere(f, extra);
+  const { n } = sql.exec<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${clause} LIMIT ?)`, ...params, COUNT_CAP + 1).one();
+  return capCount(n);
+}
+
+/**
+ * Newest first, a page older than `cursor` or newer than `endingBefore` (the first page when
+ * neither is given), with cursors both ways and counts up to COUNT_CAP.
+ */
+export function listDeliveries(sql: SqlStorage, f: DeliveryFilter): DeliveryPage {
+  const newerPage = f.endingBefore !== undefined;
+  const rows = newerPage
+    ? selectMatching(sql, f, [['id > ?', f.endingBefore!]], 'ORDER BY id ASC LIMIT ?', f.limit + 1)
+    : selectMatching(sql, f, f.cursor !== undefined ? [['id < ?', f.cursor]] : [], 'ORDER BY id DESC LIMIT ?', f.limit + 1);
+  const more = rows.length > f.limit;
+  const kept = rows.slice(0, f.limit);
+  const data = (newerPage ? kept.reverse() : kept).map(toDelivery);
+  const total = countMatching(sql, f);
+  const newest = data[0];
+  const oldest = data[data.length - 1];
+  if (!newest || !oldest) return { data, next_cursor: null, prev_cursor: null, total: total.count, total_capped: total.capped, newer_count: null };
+  // The fetched extra row answers one direction; the other is a count (newer) or a probe (older).
+  const newer = (newerPage ? more : f.cursor !== undefined) ? countMatching(sql, f, [['id > ?', newest.id]]) : { count: 0, capped: false };
+  const older = newerPage ? selectMatching(sql, f, [['id < ?', oldest.id]], 'LIMIT 1').length > 0 : more;
+  return {
+    data,
+    next_cursor: older ? oldest.id : null,
+    prev_cursor: newer.count > 0 ? newest.id : null,
+    total: total.count,
+    total_capped: total.capped,
+    newer_count: newer.capped ? null : newer.count,
+  };
+}
+
+/** The newest delivery of each automation, test sends left out. */
+export function lastDeliveries(sql: SqlStorage, automationIds: readonly string[]): Record<string, { id: string; status: DeliveryStatus; created_at: string }> {
+  const out: Record<string, { id: string; status: DeliveryStatus; created_at: string }> = {};
+  for (const automationId of automationIds) {
+    const row = sql
+      .exec<Pick<DeliveryRow, 'id' | 'status' | 'created_at'>>(
+        'SELECT id, status, created_at FROM deliveries WHERE automation_id = ? AND is_test = 0 ORDER BY id DESC LIMIT 1',
+        automationId,
+      )
+      .toArray()[0];
+    if (row) out[automationId] = { id: row.id, status: row.status, created_at: iso(row.created_at) };
+  }
+  return out;
+}
+
+/** Delivery id → the first characters of the body its latest attempt got back (absent when none). */
+export function latestResponseSnippets(sql: SqlStorage, deliveryIds: readonly string[], chars: number): Record<string, string> {
+  const rows = sql
+    .exec<{ delivery_id: string; snippet: string }>(
+      `SELECT t.delivery_id, substr(t.response_body, 1, ?) AS snippet FROM attempts t
+       WHERE t.delivery_id IN (SELECT value FROM json_each(?)) AND t.response_body IS NOT NULL
+         AND t.attempt = (SELECT max(attempt) FROM attempts WHERE delivery_id = t.delivery_id)`,
+      chars, JSON.stringify(deliveryIds),
+    )
+    .toArray();
+  return Object.fromEntries(rows.map((r) => [r.delivery_id, r.snippet]));
+}
+
+export function insertAttempt(sql: SqlStorage, a: AttemptRecord): void {
+  sql.exec(
+    `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+                           request_url, request_headers, request_body, request_body_truncated)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+    a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.statusCode, a.error, a.responseBody,
+    a.request?.url ?? null, a.request ? JSON.stringify(a.request.headers) : null, a.request?.body ?? null, a.request?.bodyTruncated ? 1 : 0,
+  );
+}
+

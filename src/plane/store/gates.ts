@@ -1,0 +1,25 @@
+/** Destination gates and automation health, each a JSON document per key. */
+import { healthy, type Health } from '../../domain/automation-health';
+import { newGate, type Gate } from '../../domain/destination-gate';
+
+export function loadGates(sql: SqlStorage): Map<string, Gate> {
+  const rows = sql.exec<{ origin: string; gate: string }>('SELECT origin, gate FROM destinations').toArray();
+  return new Map(rows.map((r) => [r.origin, { ...newGate(), ...(JSON.parse(r.gate) as Partial<Gate>) }]));
+}
+
+export function saveGate(sql: SqlStorage, origin: string, gate: Gate): void {
+  sql.exec('INSERT INTO destinations (origin, gate) VALUES (?, ?) ON CONFLICT (origin) DO UPDATE SET gate = excluded.gate', origin, JSON.stringify(gate));
+}
+
+export function loadHealth(sql: SqlStorage, automationId: string): Health {
+  const row = sql.exec<{ health: string }>('SELECT health FROM automation_health WHERE automation_id = ?', automationId).toArray()[0];
+  return row ? { ...healthy(), ...(JSON.parse(row.health) as Partial<Health>) } : healthy();
+}
+
+export function saveHealth(sql: SqlStorage, automationId: string, health: Health): void {
+  sql.exec(
+    'INSERT INTO automation_health (automation_id, health) VALUES (?, ?) ON CONFLICT (automation_id) DO UPDATE SET health = excluded.health',
+    automationId, JSON.stringify(health),
+  );
+}
+

@@ -1,0 +1,95 @@
+/**
+ * The scheduler's reads: which deliveries are due and ready for a queue message, what is out
+ * with a consumer, and when the object must next wake up.
+ */
+import type { DeliveryRow } from './deliveries';
+
+/** The condition of the deliveries_ready index: open, waiting for a queue message, not held back. */
+const READY = 'dispatch_token IS NULL AND waiting_for IS NULL AND next_attempt_at IS NOT NULL';
+
+/**
+ * The destinations that have ready deliveries, one index row each: every step seeks to the
+ * next destination in deliveries_ready instead of walking the deliveries of the one before.
+ */
+const READY_DESTINATIONS = `ready_destinations(destination) AS (
+  SELECT (SELECT min(destination) FROM deliveries WHERE ${READY})
+  UNION ALL
+  SELECT (SELECT min(destination) FROM deliveries WHERE ${READY} AND destination > r.destination)
+  FROM ready_destinations r WHERE r.destination IS NOT NULL)`;
+
+/**
+ * Open deliveries that are due and wait for a queue message, at most `perDestination` of each
+ * destination (oldest first), so one destination's backlog cannot hide another's. Reads about
+ * destinations × perDestination rows, however long a destination's backlog.
+ */
+export function dueDeliveries(sql: SqlStorage, now: number, perDestination: number, limit: number): DeliveryRow[] {
+  return sql
+    .exec<DeliveryRow>(
+      `WITH RECURSIVE ${READY_DESTINATIONS}
+       SELECT d.* FROM ready_destinations r JOIN deliveries d ON d.rowid IN (
+         SELECT rowid FROM deliveries
+         WHERE destination = r.destination AND next_attempt_at <= ? AND ${READY}
+         ORDER BY next_attempt_at, id LIMIT ?)
+       ORDER BY d.next_attempt_at, d.id LIMIT ?`,
+      now, perDestination, limit,
+    )
+    .toArray();
+}
+
+/** Deliveries out with a queue message or a consumer, per destination. */
+export function inFlightByDestination(sql: SqlStorage): Map<string, number> {
+  const rows = sql
+    .exec<{ destination: string; n: number }>(
+      'SELECT destination, count(*) AS n FROM deliveries WHERE dispatch_token IS NOT NULL GROUP BY destination',
+    )
+    .toArray();
+  return new Map(rows.map((r) => [r.destination, r.n]));
+}
+
+/** Deliveries of the destination a consumer holds right now. */
+export function leasedTo(sql: SqlStorage, destination: string, now: number): number {
+  return sql
+    .exec<{ n: number }>('SELECT count(*) AS n FROM deliveries WHERE destination = ? AND lease_until >= ?', destination, now)
+    .one().n;
+}
+
+/** Pushes due deliveries of a paused destination to the end of its pause (no attempt used). */
+export function postponeDestination(sql: SqlStorage, destination: string, until: number, now: number): void {
+  sql.exec(
+    `UPDATE deliveries SET next_attempt_at = ?, updated_at = ?
+     WHERE destination = ? AND dispatch_token IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at < ?`,
+    until, now, destination, until,
+  );
+}
+
+/** Queue messages not claimed within `staleMs`, and leases that ran out (a crashed consumer). */
+export function staleDispatches(sql: SqlStorage, now: number, staleMs: number): { resend: DeliveryRow[]; expired: DeliveryRow[] } {
+  const resend = sql
+    .exec<DeliveryRow>('SELECT * FROM deliveries WHERE dispatch_token IS NOT NULL AND lease_until IS NULL AND dispatched_at < ? LIMIT 500', now - staleMs)
+    .toArray();
+  const expired = sql.exec<DeliveryRow>('SELECT * FROM deliveries WHERE lease_until IS NOT NULL AND lease_until < ? LIMIT 500', now).toArray();
+  return { resend, expired };
+}
+
+/** When the next undispatched delivery falls due, if any. */
+export function nextDueAt(sql: SqlStorage): number | null {
+  return sql
+    .exec<{ t: number | null }>(
+      // The earliest of each destination's first, one index row per destination.
+      `WITH RECURSIVE ${READY_DESTINATIONS}
+       SELECT min((SELECT min(next_attempt_at) FROM deliveries WHERE destination = r.destination AND ${READY})) AS t
+       FROM ready_destinations r WHERE r.destination IS NOT NULL`,
+    )
+    .one().t;
+}
+
+/** The earliest moment a dispatched delivery may need attention (a lost message, a lapsed lease). */
+export function nextDispatchCheckAt(sql: SqlStorage, staleMs: number): number | null {
+  const row = sql
+    .exec<{ sent: number | null; lease: number | null }>(
+      'SELECT min(CASE WHEN lease_until IS NULL THEN dispatched_at END) AS sent, min(lease_until) AS lease FROM deliveries WHERE dispatch_token IS NOT NULL',
+    )
+    .one();
+  const times = [row.sent === null ? null : row.sent + staleMs, row.lease].filter((t): t is number => t !== null);
+  return times.length ? Math.min(...times) : null;
+}

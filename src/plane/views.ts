@@ -1,0 +1,50 @@
+/** Read-only views of an account object: destinations, usage and health stats. */
+import { summarize, windowStart, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
+import { destinationOf, stateOf } from '../domain/destination-gate';
+import { operationsId } from './account-config';
+import type { DestinationView } from './protocol';
+import type { PlaneRuntime } from './runtime';
+import { usageCounts } from './store/retention';
+import { inFlightByDestination } from './store/schedule';
+import { openCount, statsHours } from './store/stats';
+
+/** The state of each URL's destination (the gate in front of its origin). */
+export function destinationViews(rt: PlaneRuntime, urls: string[]): Record<string, DestinationView> {
+  const inFlight = inFlightByDestination(rt.sql);
+  const now = rt.now();
+  return Object.fromEntries(
+    urls.map((url) => {
+      const origin = destinationOf(url);
+      const gate = rt.gate(origin);
+      const state = stateOf(gate, now);
+      const view: DestinationView = {
+        state,
+        ...(state === 'paused' && gate.pausedUntil !== null ? { until: new Date(gate.pausedUntil).toISOString() } : {}),
+        ...(state !== 'ok' && gate.reason ? { reason: gate.reason } : {}),
+        in_flight: inFlight.get(origin) ?? 0,
+      };
+      return [url, view];
+    }),
+  );
+}
+
+export function usage(rt: PlaneRuntime): { events_stored: number; deliveries_stored: number; open_deliveries: number; storage_bytes: number } {
+  const counts = usageCounts(rt.sql);
+  return {
+    events_stored: counts.events,
+    deliveries_stored: counts.deliveries,
+    open_deliveries: counts.open_deliveries,
+    storage_bytes: rt.sql.databaseSize,
+  };
+}
+
+/**
+ * Health over a window from the hourly rollups (one automation, or the whole account without
+ * the operations webhook); test sends are never counted.
+ */
+export function stats(rt: PlaneRuntime, window: StatsWindow, automationId: string | null): WindowStats {
+  const now = rt.now();
+  const exclude = operationsId(rt.bound());
+  const hours = statsHours(rt.sql, automationId, windowStart(window, now), exclude);
+  return summarize(window, hours, openCount(rt.sql, automationId, exclude), now);
+}

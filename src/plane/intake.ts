@@ -27,7 +27,8 @@ export async function ingest(rt: PlaneRuntime, event: IngestInput): Promise<{ du
   const matching = config.integrationEnabled
     ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === event.type)
     : [];
-  const now = event.receivedAt;
+  // The object's clock times its deliveries (and so their ids); the event keeps when the API took it.
+  const now = rt.now();
   const ids = rt.ctx.storage.transactionSync(() => {
     const keys = insertEvent(rt.sql, { ...event, isTest: false });
     if (!keys) return null;

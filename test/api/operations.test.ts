@@ -2,7 +2,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it, vi } from 'vitest';
 import { call, createAccount, createAutomation, expectError, OPERATOR, sinkUrl, unique, waitForSink, type TestAccount } from '../helpers';
-import { deliver, inPlane, row, seedDeliveries } from '../delivery/support';
+import { deliver, inPlane, manualClock, nextAttempt, row, seedDeliveries } from '../delivery/support';
 
 const H = 3_600_000;
 
@@ -57,11 +57,12 @@ describe('notices', () => {
     const account = await createAccount();
     const automation = await createAutomation(account, { url: sinkUrl(unique('b'), 'status=500') });
     const ops = await withOperationsHook(account);
-    const [id] = await seedDeliveries(account, { call_id: 'CA42' });
-    // The schedule here allows 4 attempts; 3 have failed already.
-    await inPlane(account.id, (_i, sql) => sql.exec('UPDATE deliveries SET attempt_count = 3 WHERE id = ?', id));
+    const clock = await manualClock(account.id);
+    const [id] = await seedDeliveries(account, { call_id: 'CA42' }, clock.now());
+    // The schedule here allows 4 attempts: the first, then each retry when the clock reaches it.
     await deliver([id!]);
-    expect(await row(id!)).toMatchObject({ status: 'failed' });
+    for (let attempt = 2; attempt <= 4; attempt++) await nextAttempt(account.id, id!, clock);
+    expect(await row(id!)).toMatchObject({ status: 'failed', attempt_count: 4 });
     const [webhook] = await operationsWebhooks(ops.bucket, ops.secret, 1);
     expect(webhook).toMatchObject({ type: 'delivery.exhausted', data: { account_id: account.id, automation_id: automation.id, delivery_id: id } });
     expect(webhook!.data.message).toMatch(/Every attempt failed; the last: receiver answered 500/);
@@ -70,47 +71,56 @@ describe('notices', () => {
 
   it('delivery.recovered when a delivery succeeds after earlier failures; nothing for a first-time success', async () => {
     const account = await createAccount();
-    await createAutomation(account, { url: sinkUrl(unique('b')) });
+    // The bucket's first request fails (503), every later one succeeds.
+    await createAutomation(account, { url: sinkUrl(unique('b'), 'fail_first=1') });
     const ops = await withOperationsHook(account);
-    const [first, retried] = [...(await seedDeliveries(account)), ...(await seedDeliveries(account))];
-    await inPlane(account.id, (_i, sql) => sql.exec('UPDATE deliveries SET attempt_count = 2 WHERE id = ?', retried));
-    await deliver([first!, retried!]);
+    const clock = await manualClock(account.id);
+    const [retried, first] = [...(await seedDeliveries(account, {}, clock.now())), ...(await seedDeliveries(account, {}, clock.now()))];
+    await deliver([retried!]);
+    expect(await row(retried!)).toMatchObject({ status: 'retrying', attempt_count: 1 });
+    await deliver([first!]);
+    expect(await row(first!)).toMatchObject({ status: 'succeeded', attempt_count: 1 });
+    expect(await nextAttempt(account.id, retried!, clock)).toMatchObject({ status: 'succeeded', attempt_count: 2 });
     const [webhook] = await operationsWebhooks(ops.bucket, ops.secret, 1);
     expect(webhook).toMatchObject({ type: 'delivery.recovered', data: { delivery_id: retried } });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Both deliveries are settled, and notices are written with their outcomes: this is all of them.
     expect((await notices(account)).map((n) => n.type)).toEqual(['delivery.recovered']);
   });
 
   it('automation.failing after 24 h of failures (visible on the automation), cleared by the next success', async () => {
     const account = await createAccount();
     const bucket = unique('b');
-    const automation = await createAutomation(account, { url: sinkUrl(bucket, 'fail_first=1') });
+    // The first two requests fail (503), later ones succeed.
+    const automation = await createAutomation(account, { url: sinkUrl(bucket, 'fail_first=2') });
     const ops = await withOperationsHook(account);
-    const streak = Date.now() - 25 * H;
-    await inPlane(account.id, (_i, sql) => sql.exec(
-      'INSERT INTO automation_health (automation_id, health) VALUES (?, ?)', automation.id,
-      JSON.stringify({ streakStartedAt: streak, failureDays: [new Date(streak).toISOString().slice(0, 10)], failingSince: null }),
-    ));
-    const [id] = await seedDeliveries(account);
+    const clock = await manualClock(account.id);
+    const streak = clock.now();
+    const [early] = await seedDeliveries(account, {}, clock.now());
+    await deliver([early!]);
+    expect((await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.failing_since).toBeNull();
+    // A day and an hour later, still failing.
+    clock.advance(25 * H);
+    const [id] = await seedDeliveries(account, {}, clock.now());
     await deliver([id!]);
     const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
     expect(Date.parse(read.body.failing_since)).toBe(streak);
     const [webhook] = await operationsWebhooks(ops.bucket, ops.secret, 1);
     expect(webhook).toMatchObject({ type: 'automation.failing', data: { automation_id: automation.id } });
     // The retry (the sink now answers 200) ends the streak.
-    await vi.waitUntil(async () => (await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.failing_since === null, { timeout: 15_000 });
+    expect(await nextAttempt(account.id, id!, clock)).toMatchObject({ status: 'succeeded' });
+    expect((await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.failing_since).toBeNull();
   });
 
   it('automation.disabled after AUTO_DISABLE_AFTER_HOURS of failures on two days, with the reason', async () => {
     const account = await createAccount();
     const automation = await createAutomation(account, { url: sinkUrl(unique('b'), 'status=503') });
     const ops = await withOperationsHook(account);
-    const streak = Date.now() - 121 * H;
-    await inPlane(account.id, (_i, sql) => sql.exec(
-      'INSERT INTO automation_health (automation_id, health) VALUES (?, ?)', automation.id,
-      JSON.stringify({ streakStartedAt: streak, failureDays: [new Date(streak).toISOString().slice(0, 10)], failingSince: streak + 24 * H }),
-    ));
-    const [id] = await seedDeliveries(account);
+    const clock = await manualClock(account.id);
+    const [early] = await seedDeliveries(account, {}, clock.now());
+    await deliver([early!]);
+    // Five days and an hour later (so failures on two days), still failing.
+    clock.advance(121 * H);
+    const [id] = await seedDeliveries(account, {}, clock.now());
     await deliver([id!]);
     const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
     expect(read.body).toMatchObject({ enabled: false, failing_since: null, disabled_reason: expect.stringMatching(/every attempt to deliver to your endpoint has failed since .* \(5 days\)/) });

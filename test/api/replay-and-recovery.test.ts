@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, createAccount, createAutomation, expectError, OPERATOR, postEvent, sinkRequests, sinkUrl, unique, waitForDelivery, waitForSink } from '../helpers';
-import { inPlane, seedDeliveries } from '../delivery/support';
+import { row, seedLog } from '../delivery/support';
 
 describe('deliveries by business key', () => {
   it('lists every delivery of a call across automations, and only that call’s', async () => {
@@ -91,13 +91,11 @@ describe('POST /v1/automations/{id}/recover', () => {
     const account = await createAccount();
     const bucket = unique('b');
     const automation = await createAutomation(account, { url: sinkUrl(bucket) });
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) ids.push(...(await seedDeliveries(account, { call_id: `R-${i}` }, createdAt)));
-    await inPlane(account.id, (_i, sql) => {
-      sql.exec(
-        "UPDATE deliveries SET status = 'failed', attempt_count = 8, next_attempt_at = NULL, dispatch_token = NULL, last_error = 'receiver answered 500'",
-      );
-    });
+    // Failed deliveries in the log, as a long outage leaves them (every attempt used).
+    const ids = await seedLog(account, Array.from({ length: count }, (_, i) => ({
+      automation: automation.id, status: 'failed' as const, at: createdAt + i, attemptCount: 8, lastError: 'receiver answered 500',
+      destination: new URL(automation.url).origin,
+    })));
     return { account, automation, bucket, ids };
   }
 
@@ -115,7 +113,7 @@ describe('POST /v1/automations/{id}/recover', () => {
   });
 
   it('leaves deliveries outside the window alone', async () => {
-    const { account, automation, bucket } = await failedDeliveries(2, Date.now() - 5 * 3_600_000);
+    const { account, automation, bucket, ids } = await failedDeliveries(2, Date.now() - 5 * 3_600_000);
     const result = await call(`/v1/automations/${automation.id}/recover`, {
       token: account.admin, body: { since: new Date(Date.now() - 3_600_000).toISOString() },
     });
@@ -125,7 +123,8 @@ describe('POST /v1/automations/{id}/recover', () => {
       body: { since: new Date(Date.now() - 10 * 3_600_000).toISOString(), until: new Date(Date.now() - 6 * 3_600_000).toISOString() },
     });
     expect(until.body.recovered).toBe(0);
-    await new Promise((r) => setTimeout(r, 500));
+    // Recovery reopens in the call itself: what it left alone is still failed, with no new attempt.
+    for (const id of ids) expect(await row(id, account.id)).toMatchObject({ status: 'failed', attempt_count: 8, dispatch_token: null });
     expect(await sinkRequests(bucket)).toEqual([]);
   });
 

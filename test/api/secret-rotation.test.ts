@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openSecret } from '../../src/crypto/secret-box';
 import { call, createAccount, createAutomation, expectError, OPERATOR, type TestAccount } from '../helpers';
 
@@ -94,13 +94,18 @@ describe('POST /v1/automations/{id}/secret/rotate', () => {
   it('forgets previous secrets that have expired when it rotates again', async () => {
     const account = await createAccount();
     const automation = await createAutomation(account);
-    await rotate(account, automation.id, { previous_valid_for_hours: 1 });
-    const expired = JSON.stringify([{ ...JSON.parse((await storedRow(automation.id)).previous_secrets)[0], valid_until: Date.now() - 1 }]);
-    await env.DB.prepare('UPDATE automations SET previous_secrets = ?2 WHERE id = ?1').bind(automation.id, expired).run();
-    expect((await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.previous_secrets).toEqual([]);
-    const again = await rotate(account, automation.id, { previous_valid_for_hours: 2 });
-    expect(again.body.previous_secrets).toEqual([{ valid_until: again.body.previous_valid_until }]);
-    expect(JSON.parse((await storedRow(automation.id)).previous_secrets)).toHaveLength(1);
+    const first = await rotate(account, automation.id, { previous_valid_for_hours: 1 });
+    // An hour and a second later (the Worker's clock moved, not the stored expiry).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.parse(first.body.previous_valid_until) + 1_000);
+      expect((await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.previous_secrets).toEqual([]);
+      const again = await rotate(account, automation.id, { previous_valid_for_hours: 2 });
+      expect(again.body.previous_secrets).toEqual([{ valid_until: again.body.previous_valid_until }]);
+      expect(JSON.parse((await storedRow(automation.id)).previous_secrets)).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it.each([

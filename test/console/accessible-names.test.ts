@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, createAccount, createAutomation, postEvent, waitForDelivery } from '../helpers';
 import { pageHtml, signIn } from './console-helpers';
+import { manualClock } from '../delivery/support';
 
 /** The aria-labels that start with the given text, decoded. */
 function labels(page: string, start: string): string[] {
@@ -32,6 +33,7 @@ describe('accessible names of repeated controls', () => {
     const account = await createAccount();
     await createAutomation(account, { name: 'CRM' });
     await createAutomation(account, { name: 'Wallboard' });
+    const clock = await manualClock(account.id);
     const ids: string[] = [];
     for (const callId of ['CA1', 'CA2']) {
       const posted = await postEvent(account, { type: 'inbound_call_ended', data: { call_id: callId } });
@@ -42,7 +44,7 @@ describe('accessible names of repeated controls', () => {
         ids.push(delivery.id);
       }
       // The next event a second later, so the two deliveries of a task differ in their time.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      clock.advance(1100);
     }
     expect(ids).toHaveLength(4);
     const { cookie } = await signIn(account.admin);

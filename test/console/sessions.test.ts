@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { call, createAccount, createAutomation, expectError, OPERATOR, SAMPLE_BODY, sinkUrl, unique } from '../helpers';
 import { cookieFrom, fetchConsole, ORIGIN, sha256Hex, signIn } from './console-helpers';
+import { SESSION_TTL_MS } from '../../src/auth/session';
 
 const newAutomation = () => ({ trigger: 'inbound_call_ended', url: sinkUrl(unique('b')), body: SAMPLE_BODY });
 
@@ -194,9 +195,18 @@ describe('the /v1 API with a console session', () => {
 
   it('ends when it expires', async () => {
     const account = await createAccount();
-    const { cookie, token } = await signIn(account.admin);
-    await env.DB.prepare('UPDATE console_sessions SET expires_at = ?2 WHERE token_hash = ?1').bind(await sha256Hex(token), Date.now() - 1).run();
-    expectError(await call('/v1/automations', { headers: { cookie } }), 401, 'unauthorized');
+    const { cookie } = await signIn(account.admin);
+    const signedInAt = Date.now();
+    // The Worker reads the time when it checks a session: move it instead of editing the session.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(signedInAt + SESSION_TTL_MS - 1_000);
+      expect((await call('/v1/automations', { headers: { cookie } })).status).toBe(200);
+      vi.setSystemTime(signedInAt + SESSION_TTL_MS + 1_000);
+      expectError(await call('/v1/automations', { headers: { cookie } }), 401, 'unauthorized');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -5,9 +5,9 @@
  */
 import { env } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { call, createAccount, createAutomation, sinkRequests, sinkUrl, unique, type SinkRequest, type TestAccount } from '../helpers';
-import { deliver, plane, seedDeliveries } from './support';
+import { deliver, manualClock, seedDeliveries } from './support';
 
 const verifies = (secret: string, request: SinkRequest) => {
   try {
@@ -35,12 +35,15 @@ async function sendOne(account: TestAccount, bucket: string): Promise<SinkReques
   return requests[seen]!;
 }
 
-/** Moves the previous secrets' expiry in D1, then tells the account object, as an API change would. */
-async function setValidUntil(account: TestAccount, automationId: string, validUntil: number) {
-  const row = await env.DB.prepare('SELECT previous_secrets FROM automations WHERE id = ?1').bind(automationId).first<{ previous_secrets: string }>();
-  const moved = (JSON.parse(row!.previous_secrets) as { valid_until: number }[]).map((s) => ({ ...s, valid_until: validUntil }));
-  await env.DB.prepare('UPDATE automations SET previous_secrets = ?2 WHERE id = ?1').bind(automationId, JSON.stringify(moved)).run();
-  await plane(account.id).automationsChanged(account.id);
+/** Runs `fn` with the Worker's time (Date) at `at`; the account object keeps its own clock. */
+async function at<T>(time: number, fn: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    vi.setSystemTime(time);
+    return await fn();
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 async function rotated(overlapHours: number) {
@@ -57,7 +60,10 @@ async function rotated(overlapHours: number) {
   expect(verifies(oldSecret, before)).toBe(true);
   const rotation = await call(`/v1/automations/${automation.id}/secret/rotate`, { token: account.admin, body: { previous_valid_for_hours: overlapHours } });
   expect(rotation.status).toBe(200);
-  return { account, bucket, automation, oldSecret, newSecret: rotation.body.signing_secret as string };
+  return {
+    account, bucket, automation, oldSecret, newSecret: rotation.body.signing_secret as string,
+    validUntil: Date.parse(rotation.body.previous_valid_until as string),
+  };
 }
 
 describe('signing during a secret rotation', () => {
@@ -79,20 +85,18 @@ describe('signing during a secret rotation', () => {
   });
 
   it('after the overlap only the new secret signs', async () => {
-    const { account, automation, bucket, oldSecret, newSecret } = await rotated(24);
-    await setValidUntil(account, automation.id, Date.now() - 1);
-    const request = await sendOne(account, bucket);
-    expectSignedOnlyBy(request, newSecret, oldSecret);
+    const { account, bucket, oldSecret, newSecret, validUntil } = await rotated(24);
+    // Checked at that time too: a receiver refuses a webhook-timestamp far from its own clock.
+    await at(validUntil + 1, async () => expectSignedOnlyBy(await sendOne(account, bucket), newSecret, oldSecret));
   });
 
   it('the expiry is checked when sending, not only when the account object reads its automations', async () => {
-    const { account, automation, bucket, oldSecret, newSecret } = await rotated(24);
-    // The object's cached copy says "valid for another 1.5 s"; sent after that, only the new one signs.
-    await setValidUntil(account, automation.id, Date.now() + 1500);
+    const { account, bucket, oldSecret, newSecret, validUntil } = await rotated(1);
+    // The account object's clock stands still a second before the expiry, so its cached copy of the
+    // automation calls the old secret valid; the consumer, sending after the expiry, must not use it.
+    await manualClock(account.id, validUntil - 1_000);
     expect(verifies(oldSecret, await sendOne(account, bucket))).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1600));
-    const later = await sendOne(account, bucket);
-    expectSignedOnlyBy(later, newSecret, oldSecret);
+    await at(validUntil + 1, async () => expectSignedOnlyBy(await sendOne(account, bucket), newSecret, oldSecret));
   });
 
   it('with no overlap the next webhook is signed with the new secret only', async () => {

@@ -4,10 +4,12 @@
  * queue handler with hand-made batches.
  */
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from 'cloudflare:test';
+import { vi } from 'vitest';
 import { env } from 'cloudflare:workers';
 import worker from '../../src/index';
 import { newId } from '../../src/crypto/ids';
 import { destinationOf } from '../../src/domain/destination-gate';
+import { ManualClock } from '../../src/lib/clock';
 import type { AccountPlane } from '../../src/plane/account-plane';
 import { planeFor } from '../../src/plane/client';
 import { dispatched } from '../../src/domain/delivery-lifecycle';
@@ -26,18 +28,82 @@ export function inPlane<R>(accountId: string, fn: (instance: AccountPlane, sql: 
 }
 
 /**
- * Writes finished deliveries created at the given times straight into the log (ids minted from
- * those times, as the object mints them; finished, so the object never picks them up).
+ * Puts a manual clock in the account's object (it asks that clock for every time it uses) and
+ * returns it, so a test moves the object's time forward instead of waiting or editing rows.
  */
-export function seedLog(account: TestAccount, seeds: { automation: string; status: 'succeeded' | 'failed' | 'cancelled'; at: number }[]): Promise<string[]> {
+export async function manualClock(accountId: string, at = Date.now()): Promise<ManualClock> {
+  const clock = new ManualClock(at);
+  await inPlane(accountId, (instance) => {
+    instance.clock = clock;
+  });
+  return clock;
+}
+
+/** Runs the object's alarm now (the test's positive signal that a scheduling pass is over). */
+export const runAlarm = (accountId: string) => inPlane(accountId, (instance) => instance.alarm());
+
+/**
+ * Spies on the queue sends of the account's object: every delivery it hands to either lane.
+ * Returns the delivery ids sent so far, read when called.
+ */
+export async function queueSpy(accountId: string): Promise<() => string[]> {
+  const sent: string[] = [];
+  await inPlane(accountId, (instance) => {
+    const bindings = (instance as unknown as { env: Cloudflare.Env }).env;
+    for (const queue of [bindings.DELIVERY_QUEUE, bindings.SLOW_DELIVERY_QUEUE]) {
+      const original = queue.sendBatch.bind(queue);
+      vi.spyOn(queue, 'sendBatch').mockImplementation((messages, options) => {
+        for (const m of messages) sent.push((m.body as { delivery_id: string }).delivery_id);
+        return original(messages, options);
+      });
+    }
+  });
+  return () => [...sent];
+}
+
+/**
+ * Moves the object's clock to the delivery's next attempt and runs the alarm, which hands it to
+ * the queue; resolves once that attempt has been reported (its lease and message released).
+ */
+export async function nextAttempt(accountId: string, id: string, clock: ManualClock): Promise<NonNullable<Awaited<ReturnType<typeof row>>>> {
+  const before = (await row(id, accountId))!;
+  if (before.next_attempt_at === null) throw new Error(`${id} is not waiting for another attempt (${before.status})`);
+  clock.set(Math.max(clock.now(), before.next_attempt_at));
+  await runAlarm(accountId);
+  return vi.waitUntil(
+    async () => {
+      const now = (await row(id, accountId))!;
+      return now.attempt_count > before.attempt_count && now.dispatch_token === null ? now : false;
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+}
+
+/**
+ * Writes finished deliveries created at the given times straight into the log (ids minted from
+ * those times, as the object mints them; finished, so the object never picks them up). A seed
+ * may say how many attempts it used, its last error, and its event and destination.
+ */
+export interface LogSeed {
+  automation: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  at: number;
+  attemptCount?: number;
+  lastError?: string;
+  eventId?: string;
+  destination?: string;
+}
+
+export function seedLog(account: TestAccount, seeds: LogSeed[]): Promise<string[]> {
   return inPlane(account.id, (_instance, sql, state) =>
     state.storage.transactionSync(() =>
       seeds.map((seed) => {
         const id = newId('dlv', seed.at);
         sql.exec(
-          `INSERT INTO deliveries (id, automation_id, event_id, destination, status, opened_at, created_at, updated_at)
-           VALUES (?, ?, 'evt_seed', 'https://example.com', ?, ?, ?, ?)`,
-          id, seed.automation, seed.status, seed.at, seed.at, seed.at,
+          `INSERT INTO deliveries (id, automation_id, event_id, destination, status, attempt_count, last_error, opened_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          id, seed.automation, seed.eventId ?? 'evt_seed', seed.destination ?? 'https://example.com', seed.status,
+          seed.attemptCount ?? 0, seed.lastError ?? null, seed.at, seed.at, seed.at,
         );
         return id;
       }),

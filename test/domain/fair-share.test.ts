@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FairShare, runFairly } from '../../src/domain/fair-share';
 
 type Job = { account: string; destination: string; n: number };
@@ -6,6 +6,21 @@ const jobs = (account: string, destination: string, count: number): Job[] =>
   Array.from({ length: count }, (_, n) => ({ account, destination, n }));
 
 describe('fair share of a batch’s lanes', () => {
+  // Jobs take simulated time: the fake clock runs them in order of their durations, without waiting.
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Runs the jobs with the fake timers advancing until every one is done. */
+  async function runAll(share: FairShare<Job>, lanes: number, work: (job: Job) => Promise<void>): Promise<void> {
+    const done = runFairly(share, lanes, work);
+    await vi.runAllTimersAsync();
+    await done;
+  }
+
   it('alternates between accounts however many jobs one of them has', () => {
     const share = new FairShare<Job>((j) => j);
     for (const j of [...jobs('A', 'a', 40), ...jobs('B', 'b', 3)]) share.add(j);
@@ -27,7 +42,7 @@ describe('fair share of a batch’s lanes', () => {
     let maxAWhileB = 0;
     const order: string[] = [];
     let bWaiting = 10;
-    await runFairly(share, 6, async (job) => {
+    await runAll(share, 6, async (job) => {
       inFlight[job.account as 'A' | 'B']++;
       if (job.account === 'B') bWaiting--;
       // Measured while B still has jobs waiting for a lane.
@@ -47,7 +62,7 @@ describe('fair share of a batch’s lanes', () => {
     for (const j of jobs('A', 'a', 12)) share.add(j);
     let peak = 0;
     let now = 0;
-    await runFairly(share, 6, async () => {
+    await runAll(share, 6, async () => {
       peak = Math.max(peak, ++now);
       await new Promise((r) => setTimeout(r, 5));
       now--;

@@ -95,9 +95,19 @@ describe('dispatch cost', () => {
       }
       expect(dueDeliveries(sql, now, 5, 12).length).toBe(12);
       expect(nextDueAt(sql)).toBe(sql.exec<{ t: number }>(OLD_NEXT_DUE).one().t);
-      sql.exec("UPDATE deliveries SET next_attempt_at = NULL WHERE dispatch_token IS NULL AND waiting_for IS NULL");
+    });
+  });
+
+  it('finds nothing due when every delivery is out, waiting for an earlier one, or closed', async () => {
+    await runInDurableObject(fresh(), (_instance, state) => {
+      const sql = state.storage.sql;
+      const now = 1_000_000;
+      seed(sql, { n: 10, destination: 'https://a.example', from: now - 1_000, step: 1, salt: 1, dispatched: true });
+      seed(sql, { n: 10, destination: 'https://b.example', from: now - 1_000, step: 1, salt: 2, waiting: true });
+      seed(sql, { n: 10, destination: 'https://c.example', from: now - 1_000, step: 1, salt: 3, closed: true });
       expect(dueDeliveries(sql, now, 50, 1_000)).toEqual([]);
       expect(nextDueAt(sql)).toBeNull();
+      expect(sql.exec<{ t: number | null }>(OLD_NEXT_DUE).one().t).toBeNull();
     });
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAILURE_THRESHOLD } from '../../src/domain/destination-gate';
 import { call, createAccount, createAutomation, postEvent, sinkRequests, sinkUrl, unique, waitForSink, type TestAccount } from '../helpers';
-import { inPlane, row } from '../delivery/support';
+import { manualClock, queueSpy, row, runAlarm } from '../delivery/support';
 import { vi } from 'vitest';
 
 async function postMany(account: TestAccount, count: number, prefix = 'C') {
@@ -53,37 +53,47 @@ describe('destination gate', () => {
     expect(Date.parse(paused.until)).toBeGreaterThan(Date.now());
     const sent = (await sinkRequests(bucket)).length;
     expect(sent).toBeGreaterThanOrEqual(FAILURE_THRESHOLD);
-    // While paused nothing is sent, and the deliveries still waiting have used no attempt.
-    await new Promise((r) => setTimeout(r, 1500));
-    expect((await sinkRequests(bucket)).length).toBe(sent);
+    // While paused, a scheduling pass hands nothing to the queues…
+    const clock = await manualClock(account.id);
+    const queued = await queueSpy(account.id);
+    await runAlarm(account.id);
+    expect(queued()).toEqual([]);
+    // …and the deliveries still waiting have used no attempt: they are due when the pause ends.
     const { data } = (await call(`/v1/deliveries?automation_id=${automation.id}&status=pending`, { token: account.admin })).body;
     expect(data.length).toBeGreaterThan(0);
     for (const d of data) expect(d.attempt_count).toBe(0);
+    for (const d of data) expect(Date.parse(d.next_attempt_at)).toBeGreaterThanOrEqual(Date.parse(paused.until));
+    expect((await sinkRequests(bucket)).length).toBe(sent);
+    // Once the pause is over the next pass sends one delivery: the probe.
+    clock.set(Date.parse(paused.until));
+    await runAlarm(account.id);
+    expect(queued()).toHaveLength(1);
   }, 30_000);
 
   it('probes a paused destination with one delivery once the pause ends, and reopens on success', async () => {
     const account = await createAccount();
     const bucket = unique('b');
-    const automation = await createAutomation(account, { url: sinkUrl(bucket), max_concurrency: 4 });
-    const origin = new URL(automation.url).origin;
-    // A pause that has just ended, as the gate would have recorded it.
-    await inPlane(account.id, (_i, sql) => {
-      sql.exec(
-        'INSERT INTO destinations (origin, gate) VALUES (?, ?) ON CONFLICT (origin) DO UPDATE SET gate = excluded.gate',
-        origin,
-        JSON.stringify({ consecutiveFailures: 5, pauses: 1, pausedUntil: Date.now() - 1, probing: false, reason: 'test pause', latencyMs: null, lastTimeoutAt: null }),
-      );
-    });
-    // The object reads its gates when it starts: start a fresh one by aborting the old instance.
-    await inPlane(account.id, (_i, _s, state) => state.abort('reload gates')).catch(() => {});
-    const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
-    expect(read.body.destination).toMatchObject({ state: 'probing', reason: 'test pause' });
+    // The first five requests fail (503 without Retry-After): the destination pauses. Each answer
+    // takes 200 ms, so requests sent together overlap at the sink.
+    const automation = await createAutomation(account, { url: sinkUrl(bucket, `fail_first=${FAILURE_THRESHOLD}&delay_ms=200`), max_concurrency: 4 });
+    const clock = await manualClock(account.id);
+    await postMany(account, FAILURE_THRESHOLD, 'F');
+    await waitForSink(bucket, FAILURE_THRESHOLD, 20_000);
+    const destination = async () => (await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.destination;
+    const paused = await vi.waitUntil(async () => ((await destination()).state === 'paused' ? destination() : false), { timeout: 10_000 });
+    // The pause ends: the destination is probed, one delivery at a time.
+    clock.set(Date.parse(paused.until));
+    expect(await destination()).toMatchObject({ state: 'probing', reason: paused.reason });
     await postMany(account, 6);
-    const received = await waitForSink(bucket, 6, 20_000);
-    // The first request went alone; after its success the gate reopened to its cap.
-    expect(received[0]!.concurrent).toBe(1);
-    const after = await call(`/v1/automations/${automation.id}`, { token: account.admin });
-    expect(after.body.destination).toEqual({ state: 'ok', in_flight: 0 });
+    await runAlarm(account.id);
+    const received = await waitForSink(bucket, FAILURE_THRESHOLD + 6, 20_000);
+    // The first request after the pause went alone; after its success the gate reopened to its cap.
+    const [probe, next] = [received[FAILURE_THRESHOLD]!, received[FAILURE_THRESHOLD + 1]!];
+    expect(probe.concurrent).toBe(1);
+    expect(next.received_at - probe.received_at).toBeGreaterThanOrEqual(190);
+    expect(Math.max(...received.slice(FAILURE_THRESHOLD).map((r) => r.concurrent))).toBeGreaterThan(1);
+    await vi.waitUntil(async () => (await destination()).in_flight === 0, { timeout: 10_000 });
+    expect(await destination()).toEqual({ state: 'ok', in_flight: 0 });
   }, 30_000);
 
   it('one account’s endpoint that never answers does not hold up another account’s webhooks', async () => {

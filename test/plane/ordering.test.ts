@@ -1,5 +1,6 @@
 /** Per-call ordering, end to end: out-of-order posting, injected failures, calls in parallel. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { row } from '../delivery/support';
 import { call, createAccount, createAutomation, postEvent, sinkRequests, sinkUrl, unique, waitForDelivery, type TestAccount } from '../helpers';
 
 const BODY = '{"call": "{{call_id}}", "step": "{{agent_id}}"}';
@@ -46,9 +47,10 @@ describe('per-call ordering', () => {
     const base = Date.now() - 60_000;
     const first = await post(account, 'CA-X', '1', at(base, 1));
     const second = await post(account, 'CA-X', '2', at(base, 2));
-    // The first keeps failing, so the second waits…
-    await new Promise((r) => setTimeout(r, 3000));
+    // The first keeps failing (its second attempt is the signal), so the second waits for it…
+    await vi.waitUntil(async () => (await call(`/v1/deliveries/${first}`, { token: account.admin })).body.attempt_count >= 2, { timeout: 10_000 });
     expect((await call(`/v1/deliveries/${second}`, { token: account.admin })).body).toMatchObject({ status: 'pending', attempt_count: 0 });
+    expect((await row(second, account.id))!.waiting_for).toBe(first);
     // …until ordering is switched off.
     const patched = await call(`/v1/automations/${automation.id}`, { method: 'PATCH', token: account.admin, body: { ordering: 'none' } });
     expect(patched.body.ordering).toBe('none');

@@ -10,6 +10,7 @@ import type { Effect, NoticeDraft } from './delivery-effects';
 import { afterAttempt, settle, type DeliveryRef, type LifecycleState } from './delivery-lifecycle';
 import { observationOf, observe, stateOf, type Gate } from './destination-gate';
 import { disabledReasonText, type DisabledCause } from './disabled-reason';
+import type { Random } from './jitter';
 import type { AttemptResult } from './retry-policy';
 import type { SentRequest } from './sent-request';
 
@@ -41,6 +42,8 @@ export interface AttemptOutcomeInput {
   schedule: readonly number[];
   autoDisableAfterMs: number;
   now: number;
+  /** Jitter for the retry delay and a pause (see jitter.ts). */
+  random: Random;
 }
 
 /** How a gate's state moved, for the operators' log: a new or longer pause, or back to normal. */
@@ -54,7 +57,7 @@ export function gateChange(before: Gate, after: Gate, now: number): 'paused' | '
 
 export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
   const { delivery: d, report: r, now } = i;
-  const outcome = afterAttempt(d, r.attemptNumber, r.result, i.schedule, now, r.final);
+  const outcome = afterAttempt(d, r.attemptNumber, r.result, i.schedule, now, i.random, r.final);
   const effects: Effect[] = [
     {
       kind: 'insert_attempt',
@@ -78,7 +81,7 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
   }, now));
   // A failure before any request says nothing about the destination.
   if (!r.final) {
-    const gate = observe(i.gate, observationOf(r.result, r.durationMs, now), now);
+    const gate = observe(i.gate, observationOf(r.result, r.durationMs, now), now, i.random);
     effects.push({ kind: 'save_gate', destination: d.destination, gate, change: gateChange(i.gate, gate, now) });
   }
 

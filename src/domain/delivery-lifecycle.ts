@@ -10,6 +10,7 @@
  */
 import type { DeliveryPatch, Effect } from './delivery-effects';
 import type { Lane } from './destination-gate';
+import type { Random } from './jitter';
 import { decide, type AttemptResult } from './retry-policy';
 import type { DeliveryStatus } from './vocabulary';
 
@@ -126,13 +127,14 @@ export function afterAttempt(
   result: AttemptResult,
   schedule: readonly number[],
   now: number,
+  random: Random,
   final = false,
 ): Outcome {
   if (final) return { status: 'failed', disableAutomation: false, reason: null };
-  const decision = decide(result, attemptNumber, schedule, now);
+  const decision = decide(result, attemptNumber, schedule, now, random);
   if (decision.kind === 'succeeded') return { status: 'succeeded' };
   if (decision.kind === 'failed') return { status: 'failed', disableAutomation: decision.disableAutomation, reason: null };
-  const nextAttemptAt = now + decision.delaySeconds * 1000;
+  const nextAttemptAt = now + Math.round(decision.delaySeconds * 1000);
   if (nextAttemptAt > state.openedAt + retryWindowMs(schedule)) {
     return { status: 'failed', disableAutomation: false, reason: GIVE_UP_REASONS.pastWindow };
   }

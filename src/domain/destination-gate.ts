@@ -12,6 +12,7 @@
  * Lanes: a destination uses the fast lane only once it has answered and while it stays healthy
  * and quick; new, probing, recently timed-out, slow and rate-limited ones use the slow lane.
  */
+import { spread, type Random } from './jitter';
 import { parseRetryAfter, type AttemptResult } from './retry-policy';
 
 export const DESTINATION_STATES = ['ok', 'paused', 'probing'] as const;
@@ -97,7 +98,8 @@ export function observationOf(result: AttemptResult, durationMs: number, now: nu
   return { kind: 'neutral', durationMs };
 }
 
-export function observe(gate: Gate, observation: Observation, now: number): Gate {
+/** The gate after an attempt; a pause's length is jittered (see jitter.ts), a Retry-After wait is not. */
+export function observe(gate: Gate, observation: Observation, now: number, random: Random): Gate {
   const latencyMs = gate.latencyMs === null
     ? observation.durationMs
     : Math.round(gate.latencyMs * (1 - LATENCY_WEIGHT) + observation.durationMs * LATENCY_WEIGHT);
@@ -114,7 +116,7 @@ export function observe(gate: Gate, observation: Observation, now: number): Gate
       // A failed probe pauses again at once; otherwise the threshold decides.
       if (stateOf(gate, now) === 'probing' || failures >= FAILURE_THRESHOLD) {
         const pauses = gate.pauses + 1;
-        const pauseMs = Math.min(FIRST_PAUSE_MS * 2 ** (pauses - 1), MAX_PAUSE_MS);
+        const pauseMs = Math.round(spread(Math.min(FIRST_PAUSE_MS * 2 ** (pauses - 1), MAX_PAUSE_MS), random));
         return {
           consecutiveFailures: failures, pauses, pausedUntil: now + pauseMs, probing: false, latencyMs, lastTimeoutAt,
           reason: `${failures} failures in a row, the last: ${observation.reason}`,

@@ -1,3 +1,5 @@
+import { spread, type Random } from './jitter';
+
 /**
  * What to do after an attempt, following the Standard Webhooks guidance: 2xx succeeds;
  * 410 Gone means the receiver is gone for good (fail now and turn the automation off);
@@ -19,16 +21,16 @@ export const MAX_DELAY_SECONDS = 43_200;
 
 /**
  * `attemptNumber` counts from 1 since the delivery was (re)opened; a schedule of n delays
- * allows n + 1 attempts.
+ * allows n + 1 attempts. A scheduled delay is jittered (see jitter.ts); Retry-After is not.
  */
-export function decide(result: AttemptResult, attemptNumber: number, schedule: readonly number[], nowMs: number): Decision {
+export function decide(result: AttemptResult, attemptNumber: number, schedule: readonly number[], nowMs: number, random: Random): Decision {
   if (result.kind === 'response') {
     if (result.status >= 200 && result.status < 300) return { kind: 'succeeded' };
     if (result.status === 410) return { kind: 'failed', disableAutomation: true };
   }
   const scheduled = schedule[attemptNumber - 1];
   if (scheduled === undefined) return { kind: 'failed', disableAutomation: false };
-  let delay = scheduled;
+  let delay = spread(scheduled, random);
   if (result.kind === 'response' && (result.status === 429 || result.status === 503) && result.retryAfter) {
     const asked = parseRetryAfter(result.retryAfter, nowMs);
     if (asked !== null) delay = asked;

@@ -11,6 +11,7 @@ import type { Page } from '../db/rows';
 import type { StatsWindow, WindowStats } from '../domain/delivery-stats';
 import type { Env } from '../env';
 import type { Clock } from '../lib/clock';
+import type { Random } from '../lib/random';
 import { automationsChanged, recover, retryDelivery, type ReopenResult } from './changes';
 import { claimBatch, closeDeadLettered, reportBatch } from './consumer-side';
 import { ingest, replay, sendTest, type IngestInput, type ReplayResult } from './intake';
@@ -44,6 +45,11 @@ export class AccountPlane extends DurableObject<Env> {
 
   set clock(clock: Clock) {
     this.rt.clock = clock;
+  }
+
+  /** The source of jitter; tests put a seeded one here. */
+  set random(random: Random) {
+    this.rt.random = random;
   }
 
   private use(accountId: string): PlaneRuntime {

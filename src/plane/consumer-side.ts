@@ -98,7 +98,7 @@ export async function reportBatch(rt: PlaneRuntime, reports: AttemptReport[]): P
         delivery: lifecycleOf(row), report: r, automation: automation ? { raw: automation.raw } : null,
         gate: rt.gate(row.destination), health: loadHealth(rt.sql, row.automation_id),
         alreadyDisabled: disabled.has(row.automation_id),
-        schedule: settings.retrySchedule, autoDisableAfterMs: settings.autoDisableAfterMs, now,
+        schedule: settings.retrySchedule, autoDisableAfterMs: settings.autoDisableAfterMs, now, random: rt.random,
       });
       for (const e of effects) if (e.kind === 'disable_automation') disabled.add(e.automationId);
       apply(effects);

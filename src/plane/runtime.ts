@@ -12,6 +12,7 @@ import { newGate, type Gate, type Lane } from '../domain/destination-gate';
 import { disabledReasonText } from '../domain/disabled-reason';
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
+import { systemRandom, type Random } from '../lib/random';
 import { CONFIG_TTL_MS, loadAccountConfig, type AccountConfig } from './account-config';
 import { apply } from './apply';
 import type { DeliveryMessage } from './protocol';
@@ -29,6 +30,8 @@ export class PlaneRuntime {
   /** Rate-limit pacing per automation (theoretical arrival time); a restart just resets it. */
   readonly pacing = new Map<string, number>();
   clock: Clock = systemClock;
+  /** Jitter's source; tests put a seeded one here. */
+  random: Random = systemRandom;
   accountId: string | null;
   /** Starts a dispatch pass soon (the scheduler sets it). */
   kick: () => void = () => {};

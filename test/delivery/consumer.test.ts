@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { JITTER } from '../../src/domain/jitter';
 import { describe, expect, it } from 'vitest';
 import { call, createAccount, createAutomation, postEvent, sinkRequests, sinkUrl, unique, waitForDelivery } from '../helpers';
 import { attempts, deliver, messageFor, plane, row, runBatch, seedDeliveries } from './support';
@@ -36,7 +37,8 @@ describe('queue consumer: outcomes', () => {
     const log = final.attempts as { attempt: number; started_at: string }[];
     expect(log.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
     const gaps = log.slice(1).map((a, i) => Date.parse(a.started_at) - Date.parse(log[i]!.started_at));
-    gaps.forEach((gap, i) => expect(gap, `gap before attempt ${i + 2}`).toBeGreaterThanOrEqual((i + 1) * 1000 - 50));
+    // Each delay is jittered by up to ±20 % around the schedule's.
+    gaps.forEach((gap, i) => expect(gap, `gap before attempt ${i + 2}`).toBeGreaterThanOrEqual((i + 1) * 1000 * (1 - JITTER) - 50));
     const sent = await sinkRequests(bucket);
     expect(sent).toHaveLength(4);
     expect(new Set(sent.map((r) => r.headers['webhook-id']))).toEqual(new Set([delivery.id]));

@@ -10,6 +10,7 @@ import {
   WINDOW_GRACE_MS,
   type LifecycleState,
 } from '../../src/domain/delivery-lifecycle';
+import { MIDPOINT } from '../../src/domain/jitter';
 
 const schedule = [5, 300, 1800];
 const T0 = 1_800_000_000_000;
@@ -58,25 +59,25 @@ describe('delivery lifecycle: claim', () => {
 describe('delivery lifecycle: after an attempt', () => {
   const now = T0 + 10_000;
   it('2xx succeeds; 410 fails and turns the automation off', () => {
-    expect(afterAttempt(state(), 1, { kind: 'response', status: 204, retryAfter: null }, schedule, now)).toEqual({ status: 'succeeded' });
-    expect(afterAttempt(state(), 1, { kind: 'response', status: 410, retryAfter: null }, schedule, now)).toEqual({ status: 'failed', disableAutomation: true, reason: null });
+    expect(afterAttempt(state(), 1, { kind: 'response', status: 204, retryAfter: null }, schedule, now, MIDPOINT)).toEqual({ status: 'succeeded' });
+    expect(afterAttempt(state(), 1, { kind: 'response', status: 410, retryAfter: null }, schedule, now, MIDPOINT)).toEqual({ status: 'failed', disableAutomation: true, reason: null });
   });
 
   it('retries on the schedule, then fails', () => {
     const error = { kind: 'error', message: 'timed out' } as const;
-    expect(afterAttempt(state(), 1, error, schedule, now)).toEqual({ status: 'retrying', nextAttemptAt: now + 5000 });
-    expect(afterAttempt(state(), 3, error, schedule, now)).toEqual({ status: 'retrying', nextAttemptAt: now + 1_800_000 });
-    expect(afterAttempt(state(), 4, error, schedule, now)).toMatchObject({ status: 'failed', disableAutomation: false });
+    expect(afterAttempt(state(), 1, error, schedule, now, MIDPOINT)).toEqual({ status: 'retrying', nextAttemptAt: now + 5000 });
+    expect(afterAttempt(state(), 3, error, schedule, now, MIDPOINT)).toEqual({ status: 'retrying', nextAttemptAt: now + 1_800_000 });
+    expect(afterAttempt(state(), 4, error, schedule, now, MIDPOINT)).toMatchObject({ status: 'failed', disableAutomation: false });
   });
 
   it('a retry that would fall after the retry window fails instead', () => {
     const lateNow = T0 + retryWindowMs(schedule) - 1000;
-    expect(afterAttempt(state(), 1, { kind: 'response', status: 500, retryAfter: null }, schedule, lateNow))
+    expect(afterAttempt(state(), 1, { kind: 'response', status: 500, retryAfter: null }, schedule, lateNow, MIDPOINT))
       .toMatchObject({ status: 'failed', reason: expect.stringMatching(/after the retry window/) });
   });
 
   it('a failure found before sending is final', () => {
-    expect(afterAttempt(state(), 1, { kind: 'error', message: 'refused' }, schedule, now, true)).toMatchObject({ status: 'failed' });
+    expect(afterAttempt(state(), 1, { kind: 'error', message: 'refused' }, schedule, now, MIDPOINT, true)).toMatchObject({ status: 'failed' });
   });
 
   it('the window is the whole schedule plus the grace', () => {

@@ -1,3 +1,4 @@
+import { MIDPOINT } from '../../src/domain/jitter';
 import { describe, expect, it } from 'vitest';
 import {
   admits,
@@ -18,7 +19,7 @@ import {
 
 const T0 = 1_800_000_000_000;
 const fail = (gate: Gate, now: number, timedOut = false) =>
-  observe(gate, { kind: 'failure', durationMs: 10, timedOut, reason: 'receiver answered 500' }, now);
+  observe(gate, { kind: 'failure', durationMs: 10, timedOut, reason: 'receiver answered 500' }, now, MIDPOINT);
 
 describe('destination gate', () => {
   it('caps deliveries in flight', () => {
@@ -40,7 +41,7 @@ describe('destination gate', () => {
     expect(stateOf(gate, later)).toBe('probing');
     expect(admits(gate, 0, 4, later)).toBe(true);
     expect(admits(gate, 1, 4, later)).toBe(false);
-    const reopened = observe(gate, { kind: 'success', durationMs: 20 }, later);
+    const reopened = observe(gate, { kind: 'success', durationMs: 20 }, later, MIDPOINT);
     expect(stateOf(reopened, later)).toBe('ok');
     expect(reopened.consecutiveFailures).toBe(0);
   });
@@ -61,7 +62,7 @@ describe('destination gate', () => {
   it('a success between failures resets the count; 4xx answers are neutral', () => {
     let gate = newGate();
     for (let i = 1; i < FAILURE_THRESHOLD; i++) gate = fail(gate, T0);
-    gate = observe(gate, { kind: 'success', durationMs: 5 }, T0);
+    gate = observe(gate, { kind: 'success', durationMs: 5 }, T0, MIDPOINT);
     gate = fail(gate, T0);
     expect(stateOf(gate, T0)).toBe('ok');
     expect(observationOf({ kind: 'response', status: 404, retryAfter: null }, 5, T0).kind).toBe('neutral');
@@ -71,7 +72,7 @@ describe('destination gate', () => {
   it('429 or 503 with Retry-After pauses the whole destination until then', () => {
     const observation = observationOf({ kind: 'response', status: 429, retryAfter: '30' }, 5, T0);
     expect(observation).toMatchObject({ kind: 'wait', until: T0 + 30_000 });
-    const gate = observe(newGate(), observation, T0);
+    const gate = observe(newGate(), observation, T0, MIDPOINT);
     expect(stateOf(gate, T0 + 29_000)).toBe('paused');
     expect(stateOf(gate, T0 + 30_000)).toBe('probing');
     expect(observationOf({ kind: 'response', status: 503, retryAfter: null }, 5, T0).kind).toBe('failure');
@@ -79,14 +80,14 @@ describe('destination gate', () => {
   });
 
   it('slow, recently timed-out, probing and rate-limited destinations use the slow lane', () => {
-    const answered = observe(newGate(), { kind: 'success', durationMs: 20 }, T0);
+    const answered = observe(newGate(), { kind: 'success', durationMs: 20 }, T0, MIDPOINT);
     expect(laneFor(answered, T0, false)).toBe('fast');
     expect(laneFor(answered, T0, true)).toBe('slow');
     const timedOut = fail(answered, T0, true);
     expect(laneFor(timedOut, T0 + 1000, false)).toBe('slow');
     expect(laneFor(timedOut, T0 + SLOW_LANE_AFTER_TIMEOUT_MS + 1, false)).toBe('fast');
     let slow = newGate();
-    for (let i = 0; i < 5; i++) slow = observe(slow, { kind: 'success', durationMs: 1000 }, T0);
+    for (let i = 0; i < 5; i++) slow = observe(slow, { kind: 'success', durationMs: 1000 }, T0, MIDPOINT);
     expect(laneFor(slow, T0, false)).toBe('slow');
   });
 
@@ -94,8 +95,8 @@ describe('destination gate', () => {
     // It may never answer: its first sends must not hold a fast-lane batch for the whole timeout.
     expect(laneFor(newGate(), T0, false)).toBe('slow');
     // Any answer counts, even one that says nothing about health (a 4xx): the time is known.
-    expect(laneFor(observe(newGate(), { kind: 'neutral', durationMs: 30 }, T0), T0, false)).toBe('fast');
-    expect(laneFor(observe(newGate(), { kind: 'success', durationMs: 900 }, T0), T0, false)).toBe('slow');
+    expect(laneFor(observe(newGate(), { kind: 'neutral', durationMs: 30 }, T0, MIDPOINT), T0, false)).toBe('fast');
+    expect(laneFor(observe(newGate(), { kind: 'success', durationMs: 900 }, T0, MIDPOINT), T0, false)).toBe('slow');
   });
 
   it('paces a rate limit at one request per interval', () => {

@@ -84,8 +84,6 @@ describe('account object: recovery', () => {
     const account = await createAccount();
     await createAutomation(account, { url: sinkUrl(unique('b')) });
     const clock = await manualClock(account.id);
-    const [fresh] = await seedDeliveries(account, {}, clock.now());
-    await deliver([fresh!]);
     const old = clock.now() - 31 * DAY;
     const extra = 5;
     await inPlane(account.id, (_i, sql) => {
@@ -97,6 +95,9 @@ describe('account object: recovery', () => {
         PURGE_LIMIT + extra, old,
       );
     });
+    // Seeded first, so whichever alarm runs first (the object's own, or the test's) finds them.
+    const [fresh] = await seedDeliveries(account, {}, clock.now());
+    await deliver([fresh!]);
     await runAlarm(account.id);
     const left = await inPlane(account.id, (_i, sql) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM deliveries WHERE id LIKE 'dlv_old_%'").one().n);
     expect(left).toBe(extra);
@@ -104,5 +105,20 @@ describe('account object: recovery', () => {
     expect(alarm).not.toBeNull();
     expect(alarm!).toBeLessThanOrEqual(clock.now() + PURGE_AGAIN_MS);
     expect(alarm!).toBeGreaterThanOrEqual(clock.now());
+  });
+});
+
+describe('account object: jitter', () => {
+  it('schedules a retry by its own source of jitter', async () => {
+    const account = await createAccount();
+    await createAutomation(account, { url: sinkUrl(unique('b'), 'status=500') });
+    const clock = await manualClock(account.id);
+    // The lowest draw: the first retry (1 s here) comes at 80 % of its delay.
+    await inPlane(account.id, (instance) => {
+      instance.random = () => 0;
+    });
+    const [id] = await seedDeliveries(account, {}, clock.now());
+    await deliver([id!]);
+    expect(await row(id!)).toMatchObject({ status: 'retrying', next_attempt_at: clock.now() + 800 });
   });
 });

@@ -18,7 +18,7 @@ import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../do
 import { redactedTemplateValues, RedactMode, type Redactions } from '../../domain/redaction';
 import { generateSigningSecret } from '../../domain/signature';
 import { compileTemplate, RenderedBodyTooLarge, TemplateCompileError, type TemplateFormat } from '../../domain/template';
-import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT } from '../../domain/destination-gate';
+import { DEFAULT_MAX_CONCURRENCY, DESTINATION_STATES, MAX_CONCURRENCY_LIMIT } from '../../domain/destination-gate';
 import { planeFor } from '../../plane/client';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
@@ -111,7 +111,7 @@ const Preview = z.object({ content_type: z.string(), body: z.string() }).openapi
 
 const Destination = z
   .object({
-    state: z.enum(['ok', 'paused', 'probing']),
+    state: z.enum(DESTINATION_STATES),
     until: z.string().optional().openapi({ description: 'While paused: when probing starts' }),
     reason: z.string().optional(),
     in_flight: z.int(),

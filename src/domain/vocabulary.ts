@@ -19,6 +19,8 @@ export const DeliveryStatus = z.enum(['pending', 'retrying', 'succeeded', 'faile
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 export const OpenStatus = DeliveryStatus.extract(['pending', 'retrying']);
 export type OpenStatus = z.infer<typeof OpenStatus>;
+export const FinishedStatus = DeliveryStatus.exclude(OpenStatus.options);
+export type FinishedStatus = z.infer<typeof FinishedStatus>;
 
 /** Whether an automation's deliveries for one call go out in the order the events occurred. */
 export const Ordering = z.enum(['none', 'per_call']);

@@ -3,7 +3,7 @@
  * problem with its line and column, marks it in the body, and shows the body rendered with the
  * trigger's example values.
  */
-import type { Preview } from '../../../http/schemas';
+import type { ApiError, Preview } from '../../../http/schemas';
 import type { BodyFormat } from '../../../domain/vocabulary';
 import { positionAt, type BodyEditor, type Mark } from './body-editor';
 import { api, el } from './common';
@@ -36,10 +36,8 @@ export interface LiveCheck {
   schedule(delay?: number): void;
 }
 
-interface Problem {
-  path: string;
-  message: string;
-}
+/** One of a 422 answer's details: which part of the request, and what is wrong with it. */
+type Problem = ApiError['details'][number];
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

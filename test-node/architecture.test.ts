@@ -2,7 +2,9 @@
  * The layering rules of src/, checked on the source itself: arrows between top-level folders
  * point one way only (no cycles), and the domain depends on nothing but pure leaves.
  * A "folder" is the first path segment under src/, with `catalog.ts` and `catalog/` (and any
- * other top-level file) counted as one module named without its extension.
+ * other top-level file) counted as one module named without its extension. The console's
+ * browser code (src/console/browser) is a module of its own: it is bundled into the page, a
+ * program apart from the Worker, and may take only types from the server.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
@@ -11,8 +13,10 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 const SOURCE = /\.(ts|tsx|js|mjs)$/;
-// `import … from '…'`, `export … from '…'`, `import '…'` and `import('…')`.
-const IMPORT = /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]/g;
+// `import … from '…'`, `export … from '…'`, `import '…'` and `import('…')`; group 1 marks
+// `import type` / `export type`, which compilers and bundlers erase.
+const IMPORT = /\b(?:import|export)\s+(type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]/g;
+const BROWSER = 'console/browser';
 
 /** The domain may use only these besides itself: data and pure helpers with no I/O. */
 const DOMAIN_MAY_IMPORT = new Set(['catalog', 'crypto', 'lib']);
@@ -25,9 +29,11 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** src/http/routes/x.ts → "http"; src/catalog.ts → "catalog". */
+/** src/http/routes/x.ts → "http"; src/catalog.ts → "catalog"; src/console/browser/lib/x.ts → "console/browser". */
 function moduleOf(path: string): string {
-  const first = relative(SRC, path).split(sep)[0]!;
+  const segments = relative(SRC, path).split(sep);
+  if (segments.slice(0, 2).join('/') === BROWSER && segments.length > 2) return BROWSER;
+  const first = segments[0]!;
   return first.slice(0, first.length - extname(first).length) || first;
 }
 
@@ -36,6 +42,8 @@ interface Edge {
   to: string;
   file: string;
   specifier: string;
+  /** `import type`: gone once compiled, so nothing of the target runs where the source runs. */
+  typeOnly: boolean;
 }
 
 function importEdges(): Edge[] {
@@ -43,12 +51,12 @@ function importEdges(): Edge[] {
   for (const file of sourceFiles(SRC)) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(IMPORT)) {
-      const specifier = match[1] ?? match[2] ?? match[3]!;
+      const specifier = match[2] ?? match[3] ?? match[4]!;
       if (!specifier.startsWith('.')) continue; // a package
       const target = resolve(dirname(file), specifier);
       const rel = relative(SRC, target);
       if (rel.startsWith('..')) throw new Error(`${relative(SRC, file)} imports ${specifier}, outside src/`);
-      edges.push({ from: moduleOf(file), to: moduleOf(target), file: relative(SRC, file), specifier });
+      edges.push({ from: moduleOf(file), to: moduleOf(target), file: relative(SRC, file), specifier, typeOnly: match[1] !== undefined });
     }
   }
   return edges;
@@ -90,7 +98,9 @@ describe('architecture of src/', () => {
 
   it('reads the imports it is meant to check', () => {
     // Known arrows: if the pattern stopped matching, the checks below would pass on nothing.
-    const known: [string, string][] = [['http', 'auth'], ['console', 'auth'], ['auth', 'db'], ['http', 'domain'], ['db', 'domain'], ['index', 'http']];
+    const known: [string, string][] = [
+      ['http', 'auth'], ['console', 'auth'], ['auth', 'db'], ['http', 'domain'], ['db', 'domain'], ['index', 'http'], [BROWSER, 'http'], [BROWSER, 'domain'],
+    ];
     for (const [from, to] of known) {
       expect(graph.get(from)?.has(to), `${from} → ${to}`).toBe(true);
     }
@@ -111,6 +121,18 @@ describe('architecture of src/', () => {
     // …and those leaves import nothing else of src but each other, so nothing reaches I/O through them.
     const leavesOut = between.filter((edge) => DOMAIN_MAY_IMPORT.has(edge.from) && !DOMAIN_MAY_IMPORT.has(edge.to));
     expect(leavesOut.map((edge) => `${edge.file} imports ${edge.specifier}`)).toEqual([]);
+  });
+
+  it('lets the browser code take only types from the server (`import type`), so no server code or zod reaches the page', () => {
+    // `import { type X }` is not enough: with verbatimModuleSyntax the bundler keeps it as `import '…'`.
+    const runtime = between.filter((edge) => edge.from === BROWSER && !edge.typeOnly);
+    expect(runtime.map((edge) => `${edge.file} imports ${edge.specifier}`)).toEqual([]);
+    expect(between.some((edge) => edge.from === BROWSER && edge.typeOnly)).toBe(true);
+  });
+
+  it('serves the browser code only as built assets: no server module imports it', () => {
+    const inward = between.filter((edge) => edge.to === BROWSER);
+    expect(inward.map((edge) => `${edge.file} imports ${edge.specifier}`)).toEqual([]);
   });
 
   it('finds a cycle when there is one (the check itself works)', () => {

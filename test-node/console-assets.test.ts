@@ -1,7 +1,8 @@
 /**
  * The console's built browser assets (scripts/build-console.mjs): each script parses as a
- * module on its own, nothing reaches outside the Worker's own origin (the CSP allows 'self'
- * only), and each asset's hash is its content's, so a changed asset gets a new URL.
+ * module on its own and holds only browser code, nothing reaches outside the Worker's own
+ * origin (the CSP allows 'self' only), and each asset's hash is its content's, so a changed
+ * asset gets a new URL.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -39,6 +40,16 @@ describe('console browser assets', () => {
     // load without the ?v= cache-buster.
     expect(asset.body).not.toMatch(/^\s*(?:import|export)\b[^(]*\bfrom\s*["']/m);
     expect(asset.body).not.toMatch(/\bimport\s*\(/);
+  });
+
+  it.each(scripts)('%s bundles only the console\'s browser code: no server module, no zod', (_name, asset) => {
+    // The browser code takes the API's types from the server's schemas (`import type`, erased);
+    // a value import would bundle the schema module and zod with it. Unminified, esbuild heads
+    // each module it bundles with a `// path` line.
+    const modules = [...asset.body.matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((match) => match[1]);
+    expect(modules.length).toBeGreaterThan(0);
+    expect(modules.filter((path) => !path?.startsWith('src/console/browser/'))).toEqual([]);
+    expect(asset.body).not.toMatch(/\bzod\b/i);
   });
 
   it.each(styles)('%s loads nothing else', (_name, asset) => {

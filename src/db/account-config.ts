@@ -2,12 +2,13 @@
  * What an account object needs from the control plane: whether the integration is on, and
  * every automation with what sending it takes. Read in one round trip and cached by the object.
  */
+import type { BodyFormat, Ordering } from '../domain/vocabulary';
 
 export interface AutomationConfigRow {
   id: string;
   trigger: string;
   url: string;
-  format: 'json' | 'xml';
+  format: BodyFormat;
   body: string;
   headers: string;
   enabled: number;
@@ -16,7 +17,7 @@ export interface AutomationConfigRow {
   previous_secrets: string;
   max_concurrency: number | null;
   rate_limit_per_second: number | null;
-  ordering: 'none' | 'per_call';
+  ordering: Ordering;
   updated_at: number;
   /** JSON object: field name → redaction mode. */
   redact: string;

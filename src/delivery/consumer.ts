@@ -9,6 +9,7 @@ import { getConfig, type Config } from '../config';
 import { FairShare, runFairly } from '../domain/fair-share';
 import { describeStatus } from '../domain/retry-policy';
 import { liveSecrets } from '../domain/secret-rotation';
+import { isSuccessStatus } from '../domain/success-status';
 import { checkTargetUrl } from '../domain/target-url';
 import { redactValues } from '../domain/redaction';
 import { compileTemplate, RenderedBodyTooLarge, toTemplateValues, type TemplateValues } from '../domain/template';
@@ -133,7 +134,7 @@ async function attempt(config: Config, order: SendOrder, eventValues: EventValue
     deliveryId: order.id, url: target.url.href, contentType, body, extraHeaders: order.headers, secret, previousSecrets,
     timeoutMs: config.deliveryTimeoutMs,
   });
-  const ok = outcome.result.kind === 'response' && outcome.result.status >= 200 && outcome.result.status < 300;
+  const ok = outcome.result.kind === 'response' && isSuccessStatus(outcome.result.status);
   return {
     ...base, startedAt: outcome.startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode,
     error: outcome.result.kind === 'error' ? outcome.result.message : ok ? null : describeStatus(outcome.result.status),

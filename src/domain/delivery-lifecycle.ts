@@ -12,11 +12,11 @@ import type { DeliveryPatch, Effect } from './delivery-effects';
 import type { Lane } from './destination-gate';
 import type { Random } from './jitter';
 import { decide, type AttemptResult } from './retry-policy';
-import type { DeliveryStatus } from './vocabulary';
+import { OpenStatus, type DeliveryStatus } from './vocabulary';
 
 export type { DeliveryStatus };
 
-export const isOpen = (status: DeliveryStatus): boolean => status === 'pending' || status === 'retrying';
+export const isOpen = (status: DeliveryStatus): boolean => (OpenStatus.options as readonly DeliveryStatus[]).includes(status);
 
 /** The part of a delivery the lifecycle reads. Times are epoch milliseconds. */
 export interface LifecycleState {

@@ -14,6 +14,7 @@
  */
 import { spread, type Random } from './jitter';
 import { parseRetryAfter, type AttemptResult } from './retry-policy';
+import { isSuccessStatus } from './success-status';
 
 export const DESTINATION_STATES = ['ok', 'paused', 'probing'] as const;
 export type DestinationState = (typeof DESTINATION_STATES)[number];
@@ -87,7 +88,7 @@ export function observationOf(result: AttemptResult, durationMs: number, now: nu
     return { kind: 'failure', durationMs, timedOut: result.timedOut === true, reason: result.message };
   }
   const { status } = result;
-  if (status >= 200 && status < 300) return { kind: 'success', durationMs };
+  if (isSuccessStatus(status)) return { kind: 'success', durationMs };
   if ((status === 429 || status === 503) && result.retryAfter) {
     const seconds = parseRetryAfter(result.retryAfter, now);
     if (seconds !== null && seconds > 0) {

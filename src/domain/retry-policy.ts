@@ -6,6 +6,7 @@ import { spread, type Random } from './jitter';
  * anything else — other statuses, 3xx (redirects are never followed), network errors and
  * timeouts — is retried on the schedule, honouring Retry-After on 429 and 503.
  */
+import { isSuccessStatus } from './success-status';
 
 export type AttemptResult =
   | { kind: 'response'; status: number; retryAfter: string | null }
@@ -25,7 +26,7 @@ export const MAX_DELAY_SECONDS = 43_200;
  */
 export function decide(result: AttemptResult, attemptNumber: number, schedule: readonly number[], nowMs: number, random: Random): Decision {
   if (result.kind === 'response') {
-    if (result.status >= 200 && result.status < 300) return { kind: 'succeeded' };
+    if (isSuccessStatus(result.status)) return { kind: 'succeeded' };
     if (result.status === 410) return { kind: 'failed', disableAutomation: true };
   }
   const scheduled = schedule[attemptNumber - 1];

@@ -1,7 +1,8 @@
 /**
  * The product's closed vocabularies, each spelled once. The zod enums validate requests and
- * generate the OpenAPI document; the types they infer are used by the database and delivery
- * code; the CHECK constraints in schema.sql list the same values.
+ * generate the OpenAPI document; the types they infer are used by the database, delivery and
+ * console code (the browser's by `import type`, so no zod reaches the page); the CHECK
+ * constraints in schema.sql list the same values.
  */
 import { z } from 'zod';
 
@@ -13,9 +14,13 @@ export type BodyFormat = z.infer<typeof BodyFormat>;
 export const KeyRole = z.enum(['admin', 'events']);
 export type KeyRole = z.infer<typeof KeyRole>;
 
-/** Where a delivery stands. pending and retrying are still scheduled; the rest are finished. */
+/** Where a delivery stands. The open ones (pending, retrying) are still scheduled; the rest are finished. */
 export const DeliveryStatus = z.enum(['pending', 'retrying', 'succeeded', 'failed', 'cancelled']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+export const OpenStatus = DeliveryStatus.extract(['pending', 'retrying']);
+export type OpenStatus = z.infer<typeof OpenStatus>;
+export const FinishedStatus = DeliveryStatus.exclude(OpenStatus.options);
+export type FinishedStatus = z.infer<typeof FinishedStatus>;
 
 /** Whether an automation's deliveries for one call go out in the order the events occurred. */
 export const Ordering = z.enum(['none', 'per_call']);

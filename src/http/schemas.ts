@@ -1,6 +1,12 @@
-/** Request and response schemas: they validate requests and generate /openapi.json. */
+/**
+ * Request and response schemas: they validate requests and generate /openapi.json, and the
+ * types at the end of this file are what clients written in TypeScript read (the console's
+ * browser code imports them with `import type`, so no schema reaches the page).
+ */
 import { z } from '@hono/zod-openapi';
+import { StatsWindow } from '../domain/delivery-stats';
 import { RedactMode } from '../domain/redaction';
+import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
 import { BodyFormat, DeliveryStatus, Ordering } from '../domain/vocabulary';
 
 export const ErrorSchema = z
@@ -83,6 +89,8 @@ export const TriggerSchema = z
   })
   .openapi('Trigger');
 
+export const TriggerListSchema = z.object({ data: z.array(TriggerSchema) }).openapi('TriggerList');
+
 export const AutomationSchema = z
   .object({
     id: z.string(),
@@ -107,6 +115,24 @@ export const AutomationSchema = z
     updated_at: z.string(),
   })
   .openapi('Automation');
+
+export const SigningSecretSchema = z.object({ signing_secret: z.string() }).openapi('SigningSecret');
+
+export const RotatedSecretSchema = z
+  .object({
+    signing_secret: z.string().openapi({ description: 'The new secret: it signs every webhook from now on' }),
+    previous_valid_until: z.string().openapi({
+      description: 'When the replaced secret stops signing (the time of the rotation when previous_valid_for_hours is 0)',
+    }),
+    previous_secrets: z.array(z.object({ valid_until: z.string() })).openapi({
+      description: `Every secret rotated out that still signs, most recent first (at most ${MAX_PREVIOUS_SECRETS})`,
+    }),
+  })
+  .openapi('RotatedSecret');
+
+export const PreviewSchema = z.object({ content_type: z.string(), body: z.string() }).openapi('Preview');
+
+export const TestSendSchema = z.object({ delivery_id: z.string() }).openapi('TestSend');
 
 export const DeliverySchema = z
   .object({
@@ -145,6 +171,18 @@ export const AttemptSchema = z
   })
   .openapi('Attempt');
 
+export const DeliveryDetailSchema = DeliverySchema.extend({ attempts: z.array(AttemptSchema) }).openapi('DeliveryDetail');
+
+export const ReplayedSchema = z.object({ event_id: z.string(), deliveries: z.int(), delivery_ids: z.array(z.string()) }).openapi('Replayed');
+
+export const RecoveredSchema = z
+  .object({
+    recovered: z.int().openapi({ description: 'Failed deliveries sent again by this call, oldest first' }),
+    more: z.boolean().openapi({ description: 'More failed deliveries are left in the window: call again with since = next_since' }),
+    next_since: z.string().nullable(),
+  })
+  .openapi('Recovered');
+
 const OutcomeCounts = {
   succeeded: z.number().int(),
   failed: z.number().int(),
@@ -154,7 +192,7 @@ const OutcomeCounts = {
 
 export const StatsSchema = z
   .object({
-    window: z.enum(['24h', '7d']),
+    window: StatsWindow,
     from: z.string(),
     to: z.string(),
     success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed) of deliveries finished in the window; null when none' }),
@@ -175,3 +213,32 @@ export const StatsSchema = z
 
 /** Event data: field name → value. Values are rendered as text. */
 export const EventDataSchema = z.record(z.string().max(128), z.unknown());
+
+export const OperationsWebhookSchema = z
+  .object({
+    url: z.string().nullable(),
+    signing_secret: z.string().nullable().openapi({ description: 'Signs the operations webhooks (Standard Webhooks, like automations)' }),
+  })
+  .openapi('OperationsWebhook');
+
+/*
+ * The answers as TypeScript types, inferred from the schemas above: a change to a schema changes
+ * what the console's browser code is checked against (`npm run typecheck`).
+ */
+export type ApiError = z.infer<typeof ErrorSchema>['error'];
+export type Trigger = z.infer<typeof TriggerSchema>;
+export type TriggerField = Trigger['fields'][number];
+export type TriggerList = z.infer<typeof TriggerListSchema>;
+export type Automation = z.infer<typeof AutomationSchema>;
+export type SigningSecret = z.infer<typeof SigningSecretSchema>;
+export type RotatedSecret = z.infer<typeof RotatedSecretSchema>;
+export type Preview = z.infer<typeof PreviewSchema>;
+export type TestSend = z.infer<typeof TestSendSchema>;
+export type Delivery = z.infer<typeof DeliverySchema>;
+export type Attempt = z.infer<typeof AttemptSchema>;
+export type SentRequest = NonNullable<Attempt['request']>;
+export type DeliveryDetail = z.infer<typeof DeliveryDetailSchema>;
+export type Replayed = z.infer<typeof ReplayedSchema>;
+export type Recovered = z.infer<typeof RecoveredSchema>;
+export type Stats = z.infer<typeof StatsSchema>;
+export type OperationsWebhook = z.infer<typeof OperationsWebhookSchema>;

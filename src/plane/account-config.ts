@@ -11,6 +11,7 @@ import type { AutomationCondition } from '../domain/delivery-lifecycle';
 import { DEFAULT_MAX_CONCURRENCY, destinationOf } from '../domain/destination-gate';
 import { decodePreviousSecrets, type PreviousSecret } from '../domain/secret-rotation';
 import type { Redactions } from '../domain/redaction';
+import type { BodyFormat } from '../domain/vocabulary';
 
 export const CONFIG_TTL_MS = 60_000;
 
@@ -20,7 +21,7 @@ export interface AutomationSnapshot {
   enabled: boolean;
   url: string;
   destination: string;
-  format: 'json' | 'xml';
+  format: BodyFormat;
   body: string;
   headers: Record<string, string>;
   secretCiphertext: string;

@@ -1,7 +1,9 @@
 /** What travels between the account object, the queues and the consumer. */
+import type { DestinationState } from '../domain/destination-gate';
 import type { Redactions } from '../domain/redaction';
 import type { ReportedAttempt } from '../domain/attempt-outcome';
 import type { PreviousSecret } from '../domain/secret-rotation';
+import type { BodyFormat } from '../domain/vocabulary';
 
 /** A queue message: which delivery of which account, and the dispatch it belongs to. */
 export interface DeliveryMessage {
@@ -27,7 +29,7 @@ export interface SendOrder {
   destination: string;
   automationId: string;
   url: string;
-  format: 'json' | 'xml';
+  format: BodyFormat;
   body: string;
   headers: Record<string, string>;
   secretCiphertext: string;
@@ -51,7 +53,7 @@ export interface AttemptReport extends ReportedAttempt {
 }
 
 export interface DestinationView {
-  state: 'ok' | 'paused' | 'probing';
+  state: DestinationState;
   until?: string;
   reason?: string;
   in_flight: number;

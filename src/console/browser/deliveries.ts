@@ -4,16 +4,15 @@
  * (lib/replay-event.ts), the attempts of a delivery on demand (lib/attempt-view.ts), and live
  * updates of deliveries that are still pending or retrying.
  */
-import type { Delivery, DeliveryDetail, DeliveryStatus } from './lib/api-types';
+import type { Delivery, DeliveryDetail } from '../../http/schemas';
 import { renderAttempts } from './lib/attempt-view';
-import { announce, api, el, find, formatTime, setChildren, setRowMessage, snippet, statusBadge, type ApiResult } from './lib/common';
+import { announce, api, el, find, formatTime, isOpen, setChildren, setRowMessage, snippet, statusBadge, type ApiResult } from './lib/common';
 import { confirmSendAgain } from './lib/confirm-send-again';
 import { replayEvent } from './lib/replay-event';
 import { wireLogFilters } from './lib/log-filters';
 
 const POLL_MS = 2000;
 const MAX_POLLED = 20;
-const OPEN: readonly string[] = ['pending', 'retrying'] satisfies DeliveryStatus[];
 let polling = false;
 
 function rowOf(id: string): HTMLTableRowElement {
@@ -45,9 +44,9 @@ function updateRow(row: HTMLElement, delivery: DeliveryDetail): void {
 async function refresh(row: HTMLElement): Promise<ApiResult<DeliveryDetail>> {
   const result = await api<DeliveryDetail>('GET', '/v1/deliveries/' + encodeURIComponent(row.dataset.deliveryId ?? ''));
   if (result.ok) {
-    const wasOpen = OPEN.includes(row.dataset.status ?? '');
+    const wasOpen = isOpen(row.dataset.status ?? '');
     updateRow(row, result.data);
-    if (wasOpen && !OPEN.includes(result.data.status)) announce('Delivery ' + result.data.status + '.');
+    if (wasOpen && !isOpen(result.data.status)) announce('Delivery ' + result.data.status + '.');
   }
   return result;
 }
@@ -57,7 +56,7 @@ async function pollOpenRows(): Promise<void> {
   if (polling) return;
   polling = true;
   for (;;) {
-    const open = Array.from(document.querySelectorAll<HTMLTableRowElement>('tr[data-delivery-id]')).filter((row) => OPEN.includes(row.dataset.status ?? ''));
+    const open = Array.from(document.querySelectorAll<HTMLTableRowElement>('tr[data-delivery-id]')).filter((row) => isOpen(row.dataset.status ?? ''));
     if (open.length === 0) break;
     await new Promise((resolve) => { setTimeout(resolve, POLL_MS); });
     await Promise.all(open.slice(0, MAX_POLLED).map(refresh));

@@ -2,9 +2,10 @@
  * Page script of the automation editor (editor.js): wires the page together and saves through
  * the API. Errors the API returns are shown beside the field they name (422 details carry a `path`).
  */
-import type { ApiError, Automation, Trigger } from './lib/api-types';
+import type { ApiError, Automation, Trigger } from '../../http/schemas';
+import type { BodyFormat } from '../../domain/vocabulary';
 import { createBodyEditor } from './lib/body-editor';
-import { announce, api, ask, byId, el, setChildren } from './lib/common';
+import { announce, api, ask, byId, el, find, setChildren } from './lib/common';
 import { setUpTools } from './lib/editor-tools';
 import { createFieldsPanel } from './lib/fields-panel';
 import { createHeadersPanel } from './lib/headers-panel';
@@ -47,11 +48,9 @@ const liveCheck = createLiveCheck({
   onValid: clearBodyError,
 });
 
-type Format = 'json' | 'xml';
-
-function formatValue(): Format {
-  const checked = form.querySelector<HTMLInputElement>('input[name="format"]:checked');
-  return checked?.value === 'xml' ? 'xml' : 'json';
+/** The page renders a radio for each of BodyFormat's values, one of them checked. */
+function formatValue(): BodyFormat {
+  return find(form, 'input[name="format"]:checked', HTMLInputElement).value as BodyFormat;
 }
 
 function draft(): Draft {
@@ -82,7 +81,7 @@ triggerSelect.addEventListener('change', () => {
   liveCheck.schedule(0);
 });
 // The untouched starter body follows the format, so switching to XML does not start with an error.
-const STARTERS: Readonly<Record<Format, string>> = {
+const STARTERS: Readonly<Record<BodyFormat, string>> = {
   json: '{\n  "event": "{{event}}"\n}',
   xml: '<notification>\n  <event>{{event}}</event>\n</notification>',
 };

@@ -3,7 +3,7 @@
  * the operations webhook. Turning off a task with deliveries waiting asks first, with how many
  * are cancelled (lib/turn-off.ts), and says afterwards what happened.
  */
-import type { Automation } from './lib/api-types';
+import type { Automation } from '../../http/schemas';
 import { announce, api, ask, byId, find, setChildren, setRowMessage } from './lib/common';
 import { setUpOperationsWebhook } from './lib/operations-webhook';
 import { TURN_OFF_DETAILS, turnedOffReport, waitingCount, waitingWarning } from './lib/turn-off';

@@ -3,9 +3,11 @@
  * stacked bar per point (succeeded at the bottom, then failed, then cancelled), and which points
  * get a time label. Pure, so the markup (health-chart.tsx) only draws what this decides.
  */
+import { FinishedStatus } from '../../domain/vocabulary';
 
-export const OUTCOMES = ['succeeded', 'failed', 'cancelled'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+/** A finished delivery's status is its outcome; the vocabulary's order is the bars' order. */
+export const OUTCOMES = FinishedStatus.options;
+export type Outcome = FinishedStatus;
 
 export interface ChartPoint {
   start: string;

@@ -5,10 +5,8 @@
  * Times are printed in UTC; the page script relabels them in the reader's time zone.
  */
 import type { WindowStats } from '../../domain/delivery-stats';
-import { Time } from './components';
-import { chartGeometry, OUTCOMES, type Outcome } from './health-chart-geometry';
-
-export const OUTCOME_LABELS: Record<Outcome, string> = { succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' };
+import { STATUS_LABELS, Time } from './components';
+import { chartGeometry, OUTCOMES } from './health-chart-geometry';
 
 const WINDOW_WORDS = { '24h': 'the last 24 hours', '7d': 'the last 7 days' } as const;
 /** Hourly points are labelled every 3 hours; daily points each. */
@@ -41,7 +39,7 @@ export function HealthChart({ id, stats }: { id: string; stats: WindowStats }) {
         {geometry && (
           <ul class="chart-legend" aria-label="Legend">
             {OUTCOMES.map((o) => (
-              <li><span class={`chart-swatch chart-${o}`} aria-hidden="true"></span>{OUTCOME_LABELS[o]}</li>
+              <li><span class={`chart-swatch chart-${o}`} aria-hidden="true"></span>{STATUS_LABELS[o]}</li>
             ))}
           </ul>
         )}
@@ -111,7 +109,7 @@ function ChartTable({ id, stats }: { id: string; stats: WindowStats }) {
         <thead>
           <tr>
             <th scope="col">{unit} starting</th>
-            {OUTCOMES.map((o) => <th scope="col">{OUTCOME_LABELS[o]}</th>)}
+            {OUTCOMES.map((o) => <th scope="col">{STATUS_LABELS[o]}</th>)}
             <th scope="col">Retried</th>
           </tr>
         </thead>

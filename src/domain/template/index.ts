@@ -6,13 +6,14 @@
  * UTF-16 code units (see text-position.ts).
  */
 import { BoundedCache } from '../../lib/bounded-cache';
+import type { BodyFormat } from '../vocabulary';
 import { compileJsonTemplate, validateJsonTemplate } from './json-template';
 import { loneSurrogateProblem, type TemplateProblem } from './problems';
 import { DEFAULT_MAX_BODY_BYTES, renderWithin } from './render-budget';
 import type { TemplateValues } from './template-values';
 import { compileXmlTemplate, validateXmlTemplate } from './xml-template';
 
-export type TemplateFormat = 'json' | 'xml';
+export type TemplateFormat = BodyFormat;
 export type { TemplateProblem } from './problems';
 export { TemplateCompileError } from './problems';
 export { DEFAULT_MAX_BODY_BYTES, describeBytes, RenderedBodyTooLarge } from './render-budget';

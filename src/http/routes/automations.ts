@@ -18,14 +18,16 @@ import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../do
 import { redactedTemplateValues, RedactMode, type Redactions } from '../../domain/redaction';
 import { generateSigningSecret } from '../../domain/signature';
 import { compileTemplate, RenderedBodyTooLarge, TemplateCompileError, type TemplateFormat } from '../../domain/template';
-import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT } from '../../domain/destination-gate';
+import { DEFAULT_MAX_CONCURRENCY, DESTINATION_STATES, MAX_CONCURRENCY_LIMIT } from '../../domain/destination-gate';
 import { planeFor } from '../../plane/client';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
 import { ApiError, notFound, validationFailed } from '../../errors';
 import { BodyFormat, DeliveryStatus, Ordering } from '../../domain/vocabulary';
-import { AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, Text } from '../schemas';
+import {
+  AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, PreviewSchema, SigningSecretSchema, TestSendSchema, Text,
+} from '../schemas';
 
 const tags = ['Automations'];
 const middleware = [requireKey('admin')];
@@ -107,11 +109,10 @@ const CreateAutomation = z
 const UpdateAutomation = z.object(editable).partial().strict().openapi('UpdateAutomation');
 const AutomationWithSecret = AutomationSchema.extend({ signing_secret: z.string() }).openapi('AutomationWithSecret');
 const PreviewRequest = z.object({ data: EventDataSchema.optional() }).strict();
-const Preview = z.object({ content_type: z.string(), body: z.string() }).openapi('Preview');
 
 const Destination = z
   .object({
-    state: z.enum(['ok', 'paused', 'probing']),
+    state: z.enum(DESTINATION_STATES),
     until: z.string().optional().openapi({ description: 'While paused: when probing starts' }),
     reason: z.string().optional(),
     in_flight: z.int(),
@@ -155,13 +156,13 @@ const routes = {
   secret: createRoute({
     method: 'get', path: '/v1/automations/{id}/secret', tags, middleware, summary: 'Read the signing secret',
     request: { params: AutomationIdParam },
-    responses: { 200: jsonResponse(z.object({ signing_secret: z.string() }), 'The secret'), 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: { 200: jsonResponse(SigningSecretSchema, 'The secret'), 401: errors[401], 403: errors[403], 404: errors[404] },
   }),
   preview: createRoute({
     method: 'post', path: '/v1/automations/{id}/preview', tags, middleware,
     summary: 'Render the body with the given data over the trigger’s example values; nothing is sent',
     request: { params: AutomationIdParam, ...jsonBody(PreviewRequest, false) },
-    responses: { 200: jsonResponse(Preview, 'The rendered body'), 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+    responses: { 200: jsonResponse(PreviewSchema, 'The rendered body'), 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
   }),
   previewDraft: createRoute({
     method: 'post', path: '/v1/automations/preview', tags, middleware,
@@ -169,13 +170,13 @@ const routes = {
     request: jsonBody(
       z.object({ trigger: Trigger, format: BodyFormat.default('json'), body: z.string().min(1), data: EventDataSchema.optional(), redact: Redact.optional() }).strict(),
     ),
-    responses: { 200: jsonResponse(Preview, 'The rendered body'), 401: errors[401], 403: errors[403], 422: errors[422] },
+    responses: { 200: jsonResponse(PreviewSchema, 'The rendered body'), 401: errors[401], 403: errors[403], 422: errors[422] },
   }),
   test: createRoute({
     method: 'post', path: '/v1/automations/{id}/test', tags, middleware,
     summary: 'Send a real delivery of the example data, marked as a test in the log',
     request: { params: AutomationIdParam, ...jsonBody(PreviewRequest, false) },
-    responses: { 202: jsonResponse(z.object({ delivery_id: z.string() }), 'Queued'), 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+    responses: { 202: jsonResponse(TestSendSchema, 'Queued'), 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
   }),
 };
 

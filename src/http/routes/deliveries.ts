@@ -7,7 +7,7 @@ import type { AppEnv } from '../context';
 import { ApiError, notFound, validationFailed } from '../../errors';
 import { DeliveryStatus } from '../../domain/vocabulary';
 import { COUNT_CAP, timeRangeProblems } from '../../domain/log-query';
-import { AttemptSchema, DeliverySchema, errors, IdParam, jsonResponse, PageQuery } from '../schemas';
+import { DeliveryDetailSchema, DeliverySchema, errors, IdParam, jsonResponse, PageQuery } from '../schemas';
 
 const tags = ['Deliveries'];
 const middleware = [requireKey('admin')];
@@ -56,7 +56,7 @@ const routes = {
     method: 'get', path: '/v1/deliveries/{id}', tags, middleware, summary: 'A delivery and its attempts',
     request: { params: IdParam('id') },
     responses: {
-      200: jsonResponse(DeliverySchema.extend({ attempts: z.array(AttemptSchema) }).openapi('DeliveryDetail'), 'The delivery'),
+      200: jsonResponse(DeliveryDetailSchema, 'The delivery'),
       401: errors[401], 403: errors[403], 404: errors[404],
     },
   }),

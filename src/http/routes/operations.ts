@@ -14,7 +14,7 @@ import { operationsId } from '../../plane/account-config';
 import { planeFor } from '../../plane/client';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
-import { errors, jsonBody, jsonResponse, pageOf, PageQuery, Text } from '../schemas';
+import { errors, jsonBody, jsonResponse, OperationsWebhookSchema, pageOf, PageQuery, Text } from '../schemas';
 import { secretsKey } from './automations';
 
 const tags = ['Account'];
@@ -31,13 +31,6 @@ const NoticeSchema = z
   })
   .openapi('Notice');
 
-const OperationsWebhook = z
-  .object({
-    url: z.string().nullable(),
-    signing_secret: z.string().nullable().openapi({ description: 'Signs the operations webhooks (Standard Webhooks, like automations)' }),
-  })
-  .openapi('OperationsWebhook');
-
 const routes = {
   notices: createRoute({
     method: 'get', path: '/v1/account/notices', tags, middleware,
@@ -47,13 +40,13 @@ const routes = {
   }),
   readHook: createRoute({
     method: 'get', path: '/v1/account/operations-webhook', tags, middleware, summary: 'The operations webhook and its signing secret',
-    responses: { 200: jsonResponse(OperationsWebhook, 'The operations webhook (url null: none)'), 401: errors[401], 403: errors[403] },
+    responses: { 200: jsonResponse(OperationsWebhookSchema, 'The operations webhook (url null: none)'), 401: errors[401], 403: errors[403] },
   }),
   setHook: createRoute({
     method: 'put', path: '/v1/account/operations-webhook', tags, middleware,
     summary: 'Set the URL that receives automation.failing, automation.disabled, delivery.exhausted and delivery.recovered (null removes it)',
     request: jsonBody(z.object({ url: Text().trim().min(1).max(2048).nullable() }).strict()),
-    responses: { 200: jsonResponse(OperationsWebhook, 'Saved'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] },
+    responses: { 200: jsonResponse(OperationsWebhookSchema, 'Saved'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] },
   }),
 };
 

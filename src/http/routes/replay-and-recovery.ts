@@ -9,7 +9,7 @@ import { RECOVER_LIMIT, RECOVER_MAX_DAYS } from '../../plane/changes';
 import { planeFor } from '../../plane/client';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
-import { errors, IdParam, jsonBody, jsonResponse } from '../schemas';
+import { errors, IdParam, jsonBody, jsonResponse, RecoveredSchema, ReplayedSchema } from '../schemas';
 
 const middleware = [requireKey('admin')];
 const DAY_MS = 86_400_000;
@@ -22,7 +22,6 @@ const ReplayRequest = z
   })
   .strict()
   .openapi('ReplayRequest');
-const Replayed = z.object({ event_id: z.string(), deliveries: z.int(), delivery_ids: z.array(z.string()) }).openapi('Replayed');
 
 const RecoverRequest = z
   .object({
@@ -31,27 +30,21 @@ const RecoverRequest = z
   })
   .strict()
   .openapi('RecoverRequest');
-const Recovered = z
-  .object({
-    recovered: z.int().openapi({ description: `Failed deliveries sent again (at most ${RECOVER_LIMIT} per call, oldest first)` }),
-    more: z.boolean().openapi({ description: 'More failed deliveries are left in the window: call again with since = next_since' }),
-    next_since: z.string().nullable(),
-  })
-  .openapi('Recovered');
 
 const routes = {
   replay: createRoute({
     method: 'post', path: '/v1/events/{id}/replay', tags: ['Events'], middleware,
     summary: 'Send a stored event again, as new deliveries marked as replays',
     request: { params: IdParam('id'), ...jsonBody(ReplayRequest, false) },
-    responses: { 202: jsonResponse(Replayed, 'Queued'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+    responses: { 202: jsonResponse(ReplayedSchema, 'Queued'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
   }),
   recover: createRoute({
     method: 'post', path: '/v1/automations/{id}/recover', tags: ['Automations'], middleware,
     summary: 'Send again every failed delivery of the automation created in a time window',
+    description: `At most ${RECOVER_LIMIT} per call, oldest first; \`more\` says whether any are left for another call.`,
     request: { params: IdParam('id'), ...jsonBody(RecoverRequest) },
     responses: {
-      202: jsonResponse(Recovered, 'Queued'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422],
+      202: jsonResponse(RecoveredSchema, 'Queued'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422],
     },
   }),
 };

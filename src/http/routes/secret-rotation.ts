@@ -20,7 +20,7 @@ import { ApiError, notFound } from '../../errors';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import { etagOf } from '../preconditions';
-import { errors, IdParam, jsonBody, jsonResponse } from '../schemas';
+import { errors, IdParam, jsonBody, jsonResponse, RotatedSecretSchema } from '../schemas';
 import { changed, secretsKey } from './automations';
 
 const RotateSecret = z
@@ -32,18 +32,6 @@ const RotateSecret = z
   .strict()
   .openapi('RotateSecret');
 
-const RotatedSecret = z
-  .object({
-    signing_secret: z.string().openapi({ description: 'The new secret: it signs every webhook from now on' }),
-    previous_valid_until: z.string().openapi({
-      description: 'When the replaced secret stops signing (the time of the rotation when previous_valid_for_hours is 0)',
-    }),
-    previous_secrets: z.array(z.object({ valid_until: z.string() })).openapi({
-      description: `Every secret rotated out that still signs, most recent first (at most ${MAX_PREVIOUS_SECRETS})`,
-    }),
-  })
-  .openapi('RotatedSecret');
-
 const route = createRoute({
   method: 'post', path: '/v1/automations/{id}/secret/rotate', tags: ['Automations'], middleware: [requireKey('admin')],
   summary: 'Replace the signing secret; the previous one keeps signing alongside the new one for an overlap',
@@ -54,7 +42,7 @@ const route = createRoute({
   request: { params: IdParam('id'), ...jsonBody(RotateSecret, false) },
   responses: {
     200: {
-      ...jsonResponse(RotatedSecret, 'The new secret, shown like at creation; read it again with GET /v1/automations/{id}/secret'),
+      ...jsonResponse(RotatedSecretSchema, 'The new secret, shown like at creation; read it again with GET /v1/automations/{id}/secret'),
       headers: { ETag: { schema: { type: 'string' as const }, description: 'The automation’s new version' } },
     },
     400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422],

@@ -1,13 +1,13 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { TRIGGERS } from '../../catalog';
 import { requireKey } from '../guards';
 import type { AppEnv } from '../context';
-import { errors, jsonResponse, TriggerSchema } from '../schemas';
+import { errors, jsonResponse, TriggerListSchema } from '../schemas';
 
 const listTriggers = createRoute({
   method: 'get', path: '/v1/triggers', tags: ['Triggers'], middleware: [requireKey('admin', 'events')],
   summary: 'The 25 triggers and the placeholder fields each exposes',
-  responses: { 200: jsonResponse(z.object({ data: z.array(TriggerSchema) }), 'The catalog'), 401: errors[401] },
+  responses: { 200: jsonResponse(TriggerListSchema, 'The catalog'), 401: errors[401] },
 });
 
 // Built once per isolate: the catalog never changes at run time.

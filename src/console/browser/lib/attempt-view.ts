@@ -4,7 +4,7 @@
  * error, body) — side by side on wide screens, one above the other on narrow ones.
  * Stored requests never hold a signing secret: only the signature made with it.
  */
-import type { Attempt, DeliveryDetail, SentRequest } from './api-types';
+import type { Attempt, DeliveryDetail, SentRequest } from '../../../http/schemas';
 import { el, formatTime, type Children } from './common';
 
 /** The stored bound of a request body (SENT_BODY_LIMIT in src/domain/sent-request.ts). */

@@ -4,7 +4,8 @@
  * Every read and change goes through the public /v1 API with the session cookie, so the
  * server enforces the same rules as for API clients. Changes carry the page's CSRF token.
  */
-import type { ApiError, DeliveryStatus } from './api-types';
+import type { ApiError } from '../../../http/schemas';
+import type { DeliveryStatus, OpenStatus } from '../../../domain/vocabulary';
 import { localizeChartTimes } from './chart-times';
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
@@ -12,7 +13,7 @@ const csrfToken = document.querySelector('meta[name="csrf-token"]')?.getAttribut
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiError };
 
 /**
- * Calls the API; never throws. `T` is the shape the endpoint documents (see api-types.ts):
+ * Calls the API; never throws. `T` is the shape the endpoint documents (a type from src/http/schemas.ts):
  * the server is ours, so its answers are trusted rather than validated again here.
  */
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
@@ -120,6 +121,16 @@ function present(children: Children): (Node | string)[] {
 export const STATUS_LABELS: Readonly<Record<DeliveryStatus, string>> = {
   pending: 'Pending', retrying: 'Retrying', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled',
 };
+
+/**
+ * The statuses still scheduled, as the server's OpenStatus says. The page cannot load that
+ * schema, so they are listed again here, but the type makes the compiler reject a list that
+ * leaves one out or adds a finished one.
+ */
+const OPEN: { readonly [S in OpenStatus]: true } = { pending: true, retrying: true };
+
+/** Takes any text, such as a row's data-status: an unknown value counts as finished. */
+export const isOpen = (status: string): boolean => Object.hasOwn(OPEN, status);
 
 export function statusBadge(status: DeliveryStatus): HTMLSpanElement {
   return el('span', { class: 'badge badge-' + status }, STATUS_LABELS[status] ?? status);

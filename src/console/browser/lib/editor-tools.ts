@@ -2,12 +2,11 @@
  * The editor's tools for a saved task: "Send test" (POST /v1/automations/{id}/test, then polls
  * the delivery until it is final) and the signing secret (show, hide, copy, rotate).
  */
-import type { DeliveryDetail, DeliveryStatus, RotatedSecret } from './api-types';
-import { announce, api, byId, el, formatTime, localizeTimes, setChildren, snippet, statusBadge, wait } from './common';
+import type { DeliveryDetail, RotatedSecret, SigningSecret, TestSend } from '../../../http/schemas';
+import { announce, api, byId, el, formatTime, isOpen, localizeTimes, setChildren, snippet, statusBadge, wait } from './common';
 
 const POLL_MS = 1000;
 const GIVE_UP_MS = 45000;
-const FINAL: readonly DeliveryStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 function describe(delivery: DeliveryDetail): { summary: string; body: string | null } {
   const last = delivery.attempts[delivery.attempts.length - 1];
@@ -32,7 +31,7 @@ function renderResult(box: HTMLElement, delivery: DeliveryDetail, note: string |
 async function sendTest(automationId: string, button: HTMLButtonElement, box: HTMLElement, isDirty: () => boolean): Promise<void> {
   button.disabled = true;
   box.replaceChildren(el('p', {}, 'Sending a test…'));
-  const started = await api<{ delivery_id: string }>('POST', '/v1/automations/' + encodeURIComponent(automationId) + '/test');
+  const started = await api<TestSend>('POST', '/v1/automations/' + encodeURIComponent(automationId) + '/test');
   if (!started.ok) {
     button.disabled = false;
     box.replaceChildren(el('p', { class: 'error-text' }, 'The test was not sent: ' + started.error.message));
@@ -45,7 +44,7 @@ async function sendTest(automationId: string, button: HTMLButtonElement, box: HT
     const result = await api<DeliveryDetail>('GET', '/v1/deliveries/' + encodeURIComponent(deliveryId));
     if (result.ok) {
       delivery = result.data;
-      if (FINAL.includes(delivery.status)) break;
+      if (!isOpen(delivery.status)) break;
       renderResult(box, delivery, delivery.status === 'retrying' ? 'The endpoint did not accept it; it will be retried.' : 'Waiting for the endpoint to answer…');
     }
     await wait(POLL_MS);
@@ -53,7 +52,7 @@ async function sendTest(automationId: string, button: HTMLButtonElement, box: HT
   button.disabled = false;
   if (!delivery) { box.replaceChildren(el('p', { class: 'error-text' }, 'The test was queued but its result could not be read.')); return; }
   const unsaved = isDirty() ? 'This test used the saved version; your unsaved changes were not sent.' : null;
-  const pendingNote = FINAL.includes(delivery.status) ? unsaved : 'Still not final; the delivery log will show how it ends.';
+  const pendingNote = !isOpen(delivery.status) ? unsaved : 'Still not final; the delivery log will show how it ends.';
   renderResult(box, delivery, pendingNote);
   announce('Test ' + (delivery.status === 'succeeded' ? 'delivered' : delivery.status) + '. ' + describe(delivery).summary);
 }
@@ -82,7 +81,7 @@ function setUpSecret(automationId: string): (secret: string) => void {
       show.textContent = 'Show signing secret';
       return;
     }
-    const answer = await api<{ signing_secret: string }>('GET', '/v1/automations/' + encodeURIComponent(automationId) + '/secret');
+    const answer = await api<SigningSecret>('GET', '/v1/automations/' + encodeURIComponent(automationId) + '/secret');
     if (!answer.ok) { result.textContent = 'The secret could not be read: ' + answer.error.message; return; }
     reveal(answer.data.signing_secret);
   });

@@ -3,7 +3,7 @@
  * dragged into the body or inserted at the cursor with a click or Enter. The list is one tab
  * stop; arrow keys, Home and End move between fields.
  */
-import type { Trigger, TriggerField } from './api-types';
+import type { Trigger, TriggerField, TriggerList } from '../../../http/schemas';
 import { FIELD_DRAG_TYPE } from './body-editor';
 import { api, el, find } from './common';
 
@@ -28,7 +28,7 @@ export function createFieldsPanel(options: FieldsPanelOptions): FieldsPanel {
   let fields: TriggerField[] = [];
   let usedNames = new Set<string>();
 
-  const ready = api<{ data: Trigger[] }>('GET', '/v1/triggers').then((result) => {
+  const ready = api<TriggerList>('GET', '/v1/triggers').then((result) => {
     if (result.ok) catalog = new Map(result.data.data.map((trigger) => [trigger.id, trigger]));
     else list.replaceChildren(el('li', { class: 'field-empty' }, 'The fields could not be loaded: ' + result.error.message));
     return catalog;

@@ -3,7 +3,8 @@
  * problem with its line and column, marks it in the body, and shows the body rendered with the
  * trigger's example values.
  */
-import type { Preview } from './api-types';
+import type { ApiError, Preview } from '../../../http/schemas';
+import type { BodyFormat } from '../../../domain/vocabulary';
 import { positionAt, type BodyEditor, type Mark } from './body-editor';
 import { api, el } from './common';
 
@@ -13,7 +14,7 @@ const PLACEHOLDER = /\{\{[^{}]*\}\}/;
 
 export interface Draft {
   trigger: string;
-  format: string;
+  format: BodyFormat;
   body: string;
   /** Field name → redaction mode, so the preview shows what would be sent. */
   redact: Record<string, string>;
@@ -35,10 +36,8 @@ export interface LiveCheck {
   schedule(delay?: number): void;
 }
 
-interface Problem {
-  path: string;
-  message: string;
-}
+/** One of a 422 answer's details: which part of the request, and what is wrong with it. */
+type Problem = ApiError['details'][number];
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -118,8 +117,7 @@ export function createLiveCheck(options: LiveCheckOptions): LiveCheck {
     if (mine !== sequence) return; // a newer check has started; this answer is out of date
     if (result.ok) {
       editor.setMarks([]);
-      const format = draft.format === 'xml' ? 'XML' : 'JSON';
-      show('ok', 'ok:' + draft.format + ':' + draft.trigger, el('span', {}, 'Valid ' + format + '. Every placeholder is a field of this trigger.'));
+      show('ok', 'ok:' + draft.format + ':' + draft.trigger, el('span', {}, 'Valid ' + draft.format.toUpperCase() + '. Every placeholder is a field of this trigger.'));
       preview.textContent = readable(result.data.body, result.data.content_type);
       preview.classList.remove('is-stale');
       previewType.textContent = result.data.content_type;

@@ -2,7 +2,7 @@
  * The settings page's operations webhook: save a URL (PUT /v1/account/operations-webhook),
  * remove it, and show its signing secret — at once after saving, and on demand.
  */
-import type { OperationsWebhook } from './api-types';
+import type { OperationsWebhook } from '../../../http/schemas';
 import { announce, api, byId, el } from './common';
 
 const PATH = '/v1/account/operations-webhook';

@@ -2,7 +2,7 @@
  * "Resend failed since…" in the editor: POST /v1/automations/{id}/recover with the chosen
  * time, then says how many failed deliveries were queued again, and whether more are left.
  */
-import type { Recovered } from './api-types';
+import type { Recovered } from '../../../http/schemas';
 import { announce, api, byId, el, formatTime, setChildren } from './common';
 
 const MINUTE_MS = 60_000;

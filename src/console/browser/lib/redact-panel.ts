@@ -3,7 +3,7 @@
  * editor-redact.tsx): rebuilt from the row template when the trigger changes, keeping the
  * choice made for a field of the same name, and read back as the automation's `redact`.
  */
-import type { Trigger } from './api-types';
+import type { Trigger } from '../../../http/schemas';
 import { byId, find } from './common';
 
 export interface RedactPanel {

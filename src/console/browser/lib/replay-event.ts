@@ -3,7 +3,7 @@
  * the trigger), then POST /v1/events/{id}/replay and reloads the log with the new deliveries,
  * which are marked "Replay".
  */
-import type { Replayed } from './api-types';
+import type { Replayed } from '../../../http/schemas';
 import { api, ask, byId, find, setRowMessage } from './common';
 
 /** Resolves with the chosen scope, or null when the dialog was cancelled. */

@@ -6,12 +6,12 @@
  * Test sends are left alone. Cancelled deliveries stay in the log and can be sent again once
  * the task is back on.
  */
-import type { AutomationStats } from './api-types';
+import type { Stats } from '../../../http/schemas';
 import { api, el, type Children } from './common';
 
 /** How many of the task's deliveries wait to be sent or retried; null when that cannot be read. */
 export async function waitingCount(automationId: string): Promise<number | null> {
-  const result = await api<AutomationStats>('GET', '/v1/automations/' + encodeURIComponent(automationId) + '/stats');
+  const result = await api<Stats>('GET', '/v1/automations/' + encodeURIComponent(automationId) + '/stats');
   return result.ok ? result.data.counts.open : null;
 }
 

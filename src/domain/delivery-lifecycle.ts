@@ -10,6 +10,7 @@
  */
 import type { DeliveryPatch, Effect } from './delivery-effects';
 import type { Lane } from './destination-gate';
+import { releaseWaitersOf } from './ordering';
 import type { Random } from './jitter';
 import { decide, type AttemptResult } from './retry-policy';
 import { OpenStatus, type DeliveryStatus } from './vocabulary';
@@ -199,7 +200,7 @@ export function settle(d: DeliveryRef, c: Closing, now: number): Effect[] {
   };
   return [
     { kind: 'update_delivery', id: d.id, patch },
-    ...(c.nextAttemptAt === null ? [{ kind: 'release_waiters', of: d.id } as const] : []),
+    ...(c.nextAttemptAt === null ? releaseWaitersOf(d.id) : []),
     // Test sends say nothing about an automation's health.
     ...(d.isTest ? [] : [{ kind: 'count_outcome', automationId: d.automationId, status: c.status, at: now } as const]),
   ];
@@ -230,9 +231,6 @@ export const released = (id: string): Effect[] => [
 export const leased = (state: Pick<LifecycleState, 'attemptCount'> & { id: string }, leaseUntil: number, now: number): Effect[] => [
   { kind: 'update_delivery', id: state.id, patch: { leaseUntil, attemptCount: state.attemptCount + 1, updatedAt: now } },
 ];
-
-/** Per-call ordering: held back until `blocker` is final. */
-export const waitsFor = (id: string, blocker: string): Effect[] => [{ kind: 'update_delivery', id, patch: { waitingFor: blocker } }];
 
 /** A manual retry or recovery: pending again with a fresh schedule and window, counted from here. */
 export const reopened = (state: Pick<LifecycleState, 'attemptCount'> & { id: string }, now: number): Effect[] => [

@@ -11,10 +11,10 @@ import {
   dispatched,
   GIVE_UP_REASONS,
   retryWindowMs,
-  waitsFor,
   type AutomationCondition,
   type DeliveryRef,
 } from './delivery-lifecycle';
+import { waitsFor } from './ordering';
 import { admits, laneFor, rateAdmits, stateOf, type Gate, type Lane } from './destination-gate';
 
 /** A rate-limited delivery is handed over at most this long before its paced time. */

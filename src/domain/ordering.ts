@@ -11,6 +11,7 @@
  */
 import { findTrigger } from '../catalog';
 import type { BusinessKey, BusinessKeys } from './business-keys';
+import type { Effect } from './delivery-effects';
 
 export const ORDERING_HOLD_MS = 1_000;
 
@@ -28,3 +29,9 @@ export function orderOf(orderBy: BusinessKey | null, keys: BusinessKeys, occurre
   if (!key) return { dueAt: now };
   return { order: { key, at: occurredAt }, dueAt: now + ORDERING_HOLD_MS };
 }
+
+/** Held back until `blocker` (the earliest open delivery before it of the same key) is final. */
+export const waitsFor = (id: string, blocker: string): Effect[] => [{ kind: 'update_delivery', id, patch: { waitingFor: blocker } }];
+
+/** A delivery that became final lets the deliveries that waited for it be considered again. */
+export const releaseWaitersOf = (id: string): Effect[] => [{ kind: 'release_waiters', of: id }];

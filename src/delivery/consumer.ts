@@ -15,6 +15,7 @@ import { redactValues } from '../domain/redaction';
 import { compileTemplate, RenderedBodyTooLarge, toTemplateValues, type TemplateValues } from '../domain/template';
 import type { Env } from '../env';
 import { stoppedBefore, verdictOf, type AttemptRecord, type AttemptVerdict, type NoRequestClass } from '../observability/attempt';
+import { logEvent } from '../observability/log';
 import { recordAttempt } from '../observability/record-attempt';
 import { planeFor } from '../plane/client';
 import type { AttemptReport, ClaimItem, DeliveryMessage, SendOrder } from '../plane/protocol';
@@ -30,7 +31,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   for (const message of batch.messages) {
     const body = deliveryMessageOf(message.body);
     if (!body) {
-      console.error(JSON.stringify({ msg: 'dropping malformed queue message', message_id: message.id }));
+      logEvent('dropping malformed queue message', { message_id: message.id }, 'error');
       message.ack();
       continue;
     }
@@ -58,7 +59,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
     } catch (error) {
       // The account object did not take the outcome: the queue redelivers, and after
       // max_retries the dead-letter queue closes the deliveries.
-      console.error(JSON.stringify({ msg: 'report failed', account_id: account, error: String(error) }));
+      logEvent('report failed', { account_id: account, error: String(error) }, 'error');
       for (const m of messages) m.retry();
     }
   };
@@ -76,7 +77,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
         pending.set(account, { left: orders.length, reports: [] });
         for (const order of orders) share.add({ account, order });
       } catch (error) {
-        console.error(JSON.stringify({ msg: 'claim failed', account_id: account, error: String(error) }));
+        logEvent('claim failed', { account_id: account, error: String(error) }, 'error');
         for (const m of messages) m.retry();
       }
     }),
@@ -141,7 +142,7 @@ async function attempt(config: Config, order: SendOrder, eventValues: EventValue
     previousSecrets = await Promise.all(live.map((previous) => openSigningSecret(key, previous.ciphertext, order.automationId)));
   } catch (error) {
     // A configuration problem on our side: retried on schedule rather than failed.
-    console.error(JSON.stringify({ msg: 'cannot open signing secret', delivery_id: order.id, error: (error as Error).message }));
+    logEvent('cannot open signing secret', { delivery_id: order.id, error: (error as Error).message }, 'error');
     return failedHere('the signing secret could not be read (service configuration)', false, 'config');
   }
 

@@ -37,5 +37,8 @@ export default defineConfig({
     // The JSON report is what .ci/run counts; the default reporter is for people.
     reporters: ['default', ['json', { outputFile: 'test-results/worker.json' }]],
     testTimeout: 20_000,
+    // Every delivery prints its attempt line (src/observability); test/delivery/observability.test.ts
+    // checks those lines, and hundreds of them would bury every other test's output.
+    onConsoleLog: (log) => !log.includes('"msg":"delivery attempt"'),
   },
 });

@@ -10,6 +10,11 @@ export interface Env {
   DELIVERY_QUEUE: Queue;
   /** The slow lane: destinations that are probing, recently timed out, slow or rate-limited. */
   SLOW_DELIVERY_QUEUE: Queue;
+  /**
+   * One data point per delivery attempt (columns: src/observability/attempt-dataset.ts).
+   * Optional: without it attempts are still logged, and delivery never depends on it.
+   */
+  DELIVERY_ANALYTICS?: AnalyticsEngineDataset;
   OPERATOR_TOKEN?: string;
   SECRETS_KEY?: string;
   RETRY_SCHEDULE?: string;

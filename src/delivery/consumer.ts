@@ -4,6 +4,7 @@
  * at once, shared fairly between accounts and destinations), and reports each account's
  * attempts back in one call as soon as that account's sends are done. Scheduling, retries and
  * gates are the account object's: every message is acked once its account has the outcome.
+ * Each attempt is also written for operators (src/observability): a log line and a data point.
  */
 import { getConfig, type Config } from '../config';
 import { FairShare, runFairly } from '../domain/fair-share';
@@ -14,6 +15,9 @@ import { checkTargetUrl } from '../domain/target-url';
 import { redactValues } from '../domain/redaction';
 import { compileTemplate, RenderedBodyTooLarge, toTemplateValues, type TemplateValues } from '../domain/template';
 import type { Env } from '../env';
+import { stoppedBefore, verdictOf, type AttemptRecord, type AttemptVerdict, type NoRequestClass } from '../observability/attempt';
+import { logEvent } from '../observability/log';
+import { recordAttempt } from '../observability/record-attempt';
 import { planeFor } from '../plane/client';
 import type { AttemptReport, ClaimItem, DeliveryMessage, SendOrder } from '../plane/protocol';
 import { sendWebhook } from './send';
@@ -28,7 +32,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   for (const message of batch.messages) {
     const body = deliveryMessageOf(message.body);
     if (!body) {
-      console.error(JSON.stringify({ msg: 'dropping malformed queue message', message_id: message.id }));
+      logEvent('dropping malformed queue message', { message_id: message.id }, 'error');
       message.ack();
       continue;
     }
@@ -47,6 +51,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   const pending = new Map<string, { left: number; reports: AttemptReport[] }>();
   const settled: Promise<void>[] = [];
   const eventValues = new EventValues();
+  const lane = batch.queue === env.SLOW_DELIVERY_QUEUE_NAME ? 'slow' : 'fast';
 
   const finishAccount = async (account: string, messages: Message<unknown>[], reports: AttemptReport[]) => {
     try {
@@ -55,7 +60,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
     } catch (error) {
       // The account object did not take the outcome: the queue redelivers, and after
       // max_retries the dead-letter queue closes the deliveries.
-      console.error(JSON.stringify({ msg: 'report failed', account_id: account, error: String(error) }));
+      logEvent('report failed', { account_id: account, error: String(error) }, 'error');
       for (const m of messages) m.retry();
     }
   };
@@ -73,7 +78,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
         pending.set(account, { left: orders.length, reports: [] });
         for (const order of orders) share.add({ account, order });
       } catch (error) {
-        console.error(JSON.stringify({ msg: 'claim failed', account_id: account, error: String(error) }));
+        logEvent('claim failed', { account_id: account, error: String(error) }, 'error');
         for (const m of messages) m.retry();
       }
     }),
@@ -81,7 +86,10 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
 
   await runFairly(share, MAX_IN_FLIGHT, async ({ account, order }) => {
     const state = pending.get(account)!;
-    state.reports.push(await attempt(config, order, eventValues));
+    const { report, verdict } = await attempt(config, order, eventValues);
+    // Written as soon as the attempt is over, before the report: it happened whatever becomes of that.
+    recordAttempt(env.DELIVERY_ANALYTICS, attemptRecord(account, lane, order, report, verdict));
+    state.reports.push(report);
     if (--state.left === 0) settled.push(finishAccount(account, byAccount.get(account)!, state.reports));
   });
   await Promise.all(settled);
@@ -97,23 +105,32 @@ function deliveryMessageOf(body: unknown): DeliveryMessage | null {
 /** The longest a consumer waits for a rate-limited delivery's paced time. */
 const MAX_PACING_WAIT_MS = 5_000;
 
+/** An attempt's report to the account object, and its verdict for operators. */
+interface Attempted {
+  report: AttemptReport;
+  verdict: AttemptVerdict;
+}
+
 /** Renders, signs and sends one delivery; never throws. */
-async function attempt(config: Config, order: SendOrder, eventValues: EventValues): Promise<AttemptReport> {
+async function attempt(config: Config, order: SendOrder, eventValues: EventValues): Promise<Attempted> {
   if (order.notBefore !== null && order.notBefore > Date.now()) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(order.notBefore! - Date.now(), MAX_PACING_WAIT_MS)));
   }
   const now = Date.now();
   const base = { id: order.id, token: order.token, attempt: order.attempt, attemptNumber: order.attemptNumber };
-  const failedHere = (error: string, final: boolean): AttemptReport => ({
-    ...base, startedAt: now, durationMs: 0, statusCode: null, error, responseBody: null,
-    result: { kind: 'error', message: error }, final, request: null,
+  const failedHere = (error: string, final: boolean, why: NoRequestClass): Attempted => ({
+    report: {
+      ...base, startedAt: now, durationMs: 0, statusCode: null, error, responseBody: null,
+      result: { kind: 'error', message: error }, final, request: null,
+    },
+    verdict: stoppedBefore(why),
   });
 
   const target = checkTargetUrl(order.url, { allowLoopback: config.allowLoopbackTargets });
-  if (!target.ok) return failedHere(`target refused: ${target.reason}`, true);
+  if (!target.ok) return failedHere(`target refused: ${target.reason}`, true, 'refused');
 
   const rendered = renderBody(config, order, eventValues);
-  if ('problem' in rendered) return failedHere(rendered.problem, true);
+  if ('problem' in rendered) return failedHere(rendered.problem, true, 'render');
   const { body, contentType } = rendered;
   let secret: string;
   let previousSecrets: string[];
@@ -126,8 +143,8 @@ async function attempt(config: Config, order: SendOrder, eventValues: EventValue
     previousSecrets = await Promise.all(live.map((previous) => openSigningSecret(key, previous.ciphertext, order.automationId)));
   } catch (error) {
     // A configuration problem on our side: retried on schedule rather than failed.
-    console.error(JSON.stringify({ msg: 'cannot open signing secret', delivery_id: order.id, error: (error as Error).message }));
-    return failedHere('the signing secret could not be read (service configuration)', false);
+    logEvent('cannot open signing secret', { delivery_id: order.id, error: (error as Error).message }, 'error');
+    return failedHere('the signing secret could not be read (service configuration)', false, 'config');
   }
 
   const outcome = await sendWebhook({
@@ -136,9 +153,19 @@ async function attempt(config: Config, order: SendOrder, eventValues: EventValue
   });
   const ok = outcome.result.kind === 'response' && isSuccessStatus(outcome.result.status);
   return {
-    ...base, startedAt: outcome.startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode,
-    error: outcome.result.kind === 'error' ? outcome.result.message : ok ? null : describeStatus(outcome.result.status),
-    responseBody: outcome.responseBody, result: outcome.result, final: false, request: outcome.request,
+    report: {
+      ...base, startedAt: outcome.startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode,
+      error: outcome.result.kind === 'error' ? outcome.result.message : ok ? null : describeStatus(outcome.result.status),
+      responseBody: outcome.responseBody, result: outcome.result, final: false, request: outcome.request,
+    },
+    verdict: verdictOf(outcome.result),
+  };
+}
+
+function attemptRecord(account: string, lane: AttemptRecord['lane'], order: SendOrder, report: AttemptReport, verdict: AttemptVerdict): AttemptRecord {
+  return {
+    ...verdict, accountId: account, automationId: order.automationId, deliveryId: order.id, destination: order.destination, lane,
+    attempt: report.attempt, scheduleAttempt: report.attemptNumber, statusCode: report.statusCode, durationMs: report.durationMs,
   };
 }
 

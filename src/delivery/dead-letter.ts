@@ -4,6 +4,7 @@
  * failed in their account objects, so the log says what happened and nothing re-sends them.
  */
 import type { Env } from '../env';
+import { logEvent } from '../observability/log';
 import { planeFor } from '../plane/client';
 
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -16,7 +17,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env):
   for (const [account, ids] of byAccount) {
     // A failure here throws: the dead-letter queue retries the batch rather than losing it.
     const failed = await planeFor(env, account).deadLettered(account, ids);
-    console.error(JSON.stringify({ msg: 'dead-lettered deliveries closed', account_id: account, received: ids.length, failed }));
+    logEvent('dead-lettered deliveries closed', { account_id: account, received: ids.length, failed }, 'error');
   }
   batch.ackAll();
 }

@@ -7,6 +7,7 @@ import { isOutside, type Effect, type OutsideEffect } from '../domain/delivery-e
 import type { Gate } from '../domain/destination-gate';
 import { boundedRequest } from '../domain/sent-request';
 import type { AccountConfig } from './account-config';
+import { logEvent } from '../observability/log';
 import { recordNotice } from './notices';
 import { updateDelivery } from './store/deliveries';
 import { insertAttempt } from './store/delivery-log';
@@ -70,10 +71,21 @@ export function apply(t: ApplyTarget, effects: readonly Effect[], now: number): 
   return outside;
 }
 
-/** Operators see every pause and resume of a destination; reasons never carry secrets or bodies. */
+/**
+ * Operators see every pause and resume of a destination (an origin, never a path or query). The
+ * gate's reason text is left out: a network error's message can quote the whole target URL.
+ */
 function logGateChange(accountId: string, destination: string, change: 'paused' | 'resumed', gate: Gate): void {
-  console.log(JSON.stringify({
-    msg: `destination ${change}`, account_id: accountId, destination,
-    ...(change === 'paused' ? { until: gate.pausedUntil, reason: gate.reason, consecutive_failures: gate.consecutiveFailures } : {}),
-  }));
+  logEvent(`destination ${change}`, {
+    account_id: accountId, destination,
+    ...(change === 'paused'
+      ? {
+          until: gate.pausedUntil === null ? null : new Date(gate.pausedUntil).toISOString(),
+          // A pause after failures in a row, or one the receiver asked for (429/503 with Retry-After).
+          cause: gate.consecutiveFailures > 0 && gate.pauses > 0 ? 'failures' : 'retry_after',
+          consecutive_failures: gate.consecutiveFailures,
+          pauses_in_a_row: gate.pauses,
+        }
+      : {}),
+  });
 }

@@ -14,6 +14,7 @@ import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
 import { systemRandom, type Random } from '../lib/random';
 import { CONFIG_TTL_MS, loadAccountConfig, type AccountConfig } from './account-config';
+import { logEvent } from '../observability/log';
 import { apply } from './apply';
 import type { DeliveryMessage } from './protocol';
 import { rememberAccount, storedAccount } from './schema';
@@ -123,7 +124,7 @@ export class PlaneRuntime {
         case 'disable_automation':
           disabled = true;
           await disableAutomation(this.env.DB, this.bound(), effect.automationId, disabledReasonText(effect.cause), now);
-          console.log(JSON.stringify({ msg: 'automation disabled', account_id: this.bound(), automation_id: effect.automationId, cause: effect.cause.kind }));
+          logEvent('automation disabled', { account_id: this.bound(), automation_id: effect.automationId, cause: effect.cause.kind });
           break;
       }
     }
@@ -141,7 +142,7 @@ export class PlaneRuntime {
           await queue.sendBatch(chunk.map((body) => ({ body })));
         } catch (error) {
           // Not sent: release them so the next pass (the alarm, within seconds) tries again.
-          console.error(JSON.stringify({ msg: 'enqueue failed; retrying soon', account_id: this.accountId, count: chunk.length, error: String(error) }));
+          logEvent('enqueue failed; retrying soon', { account_id: this.accountId, count: chunk.length, error: String(error) }, 'error');
           const target = { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), config: this.config };
           this.ctx.storage.transactionSync(() => {
             for (const m of chunk) apply(target, released(m.delivery_id), this.now());

@@ -8,6 +8,7 @@ import { redispatched, released } from '../domain/delivery-lifecycle';
 import { laneFor, MAX_CONCURRENCY_LIMIT } from '../domain/destination-gate';
 import { decideDispatch, dispatchEffects } from '../domain/dispatch-decision';
 import { HOUR_MS, WINDOWS } from '../domain/delivery-stats';
+import { logEvent } from '../observability/log';
 import { conditionOf } from './account-config';
 import { RETRY_SOON_MS, type PlaneRuntime } from './runtime';
 import { lifecycleOf } from './store/deliveries';
@@ -72,7 +73,7 @@ export class Scheduler {
     const purged = purgeBefore(this.rt.sql, cutoff, PURGE_LIMIT);
     // Stats hours are kept for the longest window (plus a day), whatever the retention.
     purgeStats(this.rt.sql, now - (WINDOWS['7d'].hours + 24) * HOUR_MS);
-    if (purged.deliveries || purged.events) console.log(JSON.stringify({ msg: 'purged', account_id: this.rt.accountId, ...purged }));
+    if (purged.deliveries || purged.events) logEvent('purged', { account_id: this.rt.accountId, ...purged });
     // 2,000 an hour is less than one event every 2 s: a busy account would outgrow its retention.
     if (purged.deliveries >= PURGE_LIMIT || purged.events >= PURGE_LIMIT) this.lastPurgeAt = now - PURGE_EVERY_MS + PURGE_AGAIN_MS;
   }
@@ -86,7 +87,7 @@ export class Scheduler {
       } while (this.dispatchAgain);
       await this.scheduleAlarm(rateWake);
     } catch (error) {
-      console.error(JSON.stringify({ msg: 'dispatch failed; the alarm retries', account_id: this.rt.accountId, error: String(error) }));
+      logEvent('dispatch failed; the alarm retries', { account_id: this.rt.accountId, error: String(error) }, 'error');
       await this.rt.ctx.storage.setAlarm(this.rt.now() + RETRY_SOON_MS);
     }
   }

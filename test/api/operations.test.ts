@@ -140,8 +140,15 @@ describe('notices', () => {
     await call(`/v1/automations/${automation.id}`, { method: 'PATCH', token: account.admin, body: { enabled: true } });
     const ops = await withOperationsHook(account);
     const [id] = await seedDeliveries(account);
+    const logged = vi.spyOn(console, 'log');
     await deliver([id!]);
     const [webhook] = await operationsWebhooks(ops.bucket, ops.secret, 1);
     expect(webhook).toMatchObject({ type: 'automation.disabled', data: { automation_id: automation.id, delivery_id: id } });
+    // Operators see it too: one structured line.
+    const lines = logged.mock.calls
+      .flatMap(([line]) => (typeof line === 'string' && line.includes('"automation disabled"') ? [JSON.parse(line)] : []))
+      .filter((line) => line.account_id === account.id);
+    logged.mockRestore();
+    expect(lines).toEqual([{ msg: 'automation disabled', account_id: account.id, automation_id: automation.id, cause: 'gone' }]);
   });
 });

@@ -77,6 +77,10 @@ describe('destination gate', () => {
     // takes 200 ms, so requests sent together overlap at the sink.
     const automation = await createAutomation(account, { url: sinkUrl(bucket, `fail_first=${FAILURE_THRESHOLD}&delay_ms=200`), max_concurrency: 4 });
     const clock = await manualClock(account.id);
+    const logged = vi.spyOn(console, 'log');
+    const gateLines = () => logged.mock.calls
+      .map(([line]) => (typeof line === 'string' && line.startsWith('{') ? JSON.parse(line) : null))
+      .filter((l) => l?.account_id === account.id && String(l.msg).startsWith('destination '));
     await postMany(account, FAILURE_THRESHOLD, 'F');
     await waitForSink(bucket, FAILURE_THRESHOLD, 20_000);
     const destination = async () => (await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.destination;
@@ -94,6 +98,13 @@ describe('destination gate', () => {
     expect(Math.max(...received.slice(FAILURE_THRESHOLD).map((r) => r.concurrent))).toBeGreaterThan(1);
     await vi.waitUntil(async () => (await destination()).in_flight === 0, { timeout: 10_000 });
     expect(await destination()).toEqual({ state: 'ok', in_flight: 0 });
+    // Operators saw both gate decisions, each one line with the origin only (no path, no query).
+    const origin = new URL(automation.url).origin;
+    expect(gateLines()).toEqual([
+      { msg: 'destination paused', account_id: account.id, destination: origin, until: paused.until, cause: 'failures', consecutive_failures: FAILURE_THRESHOLD, pauses_in_a_row: 1 },
+      { msg: 'destination resumed', account_id: account.id, destination: origin },
+    ]);
+    logged.mockRestore();
   }, 30_000);
 
   it('one account’s endpoint that never answers does not hold up another account’s webhooks', async () => {

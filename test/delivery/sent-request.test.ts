@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { boundedRequest, cutText, SENT_BODY_LIMIT } from '../../src/domain/sent-request';
 import { call, createAccount, createAutomation, sinkRequests, sinkUrl, unique } from '../helpers';
-import { deliver, seedDeliveries } from './support';
+import { deliver, messageFor, QUEUE, row, runBatch, seedDeliveries } from './support';
 
 const PHONE = '+351961918192';
 const BODY = '{"phone": "{{contact_phone_number}}", "call": "{{call_id}}", "note": "{{contact_email}}"}';
@@ -63,14 +63,13 @@ describe('the request an attempt sent', () => {
 
   it('is null when nothing was sent (a refused target)', async () => {
     const account = await createAccount();
-    await createAutomation(account, { body: BODY, url: 'https://example.com/hook' });
+    // A loopback target, allowed where it was saved; the consumer here runs with loopback targets
+    // refused (as in production), so its send-time check refuses it.
+    await createAutomation(account, { body: BODY });
     const [id] = await seedDeliveries(account, { call_id: 'CA44' });
-    // Point the stored URL at a refused target, as a DNS change or an old row might.
     const { env } = await import('cloudflare:workers');
-    await env.DB.prepare("UPDATE automations SET url = 'http://10.0.0.1/hook' WHERE account_id = ?").bind(account.id).run();
-    const { plane } = await import('./support');
-    await plane(account.id).automationsChanged(account.id);
-    await deliver([id!]);
+    await runBatch([messageFor(id!)], QUEUE, { ...env, ALLOW_LOOPBACK_TARGETS: 'false' });
+    expect(await row(id!)).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/^target refused/) });
     const [attempt] = await attemptsOf(account, id!);
     expect(attempt?.request ?? null).toBeNull();
   });

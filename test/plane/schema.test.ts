@@ -30,6 +30,7 @@ describe('account object schema, versioned in code', () => {
 
   it('refuses a database written by newer code', async () => {
     await runInDurableObject(fresh(), (_instance, state) => {
+      // A version only newer code can write: there is no other way to make such a database here.
       state.storage.sql.exec("UPDATE schema_meta SET value = ? WHERE key = 'version'", String(SCHEMA_VERSION + 1));
       expect(() => migrate(state.storage)).toThrow(/newer than this code/);
     });

@@ -14,7 +14,11 @@ CREATE TABLE accounts (
   -- The account's operations webhook: where failure notices go, and its own signing secret
   -- (AES-GCM ciphertext, bound to "ops_<account id>") (migrations/0008).
   operations_url TEXT,
-  operations_secret_ciphertext TEXT
+  operations_secret_ciphertext TEXT,
+  -- Its data plane spread over this many account objects, only ever raised, and every count it
+  -- has used (JSON array) (migrations/0010).
+  partitions INTEGER NOT NULL DEFAULT 1 CHECK (partitions BETWEEN 1 AND 64),
+  partition_history TEXT NOT NULL DEFAULT '[1]'
 );
 
 -- Only the SHA-256 of a key is kept; the key itself is shown once when created.

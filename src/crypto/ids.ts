@@ -20,3 +20,24 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
 export function idFloorAt(prefix: IdPrefix, ms: number): string {
   return `${prefix}_${Math.floor(ms).toString(16).padStart(12, '0')}`;
 }
+
+/**
+ * Delivery ids carry their partition (src/domain/partitions.ts) after the time:
+ * `dlv_<time>p<2 hex><13 random hex>`, as long as any other id. Partition 0 mints plain ids, so
+ * every id minted before partitions existed (all in partition 0) reads as partition 0: 'p' is
+ * no hex digit and never stands there in a plain id. Ids still sort by creation time.
+ */
+const PARTITION_MARK = 'p';
+const MARK_AT = 'dlv_'.length + 12;
+
+export function newDeliveryId(now: number, partition: number): string {
+  if (partition === 0) return newId('dlv', now);
+  const random = bytesToHex(randomBytes(7)).slice(0, 13);
+  return `dlv_${now.toString(16).padStart(12, '0')}${PARTITION_MARK}${partition.toString(16).padStart(2, '0')}${random}`;
+}
+
+export function partitionOfDeliveryId(id: string): number {
+  if (id[MARK_AT] !== PARTITION_MARK) return 0;
+  const n = Number.parseInt(id.slice(MARK_AT + 1, MARK_AT + 3), 16);
+  return Number.isInteger(n) ? n : 0;
+}

@@ -1,4 +1,5 @@
 /** SQL for accounts and their API keys. */
+import { partitioningOf, type Partitioning } from '../domain/partitions';
 import type { KeyRole } from '../domain/vocabulary';
 import { iso } from './rows';
 
@@ -6,6 +7,8 @@ export interface Account {
   id: string;
   name: string;
   http_notifier_enabled: boolean;
+  /** Account objects its data plane is spread over (src/domain/partitions.ts). */
+  partitions: number;
   created_at: string;
   updated_at: string;
 }
@@ -14,6 +17,8 @@ interface AccountRow {
   id: string;
   name: string;
   http_notifier_enabled: number;
+  partitions: number;
+  partition_history: string;
   created_at: number;
   updated_at: number;
 }
@@ -22,9 +27,28 @@ const toAccount = (row: AccountRow): Account => ({
   id: row.id,
   name: row.name,
   http_notifier_enabled: row.http_notifier_enabled === 1,
+  partitions: row.partitions,
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
+
+/** The account with how its data plane is partitioned; null when there is no such account. */
+export async function getPartitioning(db: D1Database, id: string): Promise<Partitioning | null> {
+  const row = await db.prepare('SELECT partitions, partition_history FROM accounts WHERE id = ?1').bind(id).first<Pick<AccountRow, 'partitions' | 'partition_history'>>();
+  return row ? partitioningOf(row.partitions, row.partition_history) : null;
+}
+
+/**
+ * Stores a new partitioning if the account still has `from` partitions (another change in
+ * between loses: null), returning the account.
+ */
+export async function setPartitioning(db: D1Database, id: string, from: number, to: Partitioning, now: number): Promise<Account | null> {
+  const row = await db
+    .prepare('UPDATE accounts SET partitions = ?3, partition_history = ?4, updated_at = ?5 WHERE id = ?1 AND partitions = ?2 RETURNING *')
+    .bind(id, from, to.count, JSON.stringify(to.history), now)
+    .first<AccountRow>();
+  return row ? toAccount(row) : null;
+}
 
 /** Inserts the account; returns null when the id is taken. */
 export async function insertAccount(db: D1Database, id: string, name: string, now: number): Promise<Account | null> {
@@ -106,19 +130,24 @@ export interface KeyPrincipal {
   role: KeyRole;
   accountId: string;
   integrationEnabled: boolean;
+  /** Read with the key, so that routing an event to its partition costs no extra D1 read. */
+  partitioning: Partitioning;
 }
 
 /** The live key with this hash and its account's switch, in one indexed lookup. */
 export async function findKeyByHash(db: D1Database, hash: string): Promise<KeyPrincipal | null> {
   const row = await db
     .prepare(
-      `SELECT k.id AS key_id, k.role, k.account_id, a.http_notifier_enabled
+      `SELECT k.id AS key_id, k.role, k.account_id, a.http_notifier_enabled, a.partitions, a.partition_history
        FROM api_keys k JOIN accounts a ON a.id = k.account_id
        WHERE k.key_hash = ?1 AND k.revoked_at IS NULL`,
     )
     .bind(hash)
-    .first<{ key_id: string; role: KeyRole; account_id: string; http_notifier_enabled: number }>();
+    .first<{ key_id: string; role: KeyRole; account_id: string; http_notifier_enabled: number; partitions: number; partition_history: string }>();
   return row
-    ? { keyId: row.key_id, role: row.role, accountId: row.account_id, integrationEnabled: row.http_notifier_enabled === 1 }
+    ? {
+        keyId: row.key_id, role: row.role, accountId: row.account_id, integrationEnabled: row.http_notifier_enabled === 1,
+        partitioning: partitioningOf(row.partitions, row.partition_history),
+      }
     : null;
 }

@@ -3,6 +3,7 @@
  * every lookup joins that key and its account, so a revoked key (or a key whose role is not
  * admin) ends its sessions at once without any clean-up step.
  */
+import { partitioningOf } from '../domain/partitions';
 import type { KeyPrincipal } from './accounts';
 
 export interface SessionPrincipal extends KeyPrincipal {
@@ -27,20 +28,21 @@ export async function insertSession(
 export async function findSession(db: D1Database, tokenHash: string, now: number): Promise<SessionPrincipal | null> {
   const row = await db
     .prepare(
-      `SELECT s.expires_at, k.id AS key_id, k.account_id, a.http_notifier_enabled
+      `SELECT s.expires_at, k.id AS key_id, k.account_id, a.http_notifier_enabled, a.partitions, a.partition_history
        FROM console_sessions s
        JOIN api_keys k ON k.id = s.key_id
        JOIN accounts a ON a.id = k.account_id
        WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND k.revoked_at IS NULL AND k.role = 'admin'`,
     )
     .bind(tokenHash, now)
-    .first<{ expires_at: number; key_id: string; account_id: string; http_notifier_enabled: number }>();
+    .first<{ expires_at: number; key_id: string; account_id: string; http_notifier_enabled: number; partitions: number; partition_history: string }>();
   if (!row) return null;
   return {
     keyId: row.key_id,
     role: 'admin',
     accountId: row.account_id,
     integrationEnabled: row.http_notifier_enabled === 1,
+    partitioning: partitioningOf(row.partitions, row.partition_history),
     expiresAt: row.expires_at,
   };
 }

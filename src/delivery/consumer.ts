@@ -18,7 +18,8 @@ import type { Env } from '../env';
 import { stoppedBefore, verdictOf, type AttemptRecord, type AttemptVerdict, type NoRequestClass } from '../observability/attempt';
 import { logEvent } from '../observability/log';
 import { recordAttempt } from '../observability/record-attempt';
-import { planeFor } from '../plane/client';
+import { partitionOfDeliveryId } from '../crypto/ids';
+import { parsePlaneKey, planeFor, planeKey } from '../plane/client';
 import type { AttemptReport, ClaimItem, DeliveryMessage, SendOrder } from '../plane/protocol';
 import { sendWebhook } from './send';
 import { openSigningSecret } from './signing-secrets';
@@ -27,6 +28,8 @@ export const MAX_IN_FLIGHT = 6;
 
 export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const config = getConfig(env);
+  // Grouped by account object (an account's partition, named by the delivery's id): one claim
+  // and one report per object per batch.
   const byAccount = new Map<string, Message<unknown>[]>();
   const claims = new Map<string, ClaimItem[]>();
   for (const message of batch.messages) {
@@ -36,63 +39,72 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
       message.ack();
       continue;
     }
-    if (!byAccount.has(body.account_id)) {
-      byAccount.set(body.account_id, []);
-      claims.set(body.account_id, []);
+    const key = planeKey(body.account_id, partitionOfDeliveryId(body.delivery_id));
+    if (!byAccount.has(key)) {
+      byAccount.set(key, []);
+      claims.set(key, []);
     }
-    byAccount.get(body.account_id)!.push(message);
-    claims.get(body.account_id)!.push({ id: body.delivery_id, token: body.token });
+    byAccount.get(key)!.push(message);
+    claims.get(key)!.push({ id: body.delivery_id, token: body.token });
   }
 
   // A message may wait for every send ahead of it in this batch, six at a time, each up to the
   // timeout (plus a second for rendering and signing): the lease must outlast that.
   const holdMs = Math.ceil(batch.messages.length / MAX_IN_FLIGHT) * (config.deliveryTimeoutMs + 1_000);
-  const share = new FairShare<{ account: string; order: SendOrder }>((job) => ({ account: job.account, destination: job.order.destination }));
+  // Lanes are shared by account, whatever its partitions.
+  const share = new FairShare<{ key: string; account: string; order: SendOrder }>((job) => ({ account: job.account, destination: job.order.destination }));
   const pending = new Map<string, { left: number; reports: AttemptReport[] }>();
   const settled: Promise<void>[] = [];
   const eventValues = new EventValues();
   const lane = batch.queue === env.SLOW_DELIVERY_QUEUE_NAME ? 'slow' : 'fast';
 
-  const finishAccount = async (account: string, messages: Message<unknown>[], reports: AttemptReport[]) => {
+  const finishAccount = async (key: string, messages: Message<unknown>[], reports: AttemptReport[]) => {
     try {
-      if (reports.length > 0) await planeFor(env, account).report(account, reports);
+      if (reports.length > 0) await planeFor(env, key).report(key, reports);
       for (const m of messages) m.ack();
     } catch (error) {
       // The account object did not take the outcome: the queue redelivers, and after
       // max_retries the dead-letter queue closes the deliveries.
-      logEvent('report failed', { account_id: account, error: String(error) }, 'error');
+      logEvent('report failed', { ...keyFields(key), error: String(error) }, 'error');
       for (const m of messages) m.retry();
     }
   };
 
   await Promise.all(
-    [...byAccount].map(async ([account, messages]) => {
-      const items = claims.get(account)!;
+    [...byAccount].map(async ([key, messages]) => {
+      const items = claims.get(key)!;
       try {
-        const answers = await planeFor(env, account).claim(account, items, holdMs);
+        const answers = await planeFor(env, key).claim(key, items, holdMs);
         const orders = answers.flatMap((a) => (a.send ? [a.send] : []));
         if (orders.length === 0) {
           for (const m of messages) m.ack();
           return;
         }
-        pending.set(account, { left: orders.length, reports: [] });
-        for (const order of orders) share.add({ account, order });
+        pending.set(key, { left: orders.length, reports: [] });
+        const { accountId } = parsePlaneKey(key);
+        for (const order of orders) share.add({ key, account: accountId, order });
       } catch (error) {
-        logEvent('claim failed', { account_id: account, error: String(error) }, 'error');
+        logEvent('claim failed', { ...keyFields(key), error: String(error) }, 'error');
         for (const m of messages) m.retry();
       }
     }),
   );
 
-  await runFairly(share, MAX_IN_FLIGHT, async ({ account, order }) => {
-    const state = pending.get(account)!;
+  await runFairly(share, MAX_IN_FLIGHT, async ({ key, account, order }) => {
+    const state = pending.get(key)!;
     const { report, verdict } = await attempt(config, order, eventValues);
     // Written as soon as the attempt is over, before the report: it happened whatever becomes of that.
     recordAttempt(env.DELIVERY_ANALYTICS, attemptRecord(account, lane, order, report, verdict));
     state.reports.push(report);
-    if (--state.left === 0) settled.push(finishAccount(account, byAccount.get(account)!, state.reports));
+    if (--state.left === 0) settled.push(finishAccount(key, byAccount.get(key)!, state.reports));
   });
   await Promise.all(settled);
+}
+
+/** An account object's key as log fields: the account, and its partition. */
+function keyFields(key: string): { account_id: string; partition: number } {
+  const { accountId, partition } = parsePlaneKey(key);
+  return { account_id: accountId, partition };
 }
 
 function deliveryMessageOf(body: unknown): DeliveryMessage | null {

@@ -5,19 +5,23 @@
  */
 import type { Env } from '../env';
 import { logEvent } from '../observability/log';
-import { planeFor } from '../plane/client';
+import { partitionOfDeliveryId } from '../crypto/ids';
+import { parsePlaneKey, planeFor, planeKey } from '../plane/client';
 
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const byAccount = new Map<string, string[]>();
   for (const message of batch.messages) {
     const body = message.body as { account_id?: unknown; delivery_id?: unknown } | null;
     if (typeof body?.account_id !== 'string' || typeof body.delivery_id !== 'string') continue;
-    byAccount.set(body.account_id, [...(byAccount.get(body.account_id) ?? []), body.delivery_id]);
+    // By account object: the delivery's id names its partition.
+    const key = planeKey(body.account_id, partitionOfDeliveryId(body.delivery_id));
+    byAccount.set(key, [...(byAccount.get(key) ?? []), body.delivery_id]);
   }
-  for (const [account, ids] of byAccount) {
+  for (const [key, ids] of byAccount) {
     // A failure here throws: the dead-letter queue retries the batch rather than losing it.
-    const failed = await planeFor(env, account).deadLettered(account, ids);
-    logEvent('dead-lettered deliveries closed', { account_id: account, received: ids.length, failed }, 'error');
+    const failed = await planeFor(env, key).deadLettered(key, ids);
+    const { accountId, partition } = parsePlaneKey(key);
+    logEvent('dead-lettered deliveries closed', { account_id: accountId, partition, received: ids.length, failed }, 'error');
   }
   batch.ackAll();
 }

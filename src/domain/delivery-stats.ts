@@ -74,6 +74,28 @@ export function windowStart(window: StatsWindow, now: number): number {
   return hourOf(now) - (WINDOWS[window].hours - 1) * HOUR_MS;
 }
 
+/** The hours of several partitions as one account's: each hour's counts and buckets added up. */
+export function sumHours(parts: readonly (readonly HourStats[])[]): HourStats[] {
+  const byHour = new Map<number, HourStats>();
+  for (const hours of parts) {
+    for (const h of hours) {
+      const into = byHour.get(h.hour);
+      if (!into) {
+        byHour.set(h.hour, { ...h, latency: [...h.latency] });
+        continue;
+      }
+      into.succeeded += h.succeeded;
+      into.failed += h.failed;
+      into.cancelled += h.cancelled;
+      into.retried += h.retried;
+      into.attempts += h.attempts;
+      into.attempts_failed += h.attempts_failed;
+      h.latency.forEach((n, i) => (into.latency[i] = (into.latency[i] ?? 0) + n));
+    }
+  }
+  return [...byHour.values()].sort((a, b) => a.hour - b.hour);
+}
+
 /** Rolls the window's hours up; `open` (deliveries waiting now) is a live count the caller adds. */
 export function summarize(window: StatsWindow, hours: readonly HourStats[], open: number, now: number): WindowStats {
   const { hours: span, bucketHours } = WINDOWS[window];

@@ -23,3 +23,8 @@ export function cacheEventKey(hash: string, principal: KeyPrincipal): void {
 export function forgetEventKey(keyId: string): void {
   principalByHash.deleteWhere((principal) => principal.keyId === keyId);
 }
+
+/** An account's partitioning changed: its keys are read again (other isolates: within the TTL). */
+export function forgetAccountKeys(accountId: string): void {
+  principalByHash.deleteWhere((principal) => principal.accountId === accountId);
+}

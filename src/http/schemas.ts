@@ -75,6 +75,9 @@ export const AccountSchema = z
     id: z.string(),
     name: z.string(),
     http_notifier_enabled: z.boolean(),
+    partitions: z.int().openapi({
+      description: 'Account objects its data plane is spread over (1–64; only the operator sets it, and only ever raises it)',
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })

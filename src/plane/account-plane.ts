@@ -22,7 +22,7 @@ import { migrate } from './schema';
 import { getDeliveryRow, toDelivery, type Delivery } from './store/deliveries';
 import { getAttempts, lastDeliveries, latestResponseSnippets, listDeliveries, type Attempt, type DeliveryFilter, type DeliveryPage } from './store/delivery-log';
 import { listNotices, type Notice } from './store/notices';
-import { destinationViews, stats, usage } from './views';
+import { destinationViews, stats, statsParts, usage } from './views';
 
 export type { IngestInput, ReopenResult, ReplayResult };
 export { RECOVER_LIMIT, RECOVER_MAX_DAYS } from './changes';
@@ -102,8 +102,8 @@ export class AccountPlane extends DurableObject<Env> {
     return retryDelivery(this.use(accountId), id);
   }
 
-  recover(accountId: string, automationId: string, since: number, until: number) {
-    return recover(this.use(accountId), automationId, since, until);
+  recover(accountId: string, automationId: string, since: number, until: number, limit?: number) {
+    return recover(this.use(accountId), automationId, since, until, limit);
   }
 
   automationsChanged(accountId: string): Promise<void> {
@@ -126,6 +126,10 @@ export class AccountPlane extends DurableObject<Env> {
 
   stats(accountId: string, window: StatsWindow, automationId: string | null): WindowStats {
     return stats(this.use(accountId), window, automationId);
+  }
+
+  statsParts(accountId: string, window: StatsWindow, automationId: string | null) {
+    return statsParts(this.use(accountId), window, automationId);
   }
 
   // ---- the consumer's side ------------------------------------------------------------------

@@ -22,6 +22,7 @@ export interface ApplyTarget {
   gates: Map<string, Gate>;
   pacing: Map<string, number>;
   accountId: string;
+  partition: number;
   config: AccountConfig | null;
 }
 
@@ -61,7 +62,7 @@ export function apply(t: ApplyTarget, effects: readonly Effect[], now: number): 
         saveHealth(t.sql, effect.automationId, effect.health);
         break;
       case 'notice':
-        if (t.config) recordNotice(t.sql, t.config, t.accountId, effect.notice, now);
+        if (t.config) recordNotice(t.sql, t.config, t.accountId, t.partition, effect.notice, now);
         break;
       case 'pace':
         t.pacing.set(effect.automationId, effect.at);

@@ -33,21 +33,21 @@ export async function retryDelivery(rt: PlaneRuntime, id: string): Promise<Reope
  * failed delivery of the automation created in [since, until), oldest first, at most
  * RECOVER_LIMIT per call; `more` says whether older ones are left beyond that.
  */
-export async function recover(
-  rt: PlaneRuntime, automationId: string, since: number, until: number,
-): Promise<{ recovered: number; more: boolean; next_since: string | null } | { conflict: string }> {
+export type RecoverResult = { recovered: number; more: boolean; next_since: string | null } | { conflict: string };
+
+export async function recover(rt: PlaneRuntime, automationId: string, since: number, until: number, limit = RECOVER_LIMIT): Promise<RecoverResult> {
   const config = await rt.loadConfig();
   const blocked = blockedBy(conditionOf(config, config.automations.get(automationId)), false);
   if (blocked) return { conflict: `Nothing can be resent: ${BLOCKED_BECAUSE[blocked]}` };
-  const rows = failedBetween(rt.sql, automationId, since, until, RECOVER_LIMIT + 1);
-  const chosen = rows.slice(0, RECOVER_LIMIT);
+  const rows = failedBetween(rt.sql, automationId, since, until, limit + 1);
+  const chosen = rows.slice(0, limit);
   const now = rt.now();
   await rt.transact((apply) => {
     for (const row of chosen) apply(reopened(lifecycleOf(row), now));
   });
   if (chosen.length > 0) rt.kick();
-  const more = rows.length > RECOVER_LIMIT;
-  return { recovered: chosen.length, more, next_since: more ? new Date(rows[RECOVER_LIMIT]!.created_at).toISOString() : null };
+  const more = rows.length > limit;
+  return { recovered: chosen.length, more, next_since: more ? new Date(rows[limit]!.created_at).toISOString() : null };
 }
 
 /**

@@ -2,7 +2,7 @@
  * How deliveries come to be: an event posted by the platform (one delivery per matching
  * automation), a test send, and the replay of a stored event. Each is one transaction.
  */
-import { newId } from '../crypto/ids';
+import { newDeliveryId, newId } from '../crypto/ids';
 import { orderOf } from '../domain/ordering';
 import type { PlaneRuntime } from './runtime';
 import { insertDelivery } from './store/deliveries';
@@ -33,7 +33,7 @@ export async function ingest(rt: PlaneRuntime, event: IngestInput): Promise<{ du
     const keys = insertEvent(rt.sql, { ...event, isTest: false });
     if (!keys) return null;
     return matching.map((automation) => {
-      const id = newId('dlv', now);
+      const id = newDeliveryId(now, rt.partition);
       insertDelivery(rt.sql, {
         id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now,
         ...orderOf(automation.orderBy, keys, event.occurredAt, now),
@@ -53,7 +53,7 @@ export async function sendTest(rt: PlaneRuntime, input: { automationId: string; 
   if (!automation) return null;
   const now = rt.now();
   const eventId = newId('evt', now);
-  const id = newId('dlv', now);
+  const id = newDeliveryId(now, rt.partition);
   rt.ctx.storage.transactionSync(() => {
     insertEvent(rt.sql, { id: eventId, type: input.type, occurredAt: now, data: input.data, isTest: true, receivedAt: now });
     insertDelivery(rt.sql, { id, automationId: automation.id, eventId, destination: automation.destination, isTest: true, now });
@@ -87,7 +87,7 @@ export async function replay(rt: PlaneRuntime, eventId: string, automationIds: s
   const now = rt.now();
   const ids = rt.ctx.storage.transactionSync(() =>
     targets.map((automation) => {
-      const id = newId('dlv', now);
+      const id = newDeliveryId(now, rt.partition);
       insertDelivery(rt.sql, { id, automationId: automation.id, eventId, destination: automation.destination, isTest: false, replay: true, now });
       return id;
     }),

@@ -4,7 +4,7 @@
  * the console and, when the account has an operations webhook, sent to it as a signed webhook
  * of its own (a delivery of the `ops_<account>` stand-in, with the usual gates and retries).
  */
-import { newId } from '../crypto/ids';
+import { newDeliveryId, newId } from '../crypto/ids';
 import type { NoticeDraft } from '../domain/delivery-effects';
 import { operationsId, type AccountConfig } from './account-config';
 import { insertDelivery } from './store/deliveries';
@@ -12,7 +12,7 @@ import { insertEvent } from './store/events';
 import { insertNotice } from './store/notices';
 
 /** Records the notice and queues its operations webhook; returns whether a delivery was made. */
-export function recordNotice(sql: SqlStorage, config: AccountConfig, accountId: string, notice: NoticeDraft, now: number): boolean {
+export function recordNotice(sql: SqlStorage, config: AccountConfig, accountId: string, partition: number, notice: NoticeDraft, now: number): boolean {
   const id = newId('evt', now);
   insertNotice(sql, {
     id, type: notice.type, automation_id: notice.automationId, delivery_id: notice.deliveryId, message: notice.message, created_at: now,
@@ -26,6 +26,6 @@ export function recordNotice(sql: SqlStorage, config: AccountConfig, accountId: 
     data: { account_id: accountId, notice_id: id, automation_id: notice.automationId, delivery_id: notice.deliveryId, message: notice.message },
   };
   insertEvent(sql, { id, type: notice.type, occurredAt: now, data: JSON.stringify(payload), isTest: false, receivedAt: now });
-  insertDelivery(sql, { id: newId('dlv', now), automationId: operations.id, eventId: id, destination: operations.destination, isTest: false, now });
+  insertDelivery(sql, { id: newDeliveryId(now, partition), automationId: operations.id, eventId: id, destination: operations.destination, isTest: false, now });
   return true;
 }

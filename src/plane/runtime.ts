@@ -17,6 +17,7 @@ import { CONFIG_TTL_MS, loadAccountConfig, type AccountConfig } from './account-
 import { logEvent } from '../observability/log';
 import { apply } from './apply';
 import type { DeliveryMessage } from './protocol';
+import { parsePlaneKey } from './client';
 import { rememberAccount, storedAccount } from './schema';
 import { loadGates } from './store/gates';
 
@@ -33,7 +34,10 @@ export class PlaneRuntime {
   clock: Clock = systemClock;
   /** Jitter's source; tests put a seeded one here. */
   random: Random = systemRandom;
-  accountId: string | null;
+  /** The account this object belongs to, and which of its partitions it is (see client.ts). */
+  accountId: string | null = null;
+  partition = 0;
+  private key: string | null;
   /** Starts a dispatch pass soon (the scheduler sets it). */
   kick: () => void = () => {};
   private config: AccountConfig | null = null;
@@ -44,7 +48,8 @@ export class PlaneRuntime {
     readonly env: Env,
   ) {
     this.sql = ctx.storage.sql;
-    this.accountId = storedAccount(this.sql);
+    this.key = storedAccount(this.sql);
+    if (this.key !== null) ({ accountId: this.accountId, partition: this.partition } = parsePlaneKey(this.key));
     this.gates = loadGates(this.sql);
   }
 
@@ -56,12 +61,14 @@ export class PlaneRuntime {
     return this.clock.now();
   }
 
-  bind(accountId: string): void {
-    if (this.accountId === null) {
-      rememberAccount(this.sql, accountId);
-      this.accountId = accountId;
-    } else if (this.accountId !== accountId) {
-      throw new Error('this account object belongs to another account');
+  /** Binds the object to its key (account and partition) on first use; any other key is refused. */
+  bind(key: string): void {
+    if (this.key === null) {
+      rememberAccount(this.sql, key);
+      this.key = key;
+      ({ accountId: this.accountId, partition: this.partition } = parsePlaneKey(key));
+    } else if (this.key !== key) {
+      throw new Error('this account object belongs to another account or partition');
     }
   }
 
@@ -104,7 +111,7 @@ export class PlaneRuntime {
   async transact<T>(work: (apply: (effects: Effect[]) => void) => T): Promise<{ result: T; disabled: boolean }> {
     const now = this.now();
     const outside: OutsideEffect[] = [];
-    const target = { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), config: this.config };
+    const target = { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), partition: this.partition, config: this.config };
     const result = this.ctx.storage.transactionSync(() => work((effects) => outside.push(...apply(target, effects, now))));
     const disabled = await this.runOutside(outside, now);
     return { result, disabled };
@@ -143,7 +150,7 @@ export class PlaneRuntime {
         } catch (error) {
           // Not sent: release them so the next pass (the alarm, within seconds) tries again.
           logEvent('enqueue failed; retrying soon', { account_id: this.accountId, count: chunk.length, error: String(error) }, 'error');
-          const target = { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), config: this.config };
+          const target = { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), partition: this.partition, config: this.config };
           this.ctx.storage.transactionSync(() => {
             for (const m of chunk) apply(target, released(m.delivery_id), this.now());
           });

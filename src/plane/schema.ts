@@ -143,7 +143,7 @@ export function migrate(storage: DurableObjectStorage): number {
   });
 }
 
-/** The account the object belongs to, remembered so that alarms know it too. */
+/** The object's key (account and partition, see client.ts), remembered so that alarms know it too. */
 export function rememberAccount(sql: SqlStorage, accountId: string): void {
   sql.exec("INSERT OR IGNORE INTO schema_meta (key, value) VALUES ('account_id', ?)", accountId);
 }

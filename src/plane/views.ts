@@ -1,5 +1,5 @@
 /** Read-only views of an account object: destinations, usage and health stats. */
-import { summarize, windowStart, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
+import { summarize, windowStart, type HourStats, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
 import { destinationOf, stateOf } from '../domain/destination-gate';
 import { operationsId } from './account-config';
 import type { DestinationView } from './protocol';
@@ -43,8 +43,15 @@ export function usage(rt: PlaneRuntime): { events_stored: number; deliveries_sto
  * the operations webhook); test sends are never counted.
  */
 export function stats(rt: PlaneRuntime, window: StatsWindow, automationId: string | null): WindowStats {
-  const now = rt.now();
+  const { hours, open } = statsParts(rt, window, automationId);
+  return summarize(window, hours, open, rt.now());
+}
+
+/** The window's hourly rollups and open count as they are, for summing over partitions. */
+export function statsParts(rt: PlaneRuntime, window: StatsWindow, automationId: string | null): { hours: HourStats[]; open: number } {
   const exclude = operationsId(rt.bound());
-  const hours = statsHours(rt.sql, automationId, windowStart(window, now), exclude);
-  return summarize(window, hours, openCount(rt.sql, automationId, exclude), now);
+  return {
+    hours: statsHours(rt.sql, automationId, windowStart(window, rt.now()), exclude),
+    open: openCount(rt.sql, automationId, exclude),
+  };
 }

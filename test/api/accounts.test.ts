@@ -30,6 +30,7 @@ describe('health and OpenAPI', () => {
         'GET /v1/automations',
         'POST /v1/automations',
         'GET /v1/automations/{id}',
+        'PATCH /v1/accounts/{account_id}',
         'PATCH /v1/automations/{id}',
         'DELETE /v1/automations/{id}',
         'GET /v1/automations/{id}/secret',
@@ -60,10 +61,11 @@ describe('operator endpoints', () => {
     const id = unique('acct');
     const created = await call('/v1/accounts', { token: OPERATOR, body: { id, name: 'Acme' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id, name: 'Acme', http_notifier_enabled: false });
+    expect(created.body).toMatchObject({ id, name: 'Acme', http_notifier_enabled: false, partitions: 1 });
     expect(Date.parse(created.body.created_at)).not.toBeNaN();
     const read = (await call(`/v1/accounts/${id}`, { token: OPERATOR })).body;
-    expect(read).toEqual({ ...created.body, usage: { events_stored: 0, deliveries_stored: 0, open_deliveries: 0, storage_bytes: expect.any(Number) } });
+    const empty = { events_stored: 0, deliveries_stored: 0, open_deliveries: 0, storage_bytes: expect.any(Number) };
+    expect(read).toEqual({ ...created.body, usage: { ...empty, partitions: [{ partition: 0, ...empty }] } });
     const switched = await call(`/v1/accounts/${id}/http-notifier`, { method: 'PUT', token: OPERATOR, body: { enabled: true } });
     expect(switched).toMatchObject({ status: 200, body: { id, http_notifier_enabled: true } });
   });

@@ -7,7 +7,7 @@ describe('GET /v1/account', () => {
     const forAdmin = await call('/v1/account', { token: account.admin });
     expect(forAdmin.status).toBe(200);
     expect(forAdmin.body).toEqual({
-      id: account.id, name: `Account ${account.id}`, http_notifier_enabled: false, created_at: expect.any(String), updated_at: expect.any(String),
+      id: account.id, name: `Account ${account.id}`, http_notifier_enabled: false, partitions: 1, created_at: expect.any(String), updated_at: expect.any(String),
     });
     await call(`/v1/accounts/${account.id}/http-notifier`, { method: 'PUT', token: OPERATOR, body: { enabled: true } });
     expect((await call('/v1/account', { token: account.admin })).body).toMatchObject({ id: account.id, http_notifier_enabled: true });

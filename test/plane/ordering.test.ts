@@ -1,7 +1,7 @@
 /** Per-call ordering, end to end: out-of-order posting, injected failures, calls in parallel. */
 import { describe, expect, it, vi } from 'vitest';
 import { row } from '../delivery/support';
-import { call, createAccount, createAutomation, postEvent, sinkRequests, sinkUrl, unique, waitForDelivery, type TestAccount } from '../helpers';
+import { call, createAccount, createAutomation, OPERATOR, postEvent, sinkRequests, sinkUrl, unique, waitForDelivery, type TestAccount } from '../helpers';
 
 const BODY = '{"call": "{{call_id}}", "step": "{{agent_id}}"}';
 const at = (base: number, s: number) => new Date(base + s * 1000).toISOString();
@@ -14,8 +14,10 @@ async function post(account: TestAccount, callId: string, step: string, occurred
 }
 
 describe('per-call ordering', () => {
-  it('sends one call’s deliveries in the order the events occurred, through failures, while other calls go on', async () => {
+  // A call's events stay in one partition, so ordering holds however many the account has.
+  it.each([1, 4])('sends one call’s deliveries in the order the events occurred, through failures, while other calls go on (%i partitions)', async (partitions) => {
     const account = await createAccount();
+    if (partitions > 1) await call(`/v1/accounts/${account.id}`, { method: 'PATCH', token: OPERATOR, body: { partitions } });
     const bucket = unique('b');
     // The first two requests about call A fail (503): its first delivery is retried twice.
     await createAutomation(account, { url: sinkUrl(bucket, 'fail_first=2&fail_match=CA-A'), body: BODY, ordering: 'per_call' });

@@ -6,7 +6,7 @@ import type { Context, Hono } from 'hono';
 import { getAccount, getOperationsWebhook, type Account } from '../../db/accounts';
 import { allAutomationSummaries, automationSummaries, getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
 import { operationsId } from '../../plane/account-config';
-import { planeFor } from '../../plane/client';
+import { planesFor } from '../../plane/planes';
 import { StatsWindow } from '../../domain/delivery-stats';
 import type { DeliveryPage } from '../../plane/store/delivery-log';
 import { notFound } from '../../errors';
@@ -62,13 +62,13 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
   app.get('/console', requireConsoleSession, async (c) => {
     const account = await currentAccount(c);
     const page = await listAutomations(c.env.DB, account.id, { limit: LIST_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined });
-    const plane = planeFor(c.env, account.id);
+    const plane = planesFor(c.env, c.get('principal'));
     const [last, destinations, notices, hook, stats] = await Promise.all([
-      plane.lastDeliveries(account.id, page.data.map((a) => a.id)),
-      plane.destinations(account.id, page.data.map((a) => a.url)),
-      plane.notices(account.id, NOTICE_LIMIT, queryParam(c, 'notices') ?? undefined),
+      plane.lastDeliveries(page.data.map((a) => a.id)),
+      plane.destinations(page.data.map((a) => a.url)),
+      plane.notices(NOTICE_LIMIT, queryParam(c, 'notices') ?? undefined),
       getOperationsWebhook(c.env.DB, account.id),
-      plane.stats(account.id, healthWindow(c), null),
+      plane.stats(healthWindow(c), null),
     ]);
     const noticeAutomations = await automationSummaries(c.env.DB, account.id, notices.data.flatMap((n) => (n.automation_id ? [n.automation_id] : [])));
     const automations = page.data.map((a) => ({ ...a, last_delivery: last[a.id] ?? null, destination: destinations[a.url]! }));
@@ -98,7 +98,7 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const account = await currentAccount(c);
     const row = await getAutomationRow(c.env.DB, account.id, c.req.param('id'));
     if (!row) throw notFound('Automated task');
-    const stats = await planeFor(c.env, account.id).stats(account.id, healthWindow(c), row.id);
+    const stats = await planesFor(c.env, c.get('principal')).stats(healthWindow(c), row.id);
     return c.html(
       documentHtml(
         <EditorPage account={account} csrfToken={c.get('session').csrfToken} automation={toAutomation(row)} flash={queryParam(c, 'flash')}
@@ -118,12 +118,12 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
       (id) => id === opsId || tasks.some((task) => task.id === id),
       Date.now(),
     );
-    const plane = planeFor(c.env, account.id);
+    const plane = planesFor(c.env, c.get('principal'));
     const page: DeliveryPage = deliveryId
-      ? await plane.getDelivery(account.id, deliveryId).then((one) => ({
+      ? await plane.getDelivery(deliveryId).then((one) => ({
         data: one ? [one] : [], next_cursor: null, prev_cursor: null, total: one ? 1 : 0, total_capped: false, newer_count: 0,
       }))
-      : await plane.listDeliveries(account.id, {
+      : await plane.listDeliveries({
         automationId: filters.automation ?? undefined, status: filters.status ?? undefined,
         since: filters.since ?? undefined, until: filters.until ?? undefined,
         limit: filters.limit, cursor: filters.cursor ?? undefined, endingBefore: filters.endingBefore ?? undefined,
@@ -135,7 +135,7 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     // can a listed delivery's task (not a deleted one) be missing from it and need reading.
     const unlisted = tasks.length < TASK_CHOICES ? [] : page.data.map((d) => d.automation_id).filter((id) => !automations.has(id));
     const [snippets, more] = await Promise.all([
-      plane.responseSnippets(account.id, ids, SNIPPET_CHARS),
+      plane.responseSnippets(ids, SNIPPET_CHARS),
       automationSummaries(c.env.DB, account.id, unlisted),
     ]);
     for (const [id, task] of more) automations.set(id, task);

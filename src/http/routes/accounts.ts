@@ -2,10 +2,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { hashApiKey, newApiKey } from '../../auth/api-keys';
 import { newId } from '../../crypto/ids';
-import { getAccount, insertAccount, insertApiKey, revokeApiKey, setIntegrationEnabled } from '../../db/accounts';
-import { planeFor } from '../../plane/client';
+import { getAccount, getPartitioning, insertAccount, insertApiKey, revokeApiKey, setIntegrationEnabled, setPartitioning } from '../../db/accounts';
+import { MAX_PARTITIONS, resize } from '../../domain/partitions';
+import { AccountPlanes } from '../../plane/planes';
 import { requireOperator } from '../guards';
-import { forgetEventKey } from '../event-key-cache';
+import { forgetAccountKeys, forgetEventKey } from '../event-key-cache';
 import type { AppEnv } from '../context';
 import { ApiError, notFound } from '../../errors';
 import { KeyRole } from '../../domain/vocabulary';
@@ -21,14 +22,26 @@ const createAccount = createRoute({
   responses: { 201: jsonResponse(AccountSchema, 'Created'), 401: errors[401], 409: errors[409], 422: errors[422] },
 });
 
-const Usage = z
-  .object({
-    events_stored: z.int(),
-    deliveries_stored: z.int(),
-    open_deliveries: z.int().openapi({ description: 'Pending or retrying' }),
-    storage_bytes: z.int().openapi({ description: "Size of the account object's SQLite database (limit: 10 GB)" }),
-  })
-  .openapi('AccountUsage');
+const PartitionUsage = z.object({
+  events_stored: z.int(),
+  deliveries_stored: z.int(),
+  open_deliveries: z.int().openapi({ description: 'Pending or retrying' }),
+  storage_bytes: z.int().openapi({ description: "Size of the account object's SQLite database (limit: 10 GB per object)" }),
+});
+
+const Usage = PartitionUsage.extend({
+  partitions: z.array(PartitionUsage.extend({ partition: z.int() })).openapi({ description: 'The same, for each partition' }),
+}).openapi('AccountUsage', { description: 'Summed over the partitions' });
+
+const updateAccount = createRoute({
+  method: 'patch', path: '/v1/accounts/{account_id}', tags, middleware,
+  summary: "Raise the account's partitions (its data plane spread over more account objects)",
+  description:
+    'Raising applies to events posted from then on; events already stored stay where they are, and stay found. ' +
+    'Lowering is refused (409): events stored in the partitions it would drop would be stranded.',
+  request: { params: AccountIdParam, ...jsonBody(z.object({ partitions: z.int().min(1).max(MAX_PARTITIONS) }).strict()) },
+  responses: { 200: jsonResponse(AccountSchema, 'The account'), 401: errors[401], 404: errors[404], 409: errors[409], 422: errors[422] },
+});
 
 const readAccount = createRoute({
   method: 'get', path: '/v1/accounts/{account_id}', tags, middleware, summary: 'Read an account, with its data-plane usage',
@@ -80,15 +93,29 @@ export function registerAccountRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(readAccount, async (c) => {
     const account = await getAccount(c.env.DB, c.req.valid('param').account_id);
     if (!account) throw notFound('Account');
-    const usage = await planeFor(c.env, account.id).usage(account.id);
+    const usage = await (await AccountPlanes.of(c.env, account.id)).usage();
     return c.json({ ...account, usage }, 200);
+  });
+
+  app.openapi(updateAccount, async (c) => {
+    const id = c.req.valid('param').account_id;
+    const { partitions } = c.req.valid('json');
+    const current = await getPartitioning(c.env.DB, id);
+    if (!current) throw notFound('Account');
+    const resized = resize(current, partitions);
+    if ('conflict' in resized) throw new ApiError('conflict', resized.conflict);
+    const account = await setPartitioning(c.env.DB, id, current.count, resized.ok, Date.now());
+    if (!account) throw new ApiError('conflict', 'The partitions changed meanwhile; read the account and try again');
+    // Keys cached by other isolates carry the old count for at most their TTL (README, Scaling).
+    forgetAccountKeys(id);
+    return c.json(account, 200);
   });
 
   app.openapi(switchIntegration, async (c) => {
     const account = await setIntegrationEnabled(c.env.DB, c.req.valid('param').account_id, c.req.valid('json').enabled, Date.now());
     if (!account) throw notFound('Account');
     // Switching off cancels the account's waiting deliveries at once; on, new events fan out again.
-    await planeFor(c.env, account.id).automationsChanged(account.id);
+    await (await AccountPlanes.of(c.env, account.id)).automationsChanged();
     return c.json(account, 200);
   });
 

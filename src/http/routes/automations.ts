@@ -19,7 +19,8 @@ import { redactedTemplateValues, RedactMode, type Redactions } from '../../domai
 import { generateSigningSecret } from '../../domain/signature';
 import { compileTemplate, RenderedBodyTooLarge, TemplateCompileError, type TemplateFormat } from '../../domain/template';
 import { DEFAULT_MAX_CONCURRENCY, DESTINATION_STATES, MAX_CONCURRENCY_LIMIT } from '../../domain/destination-gate';
-import { planeFor } from '../../plane/client';
+import { planesFor } from '../../plane/planes';
+import type { KeyPrincipal } from '../../db/accounts';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
@@ -221,8 +222,8 @@ export function secretsKey(env: AppEnv['Bindings']): string {
  * Tells the account's object that its automations changed, before the API answers: every
  * delivery claimed after this sees the change (see README, "How a change reaches deliveries").
  */
-export async function changed(env: AppEnv['Bindings'], accountId: string): Promise<void> {
-  await planeFor(env, accountId).automationsChanged(accountId);
+export async function changed(env: AppEnv['Bindings'], principal: KeyPrincipal): Promise<void> {
+  await planesFor(env, principal).automationsChanged();
 }
 
 export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
@@ -230,7 +231,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const { limit, cursor, trigger } = c.req.valid('query');
     const { accountId } = keyPrincipal(c.get('principal'));
     const page = await listAutomations(c.env.DB, accountId, { limit, cursor, trigger });
-    const last = await planeFor(c.env, accountId).lastDeliveries(accountId, page.data.map((a) => a.id));
+    const last = await planesFor(c.env, keyPrincipal(c.get('principal'))).lastDeliveries(page.data.map((a) => a.id));
     return c.json({ ...page, data: page.data.map((a) => ({ ...a, last_delivery: last[a.id] ?? null })) }, 200);
   });
 
@@ -245,7 +246,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const signingSecret = generateSigningSecret();
     const sealed = await sealSecret(secretsKey(c.env), signingSecret, id);
     const row = await insertAutomation(c.env.DB, principal.accountId, id, fields, sealed, now);
-    await changed(c.env, principal.accountId);
+    await changed(c.env, principal);
     return c.json({ ...toAutomation(row), signing_secret: signingSecret }, 201, { etag: etagOf(row.version) });
   });
 
@@ -253,7 +254,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const { accountId } = keyPrincipal(c.get('principal'));
     const row = await getAutomationRow(c.env.DB, accountId, c.req.valid('param').id);
     if (!row) throw notFound('Automation');
-    const destination = await planeFor(c.env, accountId).destination(accountId, row.url);
+    const destination = await planesFor(c.env, keyPrincipal(c.get('principal'))).destination(row.url);
     return c.json({ ...toAutomation(row), destination }, 200, { etag: etagOf(row.version) });
   });
 
@@ -292,7 +293,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
       assertValid(checkAutomation(fields, { allowLoopback: getConfig(c.env).allowLoopbackTargets }));
       const updated = await updateAutomation(c.env.DB, principal.accountId, id, change, conditional ? row.version : null, Date.now());
       if (updated) {
-        await changed(c.env, principal.accountId);
+        await changed(c.env, principal);
         return c.json(toAutomation(updated), 200, { etag: etagOf(updated.version) });
       }
       if (attempt === MAX_UPDATE_ATTEMPTS) {
@@ -308,7 +309,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const ifMatch = c.req.valid('header')['if-match'];
     if (ifMatch === undefined) {
       if (!(await deleteAutomation(c.env.DB, principal.accountId, id))) throw notFound('Automation');
-      await changed(c.env, principal.accountId);
+      await changed(c.env, principal);
       return c.body(null, 204);
     }
     const row = await getAutomationRow(c.env.DB, principal.accountId, id);
@@ -319,7 +320,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
       if (await getAutomationRow(c.env.DB, principal.accountId, id)) throw preconditionFailed();
       throw notFound('Automation');
     }
-    await changed(c.env, principal.accountId);
+    await changed(c.env, principal);
     return c.body(null, 204);
   });
 
@@ -351,7 +352,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const row = await getAutomationRow(c.env.DB, principal.accountId, id);
     if (!row) throw notFound('Automation');
     const data = { ...findTrigger(row.trigger)?.examples, ...(c.req.valid('json')?.data ?? {}) };
-    const deliveryId = await planeFor(c.env, principal.accountId).sendTest(principal.accountId, {
+    const deliveryId = await planesFor(c.env, keyPrincipal(c.get('principal'))).sendTest({
       automationId: id, type: row.trigger, data: JSON.stringify(data),
     });
     if (!deliveryId) throw notFound('Automation');

@@ -1,7 +1,7 @@
 /** Admin endpoints: the delivery log and manual retries. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { BUSINESS_KEYS, MAX_KEY_LENGTH, type BusinessKey } from '../../domain/business-keys';
-import { planeFor } from '../../plane/client';
+import { planesFor } from '../../plane/planes';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { ApiError, notFound, validationFailed } from '../../errors';
@@ -86,7 +86,7 @@ export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>) {
         : []),
     ];
     if (problems.length > 0) throw validationFailed(problems);
-    const page = await planeFor(c.env, accountId).listDeliveries(accountId, {
+    const page = await planesFor(c.env, keyPrincipal(c.get('principal'))).listDeliveries({
       automationId: q.automation_id, eventId: q.event_id, status: q.status, ...range,
       limit: q.limit, cursor: q.cursor, endingBefore: q.ending_before,
       ...Object.fromEntries(keys.map((key) => [key, q[key]])),
@@ -96,7 +96,7 @@ export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(routes.read, async (c) => {
     const { accountId } = keyPrincipal(c.get('principal'));
-    const delivery = await planeFor(c.env, accountId).getDelivery(accountId, c.req.valid('param').id);
+    const delivery = await planesFor(c.env, keyPrincipal(c.get('principal'))).getDelivery(c.req.valid('param').id);
     if (!delivery) throw notFound('Delivery');
     return c.json(delivery, 200);
   });
@@ -104,7 +104,7 @@ export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.retry, async (c) => {
     const principal = keyPrincipal(c.get('principal'));
     requireIntegrationEnabled(principal);
-    const outcome = await planeFor(c.env, principal.accountId).retryDelivery(principal.accountId, c.req.valid('param').id);
+    const outcome = await planesFor(c.env, keyPrincipal(c.get('principal'))).retryDelivery(c.req.valid('param').id);
     if ('notFound' in outcome) throw notFound('Delivery');
     if ('conflict' in outcome) throw new ApiError('conflict', outcome.conflict);
     return c.json(outcome.reopened, 202);

@@ -5,8 +5,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TRIGGER_IDS } from '../../catalog';
 import { newId } from '../../crypto/ids';
-import { getAccount } from '../../db/accounts';
-import { planeFor } from '../../plane/client';
+import { getPartitioning } from '../../db/accounts';
+import { AccountPlanes, planesFor } from '../../plane/planes';
 import { requireEventSender } from '../guards';
 import type { AppEnv } from '../context';
 import { ApiError, notFound, validationFailed } from '../../errors';
@@ -42,29 +42,30 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(postEvent, async (c) => {
     const input = c.req.valid('json');
     const principal = c.get('principal');
-    let accountId: string;
+    let planes: AccountPlanes;
     if ('operator' in principal) {
       if (!input.account_id) throw validationFailed([{ path: 'account_id', message: 'required when posting with the operator token' }]);
-      if (!(await getAccount(c.env.DB, input.account_id))) throw notFound('Account');
-      accountId = input.account_id;
+      const partitioning = await getPartitioning(c.env.DB, input.account_id);
+      if (!partitioning) throw notFound('Account');
+      planes = new AccountPlanes(c.env, input.account_id, partitioning);
     } else {
       if (input.account_id !== undefined && input.account_id !== principal.accountId) {
         throw new ApiError('forbidden', 'This key cannot post events for another account');
       }
-      accountId = principal.accountId;
+      planes = planesFor(c.env, principal);
     }
     if (!knownTypes.has(input.type)) {
       throw validationFailed([{ path: 'type', message: `unknown event type "${input.type}"; see GET /v1/triggers for the 25 types` }]);
     }
     const now = Date.now();
     const eventId = input.id ?? newId('evt', now);
-    const result = await planeFor(c.env, accountId).ingest(accountId, {
+    const result = await planes.ingest({
       id: eventId,
       type: input.type,
       occurredAt: input.occurred_at ? Date.parse(input.occurred_at) : now,
       data: JSON.stringify(input.data),
       receivedAt: now,
-    });
+    }, input.data);
     if (result.duplicate) return c.json({ event_id: eventId, duplicate: true, deliveries: 0 }, 200);
     return c.json({ event_id: eventId, duplicate: false, deliveries: result.deliveryIds.length }, 202);
   });

@@ -11,7 +11,7 @@ import { checkTargetUrl } from '../../domain/target-url';
 import { NoticeType } from '../../domain/vocabulary';
 import { notFound, validationFailed } from '../../errors';
 import { operationsId } from '../../plane/account-config';
-import { planeFor } from '../../plane/client';
+import { planesFor } from '../../plane/planes';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import { errors, jsonBody, jsonResponse, OperationsWebhookSchema, pageOf, PageQuery, Text } from '../schemas';
@@ -54,7 +54,7 @@ export function registerOperationsRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.notices, async (c) => {
     const { accountId } = keyPrincipal(c.get('principal'));
     const { limit, cursor } = c.req.valid('query');
-    return c.json(await planeFor(c.env, accountId).notices(accountId, limit, cursor), 200);
+    return c.json(await planesFor(c.env, keyPrincipal(c.get('principal'))).notices(limit, cursor), 200);
   });
 
   app.openapi(routes.readHook, async (c) => {
@@ -74,7 +74,7 @@ export function registerOperationsRoutes(app: OpenAPIHono<AppEnv>) {
     if (!current) throw notFound('Account');
     if (url === null) {
       await setOperationsWebhook(c.env.DB, accountId, { url: null, secretCiphertext: null }, Date.now());
-      await planeFor(c.env, accountId).automationsChanged(accountId);
+      await planesFor(c.env, keyPrincipal(c.get('principal'))).automationsChanged();
       return c.json({ url: null, signing_secret: null }, 200);
     }
     const target = checkTargetUrl(url, { allowLoopback: getConfig(c.env).allowLoopbackTargets });
@@ -84,7 +84,7 @@ export function registerOperationsRoutes(app: OpenAPIHono<AppEnv>) {
     const secret = current.secretCiphertext ? await openSecret(key, current.secretCiphertext, operationsId(accountId)) : generateSigningSecret();
     const sealed = current.secretCiphertext ?? (await sealSecret(key, secret, operationsId(accountId)));
     await setOperationsWebhook(c.env.DB, accountId, { url: target.url.href, secretCiphertext: sealed }, Date.now());
-    await planeFor(c.env, accountId).automationsChanged(accountId);
+    await planesFor(c.env, keyPrincipal(c.get('principal'))).automationsChanged();
     return c.json({ url: target.url.href, signing_secret: secret }, 200);
   });
 }

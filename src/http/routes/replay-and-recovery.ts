@@ -6,7 +6,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { getAutomationRow } from '../../db/automations';
 import { ApiError, notFound, validationFailed } from '../../errors';
 import { RECOVER_LIMIT, RECOVER_MAX_DAYS } from '../../plane/changes';
-import { planeFor } from '../../plane/client';
+import { planesFor } from '../../plane/planes';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import { errors, IdParam, jsonBody, jsonResponse, RecoveredSchema, ReplayedSchema } from '../schemas';
@@ -55,7 +55,7 @@ export function registerReplayAndRecoveryRoutes(app: OpenAPIHono<AppEnv>) {
     requireIntegrationEnabled(principal);
     const { id } = c.req.valid('param');
     const ids = c.req.valid('json')?.automation_ids;
-    const result = await planeFor(c.env, principal.accountId).replay(principal.accountId, id, ids ? [...new Set(ids)] : null);
+    const result = await planesFor(c.env, keyPrincipal(c.get('principal'))).replay(id, ids ? [...new Set(ids)] : null);
     if ('notFound' in result) throw notFound('Event');
     if ('invalid' in result) throw validationFailed(result.invalid, 'The event cannot be replayed to these automations');
     return c.json({ event_id: id, deliveries: result.replayed.length, delivery_ids: result.replayed }, 202);
@@ -74,7 +74,7 @@ export function registerReplayAndRecoveryRoutes(app: OpenAPIHono<AppEnv>) {
     if (since >= until) problems.push({ path: 'since', message: 'must be before until' });
     if (problems.length > 0) throw validationFailed(problems);
     if (!(await getAutomationRow(c.env.DB, principal.accountId, id))) throw notFound('Automation');
-    const result = await planeFor(c.env, principal.accountId).recover(principal.accountId, id, since, until);
+    const result = await planesFor(c.env, keyPrincipal(c.get('principal'))).recover(id, since, until);
     if ('conflict' in result) throw new ApiError('conflict', result.conflict);
     return c.json(result, 202);
   });

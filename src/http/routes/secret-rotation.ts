@@ -70,7 +70,7 @@ export function registerSecretRotationRoutes(app: OpenAPIHono<AppEnv>) {
       const updated = await replaceSecret(c.env.DB, principal.accountId, id, row.secret_ciphertext, sealed, encodePreviousSecrets(next.previous), now);
       if (updated) {
         // Before answering, so the next delivery claimed signs with the new secret.
-        await changed(c.env, principal.accountId);
+        await changed(c.env, principal);
         return c.json(
           { signing_secret: signingSecret, previous_valid_until: iso(next.previousValidUntil), previous_secrets: previousSecretsView(updated.previous_secrets, now) },
           200,

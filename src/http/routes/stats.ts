@@ -3,7 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { getAutomationRow } from '../../db/automations';
 import { StatsWindow } from '../../domain/delivery-stats';
 import { notFound } from '../../errors';
-import { planeFor } from '../../plane/client';
+import { planesFor } from '../../plane/planes';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireKey } from '../guards';
 import { errors, IdParam, jsonResponse, StatsSchema } from '../schemas';
@@ -35,11 +35,11 @@ export function registerStatsRoutes(app: OpenAPIHono<AppEnv>) {
     const { accountId } = keyPrincipal(c.get('principal'));
     const id = c.req.valid('param').id;
     if (!(await getAutomationRow(c.env.DB, accountId, id))) throw notFound('Automation');
-    return c.json(await planeFor(c.env, accountId).stats(accountId, c.req.valid('query').window, id), 200);
+    return c.json(await planesFor(c.env, keyPrincipal(c.get('principal'))).stats(c.req.valid('query').window, id), 200);
   });
 
   app.openapi(routes.account, async (c) => {
     const { accountId } = keyPrincipal(c.get('principal'));
-    return c.json(await planeFor(c.env, accountId).stats(accountId, c.req.valid('query').window, null), 200);
+    return c.json(await planesFor(c.env, keyPrincipal(c.get('principal'))).stats(c.req.valid('query').window, null), 200);
   });
 }

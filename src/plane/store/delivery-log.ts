@@ -65,6 +65,8 @@ export interface DeliveryFilter extends Partial<Record<BusinessKey, string>> {
   cursor?: string;
   /** The newer page: deliveries after this id (still listed newest first). */
   endingBefore?: string;
+  /** Also count what lies beyond the cursor (a partition's page about to be merged with others). */
+  withCursorCount?: boolean;
 }
 
 export interface DeliveryPage extends Page<Delivery> {
@@ -75,6 +77,11 @@ export interface DeliveryPage extends Page<Delivery> {
   total_capped: boolean;
   /** Matching deliveries newer than this page (it starts at newer_count + 1); null past COUNT_CAP or for an empty page. */
   newer_count: number | null;
+  /**
+   * With `withCursorCount`: matching deliveries at or newer than `cursor`, or at or older than
+   * `endingBefore` (null past COUNT_CAP); what merging partitions' pages needs (src/domain/log-merge.ts).
+   */
+  cursor_count?: number | null;
 }
 
 type Condition = [sql: string, value: SqlStorageValue];
@@ -137,9 +144,10 @@ export function listDeliveries(sql: SqlStorage, f: DeliveryFilter): DeliveryPage
   const kept = rows.slice(0, f.limit);
   const data = (newerPage ? kept.reverse() : kept).map(toDelivery);
   const total = countMatching(sql, f);
+  const beyond = cursorCount(sql, f);
   const newest = data[0];
   const oldest = data[data.length - 1];
-  if (!newest || !oldest) return { data, next_cursor: null, prev_cursor: null, total: total.count, total_capped: total.capped, newer_count: null };
+  if (!newest || !oldest) return { data, next_cursor: null, prev_cursor: null, total: total.count, total_capped: total.capped, newer_count: null, ...beyond };
   // The fetched extra row answers one direction; the other is a count (newer) or a probe (older).
   const newer = (newerPage ? more : f.cursor !== undefined) ? countMatching(sql, f, [['id > ?', newest.id]]) : { count: 0, capped: false };
   const older = newerPage ? selectMatching(sql, f, [['id < ?', oldest.id]], 'LIMIT 1').length > 0 : more;
@@ -150,7 +158,16 @@ export function listDeliveries(sql: SqlStorage, f: DeliveryFilter): DeliveryPage
     total: total.count,
     total_capped: total.capped,
     newer_count: newer.capped ? null : newer.count,
+    ...beyond,
   };
+}
+
+function cursorCount(sql: SqlStorage, f: DeliveryFilter): { cursor_count?: number | null } {
+  if (!f.withCursorCount) return {};
+  const extra: Condition | null = f.endingBefore !== undefined ? ['id <= ?', f.endingBefore] : f.cursor !== undefined ? ['id >= ?', f.cursor] : null;
+  if (!extra) return { cursor_count: 0 };
+  const counted = countMatching(sql, f, [extra]);
+  return { cursor_count: counted.capped ? null : counted.count };
 }
 
 /** The newest delivery of each automation, test sends left out. */

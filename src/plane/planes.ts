@@ -1,0 +1,174 @@
+/**
+ * An account's data plane as the API and console use it, whatever its number of partitions:
+ * writes go to the partition that owns them (an event to its business key's, a delivery to the
+ * one its id names), reads ask the partitions that may hold an answer and combine what they
+ * say, so that an account with N partitions answers exactly as one would. With one partition
+ * every call is one call to that object, as before partitions.
+ */
+import { partitionOfDeliveryId } from '../crypto/ids';
+import { getPartitioning } from '../db/accounts';
+import { businessKeysOf } from '../domain/business-keys';
+import { sumHours, summarize, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
+import { mergePages } from '../domain/log-merge';
+import { partitionKeyOf, partitionOf, partitionsForKey, SINGLE, type Partitioning } from '../domain/partitions';
+import type { Env } from '../env';
+import { systemClock, type Clock } from '../lib/clock';
+import { RECOVER_LIMIT, type RecoverResult, type ReopenResult } from './changes';
+import { planeFor, planeKey } from './client';
+import type { IngestInput, ReplayResult } from './intake';
+import type { DestinationView } from './protocol';
+import type { Delivery } from './store/deliveries';
+import type { Attempt, DeliveryFilter, DeliveryPage } from './store/delivery-log';
+import type { Notice } from './store/notices';
+import type { Page } from '../db/rows';
+
+type Usage = { events_stored: number; deliveries_stored: number; open_deliveries: number; storage_bytes: number };
+
+const STATE_RANK: Record<DestinationView['state'], number> = { ok: 0, probing: 1, paused: 2 };
+
+export class AccountPlanes {
+  constructor(
+    private readonly env: Env,
+    readonly accountId: string,
+    readonly partitioning: Partitioning = SINGLE,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** The account's planes, reading its partitioning from D1 unless the caller has it. */
+  static async of(env: Env, accountId: string, partitioning?: Partitioning): Promise<AccountPlanes> {
+    return new AccountPlanes(env, accountId, partitioning ?? (await getPartitioning(env.DB, accountId)) ?? SINGLE);
+  }
+
+  private key(partition: number): string {
+    return planeKey(this.accountId, partition);
+  }
+
+  private stub(partition: number) {
+    return planeFor(this.env, this.key(partition));
+  }
+
+  private get all(): number[] {
+    return Array.from({ length: this.partitioning.count }, (_, i) => i);
+  }
+
+  private each<R>(partitions: number[], call: (stub: ReturnType<AccountPlanes['stub']>, key: string) => Promise<R>): Promise<R[]> {
+    return Promise.all(partitions.map((p) => call(this.stub(p), this.key(p))));
+  }
+
+  // ---- writes -------------------------------------------------------------------------------
+
+  /** Stores the event in the partition of its business key. `data` is the event's data as posted. */
+  ingest(event: IngestInput, data: unknown): Promise<{ duplicate: boolean; deliveryIds: string[] }> {
+    const p = partitionOf(partitionKeyOf(businessKeysOf(data), event.id), this.partitioning.count);
+    return this.stub(p).ingest(this.key(p), event);
+  }
+
+  sendTest(input: { automationId: string; type: string; data: string }): Promise<string | null> {
+    return this.stub(0).sendTest(this.key(0), input);
+  }
+
+  /** The event is in one partition (its id alone does not say which): the others answer "not found". */
+  async replay(eventId: string, automationIds: string[] | null): Promise<ReplayResult> {
+    const results: ReplayResult[] = await this.each(this.all, (stub, key) => stub.replay(key, eventId, automationIds) as Promise<ReplayResult>);
+    return results.find((r) => !('notFound' in r)) ?? { notFound: true };
+  }
+
+  retryDelivery(id: string): Promise<ReopenResult> {
+    const p = partitionOfDeliveryId(id);
+    return this.stub(p).retryDelivery(this.key(p), id);
+  }
+
+  /** Every partition recovers its share of the limit; calling again from `next_since` finds the rest. */
+  async recover(automationId: string, since: number, until: number): Promise<RecoverResult> {
+    const share = Math.ceil(RECOVER_LIMIT / this.partitioning.count);
+    const results: RecoverResult[] = await this.each(this.all, (stub, key) => stub.recover(key, automationId, since, until, share) as Promise<RecoverResult>);
+    const conflict = results.find((r): r is { conflict: string } => 'conflict' in r);
+    if (conflict) return conflict;
+    const done = results as Exclude<RecoverResult, { conflict: string }>[];
+    const next = done.flatMap((r) => (r.next_since ? [r.next_since] : [])).sort()[0] ?? null;
+    return { recovered: done.reduce((n, r) => n + r.recovered, 0), more: next !== null, next_since: next };
+  }
+
+  async automationsChanged(): Promise<void> {
+    await this.each(this.all, (stub, key) => stub.automationsChanged(key));
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  /** Newest first across partitions; a call id is looked up only where it can be. */
+  async listDeliveries(filter: DeliveryFilter): Promise<DeliveryPage> {
+    if (this.partitioning.count === 1) return this.stub(0).listDeliveries(this.key(0), filter);
+    const partitions = filter.call_id !== undefined ? partitionsForKey(`call_id:${filter.call_id}`, this.partitioning) : this.all;
+    const pages = await this.each(partitions, (stub, key) => stub.listDeliveries(key, { ...filter, withCursorCount: true }));
+    return mergePages(pages, filter);
+  }
+
+  getDelivery(id: string): Promise<(Delivery & { attempts: Attempt[] }) | null> {
+    const p = partitionOfDeliveryId(id);
+    return this.stub(p).getDelivery(this.key(p), id);
+  }
+
+  async lastDeliveries(automationIds: string[]): Promise<Record<string, { id: string; status: Delivery['status']; created_at: string }>> {
+    const parts = await this.each(this.all, (stub, key) => stub.lastDeliveries(key, automationIds));
+    const out: Record<string, { id: string; status: Delivery['status']; created_at: string }> = {};
+    for (const part of parts) {
+      for (const [automation, last] of Object.entries(part)) if (!out[automation] || out[automation].id < last.id) out[automation] = last;
+    }
+    return out;
+  }
+
+  async responseSnippets(deliveryIds: string[], chars: number): Promise<Record<string, string>> {
+    const byPartition = new Map<number, string[]>();
+    for (const id of deliveryIds) byPartition.set(partitionOfDeliveryId(id), [...(byPartition.get(partitionOfDeliveryId(id)) ?? []), id]);
+    const parts = await Promise.all([...byPartition].map(([p, ids]) => this.stub(p).responseSnippets(this.key(p), ids, chars)));
+    return Object.assign({}, ...parts);
+  }
+
+  /** Newest first across partitions; the cursor is the last notice's id. */
+  async notices(limit: number, cursor?: string): Promise<Page<Notice>> {
+    const parts = await this.each(this.all, (stub, key) => stub.notices(key, limit, cursor));
+    const all = parts.flatMap((p) => p.data).sort((a, b) => (a.id < b.id ? 1 : -1));
+    const data = all.slice(0, limit);
+    const last = data[data.length - 1];
+    const more = all.length > limit || parts.some((p) => p.next_cursor !== null);
+    return { data, next_cursor: more && last ? last.id : null };
+  }
+
+  /** A destination as the account sees it: paused if any partition holds it paused. */
+  async destinations(urls: string[]): Promise<Record<string, DestinationView>> {
+    const parts = await this.each(this.all, (stub, key) => stub.destinations(key, urls));
+    return Object.fromEntries(urls.map((url) => [url, combineViews(parts.map((p) => p[url]!))]));
+  }
+
+  async destination(url: string): Promise<DestinationView> {
+    return (await this.destinations([url]))[url]!;
+  }
+
+  async usage() {
+    const parts: Usage[] = await this.each(this.all, (stub, key) => stub.usage(key) as Promise<Usage>);
+    const total = (field: keyof Usage) => parts.reduce((n, p) => n + p[field], 0);
+    return {
+      events_stored: total('events_stored'),
+      deliveries_stored: total('deliveries_stored'),
+      open_deliveries: total('open_deliveries'),
+      storage_bytes: total('storage_bytes'),
+      partitions: parts.map((p, partition) => ({ partition, ...p })),
+    };
+  }
+
+  async stats(window: StatsWindow, automationId: string | null): Promise<WindowStats> {
+    if (this.partitioning.count === 1) return this.stub(0).stats(this.key(0), window, automationId);
+    const parts = await this.each(this.all, (stub, key) => stub.statsParts(key, window, automationId));
+    return summarize(window, sumHours(parts.map((p) => p.hours)), parts.reduce((n, p) => n + p.open, 0), this.clock.now());
+  }
+}
+
+/** The most restrictive state any partition's gate is in, with its reason and end; deliveries in flight add up. */
+function combineViews(views: DestinationView[]): DestinationView {
+  const worst = views.reduce((a, b) => (STATE_RANK[b.state] > STATE_RANK[a.state] || (b.state === a.state && (b.until ?? '') > (a.until ?? '')) ? b : a));
+  return { ...worst, in_flight: views.reduce((n, v) => n + v.in_flight, 0) };
+}
+
+/** The planes of the caller's account, partitioned as read with its key or session. */
+export const planesFor = (env: Env, who: { accountId: string; partitioning: Partitioning }): AccountPlanes =>
+  new AccountPlanes(env, who.accountId, who.partitioning);

@@ -6,6 +6,8 @@ export interface Env {
    * Typed where it is used (src/plane/client.ts), so that this module depends on nothing.
    */
   ACCOUNT_PLANE: DurableObjectNamespace;
+  /** One small object per account and destination: the concurrency cap shared by an account's partitions (src/plane/gate-object.ts). */
+  DESTINATION_GATES: DurableObjectNamespace;
   /** The fast lane: deliveries to healthy destinations (messages: src/plane/protocol.ts). */
   DELIVERY_QUEUE: Queue;
   /** The slow lane: destinations that are probing, recently timed out, slow or rate-limited. */

@@ -8,6 +8,7 @@ import type { Env } from './env';
 import { createApp } from './http/app';
 
 export { AccountPlane } from './plane/account-plane';
+export { DestinationGates } from './plane/gate-object';
 
 const app = createApp();
 

@@ -29,11 +29,13 @@ export async function readAccountConfig(
 ): Promise<{
   integrationEnabled: boolean;
   exists: boolean;
+  /** Account objects the account's data plane is spread over. */
+  partitions: number;
   automations: AutomationConfigRow[];
   operations: { url: string; secretCiphertext: string } | null;
 }> {
   const [account, automations] = await db.batch([
-    db.prepare('SELECT http_notifier_enabled, operations_url, operations_secret_ciphertext FROM accounts WHERE id = ?1').bind(accountId),
+    db.prepare('SELECT http_notifier_enabled, partitions, operations_url, operations_secret_ciphertext FROM accounts WHERE id = ?1').bind(accountId),
     db
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
@@ -43,11 +45,12 @@ export async function readAccountConfig(
       .bind(accountId),
   ]);
   const row = account!.results[0] as
-    | { http_notifier_enabled: number; operations_url: string | null; operations_secret_ciphertext: string | null }
+    | { http_notifier_enabled: number; partitions: number; operations_url: string | null; operations_secret_ciphertext: string | null }
     | undefined;
   return {
     exists: row !== undefined,
     integrationEnabled: row?.http_notifier_enabled === 1,
+    partitions: row?.partitions ?? 1,
     automations: automations!.results as AutomationConfigRow[],
     operations: row?.operations_url && row.operations_secret_ciphertext
       ? { url: row.operations_url, secretCiphertext: row.operations_secret_ciphertext }

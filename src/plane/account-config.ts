@@ -41,6 +41,8 @@ export const operationsId = (accountId: string) => `ops_${accountId}`;
 export interface AccountConfig {
   exists: boolean;
   integrationEnabled: boolean;
+  /** More than one: destination caps are held for the account by its gate objects. */
+  partitions: number;
   automations: Map<string, AutomationSnapshot>;
   loadedAt: number;
 }
@@ -75,7 +77,7 @@ export async function loadAccountConfig(db: D1Database, accountId: string, now: 
       ratePerSecond: null, orderBy: null, raw: true,
     });
   }
-  return { exists: read.exists, integrationEnabled: read.integrationEnabled, automations, loadedAt: now };
+  return { exists: read.exists, integrationEnabled: read.integrationEnabled, partitions: read.partitions, automations, loadedAt: now };
 }
 
 export function conditionOf(config: AccountConfig, automation: AutomationSnapshot | undefined): AutomationCondition {

@@ -151,6 +151,11 @@ export class AccountPlane extends DurableObject<Env> {
 
   // ---- scheduling ---------------------------------------------------------------------------
 
+  /** A destination's gate freed slots this partition waited for: dispatch now. */
+  wake(accountId: string): void {
+    this.use(accountId).kick();
+  }
+
   override alarm(): Promise<void> {
     return this.scheduler.alarm();
   }

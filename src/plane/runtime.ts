@@ -37,7 +37,8 @@ export class PlaneRuntime {
   /** The account this object belongs to, and which of its partitions it is (see client.ts). */
   accountId: string | null = null;
   partition = 0;
-  private key: string | null;
+  /** The object's key (see client.ts). */
+  key: string | null;
   /** Starts a dispatch pass soon (the scheduler sets it). */
   kick: () => void = () => {};
   private config: AccountConfig | null = null;

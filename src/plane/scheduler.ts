@@ -11,6 +11,7 @@ import { HOUR_MS, WINDOWS } from '../domain/delivery-stats';
 import { logEvent } from '../observability/log';
 import { conditionOf } from './account-config';
 import { RETRY_SOON_MS, type PlaneRuntime } from './runtime';
+import { SharedCaps } from './shared-caps';
 import { lifecycleOf } from './store/deliveries';
 import { earlierOpen } from './store/ordering';
 import { hasRows, purgeBefore } from './store/retention';
@@ -29,12 +30,14 @@ export const PURGE_AGAIN_MS = 10_000;
 const DISPATCH_LIMIT = 1_000;
 
 export class Scheduler {
+  private readonly caps: SharedCaps;
   private dispatching: Promise<void> | null = null;
   private dispatchAgain = false;
   private lastPurgeAt = 0;
 
   constructor(private readonly rt: PlaneRuntime) {
     rt.kick = () => this.kick();
+    this.caps = new SharedCaps(rt);
   }
 
   /** Starts a dispatch pass soon, coalescing the requests that arrive while one runs. */
@@ -102,8 +105,10 @@ export class Scheduler {
     const schedule = rt.settings.retrySchedule;
     const now = rt.now();
     const due = dueDeliveries(rt.sql, now, MAX_CONCURRENCY_LIMIT, DISPATCH_LIMIT);
-    if (due.length === 0) return null;
     const inFlight = inFlightByDestination(rt.sql);
+    // With several partitions, slots for the due deliveries come from the destinations' gates.
+    await this.caps.before(config, due, inFlight);
+    if (due.length === 0) return null;
     let rateWake: number | null = null;
     await rt.transact((apply) => {
       const postponed = new Set<string>();
@@ -113,7 +118,7 @@ export class Scheduler {
         const decision = decideDispatch({
           condition: conditionOf(config, automation), isTest: row.is_test === 1, openedAt: row.opened_at, schedule, now,
           blocker: automation?.orderBy && row.order_key !== null ? earlierOpen(rt.sql, row) : null,
-          gate: rt.gate(destination), inFlight: inFlight.get(destination) ?? 0,
+          gate: rt.gate(destination), inFlight: (inFlight.get(destination) ?? 0) + this.caps.others(destination),
           maxConcurrency: automation?.maxConcurrency ?? 1, ratePerSecond: automation?.ratePerSecond ?? null,
           pacedAt: automation ? rt.pacing.get(automation.id) : undefined,
         });
@@ -122,10 +127,13 @@ export class Scheduler {
         if (decision.kind === 'pace') rateWake = Math.min(rateWake ?? Infinity, decision.wakeAt);
         // A delivery closed now may free the ones that waited for it.
         if (decision.kind === 'cancel' || decision.kind === 'give_up') this.dispatchAgain = true;
+        // Past the slots the gate granted, the delivery waits for the next pass (the gate wakes it).
+        if (decision.kind === 'send' && !this.caps.take(config, destination)) continue;
         if (decision.kind === 'send') inFlight.set(destination, (inFlight.get(destination) ?? 0) + 1);
         apply(dispatchEffects(decision, { ...lifecycleOf(row), destination }, crypto.randomUUID(), now));
       }
     });
+    await this.caps.after(config, inFlight);
     if (due.length === DISPATCH_LIMIT) this.dispatchAgain = true;
     return rateWake;
   }

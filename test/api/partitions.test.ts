@@ -256,4 +256,19 @@ describe('partitions: an account with 4 answers as one with 1', () => {
     expect([...firstPage.data, ...secondPage.data].map((n: { id: string }) => n.id)).toEqual(notices.map((n) => n.id));
     expect(secondPage.next_cursor).toBeNull();
   }, 40_000);
+
+  it.each([4, 1])('a destination’s cap (max_concurrency %i) holds for the account as a whole', async (cap) => {
+    const account = await partitioned(4);
+    const bucket = unique('b');
+    // Each answer takes 300 ms, so deliveries sent together overlap at the sink.
+    await createAutomation(account, { url: sinkUrl(bucket, 'delay_ms=300'), max_concurrency: cap });
+    const count = 16;
+    for (let i = 0; i < count; i++) expect((await postEvent(account, { type: 'inbound_call_ended', data: { call_id: `G-${i}` } })).status).toBe(202);
+    const received = await waitForSink(bucket, count, 25_000);
+    const partitions = new Set((await list(account, 'limit=100')).data.map((d) => partitionOfDeliveryId(d.id)));
+    expect(partitions.size).toBeGreaterThan(1);
+    // `concurrent` is how many requests the sink was serving, this one included.
+    expect(Math.max(...received.map((r) => r.concurrent))).toBeLessThanOrEqual(cap);
+    if (cap > 1) expect(Math.max(...received.map((r) => r.concurrent))).toBeGreaterThan(1);
+  }, 40_000);
 });

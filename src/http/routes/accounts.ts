@@ -108,6 +108,8 @@ export function registerAccountRoutes(app: OpenAPIHono<AppEnv>) {
     if (!account) throw new ApiError('conflict', 'The partitions changed meanwhile; read the account and try again');
     // Keys cached by other isolates carry the old count for at most their TTL (README, Scaling).
     forgetAccountKeys(id);
+    // Every partition reads the new count at once (shared destination caps start now).
+    await new AccountPlanes(c.env, id, resized.ok).automationsChanged();
     return c.json(account, 200);
   });
 

@@ -1,11 +1,14 @@
 /**
  * The account object's SQLite schema, versioned in code. Each entry of MIGRATIONS moves the
  * schema one version up; `migrate` applies the missing ones in order inside one transaction
- * when the object starts, and records the version in `schema_meta`. Never edit a shipped
- * entry: add a new one. Times are epoch milliseconds.
+ * when the object starts, and records the version in `schema_meta`. An entry is SQL, or a
+ * function of the storage when rows must be converted by code. Never edit a shipped entry
+ * (nor what a function entry calls): add a new one. Times are epoch milliseconds.
  */
 
-export const MIGRATIONS: readonly string[] = [
+export type Migration = string | ((sql: SqlStorage) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   // v1: events, deliveries, attempts and destination gates of one account.
   `CREATE TABLE events (
      id TEXT PRIMARY KEY,            -- the idempotency key within the account
@@ -137,10 +140,16 @@ export function migrate(storage: DurableObjectStorage): number {
     if (found > SCHEMA_VERSION) {
       throw new Error(`account object schema v${found} is newer than this code (v${SCHEMA_VERSION}); deploy the newer code`);
     }
-    for (let version = found; version < SCHEMA_VERSION; version++) storage.sql.exec(MIGRATIONS[version]!);
+    for (let version = found; version < SCHEMA_VERSION; version++) runMigration(storage.sql, MIGRATIONS[version]!);
     storage.sql.exec("INSERT OR REPLACE INTO schema_meta (key, value) VALUES ('version', ?)", String(SCHEMA_VERSION));
     return found;
   });
+}
+
+/** Applies one entry: its SQL, or its code (which converts rows SQL alone cannot). */
+export function runMigration(sql: SqlStorage, migration: Migration): void {
+  if (typeof migration === 'string') sql.exec(migration);
+  else migration(sql);
 }
 
 /** The object's key (account and partition, see client.ts), remembered so that alarms know it too. */

@@ -2,9 +2,20 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { planeFor } from '../../src/plane/client';
-import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../src/plane/schema';
+import { migrate, MIGRATIONS, runMigration, SCHEMA_VERSION } from '../../src/plane/schema';
 
 const fresh = () => planeFor(env, `schema-${crypto.randomUUID()}`);
+
+/** Rebuilds the object's database as the code of `version` left it (empty). */
+function rebuildAt(state: DurableObjectState, version: number): void {
+  const sql = state.storage.sql;
+  for (const { name } of sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray()) {
+    sql.exec(`DROP TABLE ${name}`);
+  }
+  sql.exec('CREATE TABLE schema_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  for (const migration of MIGRATIONS.slice(0, version)) runMigration(sql, migration);
+  sql.exec("INSERT INTO schema_meta (key, value) VALUES ('version', ?)", String(version));
+}
 
 describe('account object schema, versioned in code', () => {
   it('a new object is migrated to the current version, with its tables', async () => {
@@ -39,13 +50,7 @@ describe('account object schema, versioned in code', () => {
   it('moves a v1 database to the current version, keeping its rows', async () => {
     await runInDurableObject(fresh(), (_instance, state) => {
       const sql = state.storage.sql;
-      // Rebuild the object as v1 code left it.
-      for (const { name } of sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray()) {
-        sql.exec(`DROP TABLE ${name}`);
-      }
-      sql.exec('CREATE TABLE schema_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-      sql.exec(MIGRATIONS[0]!);
-      sql.exec("INSERT INTO schema_meta (key, value) VALUES ('version', '1')");
+      rebuildAt(state, 1);
       sql.exec("INSERT INTO events (id, type, occurred_at, data, received_at) VALUES ('evt_1', 'inbound_call_ended', 1, '{\"call_id\":\"CA42\"}', 1)");
       sql.exec(`INSERT INTO deliveries (id, automation_id, event_id, destination, status, opened_at, created_at, updated_at)
                 VALUES ('dlv_1', 'aut_1', 'evt_1', 'https://example.com', 'succeeded', 1, 1, 1)`);
@@ -66,4 +71,5 @@ describe('account object schema, versioned in code', () => {
       expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND name = 'deliveries_ready'").toArray()).toHaveLength(1);
     });
   });
+
 });

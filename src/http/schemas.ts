@@ -94,6 +94,18 @@ export const TriggerSchema = z
 
 export const TriggerListSchema = z.object({ data: z.array(TriggerSchema) }).openapi('TriggerList');
 
+const timeNote = 'an ISO 8601 time';
+
+/** Why the system turned an automation off, as data. */
+export const DisabledCauseSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('gone'), at: z.string().openapi({ description: timeNote }), delivery_id: z.string() })
+      .openapi({ description: 'The endpoint answered 410 Gone, at `at`, to this delivery' }),
+    z.object({ kind: z.literal('failing'), since: z.string().openapi({ description: timeNote }), hours: z.int() })
+      .openapi({ description: 'Every attempt had failed since `since`, for `hours` hours' }),
+  ])
+  .openapi('DisabledCause');
+
 export const AutomationSchema = z
   .object({
     id: z.string(),

@@ -9,7 +9,7 @@ import { disableAutomation, setFailingSince } from '../db/automations';
 import type { Effect, OutsideEffect } from '../domain/delivery-effects';
 import { released } from '../domain/delivery-lifecycle';
 import { newGate, type Gate, type Lane } from '../domain/destination-gate';
-import { disabledReasonText } from '../domain/disabled-reason';
+import { disabledReasonText } from '../domain/causes';
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
 import { systemRandom, type Random } from '../lib/random';

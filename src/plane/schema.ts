@@ -5,6 +5,7 @@
  * function of the storage when rows must be converted by code. Never edit a shipped entry
  * (nor what a function entry calls): add a new one. Times are epoch milliseconds.
  */
+import { convertOldNotices } from './old-notices';
 
 export type Migration = string | ((sql: SqlStorage) => void);
 
@@ -127,6 +128,23 @@ export const MIGRATIONS: readonly Migration[] = [
   // of ranking a whole backlog on every pass.
   `CREATE INDEX deliveries_ready ON deliveries (destination, next_attempt_at, id)
      WHERE dispatch_token IS NULL AND waiting_for IS NULL AND next_attempt_at IS NOT NULL;`,
+
+  // v6: a notice keeps what it says as data (JSON of its NoticeData in src/domain/causes.ts,
+  // without the type beside it) instead of its words, which are written on read. Rows stored
+  // as text are converted once; words the conversion does not know stay as {"text": …}.
+  (sql) => {
+    sql.exec(`CREATE TABLE notices_v6 (
+       id TEXT PRIMARY KEY,          -- sorts by time; also the event id of its operations webhook
+       type TEXT NOT NULL,
+       automation_id TEXT,
+       delivery_id TEXT,
+       data TEXT NOT NULL,
+       created_at INTEGER NOT NULL
+     )`);
+    convertOldNotices(sql, 'notices', 'notices_v6');
+    sql.exec('DROP TABLE notices');
+    sql.exec('ALTER TABLE notices_v6 RENAME TO notices');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

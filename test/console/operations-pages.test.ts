@@ -6,10 +6,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/crypto/ids';
-import { disabledReasonText } from '../../src/domain/disabled-reason';
+import { disabledReasonText, type NoticeData } from '../../src/domain/causes';
 import { insertDelivery } from '../../src/plane/store/deliveries';
 import { insertEvent } from '../../src/plane/store/events';
-import { insertNotice, type Notice } from '../../src/plane/store/notices';
+import { insertNotice } from '../../src/plane/store/notices';
 import { inPlane } from '../delivery/support';
 import { call, createAccount, createAutomation, postEvent, sinkUrl, unique, waitForDelivery, type TestAccount } from '../helpers';
 import { listedIds, pageHtml, signIn } from './console-helpers';
@@ -25,7 +25,7 @@ async function postAndSettle(account: TestAccount, data: Record<string, unknown>
   return { eventId, ids };
 }
 
-async function addNotice(account: TestAccount, notice: Partial<Notice> & Pick<Notice, 'type' | 'message'>, at = Date.now()) {
+async function addNotice(account: TestAccount, notice: { automation_id?: string; delivery_id?: string; data: NoticeData }, at = Date.now()) {
   await inPlane(account.id, (_i, sql) =>
     insertNotice(sql, {
       id: newId('evt', at), automation_id: null, delivery_id: null, ...notice, created_at: at,
@@ -144,7 +144,7 @@ describe('settings: task health, notices and the operations webhook', () => {
     await env.DB.prepare('UPDATE automations SET failing_since = ?1 WHERE id = ?2').bind(since, failing.id).run();
     const turnOff = (id: string, reason: string) =>
       env.DB.prepare('UPDATE automations SET enabled = 0, disabled_reason = ?1 WHERE id = ?2').bind(reason, id).run();
-    await turnOff(gone.id, disabledReasonText({ kind: 'gone', at: '2030-01-03T00:00:00.000Z', deliveryId: 'dlv_1' }));
+    await turnOff(gone.id, disabledReasonText({ kind: 'gone', at: '2030-01-03T00:00:00.000Z', delivery_id: 'dlv_1' }));
     await turnOff(failed.id, disabledReasonText({ kind: 'failing', since: '2030-01-01T10:00:00.000Z', hours: 121 }));
     // Stored before the reasons were reworded.
     await turnOff(old.id, 'Turned off automatically: the receiver answered 410 Gone on 2030-01-03T00:00:00.000Z (delivery dlv_2)');
@@ -181,12 +181,12 @@ describe('settings: task health, notices and the operations webhook', () => {
 
     const base = Date.parse('2030-05-01T10:00:00.000Z');
     for (let i = 0; i < 11; i++) {
-      await addNotice(account, { type: 'delivery.recovered', automation_id: automation.id, delivery_id: `dlv_old${i}`, message: `Recovered ${i}.` }, base + i);
+      await addNotice(account, { automation_id: automation.id, delivery_id: `dlv_old${i}`, data: { type: 'delivery.recovered', attempt: i + 2 } }, base + i);
     }
     await addNotice(account, {
-      type: 'delivery.exhausted', automation_id: automation.id, delivery_id: 'dlv_x1', message: 'Every attempt failed; the last: <img src=x onerror=alert(1)>.',
+      automation_id: automation.id, delivery_id: 'dlv_x1', data: { type: 'delivery.exhausted', last_error: '<img src=x onerror=alert(1)>', last_status_code: null },
     }, base + 100);
-    await addNotice(account, { type: 'automation.failing', automation_id: 'aut_gone', message: 'Every delivery attempt has failed since 2030-05-01T09:00:00.000Z.' }, base + 200);
+    await addNotice(account, { automation_id: 'aut_gone', data: { type: 'automation.failing', since: '2030-05-01T09:00:00.000Z' } }, base + 200);
 
     const page = await pageHtml('/console', cookie);
     const items = [...page.matchAll(/<li class="notice-item" data-notice-type="([^"]+)">([\s\S]*?)<\/li>/g)];
@@ -197,7 +197,7 @@ describe('settings: task health, notices and the operations webhook', () => {
     expect(failing).toContain('failed since <time datetime="2030-05-01T09:00:00.000Z">');
     expect(failing).toContain('Deleted task');
     expect(exhausted).toContain('Delivery failed');
-    expect(exhausted).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(exhausted).toContain('Every attempt failed; the last: &lt;img src=x onerror=alert(1)&gt;.');
     expect(exhausted).toContain(`<time datetime="${new Date(base + 100).toISOString()}">`);
     expect(exhausted).toContain(`href="/console/automations/${automation.id}">An inbound call ends (CRM &lt;sync&gt;)</a>`);
     expect(exhausted).toContain('href="/console/deliveries?delivery=dlv_x1">Show the delivery</a>');
@@ -207,7 +207,7 @@ describe('settings: task health, notices and the operations webhook', () => {
     expect(cursor).toBeTruthy();
     const older = await pageHtml(`/console?notices=${cursor}`, cookie);
     const rest = [...older.matchAll(/<li class="notice-item"[^>]*>[\s\S]*?<p class="notice-message">([^<]*)<\/p>/g)].map((m) => m[1]);
-    expect(rest).toEqual(['Recovered 2.', 'Recovered 1.', 'Recovered 0.']);
+    expect(rest).toEqual([4, 3, 2].map((n) => `Delivered on attempt ${n} after earlier failures.`));
     expect(older).not.toContain('Older notices');
   });
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { disabledCause } from '../../src/domain/automation-health';
-import { disabledReasonParts, disabledReasonText, readDisabledReason, type DisabledCause } from '../../src/domain/disabled-reason';
+import {
+  disabledReasonParts, disabledReasonText, noticeDetails, noticeParts, noticeText, readDisabledReason, type DisabledCause, type NoticeData,
+} from '../../src/domain/causes';
 
 const H = 3_600_000;
-const gone: DisabledCause = { kind: 'gone', at: '2030-01-03T00:00:00.000Z', deliveryId: 'dlv_abc123' };
+const gone: DisabledCause = { kind: 'gone', at: '2030-01-03T00:00:00.000Z', delivery_id: 'dlv_abc123' };
 
 describe('why an automation was turned off, worded for an administrator', () => {
   it('410 Gone: says what the answer means and what follows, with the time and the delivery', () => {
@@ -47,5 +49,42 @@ describe('why an automation was turned off, worded for an administrator', () => 
     expect(readDisabledReason('Turned off by Support')).toBeNull();
     expect(readDisabledReason('Turned off automatically: the receiver answered 410 Gone on yesterday (delivery dlv_1)')).toBeNull();
     expect(readDisabledReason(`${disabledReasonText(gone)} and more`)).toBeNull();
+  });
+});
+
+describe('notices, worded from their data', () => {
+  const cases: [NoticeData, string][] = [
+    [{ type: 'delivery.exhausted', last_error: 'receiver answered 500', last_status_code: 500 }, 'Every attempt failed; the last: receiver answered 500.'],
+    [{ type: 'delivery.exhausted', last_error: null, last_status_code: null }, 'Every attempt failed; the last: unknown error.'],
+    [{ type: 'delivery.recovered', attempt: 3 }, 'Delivered on attempt 3 after earlier failures.'],
+    [{ type: 'automation.failing', since: '2030-05-01T09:00:00.000Z' }, 'Every delivery attempt has failed since 2030-05-01T09:00:00.000Z.'],
+    [
+      { type: 'automation.disabled', cause: gone },
+      // The notice names its delivery itself: the words leave it out.
+      'Turned off automatically: on 2030-01-03T00:00:00.000Z your endpoint answered 410 Gone, which means the address no longer exists, so nothing more is sent to it.',
+    ],
+    [
+      { type: 'automation.disabled', cause: { kind: 'failing', since: '2030-01-01T10:00:00.000Z', hours: 121 } },
+      'Turned off automatically: every attempt to deliver to your endpoint has failed since 2030-01-01T10:00:00.000Z (5 days), so nothing more is sent to it.',
+    ],
+  ];
+
+  it.each(cases)('%o reads “%s”', (data, text) => {
+    expect(noticeText(data)).toBe(text);
+    expect(noticeParts(data).some((part) => typeof part === 'object' && 'delivery' in part)).toBe(false);
+  });
+
+  it('gives times as parts to show as times, and its data without the type as details', () => {
+    expect(noticeParts({ type: 'automation.failing', since: '2030-05-01T09:00:00.000Z' })).toEqual([
+      'Every delivery attempt has failed since ', { time: '2030-05-01T09:00:00.000Z' }, '.',
+    ]);
+    expect(noticeDetails({ type: 'delivery.recovered', attempt: 3 })).toEqual({ attempt: 3 });
+    expect(noticeDetails({ type: 'automation.disabled', cause: gone })).toEqual({ cause: gone });
+  });
+
+  it('a notice kept as text (words the conversion did not know) keeps them, and has no details', () => {
+    const old = { type: 'delivery.exhausted' as const, text: 'Something else happened.' };
+    expect(noticeText(old)).toBe('Something else happened.');
+    expect(noticeDetails(old)).toBeNull();
   });
 });

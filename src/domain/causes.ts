@@ -1,14 +1,14 @@
 /**
  * Why an automation was turned off, and what each notice says, as data, and the one place
- * their words are written from that data. A notice's data is what the account object stores
- * (`notices.data`), serves (a notice's `details`) and sends (the operations webhook's
- * `data.details`), so its keys are the API's (snake_case): a client acts on it without parsing
- * text. The text (a notice's `message`, the API's `disabled_reason`) is written from the data,
- * with times as ISO and the delivery by its id; the console asks for the parts instead, to show
- * a time in the reader's zone and a delivery as a link. Notices stored as text before they were
- * data were converted once (src/plane/old-notices.ts); words it did not recognise are kept as
- * they were, as a `text` fallback, and shown as they are. The reason an automation was turned
- * off is still stored in D1 as its words, read back below.
+ * their words are written from that data. The data is what is stored (D1's `disabled_cause`,
+ * the account object's `notices.data`), served (the API's `disabled_cause` and a notice's
+ * `details`) and sent (the operations webhook's `data.details`), so its keys are the API's
+ * (snake_case): a client acts on it without parsing text. The text (`disabled_reason`, a
+ * notice's `message`) is written on read, with times as ISO and the delivery by its id; the
+ * console asks for the parts instead, to show a time in the reader's zone and a delivery as a
+ * link. Reasons and notices stored as text before they were data were converted once, by the
+ * migrations (migrations/0009, src/plane/old-notices.ts); words those did not recognise are
+ * kept as they were, as a `text` fallback, and shown as they are.
  */
 import type { NoticeType } from './vocabulary';
 
@@ -18,6 +18,15 @@ export type DisabledCause =
   | { kind: 'gone'; at: string; delivery_id: string }
   /** Every attempt failed from `since` (ISO) for `hours` hours. */
   | { kind: 'failing'; since: string; hours: number };
+
+/** A reason stored as text before reasons were data, in words the conversion did not know. */
+export interface TextCause {
+  kind: 'text';
+  text: string;
+}
+
+/** What D1 keeps for a turned-off automation. */
+export type RecordedCause = DisabledCause | TextCause;
 
 /** What each notice says, by notice type. */
 export type NoticeData =
@@ -72,9 +81,9 @@ export function disabledReasonParts(cause: DisabledCause, options: { delivery?: 
   return [PREFIX + 'every attempt to deliver to your endpoint has failed since ', { time: cause.since }, ` (${duration(cause.hours)}), so nothing more is sent to it`];
 }
 
-/** The reason as it is stored and served by the API: times as ISO, the delivery by its id. */
-export function disabledReasonText(cause: DisabledCause, options: { delivery?: boolean } = {}): string {
-  return plain(disabledReasonParts(cause, options));
+/** The reason as the API serves it (`disabled_reason`); a text fallback as it was stored. */
+export function disabledReasonText(cause: RecordedCause, options: { delivery?: boolean } = {}): string {
+  return cause.kind === 'text' ? cause.text : plain(disabledReasonParts(cause, options));
 }
 
 /** What a notice says, in parts. */
@@ -105,38 +114,4 @@ export function noticeDetails(notice: RecordedNotice): NoticeDetails | null {
   if (isTextNotice(notice)) return null;
   const { type: _type, ...details } = notice;
   return details;
-}
-
-const ISO = String.raw`(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)`;
-const ID = String.raw`([A-Za-z0-9_-]+)`;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Each wording ever stored, newest first, with how to read its captures back into a cause. */
-const WORDINGS: { pattern: RegExp; cause(groups: string[]): DisabledCause }[] = [
-  {
-    pattern: new RegExp(`^${escape(PREFIX)}on ${ISO} your endpoint answered 410 Gone, which means the address no longer exists, so nothing more is sent to it \\(delivery ${ID}\\)$`),
-    cause: ([at, deliveryId]) => ({ kind: 'gone', at: at!, delivery_id: deliveryId! }),
-  },
-  {
-    pattern: new RegExp(`^${escape(PREFIX)}every attempt to deliver to your endpoint has failed since ${ISO} \\((\\d+) (hours?|days)\\), so nothing more is sent to it$`),
-    cause: ([since, count, unit]) => ({ kind: 'failing', since: since!, hours: Number(count) * (unit === 'days' ? 24 : 1) }),
-  },
-  // The first wordings (before the reasons were written for administrators).
-  {
-    pattern: new RegExp(`^${escape(PREFIX)}the receiver answered 410 Gone on ${ISO} \\(delivery ${ID}\\)$`),
-    cause: ([at, deliveryId]) => ({ kind: 'gone', at: at!, delivery_id: deliveryId! }),
-  },
-  {
-    pattern: new RegExp(`^${escape(PREFIX)}every delivery attempt has failed for (\\d+) hours \\(since ${ISO}\\)$`),
-    cause: ([hours, since]) => ({ kind: 'failing', since: since!, hours: Number(hours) }),
-  },
-];
-
-/** The cause of a stored reason in any wording ever stored; null for text of another origin. */
-export function readDisabledReason(text: string): DisabledCause | null {
-  for (const wording of WORDINGS) {
-    const match = wording.pattern.exec(text);
-    if (match) return wording.cause(match.slice(1));
-  }
-  return null;
 }

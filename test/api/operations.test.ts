@@ -130,6 +130,7 @@ describe('notices', () => {
     const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
     expect(read.body).toMatchObject({ enabled: false, failing_since: null, disabled_reason: expect.stringMatching(/every attempt to deliver to your endpoint has failed since .* \(5 days\)/) });
     const cause = { kind: 'failing', since: new Date(streak).toISOString(), hours: 121 };
+    expect(read.body.disabled_cause).toEqual(cause);
     const webhooks = await operationsWebhooks(ops.bucket, ops.secret, 1);
     expect(webhooks.map((w) => w.type)).toContain('automation.disabled');
     expect(webhooks.find((w) => w.type === 'automation.disabled')!.data.details).toEqual({ cause });
@@ -156,7 +157,7 @@ describe('notices', () => {
     // The notice links its delivery itself; the reason served with the automation names it.
     expect(webhook!.data.message).not.toContain(id);
     const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
-    expect(read.body).toMatchObject({ enabled: false, disabled_reason: expect.stringContaining(`(delivery ${id})`) });
+    expect(read.body).toMatchObject({ enabled: false, disabled_cause: cause, disabled_reason: expect.stringContaining(`(delivery ${id})`) });
     // Operators see it too: one structured line.
     const lines = logged.mock.calls
       .flatMap(([line]) => (typeof line === 'string' && line.includes('"automation disabled"') ? [JSON.parse(line)] : []))

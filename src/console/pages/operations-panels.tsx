@@ -3,7 +3,7 @@
  * why), the account's notices, and the operations webhook that receives them.
  */
 import type { AutomationSummary } from '../../db/automations';
-import { disabledReasonParts, isTextNotice, noticeParts, readDisabledReason, type Part } from '../../domain/causes';
+import { disabledReasonParts, isTextNotice, noticeParts, type Part, type RecordedCause } from '../../domain/causes';
 import type { NoticeType } from '../../domain/vocabulary';
 import type { Notice } from '../../plane/store/notices';
 import { Time, triggerLabel } from './components';
@@ -18,9 +18,9 @@ export const NOTICE_LABELS: Record<NoticeType, string> = {
 const ISO_TIME = /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)/;
 
 /**
- * Text kept as it was stored (a reason of another origin, or a notice in words not recognised
- * when notices became data), shown as it is, with its ISO times as times (the page script puts
- * them in the reader's zone).
+ * Text kept as it was stored before reasons and notices were data (words not recognised when
+ * they were converted), shown as it is, with its ISO times as times (the page script puts them
+ * in the reader's zone).
  */
 export function TextWithTimes({ text }: { text: string }) {
   return <>{text.split(ISO_TIME).map((part, i) => (i % 2 === 1 ? <Time iso={part} /> : part))}</>;
@@ -40,7 +40,7 @@ function Parts({ parts }: { parts: Part[] }) {
 }
 
 /** Beside a task: failing (every attempt failing for a day or more), or turned off by the system and why. */
-export function TaskHealth({ enabled, failingSince, disabledReason }: { enabled: boolean; failingSince: string | null; disabledReason: string | null }) {
+export function TaskHealth({ enabled, failingSince, cause }: { enabled: boolean; failingSince: string | null; cause: RecordedCause | null }) {
   return (
     <>
       {enabled && failingSince && (
@@ -48,22 +48,21 @@ export function TaskHealth({ enabled, failingSince, disabledReason }: { enabled:
           Failing: every delivery has failed since <Time iso={failingSince} />. It is turned off if this goes on for days.
         </span>
       )}
-      {!enabled && disabledReason && (
+      {!enabled && cause && (
         <span class="cell-sub error-text" data-disabled-reason>
-          <DisabledReason text={disabledReason} />
+          <DisabledReason cause={cause} />
         </span>
       )}
     </>
   );
 }
 
-/**
- * A reason the system recorded (in any wording it ever used) in today's words, its time as a
- * time and its delivery as a link; any other text as it is, its ISO times shown as times.
- */
-function DisabledReason({ text }: { text: string }) {
-  const cause = readDisabledReason(text);
-  if (!cause) return <>{/^turned off/i.test(text) ? '' : 'Turned off: '}<TextWithTimes text={text} />. Fix the endpoint, then turn it on again.</>;
+/** Why the system turned a task off, its time as a time and its delivery as a link, and what to do. */
+function DisabledReason({ cause }: { cause: RecordedCause }) {
+  if (cause.kind === 'text') {
+    const { text } = cause;
+    return <>{/^turned off/i.test(text) ? '' : 'Turned off: '}<TextWithTimes text={text} />. Fix the endpoint, then turn it on again.</>;
+  }
   const next = cause.kind === 'gone' ? 'Check the URL with whoever runs the endpoint, then turn it on again.' : 'Fix the endpoint, then turn it on again.';
   return <><Parts parts={disabledReasonParts(cause)} />. {next}</>;
 }

@@ -44,8 +44,6 @@ CREATE TABLE automations (
   body TEXT NOT NULL,
   headers TEXT NOT NULL DEFAULT '{}',
   enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
-  -- Why the automation was turned off by the system (e.g. the receiver answered 410 Gone).
-  disabled_reason TEXT,
   -- AES-GCM ciphertext of the signing secret (see src/crypto/secret-box.ts).
   secret_ciphertext TEXT NOT NULL,
   created_at INTEGER NOT NULL,
@@ -64,7 +62,10 @@ CREATE TABLE automations (
   -- 'per_call': one call's deliveries go out in the order its events occurred (migrations/0007).
   ordering TEXT NOT NULL DEFAULT 'none' CHECK (ordering IN ('none', 'per_call')),
   -- When every attempt had been failing for 24 h; NULL while healthy (migrations/0008).
-  failing_since INTEGER
+  failing_since INTEGER,
+  -- Why the system turned the automation off (410 Gone, or failing for days), as data: JSON of
+  -- a RecordedCause in src/domain/causes.ts, worded on read; NULL while on (migrations/0009).
+  disabled_cause TEXT
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);

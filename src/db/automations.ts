@@ -1,4 +1,5 @@
 /** SQL for automations. Every query is scoped by account id: another account's ids are simply not found. */
+import { disabledReasonText, type DisabledCause, type RecordedCause } from '../domain/causes';
 import { DEFAULT_MAX_CONCURRENCY } from '../domain/destination-gate';
 import { decodePreviousSecrets, liveSecrets } from '../domain/secret-rotation';
 import type { Redactions } from '../domain/redaction';
@@ -15,7 +16,9 @@ export interface Automation {
   body: string;
   headers: Record<string, string>;
   enabled: boolean;
+  /** Why the system turned it off, in words written from `disabled_cause`. */
   disabled_reason: string | null;
+  disabled_cause: RecordedCause | null;
   max_concurrency: number;
   rate_limit_per_second: number | null;
   ordering: Ordering;
@@ -39,7 +42,6 @@ export interface AutomationRow {
   body: string;
   headers: string;
   enabled: number;
-  disabled_reason: string | null;
   secret_ciphertext: string;
   created_at: number;
   updated_at: number;
@@ -54,11 +56,19 @@ export interface AutomationRow {
   previous_secrets: string;
   /** JSON object: field name → redaction mode. */
   redact: string;
+  /** JSON of a RecordedCause (src/domain/causes.ts): why the system turned it off; NULL otherwise. */
+  disabled_cause: string | null;
 }
 
 /** Previous secrets that still sign at `now`: when each stops. */
 export const previousSecretsView = (stored: string, now = Date.now()) =>
   liveSecrets(decodePreviousSecrets(stored), now).map((secret) => ({ valid_until: iso(secret.validUntil) }));
+
+/** Why the system turned it off: the cause as stored, and the words written from it on read. */
+function disabledView(stored: string | null): Pick<Automation, 'disabled_reason' | 'disabled_cause'> {
+  const cause = stored === null ? null : (JSON.parse(stored) as RecordedCause);
+  return { disabled_reason: cause === null ? null : disabledReasonText(cause), disabled_cause: cause };
+}
 
 export const toAutomation = (row: AutomationRow): Automation => ({
   id: row.id,
@@ -70,7 +80,7 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   body: row.body,
   headers: JSON.parse(row.headers) as Record<string, string>,
   enabled: row.enabled === 1,
-  disabled_reason: row.disabled_reason,
+  ...disabledView(row.disabled_cause),
   max_concurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   rate_limit_per_second: row.rate_limit_per_second,
   ordering: row.ordering,
@@ -147,7 +157,7 @@ export async function updateAutomation(
          name = CASE WHEN ?3 THEN ?4 ELSE name END,
          trigger = COALESCE(?5, trigger), url = COALESCE(?6, url), format = COALESCE(?7, format),
          body = COALESCE(?8, body), headers = COALESCE(?9, headers),
-         disabled_reason = CASE WHEN ?10 = 1 THEN NULL ELSE disabled_reason END,
+         disabled_cause = CASE WHEN ?10 = 1 THEN NULL ELSE disabled_cause END,
          enabled = COALESCE(?10, enabled),
          max_concurrency = COALESCE(?13, max_concurrency),
          rate_limit_per_second = CASE WHEN ?14 THEN ?15 ELSE rate_limit_per_second END,
@@ -218,13 +228,13 @@ export async function setFailingSince(db: D1Database, accountId: string, id: str
 }
 
 /** Turns an automation off and records why (410 Gone, or failing for days). */
-export async function disableAutomation(db: D1Database, accountId: string, id: string, reason: string, now: number): Promise<void> {
+export async function disableAutomation(db: D1Database, accountId: string, id: string, cause: DisabledCause, now: number): Promise<void> {
   await db
     .prepare(
-      `UPDATE automations SET enabled = 0, disabled_reason = ?3, failing_since = NULL, updated_at = ?4, version = version + 1
+      `UPDATE automations SET enabled = 0, disabled_cause = ?3, failing_since = NULL, updated_at = ?4, version = version + 1
        WHERE id = ?1 AND account_id = ?2 AND enabled = 1`,
     )
-    .bind(id, accountId, reason, now)
+    .bind(id, accountId, JSON.stringify(cause), now)
     .run();
 }
 

@@ -6,10 +6,10 @@
  * puts them in their order for one attempt.
  */
 import { disabledCause, healthy, observeAttempt, type Health } from './automation-health';
-import type { Effect, NoticeDraft } from './delivery-effects';
+import type { DisabledCause, NoticeData } from './causes';
+import type { Effect } from './delivery-effects';
 import { afterAttempt, settle, type DeliveryRef, type LifecycleState } from './delivery-lifecycle';
 import { observationOf, observe, stateOf, type Gate } from './destination-gate';
-import { disabledReasonText, type DisabledCause } from './disabled-reason';
 import type { Random } from './jitter';
 import type { AttemptResult } from './retry-policy';
 import type { SentRequest } from './sent-request';
@@ -87,20 +87,18 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
 
   // Test sends and the operations webhook itself say nothing about an automation's health.
   if (d.isTest || !i.automation || i.automation.raw) return effects;
-  const notice = (type: NoticeDraft['type'], message: string): Effect => ({
-    kind: 'notice', notice: { type, automationId: d.automationId, deliveryId: d.id, message },
-  });
+  // Notices carry data; their words are written when they are read (causes.ts).
+  const notice = (data: NoticeData): Effect => ({ kind: 'notice', notice: { automationId: d.automationId, deliveryId: d.id, data } });
   const disable = (cause: DisabledCause): Effect => ({ kind: 'disable_automation', automationId: d.automationId, cause });
   let disabled = i.alreadyDisabled;
   if (outcome.status === 'failed' && outcome.disableAutomation) {
-    const cause: DisabledCause = { kind: 'gone', at: new Date(now).toISOString(), deliveryId: d.id };
+    const cause: DisabledCause = { kind: 'gone', at: new Date(now).toISOString(), delivery_id: d.id };
     disabled = true;
-    // The notice links its delivery itself.
-    effects.push(disable(cause), notice('automation.disabled', `${disabledReasonText(cause, { delivery: false })}.`));
+    effects.push(disable(cause), notice({ type: 'automation.disabled', cause }));
   } else if (outcome.status === 'failed') {
-    effects.push(notice('delivery.exhausted', `Every attempt failed; the last: ${lastError ?? 'unknown error'}.`));
+    effects.push(notice({ type: 'delivery.exhausted', last_error: lastError, last_status_code: r.statusCode }));
   } else if (outcome.status === 'succeeded' && d.attemptCount - d.attemptBase > 1) {
-    effects.push(notice('delivery.recovered', `Delivered on attempt ${d.attemptCount - d.attemptBase} after earlier failures.`));
+    effects.push(notice({ type: 'delivery.recovered', attempt: d.attemptCount - d.attemptBase }));
   }
 
   const observed = observeAttempt(i.health, outcome.status === 'succeeded', now, i.autoDisableAfterMs);
@@ -109,7 +107,7 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
     if (change === 'failing') {
       effects.push(
         { kind: 'set_failing', automationId: d.automationId, since: observed.health.streakStartedAt },
-        notice('automation.failing', `Every delivery attempt has failed since ${new Date(observed.health.streakStartedAt!).toISOString()}.`),
+        notice({ type: 'automation.failing', since: new Date(observed.health.streakStartedAt!).toISOString() }),
       );
     } else if (change === 'recovered') {
       effects.push({ kind: 'set_failing', automationId: d.automationId, since: null });
@@ -119,7 +117,7 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
       effects.push(
         disable(cause),
         { kind: 'save_health', automationId: d.automationId, health: healthy() },
-        notice('automation.disabled', `${disabledReasonText(cause)}.`),
+        notice({ type: 'automation.disabled', cause }),
       );
     }
   }

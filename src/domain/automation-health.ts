@@ -8,7 +8,7 @@
  * the streak has lasted `autoDisableAfterMs` (AUTO_DISABLE_AFTER_HOURS, default 120 h) and has
  * seen failures on two separate UTC days, so one bad burst can never turn it off.
  */
-import type { DisabledCause } from './disabled-reason';
+import type { DisabledCause } from './causes';
 
 export const FAILING_AFTER_MS = 24 * 3_600_000;
 export const DEFAULT_AUTO_DISABLE_AFTER_HOURS = 120;
@@ -44,7 +44,7 @@ export function observeAttempt(health: Health, succeeded: boolean, now: number, 
   return { health: { streakStartedAt, failureDays, failingSince }, changes };
 }
 
-/** Why a failure streak turned the automation off (worded in disabled-reason.ts). */
+/** Why a failure streak turned the automation off (worded in causes.ts). */
 export function disabledCause(health: Health, now: number): Extract<DisabledCause, { kind: 'failing' }> {
   const since = health.streakStartedAt ?? now;
   return { kind: 'failing', since: new Date(since).toISOString(), hours: Math.floor((now - since) / 3_600_000) };

@@ -5,11 +5,11 @@
  * inside the caller's transaction, and hands the effects that leave the object (queue messages,
  * D1 writes) to run once that transaction has committed.
  */
-import type { DisabledCause } from './disabled-reason';
+import type { DisabledCause, NoticeData } from './causes';
 import type { Gate, Lane } from './destination-gate';
 import type { Health } from './automation-health';
 import type { SentRequest } from './sent-request';
-import type { DeliveryStatus, NoticeType } from './vocabulary';
+import type { DeliveryStatus } from './vocabulary';
 
 /**
  * The columns of a delivery that lifecycle transitions change. A key that is present is
@@ -44,12 +44,11 @@ export interface AttemptRecord {
   request: SentRequest | null;
 }
 
-/** What a notice says, before it is stored and (with an operations webhook) sent. */
+/** A notice before it is stored and (with an operations webhook) sent: what it says is data, worded on read (causes.ts). */
 export interface NoticeDraft {
-  type: NoticeType;
   automationId: string | null;
   deliveryId: string | null;
-  message: string;
+  data: NoticeData;
 }
 
 export type Effect =

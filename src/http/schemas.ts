@@ -94,6 +94,21 @@ export const TriggerSchema = z
 
 export const TriggerListSchema = z.object({ data: z.array(TriggerSchema) }).openapi('TriggerList');
 
+const timeNote = 'an ISO 8601 time';
+
+/** Why the system turned an automation off, as data (the words in `disabled_reason` are written from it). */
+export const DisabledCauseSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('gone'), at: z.string().openapi({ description: timeNote }), delivery_id: z.string() })
+      .openapi({ description: 'The endpoint answered 410 Gone, at `at`, to this delivery' }),
+    z.object({ kind: z.literal('failing'), since: z.string().openapi({ description: timeNote }), hours: z.int() })
+      .openapi({ description: 'Every attempt had failed since `since`, for `hours` hours' }),
+    z.object({ kind: z.literal('text'), text: z.string() }).openapi({
+      description: 'A reason recorded as text before reasons were kept as data, in words not recognised when they were converted: the text as it was',
+    }),
+  ])
+  .openapi('DisabledCause');
+
 export const AutomationSchema = z
   .object({
     id: z.string(),
@@ -105,7 +120,9 @@ export const AutomationSchema = z
     body: z.string(),
     headers: z.record(z.string(), z.string()),
     enabled: z.boolean(),
-    disabled_reason: z.string().nullable(),
+    disabled_reason: z.string().nullable().openapi({ description: 'Why the system turned it off, in words (written from disabled_cause); null while on' }),
+    // A union with null, not .nullable(): that would make the shared DisabledCause component nullable too.
+    disabled_cause: z.union([DisabledCauseSchema, z.null()]).openapi({ description: 'Why the system turned it off, as data; null while on' }),
     max_concurrency: z.int(),
     rate_limit_per_second: z.int().nullable(),
     ordering: Ordering,
@@ -233,6 +250,7 @@ export type Trigger = z.infer<typeof TriggerSchema>;
 export type TriggerField = Trigger['fields'][number];
 export type TriggerList = z.infer<typeof TriggerListSchema>;
 export type Automation = z.infer<typeof AutomationSchema>;
+export type DisabledCause = z.infer<typeof DisabledCauseSchema>;
 export type SigningSecret = z.infer<typeof SigningSecretSchema>;
 export type RotatedSecret = z.infer<typeof RotatedSecretSchema>;
 export type Preview = z.infer<typeof PreviewSchema>;

@@ -9,7 +9,6 @@ import { disableAutomation, setFailingSince } from '../db/automations';
 import type { Effect, OutsideEffect } from '../domain/delivery-effects';
 import { released } from '../domain/delivery-lifecycle';
 import { newGate, type Gate, type Lane } from '../domain/destination-gate';
-import { disabledReasonText } from '../domain/disabled-reason';
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
 import { systemRandom, type Random } from '../lib/random';
@@ -131,7 +130,7 @@ export class PlaneRuntime {
           break;
         case 'disable_automation':
           disabled = true;
-          await disableAutomation(this.env.DB, this.bound(), effect.automationId, disabledReasonText(effect.cause), now);
+          await disableAutomation(this.env.DB, this.bound(), effect.automationId, effect.cause, now);
           logEvent('automation disabled', { account_id: this.bound(), automation_id: effect.automationId, cause: effect.cause.kind });
           break;
       }

@@ -1,11 +1,15 @@
 /**
  * The account object's SQLite schema, versioned in code. Each entry of MIGRATIONS moves the
  * schema one version up; `migrate` applies the missing ones in order inside one transaction
- * when the object starts, and records the version in `schema_meta`. Never edit a shipped
- * entry: add a new one. Times are epoch milliseconds.
+ * when the object starts, and records the version in `schema_meta`. An entry is SQL, or a
+ * function of the storage when rows must be converted by code. Never edit a shipped entry
+ * (nor what a function entry calls): add a new one. Times are epoch milliseconds.
  */
+import { convertOldNotices } from './old-notices';
 
-export const MIGRATIONS: readonly string[] = [
+export type Migration = string | ((sql: SqlStorage) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   // v1: events, deliveries, attempts and destination gates of one account.
   `CREATE TABLE events (
      id TEXT PRIMARY KEY,            -- the idempotency key within the account
@@ -124,6 +128,23 @@ export const MIGRATIONS: readonly string[] = [
   // of ranking a whole backlog on every pass.
   `CREATE INDEX deliveries_ready ON deliveries (destination, next_attempt_at, id)
      WHERE dispatch_token IS NULL AND waiting_for IS NULL AND next_attempt_at IS NOT NULL;`,
+
+  // v6: a notice keeps what it says as data (JSON of its NoticeData in src/domain/causes.ts,
+  // without the type beside it) instead of its words, which are written on read. Rows stored
+  // as text are converted once; words the conversion does not know stay as {"text": …}.
+  (sql) => {
+    sql.exec(`CREATE TABLE notices_v6 (
+       id TEXT PRIMARY KEY,          -- sorts by time; also the event id of its operations webhook
+       type TEXT NOT NULL,
+       automation_id TEXT,
+       delivery_id TEXT,
+       data TEXT NOT NULL,
+       created_at INTEGER NOT NULL
+     )`);
+    convertOldNotices(sql, 'notices', 'notices_v6');
+    sql.exec('DROP TABLE notices');
+    sql.exec('ALTER TABLE notices_v6 RENAME TO notices');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -137,10 +158,16 @@ export function migrate(storage: DurableObjectStorage): number {
     if (found > SCHEMA_VERSION) {
       throw new Error(`account object schema v${found} is newer than this code (v${SCHEMA_VERSION}); deploy the newer code`);
     }
-    for (let version = found; version < SCHEMA_VERSION; version++) storage.sql.exec(MIGRATIONS[version]!);
+    for (let version = found; version < SCHEMA_VERSION; version++) runMigration(storage.sql, MIGRATIONS[version]!);
     storage.sql.exec("INSERT OR REPLACE INTO schema_meta (key, value) VALUES ('version', ?)", String(SCHEMA_VERSION));
     return found;
   });
+}
+
+/** Applies one entry: its SQL, or its code (which converts rows SQL alone cannot). */
+export function runMigration(sql: SqlStorage, migration: Migration): void {
+  if (typeof migration === 'string') sql.exec(migration);
+  else migration(sql);
 }
 
 /** The object's key (account and partition, see client.ts), remembered so that alarms know it too. */

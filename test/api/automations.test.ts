@@ -17,6 +17,7 @@ describe('automations', () => {
       headers: { Authorization: 'Token abc' },
       enabled: true,
       disabled_reason: null,
+      disabled_cause: null,
       signing_secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });
     const read = await call(`/v1/automations/${created.id}`, { token: account.admin });

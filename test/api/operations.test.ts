@@ -16,11 +16,12 @@ async function withOperationsHook(account: TestAccount) {
 /** The operations webhooks received, each checked with an independent Standard Webhooks implementation. */
 async function operationsWebhooks(bucket: string, secret: string, count: number) {
   const requests = await waitForSink(bucket, count, 15_000);
-  return requests.map((r) => new Webhook(secret).verify(r.body, r.headers) as { type: string; data: Record<string, string | null> });
+  return requests.map((r) => new Webhook(secret).verify(r.body, r.headers) as { type: string; data: Record<string, unknown> });
 }
 
 async function notices(account: TestAccount) {
-  return (await call('/v1/account/notices', { token: account.admin })).body.data as { type: string; automation_id: string; delivery_id: string; message: string }[];
+  return (await call('/v1/account/notices', { token: account.admin })).body.data as
+    { type: string; automation_id: string; delivery_id: string; message: string; details: Record<string, unknown> | null }[];
 }
 
 describe('operations webhook setting', () => {
@@ -66,7 +67,10 @@ describe('notices', () => {
     const [webhook] = await operationsWebhooks(ops.bucket, ops.secret, 1);
     expect(webhook).toMatchObject({ type: 'delivery.exhausted', data: { account_id: account.id, automation_id: automation.id, delivery_id: id } });
     expect(webhook!.data.message).toMatch(/Every attempt failed; the last: receiver answered 500/);
-    expect(await notices(account)).toMatchObject([{ type: 'delivery.exhausted', automation_id: automation.id, delivery_id: id }]);
+    // The same as data, for a receiver that acts on it without reading the words.
+    const details = { last_error: expect.stringMatching(/^receiver answered 500/), last_status_code: 500 };
+    expect(webhook!.data.details).toEqual(details);
+    expect(await notices(account)).toMatchObject([{ type: 'delivery.exhausted', automation_id: automation.id, delivery_id: id, message: webhook!.data.message, details }]);
   });
 
   it('delivery.recovered when a delivery succeeds after earlier failures; nothing for a first-time success', async () => {
@@ -82,7 +86,7 @@ describe('notices', () => {
     expect(await row(first!)).toMatchObject({ status: 'succeeded', attempt_count: 1 });
     expect(await nextAttempt(account.id, retried!, clock)).toMatchObject({ status: 'succeeded', attempt_count: 2 });
     const [webhook] = await operationsWebhooks(ops.bucket, ops.secret, 1);
-    expect(webhook).toMatchObject({ type: 'delivery.recovered', data: { delivery_id: retried } });
+    expect(webhook).toMatchObject({ type: 'delivery.recovered', data: { delivery_id: retried, details: { attempt: 2 } } });
     // Both deliveries are settled, and notices are written with their outcomes: this is all of them.
     expect((await notices(account)).map((n) => n.type)).toEqual(['delivery.recovered']);
   });
@@ -105,7 +109,7 @@ describe('notices', () => {
     const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
     expect(Date.parse(read.body.failing_since)).toBe(streak);
     const [webhook] = await operationsWebhooks(ops.bucket, ops.secret, 1);
-    expect(webhook).toMatchObject({ type: 'automation.failing', data: { automation_id: automation.id } });
+    expect(webhook).toMatchObject({ type: 'automation.failing', data: { automation_id: automation.id, details: { since: new Date(streak).toISOString() } } });
     // The retry (the sink now answers 200) ends the streak.
     expect(await nextAttempt(account.id, id!, clock)).toMatchObject({ status: 'succeeded' });
     expect((await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.failing_since).toBeNull();
@@ -116,6 +120,7 @@ describe('notices', () => {
     const automation = await createAutomation(account, { url: sinkUrl(unique('b'), 'status=503') });
     const ops = await withOperationsHook(account);
     const clock = await manualClock(account.id);
+    const streak = clock.now();
     const [early] = await seedDeliveries(account, {}, clock.now());
     await deliver([early!]);
     // Five days and an hour later (so failures on two days), still failing.
@@ -124,8 +129,11 @@ describe('notices', () => {
     await deliver([id!]);
     const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
     expect(read.body).toMatchObject({ enabled: false, failing_since: null, disabled_reason: expect.stringMatching(/every attempt to deliver to your endpoint has failed since .* \(5 days\)/) });
-    const types = (await operationsWebhooks(ops.bucket, ops.secret, 1)).map((w) => w.type);
-    expect(types).toContain('automation.disabled');
+    const cause = { kind: 'failing', since: new Date(streak).toISOString(), hours: 121 };
+    expect(read.body.disabled_cause).toEqual(cause);
+    const webhooks = await operationsWebhooks(ops.bucket, ops.secret, 1);
+    expect(webhooks.map((w) => w.type)).toContain('automation.disabled');
+    expect(webhooks.find((w) => w.type === 'automation.disabled')!.data.details).toEqual({ cause });
     // Its retry was cancelled with the automation.
     await vi.waitUntil(async () => (await row(id!))!.status === 'cancelled', { timeout: 10_000 });
   });
@@ -139,11 +147,17 @@ describe('notices', () => {
     expect(await notices(account)).toEqual([]);
     await call(`/v1/automations/${automation.id}`, { method: 'PATCH', token: account.admin, body: { enabled: true } });
     const ops = await withOperationsHook(account);
-    const [id] = await seedDeliveries(account);
+    const clock = await manualClock(account.id);
+    const [id] = await seedDeliveries(account, {}, clock.now());
     const logged = vi.spyOn(console, 'log');
     await deliver([id!]);
     const [webhook] = await operationsWebhooks(ops.bucket, ops.secret, 1);
-    expect(webhook).toMatchObject({ type: 'automation.disabled', data: { automation_id: automation.id, delivery_id: id } });
+    const cause = { kind: 'gone', at: new Date(clock.now()).toISOString(), delivery_id: id };
+    expect(webhook).toMatchObject({ type: 'automation.disabled', data: { automation_id: automation.id, delivery_id: id, details: { cause } } });
+    // The notice links its delivery itself; the reason served with the automation names it.
+    expect(webhook!.data.message).not.toContain(id);
+    const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
+    expect(read.body).toMatchObject({ enabled: false, disabled_cause: cause, disabled_reason: expect.stringContaining(`(delivery ${id})`) });
     // Operators see it too: one structured line.
     const lines = logged.mock.calls
       .flatMap(([line]) => (typeof line === 'string' && line.includes('"automation disabled"') ? [JSON.parse(line)] : []))

@@ -77,6 +77,7 @@ describe('queue consumer: outcomes', () => {
     const read = await call(`/v1/automations/${automation.id}`, { token: account.admin });
     expect(read.body.enabled).toBe(false);
     expect(read.body.disabled_reason).toMatch(new RegExp(`answered 410 Gone, which means the address no longer exists.*\\(delivery ${id}\\)$`));
+    expect(read.body.disabled_cause).toEqual({ kind: 'gone', at: expect.any(String), delivery_id: id });
   });
 
   it('redirects are not followed: a 3xx is a failed attempt', async () => {

@@ -2,9 +2,22 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { planeFor } from '../../src/plane/client';
-import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../src/plane/schema';
+import { noticeText } from '../../src/domain/causes';
+import { listNotices } from '../../src/plane/store/notices';
+import { migrate, MIGRATIONS, runMigration, SCHEMA_VERSION } from '../../src/plane/schema';
 
 const fresh = () => planeFor(env, `schema-${crypto.randomUUID()}`);
+
+/** Rebuilds the object's database as the code of `version` left it (empty). */
+function rebuildAt(state: DurableObjectState, version: number): void {
+  const sql = state.storage.sql;
+  for (const { name } of sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray()) {
+    sql.exec(`DROP TABLE ${name}`);
+  }
+  sql.exec('CREATE TABLE schema_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  for (const migration of MIGRATIONS.slice(0, version)) runMigration(sql, migration);
+  sql.exec("INSERT INTO schema_meta (key, value) VALUES ('version', ?)", String(version));
+}
 
 describe('account object schema, versioned in code', () => {
   it('a new object is migrated to the current version, with its tables', async () => {
@@ -39,13 +52,7 @@ describe('account object schema, versioned in code', () => {
   it('moves a v1 database to the current version, keeping its rows', async () => {
     await runInDurableObject(fresh(), (_instance, state) => {
       const sql = state.storage.sql;
-      // Rebuild the object as v1 code left it.
-      for (const { name } of sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'").toArray()) {
-        sql.exec(`DROP TABLE ${name}`);
-      }
-      sql.exec('CREATE TABLE schema_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-      sql.exec(MIGRATIONS[0]!);
-      sql.exec("INSERT INTO schema_meta (key, value) VALUES ('version', '1')");
+      rebuildAt(state, 1);
       sql.exec("INSERT INTO events (id, type, occurred_at, data, received_at) VALUES ('evt_1', 'inbound_call_ended', 1, '{\"call_id\":\"CA42\"}', 1)");
       sql.exec(`INSERT INTO deliveries (id, automation_id, event_id, destination, status, opened_at, created_at, updated_at)
                 VALUES ('dlv_1', 'aut_1', 'evt_1', 'https://example.com', 'succeeded', 1, 1, 1)`);
@@ -64,6 +71,65 @@ describe('account object schema, versioned in code', () => {
       expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND name = 'deliveries_automation_status'").toArray()).toHaveLength(1);
       // v5: the ready deliveries per destination in due order, which dispatch passes skip through.
       expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND name = 'deliveries_ready'").toArray()).toHaveLength(1);
+      // v6: notices keep data, not words.
+      expect(sql.exec("SELECT name FROM pragma_table_info('notices')").toArray().map((c) => c.name)).toEqual([
+        'id', 'type', 'automation_id', 'delivery_id', 'data', 'created_at',
+      ]);
+    });
+  });
+
+  it('v6 converts notices stored as text into data, once; words it does not know stay as text', async () => {
+    await runInDurableObject(fresh(), (_instance, state) => {
+      const sql = state.storage.sql;
+      rebuildAt(state, 5);
+      const at = Date.parse('2030-01-06T11:00:00.000Z');
+      // Every wording a notice was stored in before v6 (each type's current one, and the first
+      // ones for a turned-off task), then some that no code wrote.
+      const old: [string, string, string | null, string][] = [
+        ['evt_01', 'delivery.exhausted', 'dlv_1', 'Every attempt failed; the last: receiver answered 500 (Internal Server Error); gave up.'],
+        ['evt_02', 'delivery.exhausted', 'dlv_2', 'Every attempt failed; the last: unknown error.'],
+        ['evt_03', 'delivery.recovered', 'dlv_3', 'Delivered on attempt 3 after earlier failures.'],
+        ['evt_04', 'automation.failing', 'dlv_4', 'Every delivery attempt has failed since 2030-01-02T03:04:05.000Z.'],
+        ['evt_05', 'automation.disabled', 'dlv_5',
+          'Turned off automatically: on 2030-01-03T00:00:00.000Z your endpoint answered 410 Gone, which means the address no longer exists, so nothing more is sent to it.'],
+        ['evt_06', 'automation.disabled', 'dlv_6',
+          'Turned off automatically: every attempt to deliver to your endpoint has failed since 2030-01-01T10:00:00.000Z (5 days), so nothing more is sent to it.'],
+        ['evt_07', 'automation.disabled', 'dlv_7', 'The receiver answered 410 Gone: it says the endpoint is gone for good, so the automation was turned off.'],
+        ['evt_08', 'automation.disabled', 'dlv_8', 'Turned off automatically: every delivery attempt has failed for 121 hours (since 2030-01-01T10:00:00.000Z).'],
+        ['evt_09', 'automation.failing', null, 'Written by hand on 2030-01-04T00:00:00.000Z.'],
+        // Right words under another type, or without the delivery they need: not guessed at.
+        ['evt_10', 'delivery.recovered', 'dlv_10', 'Every delivery attempt has failed since 2030-01-02T03:04:05.000Z.'],
+        ['evt_11', 'automation.disabled', null, 'The receiver answered 410 Gone: it says the endpoint is gone for good, so the automation was turned off.'],
+      ];
+      for (const [id, type, delivery, message] of old) {
+        sql.exec('INSERT INTO notices (id, type, automation_id, delivery_id, message, created_at) VALUES (?, ?, ?, ?, ?, ?)', id, type, 'aut_1', delivery, message, at);
+      }
+      expect(migrate(state.storage)).toBe(5);
+      const read = listNotices(sql, 20, undefined).data;
+      expect(read.map((n) => [n.id, n.data])).toEqual([
+        ['evt_11', { type: 'automation.disabled', text: old[10]![3] }],
+        ['evt_10', { type: 'delivery.recovered', text: old[9]![3] }],
+        ['evt_09', { type: 'automation.failing', text: 'Written by hand on 2030-01-04T00:00:00.000Z.' }],
+        ['evt_08', { type: 'automation.disabled', cause: { kind: 'failing', since: '2030-01-01T10:00:00.000Z', hours: 121 } }],
+        // The first words had no time: the notice was written with the 410 it tells of.
+        ['evt_07', { type: 'automation.disabled', cause: { kind: 'gone', at: '2030-01-06T11:00:00.000Z', delivery_id: 'dlv_7' } }],
+        ['evt_06', { type: 'automation.disabled', cause: { kind: 'failing', since: '2030-01-01T10:00:00.000Z', hours: 120 } }],
+        ['evt_05', { type: 'automation.disabled', cause: { kind: 'gone', at: '2030-01-03T00:00:00.000Z', delivery_id: 'dlv_5' } }],
+        ['evt_04', { type: 'automation.failing', since: '2030-01-02T03:04:05.000Z' }],
+        ['evt_03', { type: 'delivery.recovered', attempt: 3 }],
+        ['evt_02', { type: 'delivery.exhausted', last_error: null, last_status_code: null }],
+        ['evt_01', { type: 'delivery.exhausted', last_error: 'receiver answered 500 (Internal Server Error); gave up', last_status_code: null }],
+      ]);
+      // The rest of each row is kept.
+      expect(read.every((n) => n.automation_id === 'aut_1' && n.created_at === '2030-01-06T11:00:00.000Z')).toBe(true);
+      expect(read.find((n) => n.id === 'evt_04')!.delivery_id).toBe('dlv_4');
+      // Today's words come back from the data: a notice in today's words reads exactly as it did.
+      for (const [id, , , message] of old.filter(([id]) => !['evt_07', 'evt_08'].includes(id))) {
+        expect(noticeText(read.find((n) => n.id === id)!.data), id).toBe(message);
+      }
+      // Once: at v6 the migration does not run again.
+      expect(migrate(state.storage)).toBe(SCHEMA_VERSION);
+      expect(listNotices(sql, 20, undefined).data).toEqual(read);
     });
   });
 });

@@ -3,7 +3,7 @@
  * why), the account's notices, and the operations webhook that receives them.
  */
 import type { AutomationSummary } from '../../db/automations';
-import { disabledReasonParts, readDisabledReason } from '../../domain/disabled-reason';
+import { disabledReasonParts, isTextNotice, noticeParts, type Part, type RecordedCause } from '../../domain/causes';
 import type { NoticeType } from '../../domain/vocabulary';
 import type { Notice } from '../../plane/store/notices';
 import { Time, triggerLabel } from './components';
@@ -17,13 +17,30 @@ export const NOTICE_LABELS: Record<NoticeType, string> = {
 
 const ISO_TIME = /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)/;
 
-/** Text the server wrote, with its ISO times shown as times (the page script puts them in the reader's zone). */
+/**
+ * Text kept as it was stored before reasons and notices were data (words not recognised when
+ * they were converted), shown as it is, with its ISO times as times (the page script puts them
+ * in the reader's zone).
+ */
 export function TextWithTimes({ text }: { text: string }) {
   return <>{text.split(ISO_TIME).map((part, i) => (i % 2 === 1 ? <Time iso={part} /> : part))}</>;
 }
 
+/** Words written from data (src/domain/causes.ts): a time as a time, a delivery as a link. */
+function Parts({ parts }: { parts: Part[] }) {
+  return (
+    <>
+      {parts.map((part) =>
+        typeof part === 'string' ? part
+          : 'time' in part ? <Time iso={part.time} />
+            : <a href={`/console/deliveries?delivery=${encodeURIComponent(part.delivery)}`}>see the delivery</a>,
+      )}
+    </>
+  );
+}
+
 /** Beside a task: failing (every attempt failing for a day or more), or turned off by the system and why. */
-export function TaskHealth({ enabled, failingSince, disabledReason }: { enabled: boolean; failingSince: string | null; disabledReason: string | null }) {
+export function TaskHealth({ enabled, failingSince, cause }: { enabled: boolean; failingSince: string | null; cause: RecordedCause | null }) {
   return (
     <>
       {enabled && failingSince && (
@@ -31,29 +48,23 @@ export function TaskHealth({ enabled, failingSince, disabledReason }: { enabled:
           Failing: every delivery has failed since <Time iso={failingSince} />. It is turned off if this goes on for days.
         </span>
       )}
-      {!enabled && disabledReason && (
+      {!enabled && cause && (
         <span class="cell-sub error-text" data-disabled-reason>
-          <DisabledReason text={disabledReason} />
+          <DisabledReason cause={cause} />
         </span>
       )}
     </>
   );
 }
 
-/**
- * A reason the system recorded (in any wording it ever used) in today's words, its time as a
- * time and its delivery as a link; any other text as it is, its ISO times shown as times.
- */
-function DisabledReason({ text }: { text: string }) {
-  const cause = readDisabledReason(text);
-  if (!cause) return <>{/^turned off/i.test(text) ? '' : 'Turned off: '}<TextWithTimes text={text} />. Fix the endpoint, then turn it on again.</>;
-  const parts = disabledReasonParts(cause).map((part) =>
-    typeof part === 'string' ? part
-      : 'time' in part ? <Time iso={part.time} />
-        : <a href={`/console/deliveries?delivery=${encodeURIComponent(part.delivery)}`}>see the delivery</a>,
-  );
+/** Why the system turned a task off, its time as a time and its delivery as a link, and what to do. */
+function DisabledReason({ cause }: { cause: RecordedCause }) {
+  if (cause.kind === 'text') {
+    const { text } = cause;
+    return <>{/^turned off/i.test(text) ? '' : 'Turned off: '}<TextWithTimes text={text} />. Fix the endpoint, then turn it on again.</>;
+  }
   const next = cause.kind === 'gone' ? 'Check the URL with whoever runs the endpoint, then turn it on again.' : 'Fix the endpoint, then turn it on again.';
-  return <>{parts}. {next}</>;
+  return <><Parts parts={disabledReasonParts(cause)} />. {next}</>;
 }
 
 export interface NoticesPanelProps {
@@ -91,16 +102,17 @@ export function NoticesPanel({ notices, automations, nextCursor }: NoticesPanelP
 }
 
 function NoticeItem({ notice, automation }: { notice: Notice; automation: AutomationSummary | null }) {
-  const good = notice.type === 'delivery.recovered';
+  const { type } = notice.data;
+  const good = type === 'delivery.recovered';
   return (
-    <li class="notice-item" data-notice-type={notice.type}>
+    <li class="notice-item" data-notice-type={type}>
       <div class="notice-head">
-        <span class={`badge ${good ? 'badge-succeeded' : notice.type === 'automation.failing' ? 'badge-retrying' : 'badge-failed'}`}>
-          {NOTICE_LABELS[notice.type]}
+        <span class={`badge ${good ? 'badge-succeeded' : type === 'automation.failing' ? 'badge-retrying' : 'badge-failed'}`}>
+          {NOTICE_LABELS[type]}
         </span>
         <span class="small muted"><Time iso={notice.created_at} /></span>
       </div>
-      <p class="notice-message"><TextWithTimes text={notice.message} /></p>
+      <p class="notice-message">{isTextNotice(notice.data) ? <TextWithTimes text={notice.data.text} /> : <Parts parts={noticeParts(notice.data)} />}</p>
       <p class="small notice-links">
         {notice.automation_id && (automation ? (
           <a href={`/console/automations/${encodeURIComponent(automation.id)}`}>{triggerLabel(automation.trigger)}{automation.name ? ` (${automation.name})` : ''}</a>

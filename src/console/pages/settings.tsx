@@ -137,7 +137,7 @@ function AutomationRow({ automation, enabled }: { automation: AutomationListItem
       <td data-label="Trigger">
         <a class="cell-title" href={`/console/automations/${encodeURIComponent(automation.id)}`}>{label}</a>
         {automation.name && <span class="cell-sub">{automation.name}</span>}
-        <TaskHealth enabled={automation.enabled} failingSince={automation.failing_since} disabledReason={automation.disabled_reason} />
+        <TaskHealth enabled={automation.enabled} failingSince={automation.failing_since} cause={automation.disabled_cause} />
       </td>
       <td data-label="URL"><span class="url">{automation.url}</span></td>
       <td data-label="Format"><span class="tag">{automation.format.toUpperCase()}</span></td>

@@ -6,6 +6,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { getConfig } from '../../config';
 import { openSecret, sealSecret } from '../../crypto/secret-box';
 import { getOperationsWebhook, setOperationsWebhook } from '../../db/accounts';
+import { noticeDetails, noticeText } from '../../domain/causes';
 import { generateSigningSecret } from '../../domain/signature';
 import { checkTargetUrl } from '../../domain/target-url';
 import { NoticeType } from '../../domain/vocabulary';
@@ -14,11 +15,26 @@ import { operationsId } from '../../plane/account-config';
 import { planesFor } from '../../plane/planes';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
-import { errors, jsonBody, jsonResponse, OperationsWebhookSchema, pageOf, PageQuery, Text } from '../schemas';
+import { DisabledCauseSchema, errors, jsonBody, jsonResponse, OperationsWebhookSchema, pageOf, PageQuery, Text } from '../schemas';
 import { secretsKey } from './automations';
 
 const tags = ['Account'];
 const middleware = [requireKey('admin')];
+
+/** What a notice says, as data, by its type; the operations webhook sends the same as `data.details`. */
+const NoticeDetailsSchema = z
+  .union([
+    z.object({ last_error: z.string().nullable(), last_status_code: z.int().nullable() }).openapi({
+      description: 'delivery.exhausted: the last attempt’s error, and its HTTP status (null when there was no answer, or for notices recorded before details were kept)',
+    }),
+    z.object({ attempt: z.int() }).openapi({ description: 'delivery.recovered: the attempt that succeeded' }),
+    z.object({ since: z.string() }).openapi({ description: 'automation.failing: every attempt has failed since this time (ISO 8601)' }),
+    z.object({ cause: DisabledCauseSchema }).openapi({ description: 'automation.disabled: why it was turned off' }),
+  ])
+  .nullable()
+  .openapi('NoticeDetails', {
+    description: 'Null only for a notice recorded as text before notices kept data, in words not recognised when converted: its message is all there is',
+  });
 
 const NoticeSchema = z
   .object({
@@ -26,7 +42,8 @@ const NoticeSchema = z
     type: NoticeType,
     automation_id: z.string().nullable(),
     delivery_id: z.string().nullable(),
-    message: z.string(),
+    message: z.string().openapi({ description: 'The notice in words, written from details' }),
+    details: NoticeDetailsSchema,
     created_at: z.string(),
   })
   .openapi('Notice');
@@ -54,7 +71,12 @@ export function registerOperationsRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.notices, async (c) => {
     const { accountId } = keyPrincipal(c.get('principal'));
     const { limit, cursor } = c.req.valid('query');
-    return c.json(await planesFor(c.env, keyPrincipal(c.get('principal'))).notices(limit, cursor), 200);
+    const page = await planesFor(c.env, keyPrincipal(c.get('principal'))).notices(limit, cursor);
+    const data = page.data.map(({ data: notice, ...n }) => ({
+      id: n.id, type: notice.type, automation_id: n.automation_id, delivery_id: n.delivery_id,
+      message: noticeText(notice), details: noticeDetails(notice), created_at: n.created_at,
+    }));
+    return c.json({ data, next_cursor: page.next_cursor }, 200);
   });
 
   app.openapi(routes.readHook, async (c) => {

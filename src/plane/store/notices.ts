@@ -1,22 +1,35 @@
 /** The notices an account is shown (and, with an operations webhook, sent). */
+import type { NoticeData, RecordedNotice } from '../../domain/causes';
 import type { NoticeType } from '../../domain/vocabulary';
 import { iso, toPage, type Page } from '../../db/rows';
 
+/** A notice as kept: what it says is data (src/domain/causes.ts words it). */
 export interface Notice {
+  id: string;
+  automation_id: string | null;
+  delivery_id: string | null;
+  data: RecordedNotice;
+  created_at: string;
+}
+
+type NoticeRow = {
   id: string;
   type: NoticeType;
   automation_id: string | null;
   delivery_id: string | null;
-  message: string;
-  created_at: string;
-}
+  /** JSON: the notice's data without its type (the column beside it). */
+  data: string;
+  created_at: number;
+};
 
-type NoticeRow = Omit<Notice, 'created_at'> & { created_at: number };
-
-export function insertNotice(sql: SqlStorage, n: NoticeRow): void {
+export function insertNotice(
+  sql: SqlStorage,
+  n: { id: string; automation_id: string | null; delivery_id: string | null; data: NoticeData; created_at: number },
+): void {
+  const { type, ...data } = n.data;
   sql.exec(
-    'INSERT INTO notices (id, type, automation_id, delivery_id, message, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    n.id, n.type, n.automation_id, n.delivery_id, n.message, n.created_at,
+    'INSERT INTO notices (id, type, automation_id, delivery_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    n.id, type, n.automation_id, n.delivery_id, JSON.stringify(data), n.created_at,
   );
 }
 
@@ -25,6 +38,12 @@ export function listNotices(sql: SqlStorage, limit: number, cursor: string | und
   const rows = sql
     .exec<NoticeRow>('SELECT * FROM notices WHERE (?1 IS NULL OR id < ?1) ORDER BY id DESC LIMIT ?2', cursor ?? null, limit + 1)
     .toArray();
-  return toPage(rows, limit, (r) => ({ ...r, created_at: iso(r.created_at) }));
+  return toPage(rows, limit, (r) => ({
+    id: r.id,
+    automation_id: r.automation_id,
+    delivery_id: r.delivery_id,
+    // Written by insertNotice or by the one-time conversion of older rows (src/plane/old-notices.ts).
+    data: { type: r.type, ...JSON.parse(r.data) } as RecordedNotice,
+    created_at: iso(r.created_at),
+  }));
 }
-

@@ -44,6 +44,10 @@ CREATE TABLE automations (
   body TEXT NOT NULL,
   headers TEXT NOT NULL DEFAULT '{}',
   enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+  -- Why the automation was turned off, as text: no longer written or read since migrations/0009
+  -- (see disabled_cause); kept for one release so that code deployed before 0009 can still write
+  -- it while the two overlap, and dropped by a later migration.
+  disabled_reason TEXT,
   -- AES-GCM ciphertext of the signing secret (see src/crypto/secret-box.ts).
   secret_ciphertext TEXT NOT NULL,
   created_at INTEGER NOT NULL,

@@ -52,4 +52,5 @@ FROM (
 ) AS converted
 WHERE automations.id = converted.id;
 
-ALTER TABLE automations DROP COLUMN disabled_reason;
+-- disabled_reason stays for now (expand, then contract): code deployed before this migration
+-- still writes it until the new code is live, and a later migration drops it.

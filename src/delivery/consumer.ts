@@ -125,9 +125,6 @@ interface Attempted {
 
 /** Renders, signs and sends one delivery; never throws. */
 async function attempt(config: Config, order: SendOrder, eventValues: EventValues): Promise<Attempted> {
-  if (order.notBefore !== null && order.notBefore > Date.now()) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(order.notBefore! - Date.now(), MAX_PACING_WAIT_MS)));
-  }
   const now = Date.now();
   const base = { id: order.id, token: order.token, attempt: order.attempt, attemptNumber: order.attemptNumber };
   const failedHere = (error: string, final: boolean, why: NoRequestClass): Attempted => ({
@@ -159,6 +156,11 @@ async function attempt(config: Config, order: SendOrder, eventValues: EventValue
     return failedHere('the signing secret could not be read (service configuration)', false, 'config');
   }
 
+  // A paced delivery waits for its time last, so that rendering and opening secrets (slower for
+  // the first of a batch) do not move its request off the rate limit's interval.
+  if (order.notBefore !== null && order.notBefore > Date.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(order.notBefore! - Date.now(), MAX_PACING_WAIT_MS)));
+  }
   const outcome = await sendWebhook({
     deliveryId: order.id, url: target.url.href, contentType, body, extraHeaders: order.headers, secret, previousSecrets,
     timeoutMs: config.deliveryTimeoutMs,

@@ -61,3 +61,23 @@ export function report(holdings: Holdings, partition: string, held: number, now:
 function pruned(holdings: Holdings, now: number): Holdings {
   return Object.fromEntries(Object.entries(holdings).filter(([, h]) => now - h.at < HOLDING_STALE_MS));
 }
+
+/**
+ * An automation's rate limit shared by the partitions: the gate keeps the automation's
+ * theoretical arrival time (`tat`, as destination-gate.ts paces one object) and hands out send
+ * times one interval apart, as many as are wanted and fall within `horizon` of now. `nextAt`:
+ * when the next one after those could go.
+ */
+export function reservePaced(
+  tat: number | undefined, perSecond: number, want: number, now: number, horizon: number, lead = 0,
+): { times: number[]; tat: number | undefined; nextAt: number } {
+  const interval = 1000 / perSecond;
+  const times: number[] = [];
+  // No earlier than `lead` from now: the time a consumer needs to have the request ready.
+  let next = Math.max(tat ?? now, now + lead);
+  while (times.length < want && next <= now + horizon) {
+    times.push(next);
+    next += interval;
+  }
+  return { times, tat: times.length > 0 ? next : tat, nextAt: next };
+}

@@ -8,13 +8,21 @@ import type { Effect } from '../domain/delivery-effects';
 import { claim, closeUnsent, DEAD_LETTER_REASON, leased, mayGiveUp, mayReport, released } from '../domain/delivery-lifecycle';
 import { rateAdmits, rateAfterSend, stateOf } from '../domain/destination-gate';
 import { RATE_HORIZON_MS } from '../domain/dispatch-decision';
-import { conditionOf } from './account-config';
+import { conditionOf, type AccountConfig } from './account-config';
+import { gateFor } from './gate-object';
 import type { AttemptReport, ClaimAnswer, ClaimItem } from './protocol';
 import type { PlaneRuntime } from './runtime';
-import { getDeliveryRow, getDeliveryRows, lifecycleOf } from './store/deliveries';
+import { getDeliveryRow, getDeliveryRows, lifecycleOf, type DeliveryRow } from './store/deliveries';
 import { eventData } from './store/events';
 import { loadHealth } from './store/gates';
 import { leasedTo } from './store/schedule';
+
+/**
+ * A send time taken across partitions is at least this far ahead of the claim, so the consumer
+ * has rendered and signed the request by then and sends it on time, not late into the next
+ * one's interval.
+ */
+const SEND_LEAD_MS = 250;
 
 /** The lease outlives the consumer's hold, so only a crashed consumer's lease ever runs out. */
 const LEASE_MARGIN_MS = 15_000;
@@ -31,6 +39,7 @@ export async function claimBatch(rt: PlaneRuntime, items: ClaimItem[], holdMs: n
   const settings = rt.settings;
   const now = rt.now();
   const rows = getDeliveryRows(rt.sql, items.map((i) => i.id));
+  const shared = await sharedSendTimes(rt, config, [...rows.values()]);
   const seen = new Set<string>();
   let changed = false;
   const { result: answers } = await rt.transact((apply) =>
@@ -41,10 +50,12 @@ export async function claimBatch(rt: PlaneRuntime, items: ClaimItem[], holdMs: n
       seen.add(item.id);
       const automation = config.automations.get(row.automation_id);
       const state = stateOf(rt.gate(automation?.destination ?? row.destination), now);
-      // A probe goes alone; a pause that began after dispatch holds the delivery back.
-      const paced = automation?.ratePerSecond ? rt.pacing.get(automation.id) : undefined;
+      // A probe goes alone; a pause that began after dispatch holds the delivery back. A rate
+      // limit shared by partitions gave this batch its send times; otherwise the object paces.
+      const times = automation ? shared.get(automation.id) : undefined;
+      const paced = automation?.ratePerSecond && !times ? rt.pacing.get(automation.id) : undefined;
       const gateAdmits = (state === 'ok' || (state === 'probing' && leasedTo(rt.sql, row.destination, now) === 0))
-        && rateAdmits(paced, now + RATE_HORIZON_MS);
+        && (times ? times.length > 0 : rateAdmits(paced, now + RATE_HORIZON_MS));
       const delivery = lifecycleOf(row);
       const decision = claim(delivery, {
         token: item.token, now, condition: conditionOf(config, automation), gateAdmits,
@@ -60,7 +71,9 @@ export async function claimBatch(rt: PlaneRuntime, items: ClaimItem[], holdMs: n
       const a = automation!;
       const effects: Effect[] = leased(delivery, decision.leaseUntil, now);
       let notBefore: number | null = null;
-      if (a.ratePerSecond !== null) {
+      if (times) {
+        notBefore = Math.max(times.shift()!, now);
+      } else if (a.ratePerSecond !== null) {
         notBefore = Math.max(paced ?? now, now);
         effects.push({ kind: 'pace', automationId: a.id, at: rateAfterSend(paced, now, a.ratePerSecond) });
       }
@@ -78,6 +91,25 @@ export async function claimBatch(rt: PlaneRuntime, items: ClaimItem[], holdMs: n
   );
   if (changed) rt.kick();
   return answers;
+}
+
+/**
+ * With several partitions, a rate-limited automation is paced for the account as a whole by
+ * its destination's gate: the batch takes send times for its deliveries there, one interval
+ * apart after every other partition's (those beyond the horizon are handed back, as the
+ * object's own pace would). Empty with one partition.
+ */
+async function sharedSendTimes(rt: PlaneRuntime, config: AccountConfig, rows: DeliveryRow[]): Promise<Map<string, number[]>> {
+  const times = new Map<string, number[]>();
+  if (config.partitions <= 1) return times;
+  const wanted = new Map<string, number>();
+  for (const row of rows) if (config.automations.get(row.automation_id)?.ratePerSecond) wanted.set(row.automation_id, (wanted.get(row.automation_id) ?? 0) + 1);
+  await Promise.all([...wanted].map(async ([automationId, want]) => {
+    const a = config.automations.get(automationId)!;
+    const paced = await gateFor(rt.env, rt.bound(), a.destination).pace(automationId, a.ratePerSecond!, want, RATE_HORIZON_MS, SEND_LEAD_MS);
+    times.set(automationId, paced.times);
+  }));
+  return times;
 }
 
 /**

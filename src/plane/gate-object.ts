@@ -6,7 +6,7 @@
  * that waited for a slot when one frees.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { grant, report, type Holdings } from '../domain/shared-cap';
+import { grant, report, reservePaced, type Holdings } from '../domain/shared-cap';
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
 import { planeFor } from './client';
@@ -42,6 +42,22 @@ export class DestinationGates extends DurableObject<Env> {
     if (result.waiting) this.waiting.add(partition);
     else this.waiting.delete(partition);
     return { granted: result.granted, others: result.others };
+  }
+
+  /**
+   * Send times for `want` deliveries of a rate-limited automation, one interval apart across all
+   * partitions, as many as fall within `horizon` of now; `nextAt` is when the next could go.
+   */
+  async pace(automationId: string, perSecond: number, want: number, horizon: number, lead: number): Promise<{ times: number[]; nextAt: number }> {
+    const key = `tat:${automationId}`;
+    const reserved = reservePaced(await this.ctx.storage.get<number>(key), perSecond, want, this.clock.now(), horizon, lead);
+    if (reserved.tat !== undefined) await this.ctx.storage.put(key, reserved.tat);
+    return { times: reserved.times, nextAt: reserved.nextAt };
+  }
+
+  /** When the automation's next request may go (its theoretical arrival time), without taking it. */
+  async nextPaced(automationId: string): Promise<number | undefined> {
+    return this.ctx.storage.get<number>(`tat:${automationId}`);
   }
 
   /** The partition holds `held` slots now; when that frees slots, partitions that waited are woken. */

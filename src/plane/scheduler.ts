@@ -120,7 +120,7 @@ export class Scheduler {
           blocker: automation?.orderBy && row.order_key !== null ? earlierOpen(rt.sql, row) : null,
           gate: rt.gate(destination), inFlight: (inFlight.get(destination) ?? 0) + this.caps.others(destination),
           maxConcurrency: automation?.maxConcurrency ?? 1, ratePerSecond: automation?.ratePerSecond ?? null,
-          pacedAt: automation ? rt.pacing.get(automation.id) : undefined,
+          pacedAt: automation ? this.caps.pacedAt(config, automation.id) : undefined,
         });
         if (decision.kind === 'postpone' && postponed.has(destination)) continue;
         if (decision.kind === 'postpone') postponed.add(destination);

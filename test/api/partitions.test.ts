@@ -271,4 +271,17 @@ describe('partitions: an account with 4 answers as one with 1', () => {
     expect(Math.max(...received.map((r) => r.concurrent))).toBeLessThanOrEqual(cap);
     if (cap > 1) expect(Math.max(...received.map((r) => r.concurrent))).toBeGreaterThan(1);
   }, 40_000);
+
+  it('a rate-limited automation is paced for the account as a whole', async () => {
+    const account = await partitioned(4);
+    const bucket = unique('b');
+    await createAutomation(account, { url: sinkUrl(bucket), rate_limit_per_second: 2 });
+    const count = 6;
+    for (let i = 0; i < count; i++) expect((await postEvent(account, { type: 'inbound_call_ended', data: { call_id: `P-${i}` } })).status).toBe(202);
+    const received = await waitForSink(bucket, count, 25_000);
+    expect(new Set((await list(account, 'limit=100')).data.map((d) => partitionOfDeliveryId(d.id))).size).toBeGreaterThan(1);
+    const times = received.map((r) => r.received_at).sort((a, b) => a - b);
+    // Two per second: half a second apart (less a little timer slack), whichever partition sent them.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `gap before request ${i + 1}`).toBeGreaterThanOrEqual(450);
+  }, 40_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grant, HOLDING_STALE_MS, heldByOthers, report } from '../../src/domain/shared-cap';
+import { grant, HOLDING_STALE_MS, heldByOthers, report, reservePaced } from '../../src/domain/shared-cap';
 
 const T0 = 1_800_000_000_000;
 
@@ -28,5 +28,16 @@ describe('a destination cap shared by partitions', () => {
     const held = grant({}, 'a', 0, 4, 4, T0).holdings;
     expect(grant(held, 'b', 0, 1, 4, T0 + HOLDING_STALE_MS - 1).granted).toBe(0);
     expect(grant(held, 'b', 0, 1, 4, T0 + HOLDING_STALE_MS).granted).toBe(1);
+  });
+
+  it('hands out send times one interval apart, after the last one taken, within the horizon', () => {
+    const first = reservePaced(undefined, 2, 3, T0, 2_000, 250);
+    expect(first).toEqual({ times: [T0 + 250, T0 + 750, T0 + 1250], tat: T0 + 1750, nextAt: T0 + 1750 });
+    // Another partition a moment later queues behind those, up to the horizon.
+    const second = reservePaced(first.tat, 2, 5, T0 + 10, 2_000, 250);
+    expect(second.times).toEqual([T0 + 1750]);
+    expect(second.nextAt).toBe(T0 + 2250);
+    // Nothing within the horizon: nothing taken, and the pace is unchanged.
+    expect(reservePaced(second.tat, 2, 1, T0 + 10, 100, 0)).toEqual({ times: [], tat: second.tat, nextAt: second.tat });
   });
 });

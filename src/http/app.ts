@@ -6,8 +6,9 @@ import { BEARER_CHALLENGE } from '../auth/bearer';
 import { ConfigError, PRODUCT_VERSION } from '../config';
 import { createConsoleApp } from '../console';
 import { SecretsKeyError } from '../crypto/secret-box';
-import { ApiError, type ErrorCode } from '../errors';
+import { ApiError, validationFailed, type ErrorCode } from '../errors';
 import type { AppEnv } from './context';
+import { REQUEST_BODY, validationDetails } from './request-checks';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
@@ -20,28 +21,20 @@ import { registerStatsRoutes } from './routes/stats';
 import { registerSystemRoutes } from './routes/system';
 import { registerTriggerRoutes } from './routes/triggers';
 
-export const MAX_BODY_BYTES = 256 * 1024;
-
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
     // Schema failures become the standard 422 envelope, with one detail per problem.
     defaultHook: (result) => {
-      if (!result.success) {
-        const details = result.error.issues.map((issue) => ({
-          path: [result.target === 'json' ? '' : result.target, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-          message: issue.message,
-        }));
-        throw new ApiError('validation_failed', 'The request is not valid', details);
-      }
+      if (!result.success) throw validationFailed(validationDetails(result.error.issues, result.target));
     },
   });
 
   app.use(
     '/v1/*',
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize: REQUEST_BODY.maxSize,
       onError: () => {
-        throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB`);
+        throw REQUEST_BODY.tooLarge();
       },
     }),
   );

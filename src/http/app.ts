@@ -8,10 +8,11 @@ import { createConsoleApp } from '../console';
 import { SecretsKeyError } from '../crypto/secret-box';
 import { ApiError, validationFailed, type ErrorCode } from '../errors';
 import type { AppEnv } from './context';
-import { REQUEST_BODY, validationDetails } from './request-checks';
+import { BATCH_BODY, EVENT_BATCH_PATH, REQUEST_BODY, validationDetails, type BodyLimit } from './request-checks';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
+import { registerEventBatchRoute } from './routes/events-batch';
 import { registerEventRoutes } from './routes/events';
 import { registerOperationsRoutes } from './routes/operations';
 import { registerSecretRotationRoutes } from './routes/secret-rotation';
@@ -29,15 +30,10 @@ export function createApp() {
     },
   });
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: REQUEST_BODY.maxSize,
-      onError: () => {
-        throw REQUEST_BODY.tooLarge();
-      },
-    }),
-  );
+  // One limit per request (a second bodyLimit could only lower the first): event batches get more.
+  const limited = ({ maxSize, tooLarge }: BodyLimit) => bodyLimit({ maxSize, onError: () => { throw tooLarge(); } });
+  const [requestLimit, batchLimit] = [limited(REQUEST_BODY), limited(BATCH_BODY)];
+  app.use('/v1/*', (c, next) => (c.req.path === EVENT_BATCH_PATH ? batchLimit : requestLimit)(c, next));
   // A body that is not JSON would otherwise validate as `{}` and give misleading errors.
   app.use('/v1/*', async (c, next) => {
     const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.header('transfer-encoding') !== undefined;
@@ -55,6 +51,7 @@ export function createApp() {
   registerAutomationRoutes(app);
   registerSecretRotationRoutes(app);
   registerEventRoutes(app);
+  registerEventBatchRoute(app);
   registerDeliveryRoutes(app);
   registerReplayAndRecoveryRoutes(app);
   registerOperationsRoutes(app);

@@ -1,7 +1,8 @@
 /**
- * What a posted event must pass before it is stored: its schema, then its account (as its
- * sender may post to), then its type. Each check throws the ApiError `POST /v1/events` answers
- * with, so that another route taking events can give the same answers.
+ * What a posted event must pass before it is stored, the same for `POST /v1/events` and for
+ * each event of `POST /v1/events/batch`: its schema, then its account (as its sender may post
+ * to), then its type. Each check throws the ApiError the single endpoint answers with; a batch
+ * catches it and answers it for that event alone.
  */
 import { z } from '@hono/zod-openapi';
 import { TRIGGER_IDS } from '../catalog';
@@ -10,6 +11,7 @@ import { getPartitioning, type KeyPrincipal } from '../db/accounts';
 import type { Env } from '../env';
 import { ApiError, notFound, validationFailed } from '../errors';
 import { AccountPlanes, planesFor, type PostedEvent } from '../plane/planes';
+import { REQUEST_BODY, validationDetails } from './request-checks';
 import { EventDataSchema, ExternalId } from './schemas';
 
 export const EventInput = z
@@ -42,7 +44,10 @@ export function keyAccount(env: Env, principal: KeyPrincipal): EventAccount {
   };
 }
 
-/** The operator names the account in each event; `choose` finds its partitioning, or refuses it. */
+/**
+ * The operator names the account in each event. `choose` finds that account's partitioning, or
+ * refuses it: the single endpoint reads it from D1 for its one event; a batch keeps to one.
+ */
 function operatorAccount(choose: (accountId: string) => Promise<AccountPlanes>): EventAccount {
   return async (accountId) => {
     if (!accountId) throw validationFailed([{ path: 'account_id', message: 'required when posting with the operator token' }]);
@@ -56,8 +61,31 @@ async function existingAccount(env: Env, accountId: string): Promise<AccountPlan
   return new AccountPlanes(env, accountId, partitioning);
 }
 
-/** The operator's event: any account that exists. */
+/** The operator's single event: any account that exists. */
 export const operatorEventAccount = (env: Env): EventAccount => operatorAccount((accountId) => existingAccount(env, accountId));
+
+/**
+ * The operator's batch: the account of its first event that names one that exists (one D1 read
+ * per account named until then); an event naming any other account is refused on its own.
+ */
+export function operatorBatchAccount(env: Env): EventAccount {
+  let chosen: AccountPlanes | null = null;
+  const missing = new Set<string>();
+  return operatorAccount(async (accountId) => {
+    if (chosen) {
+      if (accountId === chosen.accountId) return chosen;
+      throw new ApiError('forbidden', `A batch posts events of one account: this one names "${accountId}", the batch's is "${chosen.accountId}"`);
+    }
+    if (missing.has(accountId)) throw notFound('Account');
+    try {
+      chosen = await existingAccount(env, accountId);
+      return chosen;
+    } catch (error) {
+      if (error instanceof ApiError) missing.add(accountId);
+      throw error;
+    }
+  });
+}
 
 const knownTypes = new Set<string>(TRIGGER_IDS);
 
@@ -84,4 +112,15 @@ export async function checkEvent(input: EventInput, account: EventAccount): Prom
     },
     data: input.data,
   };
+}
+
+/**
+ * One event of a batch, as the single endpoint's body checks would take it alone: over that
+ * endpoint's size limit is its 413, and a schema failure its 422 with paths inside the event.
+ */
+export function parseEvent(raw: unknown): EventInput {
+  if (new TextEncoder().encode(JSON.stringify(raw)).byteLength > REQUEST_BODY.maxSize) throw REQUEST_BODY.tooLarge();
+  const parsed = EventInput.safeParse(raw);
+  if (!parsed.success) throw validationFailed(validationDetails(parsed.error.issues));
+  return parsed.data;
 }

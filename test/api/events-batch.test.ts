@@ -245,6 +245,7 @@ describe('POST /v1/events/batch: partitions', () => {
     const failingKey = planeKey(account.id, failing);
     expect(batch.some((e) => partitionOfEvent(e, 4) !== failing)).toBe(true);
     const original = AccountPlane.prototype.ingestBatch;
+    // The object of one partition fails (workerd prints its error as an uncaught exception).
     vi.spyOn(AccountPlane.prototype, 'ingestBatch').mockImplementation(async function (this: AccountPlane, key, events) {
       if (key === failingKey) throw new Error('storage unavailable');
       return original.call(this, key, events);

@@ -6,11 +6,13 @@ import { BEARER_CHALLENGE } from '../auth/bearer';
 import { ConfigError, PRODUCT_VERSION } from '../config';
 import { createConsoleApp } from '../console';
 import { SecretsKeyError } from '../crypto/secret-box';
-import { ApiError, type ErrorCode } from '../errors';
+import { ApiError, validationFailed, type ErrorCode } from '../errors';
 import type { AppEnv } from './context';
+import { BATCH_BODY, EVENT_BATCH_PATH, REQUEST_BODY, validationDetails, type BodyLimit } from './request-checks';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
+import { registerEventBatchRoute } from './routes/events-batch';
 import { registerEventRoutes } from './routes/events';
 import { registerOperationsRoutes } from './routes/operations';
 import { registerSecretRotationRoutes } from './routes/secret-rotation';
@@ -20,31 +22,18 @@ import { registerStatsRoutes } from './routes/stats';
 import { registerSystemRoutes } from './routes/system';
 import { registerTriggerRoutes } from './routes/triggers';
 
-export const MAX_BODY_BYTES = 256 * 1024;
-
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
     // Schema failures become the standard 422 envelope, with one detail per problem.
     defaultHook: (result) => {
-      if (!result.success) {
-        const details = result.error.issues.map((issue) => ({
-          path: [result.target === 'json' ? '' : result.target, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-          message: issue.message,
-        }));
-        throw new ApiError('validation_failed', 'The request is not valid', details);
-      }
+      if (!result.success) throw validationFailed(validationDetails(result.error.issues, result.target));
     },
   });
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB`);
-      },
-    }),
-  );
+  // One limit per request (a second bodyLimit could only lower the first): event batches get more.
+  const limited = ({ maxSize, tooLarge }: BodyLimit) => bodyLimit({ maxSize, onError: () => { throw tooLarge(); } });
+  const [requestLimit, batchLimit] = [limited(REQUEST_BODY), limited(BATCH_BODY)];
+  app.use('/v1/*', (c, next) => (c.req.path === EVENT_BATCH_PATH ? batchLimit : requestLimit)(c, next));
   // A body that is not JSON would otherwise validate as `{}` and give misleading errors.
   app.use('/v1/*', async (c, next) => {
     const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.header('transfer-encoding') !== undefined;
@@ -62,6 +51,7 @@ export function createApp() {
   registerAutomationRoutes(app);
   registerSecretRotationRoutes(app);
   registerEventRoutes(app);
+  registerEventBatchRoute(app);
   registerDeliveryRoutes(app);
   registerReplayAndRecoveryRoutes(app);
   registerOperationsRoutes(app);

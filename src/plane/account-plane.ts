@@ -14,7 +14,7 @@ import type { Clock } from '../lib/clock';
 import type { Random } from '../lib/random';
 import { automationsChanged, recover, retryDelivery, type ReopenResult } from './changes';
 import { claimBatch, closeDeadLettered, reportBatch } from './consumer-side';
-import { ingest, replay, sendTest, type IngestInput, type ReplayResult } from './intake';
+import { ingest, ingestBatch, replay, sendTest, type IngestInput, type IngestResult, type ReplayResult } from './intake';
 import type { AttemptReport, ClaimAnswer, ClaimItem, DestinationView } from './protocol';
 import { PlaneRuntime } from './runtime';
 import { Scheduler } from './scheduler';
@@ -61,6 +61,11 @@ export class AccountPlane extends DurableObject<Env> {
 
   ingest(accountId: string, event: IngestInput): Promise<{ duplicate: boolean; deliveryIds: string[] }> {
     return ingest(this.use(accountId), event);
+  }
+
+  /** A batch's events for this partition: one request and one transaction for all of them. */
+  ingestBatch(accountId: string, events: IngestInput[]): Promise<IngestResult[]> {
+    return ingestBatch(this.use(accountId), events);
   }
 
   sendTest(accountId: string, input: { automationId: string; type: string; data: string }): Promise<string | null> {

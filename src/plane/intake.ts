@@ -21,29 +21,46 @@ export type ReplayResult =
   | { notFound: true }
   | { invalid: { path: string; message: string }[] };
 
+export type IngestResult = { duplicate: boolean; deliveryIds: string[] };
+
 /** Stores the event and one delivery per matching enabled automation, in one transaction. */
-export async function ingest(rt: PlaneRuntime, event: IngestInput): Promise<{ duplicate: boolean; deliveryIds: string[] }> {
+export async function ingest(rt: PlaneRuntime, event: IngestInput): Promise<IngestResult> {
+  return (await ingestBatch(rt, [event]))[0]!;
+}
+
+/**
+ * Stores several events (a batch's share for this partition) in one transaction, each exactly
+ * as `ingest` would one after the other: an id already stored, or met earlier in `events`, is a
+ * duplicate. One transaction, so the answer never says stored for an event that is not.
+ */
+export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Promise<IngestResult[]> {
   const config = await rt.loadConfig();
-  const matching = config.integrationEnabled
-    ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === event.type)
-    : [];
+  const matching = (type: string) =>
+    config.integrationEnabled ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === type) : [];
   // The object's clock times its deliveries (and so their ids); the event keeps when the API took it.
   const now = rt.now();
-  const ids = rt.ctx.storage.transactionSync(() => {
-    const keys = insertEvent(rt.sql, { ...event, isTest: false });
-    if (!keys) return null;
-    return matching.map((automation) => {
-      const id = newDeliveryId(now, rt.partition);
-      insertDelivery(rt.sql, {
-        id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now,
-        ...orderOf(automation.orderBy, keys, event.occurredAt, now),
+  const targets = events.map((event) => matching(event.type));
+  // Ids minted in one millisecond sort by their random part; sorted before use, they follow the
+  // events' order, which per-call ordering takes as arrival when occurred_at is the same.
+  const ids = Array.from({ length: targets.reduce((n, t) => n + t.length, 0) }, () => newDeliveryId(now, rt.partition)).sort();
+  let next = 0;
+  const results = rt.ctx.storage.transactionSync(() =>
+    events.map((event, i): IngestResult => {
+      const keys = insertEvent(rt.sql, { ...event, isTest: false });
+      if (!keys) return { duplicate: true, deliveryIds: [] };
+      const deliveryIds = targets[i]!.map((automation) => {
+        const id = ids[next++]!;
+        insertDelivery(rt.sql, {
+          id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now,
+          ...orderOf(automation.orderBy, keys, event.occurredAt, now),
+        });
+        return id;
       });
-      return id;
-    });
-  });
-  if (ids === null) return { duplicate: true, deliveryIds: [] };
-  if (ids.length > 0) rt.kick();
-  return { duplicate: false, deliveryIds: ids };
+      return { duplicate: false, deliveryIds };
+    }),
+  );
+  if (results.some((r) => r.deliveryIds.length > 0)) rt.kick();
+  return results;
 }
 
 /** A test delivery: a synthetic event marked as a test, sent even if the automation is off. */

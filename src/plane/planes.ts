@@ -13,14 +13,21 @@ import { mergePages } from '../domain/log-merge';
 import { partitionKeyOf, partitionOf, partitionsForKey, SINGLE, type Partitioning } from '../domain/partitions';
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
+import { logEvent } from '../observability/log';
 import { RECOVER_LIMIT, type RecoverResult, type ReopenResult } from './changes';
 import { planeFor, planeKey } from './client';
-import type { IngestInput, ReplayResult } from './intake';
+import type { IngestInput, IngestResult, ReplayResult } from './intake';
 import type { DestinationView } from './protocol';
 import type { Delivery } from './store/deliveries';
 import type { Attempt, DeliveryFilter, DeliveryPage } from './store/delivery-log';
 import type { Notice } from './store/notices';
 import type { Page } from '../db/rows';
+
+/** An event to store, with its data as posted (its business keys place it). */
+export type PostedEvent = { event: IngestInput; data: unknown };
+
+/** What became of one event of a batch: stored (or a duplicate), or its partition failed and it was not. */
+export type BatchOutcome = IngestResult | { failed: true };
 
 type Usage = { events_stored: number; deliveries_stored: number; open_deliveries: number; storage_bytes: number };
 
@@ -57,10 +64,47 @@ export class AccountPlanes {
 
   // ---- writes -------------------------------------------------------------------------------
 
+  private partitionOfEvent({ event, data }: PostedEvent): number {
+    return partitionOf(partitionKeyOf(businessKeysOf(data), event.id), this.partitioning.count);
+  }
+
   /** Stores the event in the partition of its business key. `data` is the event's data as posted. */
-  ingest(event: IngestInput, data: unknown): Promise<{ duplicate: boolean; deliveryIds: string[] }> {
-    const p = partitionOf(partitionKeyOf(businessKeysOf(data), event.id), this.partitioning.count);
+  ingest(event: IngestInput, data: unknown): Promise<IngestResult> {
+    const p = this.partitionOfEvent({ event, data });
     return this.stub(p).ingest(this.key(p), event);
+  }
+
+  /**
+   * Stores each event in the partition of its business key, with one request per partition
+   * touched (all at once), each keeping the events' order. A partition whose request fails
+   * answers `failed` for its events (its transaction stored none, or — had the answer alone been
+   * lost — stored all, which a retry shows as duplicates); the other partitions' results stand.
+   */
+  async ingestBatch(events: PostedEvent[]): Promise<BatchOutcome[]> {
+    const byPartition = new Map<number, number[]>();
+    events.forEach((posted, i) => {
+      const p = this.partitionOfEvent(posted);
+      const indexes = byPartition.get(p) ?? [];
+      indexes.push(i);
+      byPartition.set(p, indexes);
+    });
+    const outcomes: BatchOutcome[] = new Array(events.length);
+    await Promise.all(
+      [...byPartition].map(async ([p, indexes]) => {
+        try {
+          const results = await this.stub(p).ingestBatch(this.key(p), indexes.map((i) => events[i]!.event));
+          indexes.forEach((i, n) => (outcomes[i] = results[n]!));
+        } catch (error) {
+          // Its type and message only, as for unhandled API errors: never the events' data.
+          logEvent('batch ingest failed', {
+            account_id: this.accountId, partition: p, events: indexes.length,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          }, 'error');
+          for (const i of indexes) outcomes[i] = { failed: true };
+        }
+      }),
+    );
+    return outcomes;
   }
 
   sendTest(input: { automationId: string; type: string; data: string }): Promise<string | null> {

@@ -41,6 +41,7 @@ describe('health and OpenAPI', () => {
         'POST /v1/automations/{id}/recover',
         'GET /v1/automations/{id}/stats',
         'POST /v1/events',
+        'POST /v1/events/batch',
         'POST /v1/events/{id}/replay',
         'GET /v1/deliveries',
         'GET /v1/deliveries/{id}',

@@ -3,25 +3,10 @@
  * stores the event and its deliveries in one transaction before the 202 (no D1 write).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { TRIGGER_IDS } from '../../catalog';
-import { newId } from '../../crypto/ids';
-import { getPartitioning } from '../../db/accounts';
-import { AccountPlanes, planesFor } from '../../plane/planes';
 import { requireEventSender } from '../guards';
 import type { AppEnv } from '../context';
-import { ApiError, notFound, validationFailed } from '../../errors';
-import { errors, EventDataSchema, ExternalId, jsonBody, jsonResponse } from '../schemas';
-
-const EventInput = z
-  .object({
-    id: ExternalId.optional().openapi({ description: 'Idempotency key: an id already seen for the account is not delivered again' }),
-    type: z.string().openapi({ description: 'A trigger id from GET /v1/triggers', example: 'inbound_call_ended' }),
-    occurred_at: z.iso.datetime({ offset: true }).optional(),
-    account_id: ExternalId.optional().openapi({ description: 'Required with the operator token; must match the key’s account otherwise' }),
-    data: EventDataSchema,
-  })
-  .strict()
-  .openapi('Event');
+import { checkEvent, EventInput, keyAccount, operatorEventAccount } from '../event-checks';
+import { errors, jsonBody, jsonResponse } from '../schemas';
 
 const Accepted = z.object({ event_id: z.string(), duplicate: z.boolean(), deliveries: z.number().int() }).openapi('EventAccepted');
 
@@ -36,37 +21,13 @@ const postEvent = createRoute({
   },
 });
 
-const knownTypes = new Set<string>(TRIGGER_IDS);
-
 export function registerEventRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(postEvent, async (c) => {
-    const input = c.req.valid('json');
     const principal = c.get('principal');
-    let planes: AccountPlanes;
-    if ('operator' in principal) {
-      if (!input.account_id) throw validationFailed([{ path: 'account_id', message: 'required when posting with the operator token' }]);
-      const partitioning = await getPartitioning(c.env.DB, input.account_id);
-      if (!partitioning) throw notFound('Account');
-      planes = new AccountPlanes(c.env, input.account_id, partitioning);
-    } else {
-      if (input.account_id !== undefined && input.account_id !== principal.accountId) {
-        throw new ApiError('forbidden', 'This key cannot post events for another account');
-      }
-      planes = planesFor(c.env, principal);
-    }
-    if (!knownTypes.has(input.type)) {
-      throw validationFailed([{ path: 'type', message: `unknown event type "${input.type}"; see GET /v1/triggers for the 25 types` }]);
-    }
-    const now = Date.now();
-    const eventId = input.id ?? newId('evt', now);
-    const result = await planes.ingest({
-      id: eventId,
-      type: input.type,
-      occurredAt: input.occurred_at ? Date.parse(input.occurred_at) : now,
-      data: JSON.stringify(input.data),
-      receivedAt: now,
-    }, input.data);
-    if (result.duplicate) return c.json({ event_id: eventId, duplicate: true, deliveries: 0 }, 200);
-    return c.json({ event_id: eventId, duplicate: false, deliveries: result.deliveryIds.length }, 202);
+    const account = 'operator' in principal ? operatorEventAccount(c.env) : keyAccount(c.env, principal);
+    const { planes, event, data } = await checkEvent(c.req.valid('json'), account);
+    const result = await planes.ingest(event, data);
+    if (result.duplicate) return c.json({ event_id: event.id, duplicate: true, deliveries: 0 }, 200);
+    return c.json({ event_id: event.id, duplicate: false, deliveries: result.deliveryIds.length }, 202);
   });
 }

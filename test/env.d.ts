@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** Base URL of the webhook sink started by test/global-setup.ts. */
       SINK_URL: string;
+      /** Partitions of the accounts tests create (test/helpers.ts); unset: 1. */
+      TEST_PARTITIONS?: string;
       /** schema.sql, to prove it agrees with the migrations. */
       SCHEMA_SQL: string;
       /** Parts of wrangler.toml as wrangler parses it (see vitest.config.ts). */

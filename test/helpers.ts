@@ -42,10 +42,16 @@ export interface TestAccount {
   events: string;
 }
 
-export async function createAccount(options: { enabled?: boolean } = {}): Promise<TestAccount> {
+/**
+ * Accounts are created with TEST_PARTITIONS partitions (1 unless a suite is run partitioned, see
+ * vitest.partitions.config.ts), so the same tests show that N partitions behave as one.
+ */
+export async function createAccount(options: { enabled?: boolean; partitions?: number } = {}): Promise<TestAccount> {
   const id = unique('acct');
   const created = await call('/v1/accounts', { token: OPERATOR, body: { id, name: `Account ${id}` } });
   expect(created.status).toBe(201);
+  const partitions = options.partitions ?? Number(env.TEST_PARTITIONS ?? '1');
+  if (partitions > 1) expect((await call(`/v1/accounts/${id}`, { method: 'PATCH', token: OPERATOR, body: { partitions } })).status).toBe(200);
   if (options.enabled ?? true) {
     expect((await call(`/v1/accounts/${id}/http-notifier`, { method: 'PUT', token: OPERATOR, body: { enabled: true } })).status).toBe(200);
   }

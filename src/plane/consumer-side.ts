@@ -45,8 +45,11 @@ export async function claimBatch(rt: PlaneRuntime, items: ClaimItem[], holdMs: n
   const { result: answers } = await rt.transact((apply) =>
     items.map((item): ClaimAnswer => {
       const row = rows.get(item.id);
-      // A copy of a message earlier in the same batch: the first one decides.
-      if (!row || seen.has(item.id)) return { id: item.id, send: null };
+      // A copy of a message earlier in the same batch: the first carrying the current token
+      // decides (a stale copy may come first, and must not shadow the current one).
+      if (!row || seen.has(item.id) || (row.dispatch_token !== item.token && items.some((i) => i.id === item.id && i.token === row.dispatch_token))) {
+        return { id: item.id, send: null };
+      }
       seen.add(item.id);
       const automation = config.automations.get(row.automation_id);
       const state = stateOf(rt.gate(automation?.destination ?? row.destination), now);

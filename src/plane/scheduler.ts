@@ -12,7 +12,7 @@ import { logEvent } from '../observability/log';
 import { conditionOf } from './account-config';
 import { RETRY_SOON_MS, type PlaneRuntime } from './runtime';
 import { SharedCaps } from './shared-caps';
-import { lifecycleOf } from './store/deliveries';
+import { getDeliveryRows, lifecycleOf, type DeliveryRow } from './store/deliveries';
 import { earlierOpen } from './store/ordering';
 import { hasRows, purgeBefore } from './store/retention';
 import { dueDeliveries, inFlightByDestination, nextDispatchCheckAt, nextDueAt, staleDispatches } from './store/schedule';
@@ -42,13 +42,23 @@ export class Scheduler {
 
   /** Starts a dispatch pass soon, coalescing the requests that arrive while one runs. */
   kick(): void {
+    void this.pass();
+  }
+
+  /**
+   * Runs dispatch passes, or asks the running one to go again: never two at once, since a pass
+   * reads the due deliveries before it writes them (and may wait for gates in between).
+   * Resolves when the passes are over.
+   */
+  private pass(): Promise<void> {
     if (this.dispatching) {
       this.dispatchAgain = true;
-      return;
+      return this.dispatching;
     }
     this.dispatching = this.runDispatch().finally(() => {
       this.dispatching = null;
     });
+    return this.dispatching;
   }
 
   async alarm(): Promise<void> {
@@ -67,7 +77,7 @@ export class Scheduler {
       }
     });
     if (now - this.lastPurgeAt >= PURGE_EVERY_MS) this.purge(now);
-    await this.runDispatch();
+    await this.pass();
   }
 
   private purge(now: number): void {
@@ -110,9 +120,13 @@ export class Scheduler {
     await this.caps.before(config, due, inFlight);
     if (due.length === 0) return null;
     let rateWake: number | null = null;
+    // Waiting for the gates let other requests in: take each delivery as it is now.
+    const current = this.caps.shares(config) ? getDeliveryRows(rt.sql, due.map((row) => row.id)) : null;
     await rt.transact((apply) => {
       const postponed = new Set<string>();
-      for (const row of due) {
+      for (const read of due) {
+        const row = current ? current.get(read.id) : read;
+        if (!row || !stillReady(row, now)) continue;
         const automation = config.automations.get(row.automation_id);
         const destination = automation?.destination ?? row.destination;
         const decision = decideDispatch({
@@ -156,3 +170,7 @@ export class Scheduler {
     if (current === null || current > wanted || current < now) await rt.ctx.storage.setAlarm(wanted);
   }
 }
+
+/** Still open, due, not handed to a queue and not waiting for an earlier delivery. */
+const stillReady = (row: DeliveryRow, now: number): boolean =>
+  row.dispatch_token === null && row.waiting_for === null && row.next_attempt_at !== null && row.next_attempt_at <= now;

@@ -31,9 +31,8 @@ async function results(token: string, events: unknown[]): Promise<Result[]> {
 const usage = async (account: TestAccount) => (await call(`/v1/accounts/${account.id}`, { token: OPERATOR })).body.usage;
 
 async function partitioned(count: number): Promise<TestAccount> {
-  const account = await createAccount();
-  const raised = await call(`/v1/accounts/${account.id}`, { method: 'PATCH', token: OPERATOR, body: { partitions: count } });
-  expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+  const account = await createAccount({ partitions: count });
+  expect((await call(`/v1/accounts/${account.id}`, { token: OPERATOR })).body.partitions).toBe(count);
   return account;
 }
 

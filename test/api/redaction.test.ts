@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { findTrigger } from '../../src/catalog';
 import { MAX_REDACTIONS } from '../../src/domain/redaction';
-import { inPlane } from '../delivery/support';
+import { storedEvent } from '../delivery/support';
 import { call, createAccount, createAutomation, expectError, postEvent, sinkUrl, unique, waitForDelivery, waitForSink } from '../helpers';
 
 const PHONE = '+351961918192';
@@ -138,7 +138,7 @@ describe('deliveries are redacted', () => {
     for (const raw of [PHONE, '961918', EMAIL]) expect(JSON.stringify(delivery)).not.toContain(raw);
 
     // The event itself is the platform's record and stays whole (not served by the API).
-    const stored = await inPlane(account.id, (_i, sql) => sql.exec<{ data: string }>('SELECT data FROM events WHERE id = ?', posted.body.event_id).one().data);
+    const stored = await storedEvent(account, posted.body.event_id);
     expect(JSON.parse(stored)).toMatchObject({ contact_phone_number: PHONE, contact_email: EMAIL });
   });
 

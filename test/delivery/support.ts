@@ -7,11 +7,11 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runInDurabl
 import { vi } from 'vitest';
 import { env } from 'cloudflare:workers';
 import worker from '../../src/index';
-import { newId } from '../../src/crypto/ids';
+import { newId, partitionOfDeliveryId } from '../../src/crypto/ids';
 import { destinationOf } from '../../src/domain/destination-gate';
 import { ManualClock } from '../../src/lib/clock';
 import type { AccountPlane } from '../../src/plane/account-plane';
-import { planeFor } from '../../src/plane/client';
+import { planeFor, planeKey } from '../../src/plane/client';
 import { dispatched } from '../../src/domain/delivery-lifecycle';
 import { getDeliveryRow, insertDelivery, updateDelivery } from '../../src/plane/store/deliveries';
 import { insertEvent } from '../../src/plane/store/events';
@@ -163,10 +163,11 @@ export async function runBatch(bodies: unknown[], queue = QUEUE, workerEnv: Clou
 
 export const deliver = (ids: string[]) => runBatch(ids.map(messageFor));
 
+/** The key of the object holding the delivery: its account's, in the partition its id names. */
 function accountOf(id: string, account?: string): string {
   const owner = account ?? seeded.get(id)?.account;
   if (!owner) throw new Error(`say which account ${id} belongs to`);
-  return owner;
+  return planeKey(owner, partitionOfDeliveryId(id));
 }
 
 /** The delivery's row in its account object. */
@@ -179,4 +180,14 @@ export async function attempts(id: string, account?: string) {
     sql.exec<{ attempt: number; status_code: number | null; error: string | null; response_body: string | null; duration_ms: number }>(
       'SELECT * FROM attempts WHERE delivery_id = ? ORDER BY attempt', id,
     ).toArray());
+}
+
+/** A stored event's data, from whichever of the account's partitions holds it. */
+export async function storedEvent(account: TestAccount, eventId: string): Promise<string> {
+  const partitions = (await env.DB.prepare('SELECT partitions FROM accounts WHERE id = ?1').bind(account.id).first<{ partitions: number }>())!.partitions;
+  for (let p = 0; p < partitions; p++) {
+    const data = await inPlane(planeKey(account.id, p), (_i, sql) => sql.exec<{ data: string }>('SELECT data FROM events WHERE id = ?', eventId).toArray()[0]?.data);
+    if (data !== undefined) return data;
+  }
+  throw new Error(`no partition of ${account.id} holds event ${eventId}`);
 }

@@ -38,7 +38,7 @@ describe('destination gate', () => {
   }, 30_000);
 
   it(`pauses a destination after ${FAILURE_THRESHOLD} failures in a row, without using up the waiting deliveries' attempts`, async () => {
-    const account = await createAccount();
+    const account = await createAccount({ partitions: 1 }); // the breaker is one object's: watched through its clock and queues
     const bucket = unique('b');
     const automation = await createAutomation(account, { url: sinkUrl(bucket, 'status=500'), max_concurrency: 1 });
     await postMany(account, 8);
@@ -71,7 +71,7 @@ describe('destination gate', () => {
   }, 30_000);
 
   it('probes a paused destination with one delivery once the pause ends, and reopens on success', async () => {
-    const account = await createAccount();
+    const account = await createAccount({ partitions: 1 }); // the breaker is one object's: watched through its clock and queues
     const bucket = unique('b');
     // The first five requests fail (503 without Retry-After): the destination pauses. Each answer
     // takes 200 ms, so requests sent together overlap at the sink.
@@ -124,7 +124,7 @@ describe('destination gate', () => {
   }, 30_000);
 
   it('a destination starts in the slow lane, earns the fast lane by answering quickly, and loses it by timing out', async () => {
-    const account = await createAccount();
+    const account = await createAccount({ partitions: 1 }); // a destination's lane is learnt per object
     const [slowBucket, fastBucket] = [unique('b'), unique('b')];
     // Two origins on the one sink: 127.0.0.1 and localhost are different destinations.
     const later = await createAutomation(account, { url: sinkUrl(slowBucket).replace('127.0.0.1', 'localhost') });

@@ -120,7 +120,9 @@ describe('POST /v1/events/batch: each event answered on its own', () => {
 
   it('refuses the whole request, storing nothing, when it is not a batch of 1–500 events within 1 MiB', async () => {
     const account = await createAccount();
-    await createAutomation(account);
+    // Matched but turned off: the events are stored and make no deliveries, so hundreds of
+    // webhooks do not go on being sent (and logged) after the test file has ended.
+    await createAutomation(account, { enabled: false });
     const event = (i: number) => ({ id: `e-${i}`, type: 'inbound_call_ended', data: { call_id: `C-${i}` } });
     const tooMany = expectError(await postBatch(account.events, Array.from({ length: 501 }, (_, i) => event(i))), 422, 'validation_failed');
     expect(tooMany.details).toEqual([{ path: 'events', message: expect.stringContaining('500') }]);

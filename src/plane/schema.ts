@@ -161,6 +161,11 @@ export const MIGRATIONS: readonly Migration[] = [
    CREATE INDEX events_agent_hash ON events (agent_id_hash) WHERE agent_id_hash IS NOT NULL;
    ALTER TABLE attempts ADD COLUMN request_packed BLOB;`,
 
+  // v8: an event stored with no delivery (no automation matched) is marked, and kept only
+  // UNMATCHED_EVENT_RETENTION_HOURS; the partial index holds just those, oldest first, for the
+  // purge. Events stored before are kept for the full retention, as they were.
+  `ALTER TABLE events ADD COLUMN unmatched INTEGER;          -- 1: no delivery was made of it
+   CREATE INDEX events_unmatched ON events (received_at) WHERE unmatched = 1;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -78,9 +78,9 @@ describe('account object schema, versioned in code', () => {
       expect(sql.exec("SELECT name FROM pragma_table_info('notices')").toArray().map((c) => c.name)).toEqual([
         'id', 'type', 'automation_id', 'delivery_id', 'data', 'created_at',
       ]);
-      // v7: hashed business keys and packed requests; old rows untouched.
-      expect(sql.exec("SELECT name FROM pragma_table_info('events') WHERE name LIKE '%hash'").toArray().map((c) => c.name)).toEqual([
-        'call_id_hash', 'contact_id_hash', 'interaction_id_hash', 'agent_id_hash',
+      // v7: hashed business keys and packed requests (old rows untouched); v8: the unmatched mark.
+      expect(sql.exec("SELECT name FROM pragma_table_info('events') WHERE name LIKE '%hash' OR name = 'unmatched'").toArray().map((c) => c.name)).toEqual([
+        'call_id_hash', 'contact_id_hash', 'interaction_id_hash', 'agent_id_hash', 'unmatched',
       ]);
       expect(sql.exec('SELECT request_packed FROM attempts').toArray()).toEqual([{ request_packed: null }]);
     });

@@ -13,6 +13,11 @@ export interface NewEvent {
   data: string;
   isTest: boolean;
   receivedAt: number;
+  /**
+   * Stored with no delivery (no automation matched): such an event is kept only
+   * UNMATCHED_EVENT_RETENTION_HOURS, unless a delivery is made of it before then (a replay).
+   */
+  unmatched?: boolean;
 }
 
 /** The column of a key's hash (a closed list, so it may be written into SQL). */
@@ -26,9 +31,10 @@ export function insertEvent(sql: SqlStorage, event: NewEvent): BusinessKeys | nu
   const keys = businessKeysOf(JSON.parse(event.data));
   const hashes = BUSINESS_KEYS.map((key) => (keys[key] === null ? null : keyHash(keys[key])));
   const cursor = sql.exec(
-    `INSERT INTO events (id, type, occurred_at, data, is_test, received_at, ${BUSINESS_KEYS.map(hashColumn).join(', ')})
-     VALUES (?, ?, ?, ?, ?, ?, ${BUSINESS_KEYS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
-    event.id, event.type, event.occurredAt, packEventData(event.data), event.isTest ? 1 : 0, event.receivedAt, ...hashes,
+    `INSERT INTO events (id, type, occurred_at, data, is_test, received_at, unmatched, ${BUSINESS_KEYS.map(hashColumn).join(', ')})
+     VALUES (?, ?, ?, ?, ?, ?, ?, ${BUSINESS_KEYS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
+    event.id, event.type, event.occurredAt, packEventData(event.data), event.isTest ? 1 : 0, event.receivedAt,
+    event.unmatched ? 1 : null, ...hashes,
   );
   return cursor.rowsWritten > 0 ? keys : null;
 }

@@ -88,9 +88,15 @@ async function openDeliveriesLeft(api, timeoutMs) {
   return Object.fromEntries(Object.entries(open).filter(([, n]) => n > 0));
 }
 
-export async function runBench({ long = false, smoke = false, outFile = join(benchDir, 'results', 'latest.json'), log = console.log } = {}) {
+export async function runBench({ long = false, smoke = false, only, outFile, log = console.log } = {}) {
+  // A partial run never replaces the full run's results.
+  outFile ??= join(benchDir, 'results', only ? 'only.json' : 'latest.json');
   const profileName = smoke ? 'smoke' : long ? 'long' : 'quick';
   const profile = PROFILES[profileName];
+  // `only`: a subset of the sections (their rows alone), for working on one figure.
+  const unknown = (only ?? []).filter((name) => !SECTIONS.some(([section]) => section === name));
+  if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; sections: ${SECTIONS.map(([name]) => name).join(', ')}`);
+  const sectionsToRun = only ? SECTIONS.filter(([name]) => only.includes(name)) : SECTIONS;
   const started = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), 'hn-bench-'));
   const workerErrors = [];
@@ -123,7 +129,7 @@ export async function runBench({ long = false, smoke = false, outFile = join(ben
     const cpu = await startCpuAccounting([process.pid, workerdPid].filter(Boolean));
     const sections = {};
     const figures = [];
-    for (const [name, measure] of SECTIONS) {
+    for (const [name, measure] of sectionsToRun) {
       const sectionStarted = performance.now();
       runSampler.lap();
       const result = await measure(ctx);
@@ -135,7 +141,7 @@ export async function runBench({ long = false, smoke = false, outFile = join(ben
       figures.push(...result.figures);
       log(`  ${name}: done in ${sections[name].seconds} s`);
     }
-    figures.push(await runPeakFigure(ctx));
+    if (!only) figures.push(await runPeakFigure(ctx));
     const cpuShare = await cpu.stop();
     // Every account the run created must have settled: nothing left open in any account object.
     const leftOpen = await openDeliveriesLeft(api, profile.settleTimeoutMs);
@@ -146,6 +152,7 @@ export async function runBench({ long = false, smoke = false, outFile = join(ben
     const results = {
       generatedAt: new Date().toISOString(),
       profile: profileName,
+      ...(only ? { only } : {}),
       settings: profile,
       machine: describeMachine(),
       cpuDuringRun: cpuShare,

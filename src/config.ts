@@ -18,6 +18,8 @@ export interface Config {
   deliveryTimeoutMs: number;
   allowLoopbackTargets: boolean;
   retentionDays: number;
+  /** How long an event that matched no automation is kept (UNMATCHED_EVENT_RETENTION_HOURS). */
+  unmatchedEventRetentionHours: number;
   /** How long every attempt must have failed before an automation is turned off (AUTO_DISABLE_AFTER_HOURS). */
   autoDisableAfterMs: number;
   /** Cap on a rendered notification body, in bytes of UTF-8. */
@@ -69,6 +71,7 @@ export function getConfig(env: Env): Config {
       deliveryTimeoutMs: parsePositiveInt('DELIVERY_TIMEOUT_MS', env.DELIVERY_TIMEOUT_MS, 15_000, 120_000),
       allowLoopbackTargets: env.ALLOW_LOOPBACK_TARGETS === 'true',
       retentionDays: parsePositiveInt('RETENTION_DAYS', env.RETENTION_DAYS, 30, 3650),
+      unmatchedEventRetentionHours: parsePositiveInt('UNMATCHED_EVENT_RETENTION_HOURS', env.UNMATCHED_EVENT_RETENTION_HOURS, 72, 87_600),
       autoDisableAfterMs: parsePositiveInt('AUTO_DISABLE_AFTER_HOURS', env.AUTO_DISABLE_AFTER_HOURS, DEFAULT_AUTO_DISABLE_AFTER_HOURS, 8760) * 3_600_000,
       maxBodyBytes: parsePositiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_RANGE.max, MAX_BODY_BYTES_RANGE.min),
     };

@@ -23,6 +23,7 @@ export interface Env {
   DELIVERY_TIMEOUT_MS?: string;
   ALLOW_LOOPBACK_TARGETS?: string;
   RETENTION_DAYS?: string;
+  UNMATCHED_EVENT_RETENTION_HOURS?: string;
   AUTO_DISABLE_AFTER_HOURS?: string;
   /** The queue names in wrangler.toml's [[queues.consumers]]: how the queue handler tells batches apart. */
   DELIVERY_QUEUE_NAME?: string;

@@ -106,3 +106,22 @@ describe('benchmark harness (smoke profile)', () => {
     expect(hostile.engineRoundTrips).toBe(hostile.total);
   });
 });
+
+describe('benchmark harness: some sections only (--only)', () => {
+  it('refuses a section it does not have, before building anything', async () => {
+    await expect(runBench({ smoke: true, only: ['storage', 'nope'], outFile: join(tmpdir(), 'unused.json'), log: () => {} })).rejects.toThrow(/unknown section\(s\) nope/);
+  });
+
+  it('runs just the sections asked for, and writes only their rows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hn-bench-only-'));
+    try {
+      const results = await runBench({ smoke: true, only: ['storage'], outFile: join(dir, 'results.json'), log: () => {} });
+      expect(results.only).toEqual(['storage']);
+      expect(Object.keys(results.sections)).toEqual(['storage']);
+      expect((results.figures as Figure[]).map((f) => f.id)).toEqual(['10']);
+      expect(JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')).figures).toEqual(results.figures);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

@@ -18,3 +18,17 @@ describe('MAX_BODY_BYTES', () => {
     expect(() => configOf({ MAX_BODY_BYTES: '1' })).toThrow('MAX_BODY_BYTES must be a whole number between 65536 and 8388608');
   });
 });
+
+describe('UNMATCHED_EVENT_RETENTION_HOURS', () => {
+  it('defaults to 72 hours and accepts whole hours from 1 to 87600 (ten years)', () => {
+    expect(configOf({}).unmatchedEventRetentionHours).toBe(72);
+    expect(configOf({ UNMATCHED_EVENT_RETENTION_HOURS: '1' }).unmatchedEventRetentionHours).toBe(1);
+    expect(configOf({ UNMATCHED_EVENT_RETENTION_HOURS: '720' }).unmatchedEventRetentionHours).toBe(720);
+  });
+
+  it('refuses anything else loudly', () => {
+    for (const value of ['0', '87601', '1.5', 'soon', '-1']) {
+      expect(() => configOf({ UNMATCHED_EVENT_RETENTION_HOURS: value }), value).toThrow(ConfigError);
+    }
+  });
+});

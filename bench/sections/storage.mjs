@@ -1,7 +1,8 @@
 /**
  * 10. Storage: bytes an account object stores per delivered event — the event (the trigger's
  * example values, per-call values varied), one delivery rendered from the product's sample
- * body, and its attempt with the receiver's small JSON answer — read from the object's own
+ * body, and its attempt with the request as sent and the receiver's small JSON answer (event
+ * data and request stored packed, src/plane/store/packing.ts) — read from the object's own
  * SQLite size (`usage.storage_bytes`, operator GET /v1/accounts/{id}) before and after
  * `profile.storageEvents` events were delivered. Baseline: the bytes of the event as posted.
  * From it: how many events fit in a Durable Object's 10 GB, and the sustained rate that
@@ -43,6 +44,8 @@ export async function storage(ctx) {
       figure({
         id: '10', measure: `storage per delivered event (${events} events, 1 delivery + 1 attempt each)`, value: bytesPerEvent, unit: 'bytes',
         baseline: postedBytes, baselineLabel: 'the event as posted',
+        // Issue 15: everything kept of a delivered event no larger than the event as posted.
+        goal: '≤ 1.0× the event as posted', met: bytesPerEvent <= postedBytes,
       }),
     ],
   };

@@ -46,7 +46,7 @@ export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Prom
   let next = 0;
   const results = rt.ctx.storage.transactionSync(() =>
     events.map((event, i): IngestResult => {
-      const keys = insertEvent(rt.sql, { ...event, isTest: false });
+      const keys = insertEvent(rt.sql, { ...event, isTest: false, unmatched: targets[i]!.length === 0 });
       if (!keys) return { duplicate: true, deliveryIds: [] };
       const deliveryIds = targets[i]!.map((automation) => {
         const id = ids[next++]!;

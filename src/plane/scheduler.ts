@@ -83,7 +83,10 @@ export class Scheduler {
   private purge(now: number): void {
     this.lastPurgeAt = now;
     const cutoff = now - this.rt.settings.retentionDays * 86_400_000;
-    const purged = purgeBefore(this.rt.sql, cutoff, PURGE_LIMIT);
+    // An event no automation matched is kept only for a replay soon after (once its automation
+    // exists, say), not for the whole retention: with few automations it would be most of the data.
+    const unmatchedCutoff = now - this.rt.settings.unmatchedEventRetentionHours * 3_600_000;
+    const purged = purgeBefore(this.rt.sql, cutoff, PURGE_LIMIT, unmatchedCutoff);
     // Stats hours are kept for the longest window (plus a day), whatever the retention.
     purgeStats(this.rt.sql, now - (WINDOWS['7d'].hours + 24) * HOUR_MS);
     if (purged.deliveries || purged.events) logEvent('purged', { account_id: this.rt.accountId, ...purged });

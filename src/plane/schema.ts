@@ -145,6 +145,27 @@ export const MIGRATIONS: readonly Migration[] = [
     sql.exec('DROP TABLE notices');
     sql.exec('ALTER TABLE notices_v6 RENAME TO notices');
   },
+
+  // v7: fewer bytes per delivered event (src/plane/store/packing.ts). From here on an event's
+  // data is stored packed (a BLOB in `data`) and its business keys as 8-byte hashes, indexed,
+  // instead of their text; an attempt's headers and body are packed into `request_packed`.
+  // Older rows keep their text columns (and the text key indexes) and are read as they are,
+  // so nothing is rewritten here; retention purges them in time.
+  `ALTER TABLE events ADD COLUMN call_id_hash BLOB;
+   ALTER TABLE events ADD COLUMN contact_id_hash BLOB;
+   ALTER TABLE events ADD COLUMN interaction_id_hash BLOB;
+   ALTER TABLE events ADD COLUMN agent_id_hash BLOB;
+   CREATE INDEX events_call_hash ON events (call_id_hash) WHERE call_id_hash IS NOT NULL;
+   CREATE INDEX events_contact_hash ON events (contact_id_hash) WHERE contact_id_hash IS NOT NULL;
+   CREATE INDEX events_interaction_hash ON events (interaction_id_hash) WHERE interaction_id_hash IS NOT NULL;
+   CREATE INDEX events_agent_hash ON events (agent_id_hash) WHERE agent_id_hash IS NOT NULL;
+   ALTER TABLE attempts ADD COLUMN request_packed BLOB;`,
+
+  // v8: an event stored with no delivery (no automation matched) is marked, and kept only
+  // UNMATCHED_EVENT_RETENTION_HOURS; the partial index holds just those, oldest first, for the
+  // purge. Events stored before are kept for the full retention, as they were.
+  `ALTER TABLE events ADD COLUMN unmatched INTEGER;          -- 1: no delivery was made of it
+   CREATE INDEX events_unmatched ON events (received_at) WHERE unmatched = 1;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,16 +4,52 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boundedRequest, cutText, SENT_BODY_LIMIT } from '../../src/domain/sent-request';
-import { call, createAccount, createAutomation, sinkRequests, sinkUrl, unique } from '../helpers';
-import { deliver, messageFor, QUEUE, row, runBatch, seedDeliveries } from './support';
+import { call, createAccount, createAutomation, sinkRequests, sinkUrl, unique, type SinkRequest, type TestAccount } from '../helpers';
+import { deliver, inPlane, manualClock, messageFor, nextAttempt, QUEUE, row, runBatch, seedDeliveries } from './support';
 
 const PHONE = '+351961918192';
 const BODY = '{"phone": "{{contact_phone_number}}", "call": "{{call_id}}", "note": "{{contact_email}}"}';
 
+type ShownAttempt = {
+  attempt: number;
+  status_code: number;
+  response_body: string | null;
+  request: { url: string; headers: Record<string, string>; body: string; body_truncated: boolean } | null;
+};
+
 async function attemptsOf(account: { admin: string }, id: string) {
   const read = await call(`/v1/deliveries/${id}`, { token: account.admin });
   expect(read.status).toBe(200);
-  return read.body.attempts as { status_code: number; request: { url: string; headers: Record<string, string>; body: string; body_truncated: boolean } | null }[];
+  return read.body.attempts as ShownAttempt[];
+}
+
+/** Each attempt shows the request exactly as the sink received it (the n-th request, n-th attempt). */
+function expectAsReceived(attempts: ShownAttempt[], received: SinkRequest[], url: string) {
+  expect(attempts).toHaveLength(received.length);
+  attempts.forEach((attempt, i) => {
+    const request = attempt.request!;
+    expect(request.url).toBe(url);
+    expect(request.body).toBe(received[i]!.body);
+    for (const [name, value] of Object.entries(request.headers)) expect(received[i]!.headers[name], name).toBe(value);
+    // The sink echoes the body: the response is what it answered.
+    expect(attempt.response_body).toBe(received[i]!.body);
+  });
+}
+
+/** How each attempt's request is stored: 'body' (with its body) or the attempt whose body it repeats. */
+async function storedForms(account: TestAccount, id: string): Promise<(string | number)[]> {
+  const { unpackRequest } = await import('../../src/plane/store/packing');
+  const { eventData } = await import('../../src/plane/store/events');
+  return inPlane(account.id, (_i, sql) => {
+    const { event_id } = sql.exec<{ event_id: string }>('SELECT event_id FROM deliveries WHERE id = ?', id).one();
+    return sql
+      .exec<{ started_at: number; request_packed: ArrayBuffer }>('SELECT started_at, request_packed FROM attempts WHERE delivery_id = ? ORDER BY attempt', id)
+      .toArray()
+      .map((a) => {
+        const read = unpackRequest(a.request_packed, { deliveryId: id, startedAt: a.started_at, eventData: eventData(sql, event_id) ?? '' });
+        return 'body' in read ? 'body' : read.sameBodyAs;
+      });
+  });
 }
 
 describe('the request an attempt sent', () => {
@@ -43,22 +79,78 @@ describe('the request an attempt sent', () => {
     expect(text).toContain('CA42');
   });
 
-  it('a body over 64 KiB is cut on a character boundary and flagged', async () => {
+  it('a body over 64 KiB is cut on a character boundary and flagged; a retry keeps the cut body once', async () => {
     const account = await createAccount();
     const bucket = unique('b');
-    await createAutomation(account, { url: sinkUrl(bucket), body: BODY });
+    await createAutomation(account, { url: sinkUrl(bucket, 'fail_first=1'), body: BODY });
+    const clock = await manualClock(account.id);
     // Two-byte characters, so that the cut falls inside one unless it is made on a boundary.
     const long = `x${'é'.repeat(40_000)}`;
-    const [id] = await seedDeliveries(account, { call_id: 'CA43', contact_email: long });
+    const [id] = await seedDeliveries(account, { call_id: 'CA43', contact_email: long }, clock.now());
     await deliver([id!]);
-    const [received] = await sinkRequests(bucket);
-    expect(received!.body).toContain(long);
-    const request = (await attemptsOf(account, id!))[0]!.request!;
-    expect(request.body_truncated).toBe(true);
-    expect(new TextEncoder().encode(request.body).length).toBeLessThanOrEqual(SENT_BODY_LIMIT);
-    expect(new TextEncoder().encode(request.body).length).toBeGreaterThan(SENT_BODY_LIMIT - 4);
-    expect(received!.body.startsWith(request.body)).toBe(true);
-    expect(request.body).not.toContain('\uFFFD');
+    await nextAttempt(account.id, id!, clock);
+    const received = await sinkRequests(bucket);
+    expect(received).toHaveLength(2);
+    expect(received[0]!.body).toContain(long);
+    const attempts = await attemptsOf(account, id!);
+    for (const { request } of attempts) {
+      expect(request!.body_truncated).toBe(true);
+      expect(new TextEncoder().encode(request!.body).length).toBeLessThanOrEqual(SENT_BODY_LIMIT);
+      expect(new TextEncoder().encode(request!.body).length).toBeGreaterThan(SENT_BODY_LIMIT - 4);
+      expect(received[0]!.body.startsWith(request!.body)).toBe(true);
+      expect(request!.body).not.toContain('\uFFFD');
+    }
+    expect(attempts[1]!.request!.body).toBe(attempts[0]!.request!.body);
+    expect(await storedForms(account, id!)).toEqual(['body', 1]);
+  });
+
+  it('a retried delivery shows each attempt as sent; the body they repeat is stored once', async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    await createAutomation(account, { url: sinkUrl(bucket, 'fail_first=2&echo=1'), body: BODY, headers: { 'x-tenant': 'acme' } });
+    const clock = await manualClock(account.id);
+    const [id] = await seedDeliveries(account, { call_id: 'CA45', contact_phone_number: PHONE, contact_email: 'a@b.c' }, clock.now());
+    await deliver([id!]);
+    await nextAttempt(account.id, id!, clock);
+    expect(await nextAttempt(account.id, id!, clock)).toMatchObject({ status: 'succeeded', attempt_count: 3 });
+    const received = await sinkRequests(bucket);
+    const attempts = await attemptsOf(account, id!);
+    expect(attempts.map((a) => a.status_code)).toEqual([503, 503, 200]);
+    expectAsReceived(attempts, received, sinkUrl(bucket, 'fail_first=2&echo=1'));
+    expect(await storedForms(account, id!)).toEqual(['body', 1, 1]);
+  });
+
+  it('a body that changed between attempts is stored again, and each attempt shows its own', async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    const url = sinkUrl(bucket, 'fail_first=2&echo=1');
+    const automation = await createAutomation(account, { url, body: BODY });
+    const clock = await manualClock(account.id);
+    const [id] = await seedDeliveries(account, { call_id: 'CA46', contact_email: 'a@b.c' }, clock.now());
+    await deliver([id!]);
+    const changed = await call(`/v1/automations/${automation.id}`, { method: 'PATCH', token: account.admin, body: { body: '{"call": "{{call_id}}", "v": 2}' } });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    await nextAttempt(account.id, id!, clock);
+    await nextAttempt(account.id, id!, clock);
+    const received = await sinkRequests(bucket);
+    expect(received.map((r) => r.body)).toEqual([
+      '{"phone":"","call":"CA46","note":"a@b.c"}', '{"call":"CA46","v":2}', '{"call":"CA46","v":2}',
+    ]);
+    expectAsReceived(await attemptsOf(account, id!), received, url);
+    expect(await storedForms(account, id!)).toEqual(['body', 'body', 2]);
+  });
+
+  it('text beyond ASCII reads back as sent, in the body and in the response', async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    const url = sinkUrl(bucket, 'echo=1');
+    await createAutomation(account, { url, body: BODY });
+    const values = { call_id: 'CA-é-😀', contact_phone_number: '+351 961 918 192', contact_email: 'zoë.ångström@例え.jp — “quoted” \u2028 𝔘' };
+    const [id] = await seedDeliveries(account, values);
+    await deliver([id!]);
+    const received = await sinkRequests(bucket);
+    expect(received[0]!.body).toContain('zoë.ångström@例え.jp');
+    expectAsReceived(await attemptsOf(account, id!), received, url);
   });
 
   it('is null when nothing was sent (a refused target)', async () => {

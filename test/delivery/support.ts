@@ -14,7 +14,7 @@ import type { AccountPlane } from '../../src/plane/account-plane';
 import { planeFor, planeKey } from '../../src/plane/client';
 import { dispatched } from '../../src/domain/delivery-lifecycle';
 import { getDeliveryRow, insertDelivery, updateDelivery } from '../../src/plane/store/deliveries';
-import { insertEvent } from '../../src/plane/store/events';
+import { eventData, insertEvent } from '../../src/plane/store/events';
 import { unique, type TestAccount } from '../helpers';
 
 export const QUEUE = 'http-notifier-deliveries';
@@ -186,8 +186,9 @@ export async function attempts(id: string, account?: string) {
 export async function storedEvent(account: TestAccount, eventId: string): Promise<string> {
   const partitions = (await env.DB.prepare('SELECT partitions FROM accounts WHERE id = ?1').bind(account.id).first<{ partitions: number }>())!.partitions;
   for (let p = 0; p < partitions; p++) {
-    const data = await inPlane(planeKey(account.id, p), (_i, sql) => sql.exec<{ data: string }>('SELECT data FROM events WHERE id = ?', eventId).toArray()[0]?.data);
-    if (data !== undefined) return data;
+    // Read as the object reads it: stored packed (src/plane/store/packing.ts).
+    const data = await inPlane(planeKey(account.id, p), (_i, sql) => eventData(sql, eventId));
+    if (data !== null) return data;
   }
   throw new Error(`no partition of ${account.id} holds event ${eventId}`);
 }

@@ -6,14 +6,23 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { planeFor } from '../../src/plane/client';
-import { listDeliveries, type DeliveryFilter } from '../../src/plane/store/delivery-log';
+import { latestResponseSnippets, listDeliveries, type DeliveryFilter } from '../../src/plane/store/delivery-log';
 
-/** Runs a listing and returns it with the rows its statements read. */
+/** Runs a listing and returns it with the rows its statements read, and the statements. */
 function measured(sql: SqlStorage, filter: DeliveryFilter) {
   const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-  const counting = { exec: (query: string, ...params: SqlStorageValue[]) => { const cursor = sql.exec(query, ...params); cursors.push(cursor); return cursor; } };
+  const queries: string[] = [];
+  const counting = {
+    exec: (query: string, ...params: SqlStorageValue[]) => {
+      const cursor = sql.exec(query, ...params);
+      cursors.push(cursor);
+      queries.push(query);
+      return cursor;
+    },
+  };
   const page = listDeliveries(counting as unknown as SqlStorage, filter);
-  return { page, rowsRead: cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0) };
+  latestResponseSnippets(counting as unknown as SqlStorage, page.data.map((d) => d.id), 80);
+  return { page, rowsRead: cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0), queries };
 }
 
 /** `n` finished deliveries of one task and status, one per `step` ms from `from`. */
@@ -42,6 +51,18 @@ describe('delivery log cost', () => {
       expect(rare.page.data).toHaveLength(10);
       expect(rare.page.total).toBe(10);
       expect(rare.rowsRead).toBeLessThan(100);
+    });
+  });
+
+  it('a page of the log, with its response snippets and a business-key search, reads no packed value', async () => {
+    await runInDurableObject(planeFor(env, `log-cost-${crypto.randomUUID()}`), (_instance, state) => {
+      const sql = state.storage.sql;
+      seed(sql, 100, 'aut_a', 'succeeded', Date.now() - 3_600_000, 1000, 1);
+      for (const filter of [{ limit: 50 }, { limit: 50, call_id: 'CA42' }, { limit: 50, automationId: 'aut_a', status: 'succeeded' as const }]) {
+        const { queries } = measured(sql, filter);
+        // Event data and requests are packed (unpacking costs CPU): a list shows neither.
+        for (const query of queries) expect(query, query).not.toMatch(/request_packed|request_body|request_headers|\bdata\b|SELECT \*\s+FROM events/);
+      }
     });
   });
 });

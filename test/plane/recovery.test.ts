@@ -6,7 +6,7 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { PURGE_AGAIN_MS, PURGE_LIMIT, REDISPATCH_AFTER_MS } from '../../src/plane/scheduler';
-import { createAccount, createAutomation, sinkRequests, sinkUrl, unique, waitForDelivery, waitForSink } from '../helpers';
+import { call, createAccount, createAutomation, postEvent, sinkRequests, sinkUrl, unique, waitForDelivery, waitForSink } from '../helpers';
 import { deliver, inPlane, manualClock, plane, queueSpy, row, runAlarm, seedDeliveries } from '../delivery/support';
 
 const DAY = 86_400_000;
@@ -105,6 +105,52 @@ describe('account object: recovery', () => {
     expect(alarm).not.toBeNull();
     expect(alarm!).toBeLessThanOrEqual(clock.now() + PURGE_AGAIN_MS);
     expect(alarm!).toBeGreaterThanOrEqual(clock.now());
+  });
+});
+
+describe('account object: events no automation matched', () => {
+  const HOUR = 3_600_000;
+  const storedEvents = (accountId: string) =>
+    inPlane(accountId, (_i, sql) => sql.exec<{ id: string }>('SELECT id FROM events ORDER BY id').toArray().map((e) => e.id).sort());
+
+  it('are purged after UNMATCHED_EVENT_RETENTION_HOURS (72); delivered and replayed ones stay for the full retention', async () => {
+    const account = await createAccount({ partitions: 1 }); // its events are watched through one object's clock
+    const automation = await createAutomation(account, { url: sinkUrl(unique('b')) });
+    const clock = await manualClock(account.id);
+    const post = async (type: string, callId: string) => {
+      const posted = await postEvent(account, { type, data: { call_id: callId } });
+      expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+      return posted.body as { event_id: string; deliveries: number };
+    };
+    const matched = await post('inbound_call_ended', 'CA1');
+    const unmatched = await post('inbound_call_ringing', 'CA2');
+    const replayed = await post('inbound_call_ringing', 'CA3');
+    expect([matched.deliveries, unmatched.deliveries, replayed.deliveries]).toEqual([1, 0, 0]);
+    const list = await call(`/v1/deliveries?automation_id=${automation.id}`, { token: account.admin });
+    await waitForDelivery(account, list.body.data[0].id, ['succeeded']);
+    // An automation for the ringing calls, then one of them replayed to it within the window.
+    await createAutomation(account, { trigger: 'inbound_call_ringing', url: sinkUrl(unique('b')), body: '{"call": "{{call_id}}"}' });
+    const again = await call(`/v1/events/${replayed.event_id}/replay`, { token: account.admin, body: {} });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    const replay = await call(`/v1/deliveries?event_id=${replayed.event_id}`, { token: account.admin });
+    await waitForDelivery(account, replay.body.data[0].id, ['succeeded']);
+    const all = [matched.event_id, unmatched.event_id, replayed.event_id].sort();
+
+    // Within the window, every event is kept.
+    clock.advance(71 * HOUR);
+    await runAlarm(account.id);
+    expect(await storedEvents(account.id)).toEqual(all);
+    // Past it, only the one that no automation matched (and nothing replayed) is gone.
+    clock.advance(2 * HOUR);
+    await runAlarm(account.id);
+    expect(await storedEvents(account.id)).toEqual([matched.event_id, replayed.event_id].sort());
+    // The others go with their deliveries, after RETENTION_DAYS (30): at 29 days they are still here.
+    clock.advance(26 * DAY);
+    await runAlarm(account.id);
+    expect(await storedEvents(account.id)).toEqual([matched.event_id, replayed.event_id].sort());
+    clock.advance(2 * DAY);
+    await runAlarm(account.id);
+    expect(await storedEvents(account.id)).toEqual([]);
   });
 });
 

@@ -3,6 +3,9 @@ import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { planeFor } from '../../src/plane/client';
 import { noticeText } from '../../src/domain/causes';
+import { getAttempts, insertAttempt, listDeliveries } from '../../src/plane/store/delivery-log';
+import { eventData, getEvent, insertEvent } from '../../src/plane/store/events';
+import { insertDelivery } from '../../src/plane/store/deliveries';
 import { listNotices } from '../../src/plane/store/notices';
 import { migrate, MIGRATIONS, runMigration, SCHEMA_VERSION } from '../../src/plane/schema';
 
@@ -75,6 +78,11 @@ describe('account object schema, versioned in code', () => {
       expect(sql.exec("SELECT name FROM pragma_table_info('notices')").toArray().map((c) => c.name)).toEqual([
         'id', 'type', 'automation_id', 'delivery_id', 'data', 'created_at',
       ]);
+      // v7: hashed business keys and packed requests (old rows untouched); v8: the unmatched mark.
+      expect(sql.exec("SELECT name FROM pragma_table_info('events') WHERE name LIKE '%hash' OR name = 'unmatched'").toArray().map((c) => c.name)).toEqual([
+        'call_id_hash', 'contact_id_hash', 'interaction_id_hash', 'agent_id_hash', 'unmatched',
+      ]);
+      expect(sql.exec('SELECT request_packed FROM attempts').toArray()).toEqual([{ request_packed: null }]);
     });
   });
 
@@ -130,6 +138,59 @@ describe('account object schema, versioned in code', () => {
       // Once: at v6 the migration does not run again.
       expect(migrate(state.storage)).toBe(SCHEMA_VERSION);
       expect(listNotices(sql, 20, undefined).data).toEqual(read);
+    });
+  });
+
+  it('v7 reads rows stored as text before it exactly as they were, beside the packed rows written after', async () => {
+    await runInDurableObject(fresh(), (_instance, state) => {
+      const sql = state.storage.sql;
+      rebuildAt(state, 6);
+      const at = Date.parse('2030-01-06T11:00:00.000Z');
+      const data = JSON.stringify({ call_id: 'CA42', agent_id: 'ag-1', contact_name: 'Zoë 中文 😀', notes: 'x'.repeat(2000) });
+      const headers = { 'content-type': 'application/json', 'user-agent': 'HTTP-Notifier/1.0.0', 'webhook-id': 'dlv_old', 'x-tenant': 'acmé' };
+      const body = '{"call":"CA42","name":"Zoë 中文 😀"}';
+      // Rows as v6 code wrote them: the data, the keys and the request as text.
+      sql.exec(
+        `INSERT INTO events (id, type, occurred_at, data, received_at, call_id, agent_id) VALUES ('evt_old', 'inbound_call_ended', ?, ?, ?, 'CA42', 'ag-1')`,
+        at, data, at,
+      );
+      sql.exec(`INSERT INTO deliveries (id, automation_id, event_id, destination, status, attempt_count, opened_at, created_at, updated_at)
+                VALUES ('dlv_old', 'aut_1', 'evt_old', 'https://example.com', 'retrying', 1, ?1, ?1, ?1)`, at);
+      sql.exec(
+        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, response_body, request_url, request_headers, request_body, request_body_truncated)
+         VALUES ('dlv_old', 1, ?, 12, 503, 'busy', 'https://example.com/hook', ?, ?, 1)`,
+        at, JSON.stringify(headers), body,
+      );
+      expect(migrate(state.storage)).toBe(6);
+
+      // Read as v6 read them: the event, the attempt with its request, a search by business key.
+      expect(eventData(sql, 'evt_old')).toBe(data);
+      expect(getEvent(sql, 'evt_old')).toEqual({ id: 'evt_old', type: 'inbound_call_ended', occurred_at: at, data, is_test: 0 });
+      const before = getAttempts(sql, 'dlv_old');
+      expect(before).toEqual([{
+        attempt: 1, started_at: '2030-01-06T11:00:00.000Z', duration_ms: 12, status_code: 503, error: null, response_body: 'busy',
+        request: { url: 'https://example.com/hook', headers, body, body_truncated: true },
+      }]);
+
+      // A retry of the old delivery, same body: stored packed, naming the old attempt's body.
+      const sent = { method: 'POST', url: 'https://example.com/hook', headers: { ...headers, 'webhook-timestamp': '1893927600' }, body, bodyTruncated: true };
+      insertAttempt(sql, { deliveryId: 'dlv_old', attempt: 2, startedAt: at + 60_000, durationMs: 9, statusCode: 200, error: null, responseBody: 'ok', request: sent });
+      const packed = sql.exec<{ request_packed: ArrayBuffer }>("SELECT request_packed FROM attempts WHERE attempt = 2").one().request_packed;
+      expect(new Uint8Array(packed)[0]).toBe(2);
+      expect(getAttempts(sql, 'dlv_old').map((a) => a.request)).toEqual([
+        before[0]!.request,
+        { url: 'https://example.com/hook', headers: sent.headers, body, body_truncated: true },
+      ]);
+
+      // A new event with the same call: packed, keys hashed; a search finds the old and the new.
+      insertEvent(sql, { id: 'evt_new', type: 'inbound_call_ended', occurredAt: at, data, isTest: false, receivedAt: at });
+      insertDelivery(sql, { id: 'dlv_new', automationId: 'aut_1', eventId: 'evt_new', destination: 'https://example.com', isTest: false, now: at + 1 });
+      expect(sql.exec("SELECT typeof(data) AS t, call_id, typeof(call_id_hash) AS h FROM events WHERE id = 'evt_new'").one()).toEqual({ t: 'blob', call_id: null, h: 'blob' });
+      expect(eventData(sql, 'evt_new')).toBe(data);
+      for (const filter of [{ call_id: 'CA42' }, { agent_id: 'ag-1' }]) {
+        expect(listDeliveries(sql, { ...filter, limit: 10 }).data.map((d) => d.id).sort(), JSON.stringify(filter)).toEqual(['dlv_new', 'dlv_old']);
+      }
+      expect(listDeliveries(sql, { call_id: 'CA43', limit: 10 }).total).toBe(0);
     });
   });
 });

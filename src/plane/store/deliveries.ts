@@ -102,6 +102,9 @@ export function insertDelivery(sql: SqlStorage, d: NewDelivery): void {
     d.id, d.automationId, d.eventId, d.destination, d.isTest ? 1 : 0, d.replay ? 1 : 0, d.order?.key ?? null, d.order?.at ?? null,
     d.now, d.dueAt ?? d.now, d.now, d.now,
   );
+  // A replay is the one way an event stored with no delivery gets one: it is then kept for the
+  // full retention, like any event that was delivered.
+  if (d.replay) sql.exec('UPDATE events SET unmatched = NULL WHERE id = ? AND unmatched = 1', d.eventId);
 }
 
 const PATCH_COLUMNS: Record<keyof DeliveryPatch, string> = {

@@ -9,6 +9,8 @@ import type { DeliveryStatus } from '../../domain/vocabulary';
 import { idFloorAt } from '../../crypto/ids';
 import { iso, type Page } from '../../db/rows';
 import { toDelivery, type Delivery, type DeliveryRow } from './deliveries';
+import { eventsWithKey } from './events';
+import { packRequest, unpackEventData, unpackRequest, type RequestContext, type Stored } from './packing';
 
 export interface Attempt {
   attempt: number;
@@ -24,33 +26,61 @@ export interface Attempt {
 type AttemptRow = Omit<Attempt, 'started_at' | 'request'> & {
   started_at: number;
   request_url: string | null;
+  /** Rows from before schema v7: the headers' JSON and the body as text. */
   request_headers: string | null;
   request_body: string | null;
   request_body_truncated: number;
+  /** From v7: headers and body packed together (packing.ts). */
+  request_packed: ArrayBuffer | null;
 };
 
+const ATTEMPT_COLUMNS = `attempt, started_at, duration_ms, status_code, error, response_body,
+  request_url, request_headers, request_body, request_body_truncated, request_packed`;
+
+/** The delivery's event data as stored, which packed requests are read against ('' once gone). */
+function deliveryEventData(sql: SqlStorage, deliveryId: string): string {
+  const row = sql
+    .exec<{ data: Stored }>('SELECT e.data FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ?', deliveryId)
+    .toArray()[0];
+  return row ? unpackEventData(row.data) : '';
+}
+
+/**
+ * The request of an attempt row: its headers and body, or the earlier attempt whose body it
+ * repeats. Null when the attempt sent nothing.
+ */
+function requestOf(row: AttemptRow, context: () => RequestContext): { headers: Record<string, string>; body: string } | { headers: Record<string, string>; sameBodyAs: number } | null {
+  if (row.request_url === null) return null;
+  if (row.request_packed !== null) return unpackRequest(row.request_packed, { ...context(), startedAt: row.started_at });
+  return { headers: JSON.parse(row.request_headers ?? '{}') as Record<string, string>, body: row.request_body ?? '' };
+}
+
+/** A lazily read context: the event is read (and unpacked) only if a packed request needs it. */
+function contextFor(sql: SqlStorage, deliveryId: string): () => RequestContext {
+  let eventData: string | undefined;
+  return () => ({ deliveryId, startedAt: 0, eventData: (eventData ??= deliveryEventData(sql, deliveryId)) });
+}
+
 export function getAttempts(sql: SqlStorage, id: string): Attempt[] {
+  const context = contextFor(sql, id);
+  const bodies = new Map<number, string>();
   return sql
-    .exec<AttemptRow>(
-      `SELECT attempt, started_at, duration_ms, status_code, error, response_body,
-              request_url, request_headers, request_body, request_body_truncated
-       FROM attempts WHERE delivery_id = ? ORDER BY attempt`,
-      id,
-    )
+    .exec<AttemptRow>(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id = ? ORDER BY attempt`, id)
     .toArray()
-    .map(({ request_url, request_headers, request_body, request_body_truncated, ...a }) => ({
-      ...a,
-      started_at: iso(a.started_at),
-      request:
-        request_url === null
-          ? null
-          : {
-              url: request_url,
-              headers: JSON.parse(request_headers ?? '{}') as Record<string, string>,
-              body: request_body ?? '',
-              body_truncated: request_body_truncated === 1,
-            },
-    }));
+    .map((row) => {
+      const { attempt, duration_ms, status_code, error, response_body } = row;
+      const request = requestOf(row, context);
+      // A repeated body is the earlier attempt's, read just before (attempts come in order).
+      const body = request === null ? null : 'body' in request ? request.body : (bodies.get(request.sameBodyAs) ?? '');
+      if (body !== null) bodies.set(attempt, body);
+      return {
+        attempt, started_at: iso(row.started_at), duration_ms, status_code, error, response_body,
+        request:
+          request === null || body === null
+            ? null
+            : { url: row.request_url!, headers: request.headers, body, body_truncated: row.request_body_truncated === 1 },
+      };
+    });
 }
 
 export interface DeliveryFilter extends Partial<Record<BusinessKey, string>> {
@@ -84,7 +114,8 @@ export interface DeliveryPage extends Page<Delivery> {
   cursor_count?: number | null;
 }
 
-type Condition = [sql: string, value: SqlStorageValue];
+/** A condition and the values of its parameters. */
+type Condition = [sql: string, ...values: SqlStorageValue[]];
 
 /**
  * The filter as SQL conditions on deliveries. Only the conditions given are written, and the
@@ -98,11 +129,17 @@ function conditionsOf(f: DeliveryFilter): Condition[] {
     f.eventId !== undefined && ['event_id = ?', f.eventId],
     f.status !== undefined && ['status = ?', f.status],
     // The key's deliveries, found through the events' key indexes (key is one of a closed list).
-    key !== undefined && [`event_id IN (SELECT id FROM events WHERE ${key} = ?)`, f[key]!],
+    key !== undefined && keyCondition(key, f[key]!),
     f.since !== undefined && ['id >= ?', idFloorAt('dlv', f.since)],
     f.until !== undefined && ['id < ?', idFloorAt('dlv', f.until)],
   ];
   return conditions.filter((c) => c !== false);
+}
+
+/** Events with the key: by its hash (rows from v7) or its text (older rows). */
+function keyCondition(key: BusinessKey, value: string): Condition {
+  const events = eventsWithKey(key, value);
+  return [`event_id IN (${events.sql})`, ...events.params];
 }
 
 /**
@@ -116,7 +153,7 @@ function fromWhere(f: DeliveryFilter, extra: Condition[]): { clause: string; par
   const byKey = f.eventId !== undefined || BUSINESS_KEYS.some((k) => f[k] !== undefined);
   const index = f.automationId !== undefined && f.status !== undefined && !byKey ? ' INDEXED BY deliveries_automation_status' : '';
   const where = all.length ? ` WHERE ${all.map(([condition]) => condition).join(' AND ')}` : '';
-  return { clause: `FROM deliveries${index}${where}`, params: all.map(([, value]) => value) };
+  return { clause: `FROM deliveries${index}${where}`, params: all.flatMap(([, ...values]) => values) };
 }
 
 function selectMatching(sql: SqlStorage, f: DeliveryFilter, extra: Condition[], tail: string, ...tailParams: SqlStorageValue[]): DeliveryRow[] {
@@ -198,13 +235,36 @@ export function latestResponseSnippets(sql: SqlStorage, deliveryIds: readonly st
   return Object.fromEntries(rows.map((r) => [r.delivery_id, r.snippet]));
 }
 
+/**
+ * Records an attempt, its request packed (packing.ts). A body that repeats the one the nearest
+ * earlier attempt sent (a retry) is not stored again: the attempt names the attempt that holds it.
+ */
 export function insertAttempt(sql: SqlStorage, a: AttemptRecord): void {
+  let packed: ArrayBuffer | null = null;
+  if (a.request) {
+    const context = contextFor(sql, a.deliveryId);
+    const same = attemptWithBody(sql, a.deliveryId, a.attempt, a.request.body, context);
+    packed = packRequest(a.request, { ...context(), startedAt: a.startedAt }, same);
+  }
   sql.exec(
     `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
-                           request_url, request_headers, request_body, request_body_truncated)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+                           request_url, request_body_truncated, request_packed)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
     a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.statusCode, a.error, a.responseBody,
-    a.request?.url ?? null, a.request ? JSON.stringify(a.request.headers) : null, a.request?.body ?? null, a.request?.bodyTruncated ? 1 : 0,
+    a.request?.url ?? null, a.request?.bodyTruncated ? 1 : 0, packed,
   );
 }
 
+/** The earlier attempt that holds `body`, if the nearest earlier request sent exactly it. */
+function attemptWithBody(sql: SqlStorage, deliveryId: string, attempt: number, body: string, context: () => RequestContext): number | null {
+  const read = (query: string, n: number) =>
+    sql.exec<AttemptRow>(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id = ? AND ${query}`, deliveryId, n).toArray()[0];
+  const previous = read('attempt < ? AND request_url IS NOT NULL ORDER BY attempt DESC LIMIT 1', attempt);
+  const request = previous ? requestOf(previous, context) : null;
+  if (!previous || !request) return null;
+  if ('body' in request) return request.body === body ? previous.attempt : null;
+  // It repeated an earlier body itself: compare with that one, and name it.
+  const holder = read('attempt = ?', request.sameBodyAs);
+  const held = holder ? requestOf(holder, context) : null;
+  return held && 'body' in held && held.body === body ? request.sameBodyAs : null;
+}

@@ -2,9 +2,10 @@
 
 /**
  * Deletes finished deliveries (attempts by cascade) created before `cutoff`, then events
- * before `cutoff` that no remaining delivery refers to. Bounded per call; returns how many.
+ * before `cutoff` that no remaining delivery refers to, and events stored with no delivery
+ * (unmatched) before `unmatchedCutoff`. Bounded per call; returns how many.
  */
-export function purgeBefore(sql: SqlStorage, cutoff: number, limit: number): { deliveries: number; events: number } {
+export function purgeBefore(sql: SqlStorage, cutoff: number, limit: number, unmatchedCutoff = cutoff): { deliveries: number; events: number } {
   const deliveries = sql.exec(
     'DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE created_at < ? AND next_attempt_at IS NULL LIMIT ?)',
     cutoff, limit,
@@ -14,8 +15,15 @@ export function purgeBefore(sql: SqlStorage, cutoff: number, limit: number): { d
        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?)`,
     cutoff, limit,
   ).rowsWritten;
+  // Through their own partial index, oldest first. A delivery made of one since (a replay)
+  // cleared its mark; the NOT EXISTS keeps any event with a delivery for the full retention anyway.
+  const unmatched = sql.exec(
+    `DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.unmatched = 1 AND e.received_at < ?
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?)`,
+    unmatchedCutoff, limit,
+  ).rowsWritten;
   sql.exec('DELETE FROM notices WHERE id IN (SELECT id FROM notices WHERE created_at < ? LIMIT ?)', cutoff, limit);
-  return { deliveries, events };
+  return { deliveries, events: events + unmatched };
 }
 
 export function hasRows(sql: SqlStorage): boolean {

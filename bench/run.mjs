@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApi } from './lib/api.mjs';
-import { buildBenchWorker, buildWorker } from './lib/build.mjs';
+import { buildBenchWorker, buildWorker, countedWorker } from './lib/build.mjs';
 import { startCpuAccounting } from './lib/cpu.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { readMemory, startSampler, toMiB } from './lib/memory.mjs';
@@ -106,7 +106,8 @@ export async function runBench({ long = false, smoke = false, only, outFile, log
   let runSampler;
   try {
     log(`Building (profile: ${profileName})…`);
-    const workerModule = await buildWorker(join(workDir, 'worker'));
+    // The built Worker behind the bench's request-counting wrapper (lib/build.mjs countedWorker).
+    const workerModule = await countedWorker(await buildWorker(join(workDir, 'worker')));
     const renderModule = await buildBenchWorker(join(benchDir, 'workers', 'render-bench.ts'), join(workDir, 'render', 'index.mjs'));
     sink = await startSink();
     runtime = await startRuntime({

@@ -27,3 +27,6 @@ export async function settle(api, accountIds, timeoutMs) {
     await sleep(50);
   }
 }
+
+/** An account partition's object key, as src/plane/client.ts planeKey names it. */
+export const planeKeyOf = (accountId, partition) => (partition === 0 ? accountId : `${accountId}/p${partition}`);

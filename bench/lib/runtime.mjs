@@ -117,9 +117,13 @@ async function freePort() {
   return port;
 }
 
-/** A one-module worker; module names are relative to its own folder (workerd refuses "../"). */
-function moduleOptions(path) {
-  return { modulesRoot: dirname(path), modules: [{ type: 'ESModule', path }] };
+/**
+ * A worker of one module, or of several in one folder (`{ entry, modules }`, the entry first);
+ * module names are relative to that folder (workerd refuses "../").
+ */
+function moduleOptions(worker) {
+  const { entry, modules } = typeof worker === 'string' ? { entry: worker, modules: [worker] } : worker;
+  return { modulesRoot: dirname(entry), modules: modules.map((path) => ({ type: 'ESModule', path })) };
 }
 
 /** Applies migrations/*.sql in order through the D1 binding (fresh in-memory database). */

@@ -17,6 +17,7 @@ import { settle } from './lib/plane.mjs';
 import { findWorkerdPid, startRuntime } from './lib/runtime.mjs';
 import { startSink } from './lib/sink.mjs';
 import { sleep } from './lib/stats.mjs';
+import { batchIngestion } from './sections/batch-ingestion.mjs';
 import { configurationSize } from './sections/config-size.mjs';
 import { deliveryThroughput } from './sections/delivery.mjs';
 import { fanOut } from './sections/fanout.mjs';
@@ -33,6 +34,7 @@ import { storage } from './sections/storage.mjs';
  * machine. Fairness: B posts `fairnessBEvents` events over `fairnessBSpreadMs` while A floods
  * `floodEvents`; the slow receiver gets `slowDeliveries` (the issue's 300 in the long run; 120
  * in the quick one, which at about 4/s already gives half a minute of steady state).
+ * Batches: `batchSize` events a batch; loads cycle through `batchBodies` batches.
  */
 export const PROFILES = {
   quick: {
@@ -40,19 +42,25 @@ export const PROFILES = {
     seedAccounts: 1000, seedAutomations: 10_000, configRounds: 4, configLoadSec: 3, throughputDeliveries: 1000,
     e2eSec: 5, e2eRatePerSec: 10, renderMs: 2000, renderRounds: 4, settleMs: 1000, drainTimeoutMs: 60_000, settleTimeoutMs: 30_000,
     fairnessBEvents: 10, fairnessBSpreadMs: 3000, floodEvents: 300, slowDeliveries: 120, storageEvents: 1000,
+    batchSize: 100, batchBodies: 20,
   },
   long: {
     connections: 10, loadSec: 20, warmupSec: 3, warmupPosts: 5, fanOutLatencySamples: 100, fanOutCompletionRuns: 10,
     seedAccounts: 1000, seedAutomations: 10_000, configRounds: 6, configLoadSec: 10, throughputDeliveries: 5000,
     e2eSec: 30, e2eRatePerSec: 10, renderMs: 10_000, renderRounds: 10, settleMs: 2000, drainTimeoutMs: 180_000, settleTimeoutMs: 60_000,
     fairnessBEvents: 20, fairnessBSpreadMs: 5000, floodEvents: 1000, slowDeliveries: 300, storageEvents: 5000,
+    batchSize: 100, batchBodies: 50,
   },
-  /** Seconds, not minutes: proves the harness works end to end (used by the smoke test). */
+  /**
+   * Seconds, not minutes: proves the harness works end to end (used by the smoke test). Batches
+   * of 20 rather than 100: the batch row with its automation on delivers every event it posted.
+   */
   smoke: {
     connections: 4, loadSec: 1, warmupSec: 0.5, warmupPosts: 1, fanOutLatencySamples: 3, fanOutCompletionRuns: 1,
     seedAccounts: 50, seedAutomations: 500, configRounds: 1, configLoadSec: 1, throughputDeliveries: 200,
     e2eSec: 1, e2eRatePerSec: 10, renderMs: 300, renderRounds: 2, settleMs: 200, drainTimeoutMs: 30_000, settleTimeoutMs: 15_000,
     fairnessBEvents: 3, fairnessBSpreadMs: 300, floodEvents: 20, slowDeliveries: 8, storageEvents: 50,
+    batchSize: 20, batchBodies: 3,
   },
 };
 
@@ -75,6 +83,8 @@ const SECTIONS = [
   ['fairness', fairness],
   ['slowReceiver', slowReceiver],
   ['storage', storage],
+  // Last, so that the rows above are measured as before they were added.
+  ['batchIngestion', batchIngestion],
 ];
 
 const pct = (share) => `${Math.round(share * 100)}%`;

@@ -48,7 +48,7 @@ describe('benchmark harness (smoke profile)', () => {
 
   it('measures every section, each figure with a finite value, baseline and ratio', () => {
     const figures = results.figures as Figure[];
-    expect(new Set(figures.map((f) => f.id))).toEqual(new Set(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']));
+    expect(new Set(figures.map((f) => f.id))).toEqual(new Set(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']));
     for (const f of figures) {
       expect(Number.isFinite(f.value), `${f.measure}: value ${f.value}`).toBe(true);
       expect(f.value, f.measure).toBeGreaterThan(0);
@@ -56,7 +56,9 @@ describe('benchmark harness (smoke profile)', () => {
       expect(Number.isFinite(f.ratio), `${f.measure}: ratio ${f.ratio}`).toBe(true);
     }
     // Every goal of the brief is judged (met or not), none silently skipped.
-    expect(figures.filter((f) => f.met !== null).length).toBeGreaterThanOrEqual(14);
+    expect(figures.filter((f) => f.met !== null).length).toBeGreaterThanOrEqual(15);
+    // Batches against /health.
+    expect(figures.filter((f) => f.id === '11' && f.met !== null)).toHaveLength(1);
     // The three fairness cases of the issue, each judged against B alone.
     expect(figures.filter((f) => f.id === '8' && f.met !== null)).toHaveLength(3);
   });
@@ -97,6 +99,15 @@ describe('benchmark harness (smoke profile)', () => {
     expect(storage.arrived).toBe(storage.events + 1);
     expect(storage.after.storage_bytes).toBeGreaterThan(storage.before.storage_bytes);
     expect(storage.sustainedEventsPerSecPerAccount).toBeGreaterThan(0);
+  });
+
+  it('measures batches, with every event it counted stored', () => {
+    const { batchIngestion } = results.sections;
+    const loads = [batchIngestion.automationOff, batchIngestion.automationOn];
+    for (const run of [batchIngestion.health, ...loads]) expect(run.non2xx + run.errors).toBe(0);
+    // A batch answered 200 may still refuse events: the objects must hold every counted one.
+    for (const run of loads) expect(run.allStored, JSON.stringify(run)).toBe(true);
+    expect(batchIngestion.automationOn.deliveriesArrived).toBe(batchIngestion.automationOn.deliveriesExpected);
   });
 
   it('keeps rendered JSON valid with hostile values', () => {

@@ -63,6 +63,10 @@ export function createApi(baseUrl) {
     async deleteAutomation(account, id) {
       return expectStatus(request('DELETE', `/v1/automations/${id}`, account.admin), 204, 'delete automation');
     },
+    /** Turns an automation on or off (off: events still match its trigger, nothing is delivered). */
+    async setAutomationEnabled(account, id, enabled) {
+      return expectStatus(request('PATCH', `/v1/automations/${id}`, account.admin, { enabled }), 200, 'turn automation on or off');
+    },
     /** Posts an event; returns the status, the response and the latency in ms. */
     async postEvent(account, data) {
       const started = performance.now();

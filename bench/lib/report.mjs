@@ -5,11 +5,15 @@ import { round } from './stats.mjs';
 
 /**
  * One measured figure next to its baseline. `ratio` is value / baseline unless given;
- * `met` is true/false for figures with a goal, null for context figures.
+ * `met` is true/false for figures with a goal, null for context figures. `baselineUnit`: when
+ * the baseline counts something else (events/s against requests/s); the value's unit otherwise.
  */
-export function figure({ id, measure, value, unit, baseline = null, baselineLabel = '', ratio, goal = '', met = null }) {
+export function figure({ id, measure, value, unit, baseline = null, baselineUnit, baselineLabel = '', ratio, goal = '', met = null }) {
   const computed = ratio ?? (baseline ? value / baseline : null);
-  return { id, measure, value: round(value), unit, baseline: baseline === null ? null : round(baseline), baselineLabel, ratio: computed === null ? null : round(computed, 3), goal, met };
+  return {
+    id, measure, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ...(baselineUnit ? { baselineUnit } : {}),
+    baselineLabel, ratio: computed === null ? null : round(computed, 3), goal, met,
+  };
 }
 
 const fmt = (value) => (value === null || value === undefined ? '' : typeof value === 'number' ? String(value) : value);
@@ -20,7 +24,7 @@ export function formatTable(figures) {
     f.id,
     f.measure,
     `${fmt(f.value)} ${f.unit}`.trim(),
-    f.baseline === null ? '' : `${fmt(f.baseline)} ${f.unit}${f.baselineLabel ? ` (${f.baselineLabel})` : ''}`,
+    f.baseline === null ? '' : `${fmt(f.baseline)} ${f.baselineUnit ?? f.unit}${f.baselineLabel ? ` (${f.baselineLabel})` : ''}`,
     fmt(f.ratio),
     f.goal,
     f.met === null ? '' : f.met ? 'met' : 'NOT MET',

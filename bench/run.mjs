@@ -14,6 +14,7 @@ import { readMemory, startSampler, toMiB } from './lib/memory.mjs';
 import { benchDir } from './lib/paths.mjs';
 import { formatTable, writeResults } from './lib/report.mjs';
 import { settle } from './lib/plane.mjs';
+import { loadRouting } from './lib/routing.mjs';
 import { findWorkerdPid, startRuntime } from './lib/runtime.mjs';
 import { startSink } from './lib/sink.mjs';
 import { sleep } from './lib/stats.mjs';
@@ -25,6 +26,7 @@ import { fairness } from './sections/fairness.mjs';
 import { ingestion } from './sections/ingestion.mjs';
 import { endToEndLatency } from './sections/latency.mjs';
 import { memoryFigures, runPeakFigure } from './sections/memory.mjs';
+import { busiestPartition, partitionCost } from './sections/partitions.mjs';
 import { rendering } from './sections/rendering.mjs';
 import { slowReceiver } from './sections/slow-receiver.mjs';
 import { storage } from './sections/storage.mjs';
@@ -34,7 +36,11 @@ import { storage } from './sections/storage.mjs';
  * machine. Fairness: B posts `fairnessBEvents` events over `fairnessBSpreadMs` while A floods
  * `floodEvents`; the slow receiver gets `slowDeliveries` (the issue's 300 in the long run; 120
  * in the quick one, which at about 4/s already gives half a minute of steady state).
- * Batches: `batchSize` events a batch; loads cycle through `batchBodies` batches.
+ * Batches and partitions: `batchSize` events a batch; loads cycle through `batchBodies` batches;
+ * `partitionRounds` ABBA rounds compare 4 partitions with 1; the busiest partition's share is
+ * computed over `routingDraws` sets of `routingEvents` events over `routingCalls` calls (issue
+ * 15's 10,000 over 1,000 in every profile: only the number of draws changes) and checked with
+ * `routingCheckEvents` posted.
  */
 export const PROFILES = {
   quick: {
@@ -42,14 +48,16 @@ export const PROFILES = {
     seedAccounts: 1000, seedAutomations: 10_000, configRounds: 4, configLoadSec: 3, throughputDeliveries: 1000,
     e2eSec: 5, e2eRatePerSec: 10, renderMs: 2000, renderRounds: 4, settleMs: 1000, drainTimeoutMs: 60_000, settleTimeoutMs: 30_000,
     fairnessBEvents: 10, fairnessBSpreadMs: 3000, floodEvents: 300, slowDeliveries: 120, storageEvents: 1000,
-    batchSize: 100, batchBodies: 20,
+    batchSize: 100, batchBodies: 20, partitionRounds: 2, routingEvents: 10_000, routingCalls: 1000, routingDraws: 100,
+    routingCheckEvents: 2000,
   },
   long: {
     connections: 10, loadSec: 20, warmupSec: 3, warmupPosts: 5, fanOutLatencySamples: 100, fanOutCompletionRuns: 10,
     seedAccounts: 1000, seedAutomations: 10_000, configRounds: 6, configLoadSec: 10, throughputDeliveries: 5000,
     e2eSec: 30, e2eRatePerSec: 10, renderMs: 10_000, renderRounds: 10, settleMs: 2000, drainTimeoutMs: 180_000, settleTimeoutMs: 60_000,
     fairnessBEvents: 20, fairnessBSpreadMs: 5000, floodEvents: 1000, slowDeliveries: 300, storageEvents: 5000,
-    batchSize: 100, batchBodies: 50,
+    batchSize: 100, batchBodies: 50, partitionRounds: 3, routingEvents: 10_000, routingCalls: 1000, routingDraws: 400,
+    routingCheckEvents: 5000,
   },
   /**
    * Seconds, not minutes: proves the harness works end to end (used by the smoke test). Batches
@@ -60,7 +68,8 @@ export const PROFILES = {
     seedAccounts: 50, seedAutomations: 500, configRounds: 1, configLoadSec: 1, throughputDeliveries: 200,
     e2eSec: 1, e2eRatePerSec: 10, renderMs: 300, renderRounds: 2, settleMs: 200, drainTimeoutMs: 30_000, settleTimeoutMs: 15_000,
     fairnessBEvents: 3, fairnessBSpreadMs: 300, floodEvents: 20, slowDeliveries: 8, storageEvents: 50,
-    batchSize: 20, batchBodies: 3,
+    batchSize: 20, batchBodies: 3, partitionRounds: 1, routingEvents: 10_000, routingCalls: 1000, routingDraws: 3,
+    routingCheckEvents: 300,
   },
 };
 
@@ -85,6 +94,8 @@ const SECTIONS = [
   ['storage', storage],
   // Last, so that the rows above are measured as before they were added.
   ['batchIngestion', batchIngestion],
+  ['partitionCost', partitionCost],
+  ['busiestPartition', busiestPartition],
 ];
 
 const pct = (share) => `${Math.round(share * 100)}%`;
@@ -135,6 +146,7 @@ export async function runBench({ long = false, smoke = false, only, outFile, log
       ...runtime, sink, api, profile, workerdPid,
       idleMemory: await readMemory(workerdPid),
       runSampler: (runSampler = startSampler(workerdPid, 100)),
+      routing: await loadRouting(join(workDir, 'routing')),
     };
 
     const cpu = await startCpuAccounting([process.pid, workerdPid].filter(Boolean));

@@ -48,7 +48,7 @@ describe('benchmark harness (smoke profile)', () => {
 
   it('measures every section, each figure with a finite value, baseline and ratio', () => {
     const figures = results.figures as Figure[];
-    expect(new Set(figures.map((f) => f.id))).toEqual(new Set(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']));
+    expect(new Set(figures.map((f) => f.id))).toEqual(new Set(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13']));
     for (const f of figures) {
       expect(Number.isFinite(f.value), `${f.measure}: value ${f.value}`).toBe(true);
       expect(f.value, f.measure).toBeGreaterThan(0);
@@ -56,9 +56,9 @@ describe('benchmark harness (smoke profile)', () => {
       expect(Number.isFinite(f.ratio), `${f.measure}: ratio ${f.ratio}`).toBe(true);
     }
     // Every goal of the brief is judged (met or not), none silently skipped.
-    expect(figures.filter((f) => f.met !== null).length).toBeGreaterThanOrEqual(15);
-    // Batches against /health.
-    expect(figures.filter((f) => f.id === '11' && f.met !== null)).toHaveLength(1);
+    expect(figures.filter((f) => f.met !== null).length).toBeGreaterThanOrEqual(18);
+    // Batches against /health, 4 partitions against 1, and the busiest partition at N = 4 and 16.
+    expect(figures.filter((f) => ['11', '12', '13'].includes(f.id) && f.met !== null)).toHaveLength(4);
     // The three fairness cases of the issue, each judged against B alone.
     expect(figures.filter((f) => f.id === '8' && f.met !== null)).toHaveLength(3);
   });
@@ -101,13 +101,22 @@ describe('benchmark harness (smoke profile)', () => {
     expect(storage.sustainedEventsPerSecPerAccount).toBeGreaterThan(0);
   });
 
-  it('measures batches, with every event it counted stored', () => {
-    const { batchIngestion } = results.sections;
-    const loads = [batchIngestion.automationOff, batchIngestion.automationOn];
+  it('measures batches and partitions, with every event it counted stored', () => {
+    const { batchIngestion, partitionCost, busiestPartition } = results.sections;
+    const loads = [batchIngestion.automationOff, batchIngestion.automationOn, ...partitionCost.runs.one, ...partitionCost.runs.four];
     for (const run of [batchIngestion.health, ...loads]) expect(run.non2xx + run.errors).toBe(0);
     // A batch answered 200 may still refuse events: the objects must hold every counted one.
     for (const run of loads) expect(run.allStored, JSON.stringify(run)).toBe(true);
     expect(batchIngestion.automationOn.deliveriesArrived).toBe(batchIngestion.automationOn.deliveriesExpected);
+    expect(partitionCost.runs.four).toHaveLength(partitionCost.runs.one.length);
+    // The computed spread is what the objects hold, partition by partition (the row rests on it).
+    const { check, computed } = busiestPartition;
+    expect(check.matches).toBe(true);
+    expect(check.stored.reduce((a: number, b: number) => a + b, 0)).toBe(check.events);
+    for (const n of ['4', '16']) {
+      expect(computed[n].routed.median, `N = ${n}`).toBeGreaterThanOrEqual(1);
+      expect(computed[n].random.median, `N = ${n}`).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('keeps rendered JSON valid with hostile values', () => {

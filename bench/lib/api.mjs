@@ -67,6 +67,18 @@ export function createApi(baseUrl) {
     async setAutomationEnabled(account, id, enabled) {
       return expectStatus(request('PATCH', `/v1/automations/${id}`, account.admin, { enabled }), 200, 'turn automation on or off');
     },
+    /** Spreads the account's data plane over `partitions` account objects (operator; raise only). */
+    async setPartitions(accountId, partitions) {
+      return expectStatus(request('PATCH', `/v1/accounts/${accountId}`, OPERATOR_TOKEN, { partitions }), 200, 'set partitions');
+    },
+    /** Posts events of the trigger with these data as one batch (`POST /v1/events/batch`); throws unless each was accepted. */
+    async postBatch(account, dataList) {
+      const events = dataList.map((data) => ({ type: TRIGGER, data }));
+      const body = await expectStatus(request('POST', '/v1/events/batch', account.events, { events }), 200, 'post batch');
+      const refused = body.results.filter((r) => r.status !== 'accepted');
+      if (refused.length > 0) throw new Error(`batch: ${refused.length} of ${events.length} not accepted, e.g. ${JSON.stringify(refused[0])}`);
+      return body.results;
+    },
     /** Posts an event; returns the status, the response and the latency in ms. */
     async postEvent(account, data) {
       const started = performance.now();

@@ -28,6 +28,7 @@ import { endToEndLatency } from './sections/latency.mjs';
 import { memoryFigures, runPeakFigure } from './sections/memory.mjs';
 import { busiestPartition, partitionCost } from './sections/partitions.mjs';
 import { rendering } from './sections/rendering.mjs';
+import { requestsPerEvent } from './sections/requests-per-event.mjs';
 import { slowReceiver } from './sections/slow-receiver.mjs';
 import { storage } from './sections/storage.mjs';
 
@@ -40,7 +41,7 @@ import { storage } from './sections/storage.mjs';
  * `partitionRounds` ABBA rounds compare 4 partitions with 1; the busiest partition's share is
  * computed over `routingDraws` sets of `routingEvents` events over `routingCalls` calls (issue
  * 15's 10,000 over 1,000 in every profile: only the number of draws changes) and checked with
- * `routingCheckEvents` posted.
+ * `routingCheckEvents` posted; requests per event are counted over `rpcEvents` events a case.
  */
 export const PROFILES = {
   quick: {
@@ -49,7 +50,7 @@ export const PROFILES = {
     e2eSec: 5, e2eRatePerSec: 10, renderMs: 2000, renderRounds: 4, settleMs: 1000, drainTimeoutMs: 60_000, settleTimeoutMs: 30_000,
     fairnessBEvents: 10, fairnessBSpreadMs: 3000, floodEvents: 300, slowDeliveries: 120, storageEvents: 1000,
     batchSize: 100, batchBodies: 20, partitionRounds: 2, routingEvents: 10_000, routingCalls: 1000, routingDraws: 100,
-    routingCheckEvents: 2000,
+    routingCheckEvents: 2000, rpcEvents: 1000,
   },
   long: {
     connections: 10, loadSec: 20, warmupSec: 3, warmupPosts: 5, fanOutLatencySamples: 100, fanOutCompletionRuns: 10,
@@ -57,7 +58,7 @@ export const PROFILES = {
     e2eSec: 30, e2eRatePerSec: 10, renderMs: 10_000, renderRounds: 10, settleMs: 2000, drainTimeoutMs: 180_000, settleTimeoutMs: 60_000,
     fairnessBEvents: 20, fairnessBSpreadMs: 5000, floodEvents: 1000, slowDeliveries: 300, storageEvents: 5000,
     batchSize: 100, batchBodies: 50, partitionRounds: 3, routingEvents: 10_000, routingCalls: 1000, routingDraws: 400,
-    routingCheckEvents: 5000,
+    routingCheckEvents: 5000, rpcEvents: 3000,
   },
   /**
    * Seconds, not minutes: proves the harness works end to end (used by the smoke test). Batches
@@ -69,7 +70,7 @@ export const PROFILES = {
     e2eSec: 1, e2eRatePerSec: 10, renderMs: 300, renderRounds: 2, settleMs: 200, drainTimeoutMs: 30_000, settleTimeoutMs: 15_000,
     fairnessBEvents: 3, fairnessBSpreadMs: 300, floodEvents: 20, slowDeliveries: 8, storageEvents: 50,
     batchSize: 20, batchBodies: 3, partitionRounds: 1, routingEvents: 10_000, routingCalls: 1000, routingDraws: 3,
-    routingCheckEvents: 300,
+    routingCheckEvents: 300, rpcEvents: 200,
   },
 };
 
@@ -96,6 +97,7 @@ const SECTIONS = [
   ['batchIngestion', batchIngestion],
   ['partitionCost', partitionCost],
   ['busiestPartition', busiestPartition],
+  ['requestsPerEvent', requestsPerEvent],
 ];
 
 const pct = (share) => `${Math.round(share * 100)}%`;

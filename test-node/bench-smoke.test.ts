@@ -48,7 +48,7 @@ describe('benchmark harness (smoke profile)', () => {
 
   it('measures every section, each figure with a finite value, baseline and ratio', () => {
     const figures = results.figures as Figure[];
-    expect(new Set(figures.map((f) => f.id))).toEqual(new Set(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13']));
+    expect(new Set(figures.map((f) => f.id))).toEqual(new Set(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14']));
     for (const f of figures) {
       expect(Number.isFinite(f.value), `${f.measure}: value ${f.value}`).toBe(true);
       expect(f.value, f.measure).toBeGreaterThan(0);
@@ -117,6 +117,22 @@ describe('benchmark harness (smoke profile)', () => {
       expect(computed[n].routed.median, `N = ${n}`).toBeGreaterThanOrEqual(1);
       expect(computed[n].random.median, `N = ${n}`).toBeGreaterThanOrEqual(1);
     }
+  });
+
+  it('counts the account objects\' requests per event where they arrive, exactly for the ingest calls', () => {
+    const { cases } = results.sections.requestsPerEvent;
+    expect(cases.map((c: { key: string }) => c.key)).toEqual(['single', 'batch', 'batch-p4', 'batch-cap50']);
+    for (const c of cases) {
+      expect(c.arrived, c.label).toBe(c.events);
+      // One ingest per event posted alone; one ingestBatch per batch and partition it touched.
+      expect(c.ingestsCounted, `${c.label}: ${JSON.stringify(c.byMethod)} vs ${JSON.stringify(c.expectedIngests)}`).toBe(true);
+      // The consumer claimed and reported them (a claim that sends nothing reports nothing).
+      expect(c.byMethod.claim, c.label).toBeGreaterThan(0);
+      expect(c.byMethod.report, c.label).toBeGreaterThan(0);
+      expect(c.byMethod.report, c.label).toBeLessThanOrEqual(c.byMethod.claim);
+    }
+    // A partitioned account's destination cap is held by its gate object.
+    expect(cases[2].gates.acquire).toBeGreaterThan(0);
   });
 
   it('keeps rendered JSON valid with hostile values', () => {

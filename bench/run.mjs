@@ -38,7 +38,8 @@ import { storage } from './sections/storage.mjs';
  * `floodEvents`; the slow receiver gets `slowDeliveries` (the issue's 300 in the long run; 120
  * in the quick one, which at about 4/s already gives half a minute of steady state).
  * Batches and partitions: `batchSize` events a batch; loads cycle through `batchBodies` batches;
- * `partitionRounds` ABBA rounds compare 4 partitions with 1; the busiest partition's share is
+ * `batchRounds` ABBA rounds of `batchLoadSec` compare batches with /health and 4 partitions with
+ * 1 (short loads, often alternated: other work on the machine drifts); the busiest partition's share is
  * computed over `routingDraws` sets of `routingEvents` events over `routingCalls` calls (issue
  * 15's 10,000 over 1,000 in every profile: only the number of draws changes) and checked with
  * `routingCheckEvents` posted; requests per event are counted over `rpcEvents` events a case.
@@ -49,7 +50,7 @@ export const PROFILES = {
     seedAccounts: 1000, seedAutomations: 10_000, configRounds: 4, configLoadSec: 3, throughputDeliveries: 1000,
     e2eSec: 5, e2eRatePerSec: 10, renderMs: 2000, renderRounds: 4, settleMs: 1000, drainTimeoutMs: 60_000, settleTimeoutMs: 30_000,
     fairnessBEvents: 10, fairnessBSpreadMs: 3000, floodEvents: 300, slowDeliveries: 120, storageEvents: 1000,
-    batchSize: 100, batchBodies: 20, partitionRounds: 2, routingEvents: 10_000, routingCalls: 1000, routingDraws: 100,
+    batchSize: 100, batchBodies: 20, batchRounds: 4, batchLoadSec: 3, routingEvents: 10_000, routingCalls: 1000, routingDraws: 100,
     routingCheckEvents: 2000, rpcEvents: 1000,
   },
   long: {
@@ -57,7 +58,7 @@ export const PROFILES = {
     seedAccounts: 1000, seedAutomations: 10_000, configRounds: 6, configLoadSec: 10, throughputDeliveries: 5000,
     e2eSec: 30, e2eRatePerSec: 10, renderMs: 10_000, renderRounds: 10, settleMs: 2000, drainTimeoutMs: 180_000, settleTimeoutMs: 60_000,
     fairnessBEvents: 20, fairnessBSpreadMs: 5000, floodEvents: 1000, slowDeliveries: 300, storageEvents: 5000,
-    batchSize: 100, batchBodies: 50, partitionRounds: 3, routingEvents: 10_000, routingCalls: 1000, routingDraws: 400,
+    batchSize: 100, batchBodies: 50, batchRounds: 6, batchLoadSec: 10, routingEvents: 10_000, routingCalls: 1000, routingDraws: 400,
     routingCheckEvents: 5000, rpcEvents: 3000,
   },
   /**
@@ -69,7 +70,7 @@ export const PROFILES = {
     seedAccounts: 50, seedAutomations: 500, configRounds: 1, configLoadSec: 1, throughputDeliveries: 200,
     e2eSec: 1, e2eRatePerSec: 10, renderMs: 300, renderRounds: 2, settleMs: 200, drainTimeoutMs: 30_000, settleTimeoutMs: 15_000,
     fairnessBEvents: 3, fairnessBSpreadMs: 300, floodEvents: 20, slowDeliveries: 8, storageEvents: 50,
-    batchSize: 20, batchBodies: 3, partitionRounds: 1, routingEvents: 10_000, routingCalls: 1000, routingDraws: 3,
+    batchSize: 20, batchBodies: 3, batchRounds: 1, batchLoadSec: 1, routingEvents: 10_000, routingCalls: 1000, routingDraws: 3,
     routingCheckEvents: 300, rpcEvents: 200,
   },
 };

@@ -103,11 +103,13 @@ describe('benchmark harness (smoke profile)', () => {
 
   it('measures batches and partitions, with every event it counted stored', () => {
     const { batchIngestion, partitionCost, busiestPartition } = results.sections;
-    const loads = [batchIngestion.automationOff, batchIngestion.automationOn, ...partitionCost.runs.one, ...partitionCost.runs.four];
-    for (const run of [batchIngestion.health, ...loads]) expect(run.non2xx + run.errors).toBe(0);
+    const loads = [...batchIngestion.automationOff, batchIngestion.automationOn, ...partitionCost.runs.one, ...partitionCost.runs.four];
+    for (const run of [...batchIngestion.health, ...loads]) expect(run.non2xx + run.errors).toBe(0);
     // A batch answered 200 may still refuse events: the objects must hold every counted one.
     for (const run of loads) expect(run.allStored, JSON.stringify(run)).toBe(true);
     expect(batchIngestion.automationOn.deliveriesArrived).toBe(batchIngestion.automationOn.deliveriesExpected);
+    // ABBA: each side measured as often as the other.
+    expect(batchIngestion.health).toHaveLength(batchIngestion.automationOff.length);
     expect(partitionCost.runs.four).toHaveLength(partitionCost.runs.one.length);
     // The computed spread is what the objects hold, partition by partition (the row rests on it).
     const { check, computed } = busiestPartition;

@@ -41,9 +41,9 @@ export async function partitionCost(ctx) {
   await measureBatchLoad(ctx, one, batches, profile.warmupSec);
   await measureBatchLoad(ctx, four, batches, profile.warmupSec);
   const runs = { one: [], four: [] };
-  for (let round = 0; round < profile.partitionRounds; round++) {
+  for (let round = 0; round < profile.batchRounds; round++) {
     for (const side of round % 2 === 0 ? ['one', 'four'] : ['four', 'one']) {
-      runs[side].push(await measureBatchLoad(ctx, side === 'one' ? one : four, batches, profile.loadSec));
+      runs[side].push(await measureBatchLoad(ctx, side === 'one' ? one : four, batches, profile.batchLoadSec));
     }
   }
   const single = median(runs.one.map((r) => r.eventsPerSec));

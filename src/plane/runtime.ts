@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../lib/clock';
 import { systemRandom, type Random } from '../lib/random';
 import { CONFIG_TTL_MS, loadAccountConfig, type AccountConfig } from './account-config';
 import { logEvent } from '../observability/log';
-import { apply } from './apply';
+import { apply, type ApplyTarget } from './apply';
 import type { DeliveryMessage } from './protocol';
 import { parsePlaneKey } from './client';
 import { rememberAccount, storedAccount } from './schema';
@@ -111,10 +111,15 @@ export class PlaneRuntime {
   async transact<T>(work: (apply: (effects: Effect[]) => void) => T): Promise<{ result: T; disabled: boolean }> {
     const now = this.now();
     const outside: OutsideEffect[] = [];
-    const target = { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), partition: this.partition, config: this.config };
+    const target = this.applyTarget();
     const result = this.ctx.storage.transactionSync(() => work((effects) => outside.push(...apply(target, effects, now))));
     const disabled = await this.runOutside(outside, now);
     return { result, disabled };
+  }
+
+  /** What `apply` writes to: the object's SQLite and its in-memory gates and pacing. */
+  private applyTarget(): ApplyTarget {
+    return { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), partition: this.partition, config: this.config };
   }
 
   private async runOutside(effects: OutsideEffect[], now: number): Promise<boolean> {
@@ -150,7 +155,7 @@ export class PlaneRuntime {
         } catch (error) {
           // Not sent: release them so the next pass (the alarm, within seconds) tries again.
           logEvent('enqueue failed; retrying soon', { account_id: this.accountId, count: chunk.length, error: String(error) }, 'error');
-          const target = { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), partition: this.partition, config: this.config };
+          const target = this.applyTarget();
           this.ctx.storage.transactionSync(() => {
             for (const m of chunk) apply(target, released(m.delivery_id), this.now());
           });

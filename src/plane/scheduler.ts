@@ -124,7 +124,7 @@ export class Scheduler {
     if (due.length === 0) return null;
     let rateWake: number | null = null;
     // Waiting for the gates let other requests in: take each delivery as it is now.
-    const current = this.caps.shares(config) ? getDeliveryRows(rt.sql, due.map((row) => row.id)) : null;
+    const current = this.caps.shared(config) ? getDeliveryRows(rt.sql, due.map((row) => row.id)) : null;
     await rt.transact((apply) => {
       const postponed = new Set<string>();
       for (const read of due) {

@@ -21,12 +21,9 @@ export class SharedCaps {
 
   constructor(private readonly rt: PlaneRuntime) {}
 
-  private shared(config: AccountConfig): boolean {
+  /** Whether the account's partitions share their destinations' caps (more than one partition). */
+  shared(config: AccountConfig): boolean {
     return config.partitions > 1;
-  }
-
-  shares(config: AccountConfig): boolean {
-    return this.shared(config);
   }
 
   /** Asks for slots for the due deliveries, and gives back what was freed since the last pass. */

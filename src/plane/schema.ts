@@ -166,6 +166,38 @@ export const MIGRATIONS: readonly Migration[] = [
   // purge. Events stored before are kept for the full retention, as they were.
   `ALTER TABLE events ADD COLUMN unmatched INTEGER;          -- 1: no delivery was made of it
    CREATE INDEX events_unmatched ON events (received_at) WHERE unmatched = 1;`,
+
+  // v9: fewer bytes per delivered event, in the indexes. (1) The status indexes hold only
+  // deliveries that did not succeed: the log's status filter seeks to the few failed, open or
+  // cancelled ones, while "succeeded" (most of the history) is read along (automation_id, id)
+  // or the primary key, where nearly every row is one. (2) New attempts go to a WITHOUT ROWID
+  // table keyed by (delivery_id, attempt), so the key is stored once instead of in the row
+  // and again in a separate primary-key index. Attempts stored before stay where they are
+  // (rewriting them would stall a large object's start-up); `all_attempts` reads both, and
+  // retention empties the old table in time.
+  `DROP INDEX deliveries_status;
+   DROP INDEX deliveries_automation_status;
+   CREATE INDEX deliveries_status_unsucceeded ON deliveries (status, id) WHERE status <> 'succeeded';
+   CREATE INDEX deliveries_automation_status_unsucceeded ON deliveries (automation_id, status, id) WHERE status <> 'succeeded';
+   CREATE TABLE attempt_log (
+     delivery_id TEXT NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+     attempt INTEGER NOT NULL,
+     started_at INTEGER NOT NULL,
+     duration_ms INTEGER NOT NULL,
+     status_code INTEGER,
+     error TEXT,
+     response_body TEXT,
+     request_url TEXT,
+     request_body_truncated INTEGER NOT NULL DEFAULT 0,
+     request_packed BLOB,
+     PRIMARY KEY (delivery_id, attempt)
+   ) WITHOUT ROWID;
+   CREATE VIEW all_attempts AS
+     SELECT delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+            request_url, request_headers, request_body, request_body_truncated, request_packed FROM attempts
+     UNION ALL
+     SELECT delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+            request_url, NULL, NULL, request_body_truncated, request_packed FROM attempt_log;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

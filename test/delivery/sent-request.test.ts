@@ -43,7 +43,7 @@ async function storedForms(account: TestAccount, id: string): Promise<(string | 
   return inPlane(account.id, (_i, sql) => {
     const { event_id } = sql.exec<{ event_id: string }>('SELECT event_id FROM deliveries WHERE id = ?', id).one();
     return sql
-      .exec<{ started_at: number; request_packed: ArrayBuffer }>('SELECT started_at, request_packed FROM attempts WHERE delivery_id = ? ORDER BY attempt', id)
+      .exec<{ started_at: number; request_packed: ArrayBuffer }>('SELECT started_at, request_packed FROM all_attempts WHERE delivery_id = ? ORDER BY attempt', id)
       .toArray()
       .map((a) => {
         const read = unpackRequest(a.request_packed, { deliveryId: id, startedAt: a.started_at, eventData: eventData(sql, event_id) ?? '' });

@@ -178,7 +178,7 @@ export async function row(id: string, account?: string) {
 export async function attempts(id: string, account?: string) {
   return inPlane(accountOf(id, account), (_i, sql) =>
     sql.exec<{ attempt: number; status_code: number | null; error: string | null; response_body: string | null; duration_ms: number }>(
-      'SELECT * FROM attempts WHERE delivery_id = ? ORDER BY attempt', id,
+      'SELECT * FROM all_attempts WHERE delivery_id = ? ORDER BY attempt', id,
     ).toArray());
 }
 

@@ -54,6 +54,31 @@ describe('delivery log cost', () => {
     });
   });
 
+  it('the status indexes hold only what did not succeed; a succeeded filter reads along the task, where nearly all rows are', async () => {
+    await runInDurableObject(planeFor(env, `log-cost-${crypto.randomUUID()}`), (_instance, state) => {
+      const sql = state.storage.sql;
+      const from = Date.now() - 3_600_000;
+      seed(sql, 5_000, 'aut_a', 'succeeded', from, 300, 1);
+      seed(sql, 20, 'aut_a', 'failed', from + 150, 100_000, 2);
+      seed(sql, 5_000, 'aut_b', 'succeeded', from + 100, 300, 3);
+      const counted = (index: string) => sql.exec<{ n: number }>(`SELECT count(*) AS n FROM deliveries INDEXED BY ${index} WHERE status <> 'succeeded'`).one().n;
+      expect(counted('deliveries_status_unsucceeded')).toBe(20);
+      expect(counted('deliveries_automation_status_unsucceeded')).toBe(20);
+
+      // Without a status, or across tasks: the first page reads about a page of rows.
+      for (const filter of [{ status: 'succeeded' as const }, { automationId: 'aut_a', status: 'succeeded' as const }, { status: 'failed' as const }]) {
+        const first = measured(sql, { ...filter, limit: 50 });
+        expect(first.page.data, JSON.stringify(filter)).toHaveLength(filter.status === 'failed' ? 20 : 50);
+        expect(first.page.data.every((d) => d.status === filter.status)).toBe(true);
+      }
+      const failed = measured(sql, { status: 'failed', limit: 50 });
+      expect(failed.page.total).toBe(20);
+      expect(failed.rowsRead).toBeLessThan(200);
+      const succeeded = measured(sql, { automationId: 'aut_a', status: 'succeeded', limit: 50 });
+      expect(succeeded.page.total).toBe(5_000);
+    });
+  });
+
   it('a page of the log, with its response snippets and a business-key search, reads no packed value', async () => {
     await runInDurableObject(planeFor(env, `log-cost-${crypto.randomUUID()}`), (_instance, state) => {
       const sql = state.storage.sql;

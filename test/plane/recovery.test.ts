@@ -7,7 +7,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { PURGE_AGAIN_MS, PURGE_LIMIT, REDISPATCH_AFTER_MS } from '../../src/plane/scheduler';
 import { call, createAccount, createAutomation, postEvent, sinkRequests, sinkUrl, unique, waitForDelivery, waitForSink } from '../helpers';
-import { deliver, inPlane, manualClock, plane, queueSpy, row, runAlarm, seedDeliveries } from '../delivery/support';
+import { attempts, deliver, inPlane, manualClock, plane, queueSpy, row, runAlarm, seedDeliveries } from '../delivery/support';
 
 const DAY = 86_400_000;
 
@@ -65,6 +65,7 @@ describe('account object: recovery', () => {
     const [stale] = await seedDeliveries(account, {}, clock.now());
     await deliver([stale!]);
     expect((await row(stale!))!.status).toBe('succeeded');
+    expect(await attempts(stale!, account.id)).toHaveLength(1);
     // A month on (the object's own alarm may purge as soon as the clock moves).
     clock.advance(31 * DAY);
     const [fresh] = await seedDeliveries(account, {}, clock.now());
@@ -73,6 +74,9 @@ describe('account object: recovery', () => {
     await runAlarm(account.id);
     expect(await row(stale!, account.id)).toBeNull();
     expect(await row(fresh!, account.id)).not.toBeNull();
+    // The purged delivery's attempts go with it (by cascade), the fresh one's stay.
+    expect(await attempts(stale!, account.id)).toHaveLength(0);
+    expect(await attempts(fresh!, account.id)).toHaveLength(1);
     const events = await inPlane(account.id, (_i, sql) => sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n);
     expect(events).toBe(1);
     // Rows remain, so the object keeps an alarm for the next purge.

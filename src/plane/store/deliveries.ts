@@ -148,7 +148,9 @@ export function getDeliveryRows(sql: SqlStorage, ids: readonly string[]): Map<st
 export function failedBetween(sql: SqlStorage, automationId: string, since: number, until: number, limit: number): DeliveryRow[] {
   return sql
     .exec<DeliveryRow>(
-      `SELECT * FROM deliveries WHERE automation_id = ? AND status = 'failed' AND created_at >= ? AND created_at < ?
+      // The last term repeats the partial status index's condition so SQLite may use it (v9).
+      `SELECT * FROM deliveries WHERE automation_id = ? AND status = 'failed' AND status <> 'succeeded'
+         AND created_at >= ? AND created_at < ?
        ORDER BY id LIMIT ?`,
       automationId, since, until, limit,
     )

@@ -65,7 +65,7 @@ export function getAttempts(sql: SqlStorage, id: string): Attempt[] {
   const context = contextFor(sql, id);
   const bodies = new Map<number, string>();
   return sql
-    .exec<AttemptRow>(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id = ? ORDER BY attempt`, id)
+    .exec<AttemptRow>(`SELECT ${ATTEMPT_COLUMNS} FROM all_attempts WHERE delivery_id = ? ORDER BY attempt`, id)
     .toArray()
     .map((row) => {
       const { attempt, duration_ms, status_code, error, response_body } = row;
@@ -114,6 +114,9 @@ export interface DeliveryPage extends Page<Delivery> {
   cursor_count?: number | null;
 }
 
+/** The condition of the partial status indexes (schema v9), as they were created. */
+const UNSUCCEEDED = "status <> 'succeeded'";
+
 /** A condition and the values of its parameters. */
 type Condition = [sql: string, ...values: SqlStorageValue[]];
 
@@ -128,6 +131,9 @@ function conditionsOf(f: DeliveryFilter): Condition[] {
     f.automationId !== undefined && ['automation_id = ?', f.automationId],
     f.eventId !== undefined && ['event_id = ?', f.eventId],
     f.status !== undefined && ['status = ?', f.status],
+    // Word for word the partial indexes' condition (schema v9), which is how SQLite knows it
+    // may use them: the status indexes hold only deliveries that did not succeed.
+    f.status !== undefined && f.status !== 'succeeded' && [UNSUCCEEDED],
     // The key's deliveries, found through the events' key indexes (key is one of a closed list).
     key !== undefined && keyCondition(key, f[key]!),
     f.since !== undefined && ['id >= ?', idFloorAt('dlv', f.since)],
@@ -146,12 +152,16 @@ function keyCondition(key: BusinessKey, value: string): Condition {
  * `FROM deliveries … WHERE …` of the filter and extra conditions, with its parameters. With a
  * task and a status, SQLite (which has no statistics here) would rather walk (status, id)
  * across every task in the time range; the (automation_id, status, id) index goes straight to
- * the few rows wanted, so it is named. An event or business key narrows further on its own.
+ * the few rows wanted, so it is named. It holds only deliveries that did not succeed; a task's
+ * succeeded deliveries (most of its rows) are walked along (automation_id, id). An event or
+ * business key narrows further on its own.
  */
 function fromWhere(f: DeliveryFilter, extra: Condition[]): { clause: string; params: SqlStorageValue[] } {
   const all = [...conditionsOf(f), ...extra];
   const byKey = f.eventId !== undefined || BUSINESS_KEYS.some((k) => f[k] !== undefined);
-  const index = f.automationId !== undefined && f.status !== undefined && !byKey ? ' INDEXED BY deliveries_automation_status' : '';
+  const index = f.automationId !== undefined && f.status !== undefined && !byKey
+    ? f.status === 'succeeded' ? ' INDEXED BY deliveries_automation' : ' INDEXED BY deliveries_automation_status_unsucceeded'
+    : '';
   const where = all.length ? ` WHERE ${all.map(([condition]) => condition).join(' AND ')}` : '';
   return { clause: `FROM deliveries${index}${where}`, params: all.flatMap(([, ...values]) => values) };
 }
@@ -226,9 +236,9 @@ export function lastDeliveries(sql: SqlStorage, automationIds: readonly string[]
 export function latestResponseSnippets(sql: SqlStorage, deliveryIds: readonly string[], chars: number): Record<string, string> {
   const rows = sql
     .exec<{ delivery_id: string; snippet: string }>(
-      `SELECT t.delivery_id, substr(t.response_body, 1, ?) AS snippet FROM attempts t
+      `SELECT t.delivery_id, substr(t.response_body, 1, ?) AS snippet FROM all_attempts t
        WHERE t.delivery_id IN (SELECT value FROM json_each(?)) AND t.response_body IS NOT NULL
-         AND t.attempt = (SELECT max(attempt) FROM attempts WHERE delivery_id = t.delivery_id)`,
+         AND t.attempt = (SELECT max(attempt) FROM all_attempts WHERE delivery_id = t.delivery_id)`,
       chars, JSON.stringify(deliveryIds),
     )
     .toArray();
@@ -247,7 +257,7 @@ export function insertAttempt(sql: SqlStorage, a: AttemptRecord): void {
     packed = packRequest(a.request, { ...context(), startedAt: a.startedAt }, same);
   }
   sql.exec(
-    `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
+    `INSERT INTO attempt_log (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
                            request_url, request_body_truncated, request_packed)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
     a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.statusCode, a.error, a.responseBody,
@@ -258,7 +268,7 @@ export function insertAttempt(sql: SqlStorage, a: AttemptRecord): void {
 /** The earlier attempt that holds `body`, if the nearest earlier request sent exactly it. */
 function attemptWithBody(sql: SqlStorage, deliveryId: string, attempt: number, body: string, context: () => RequestContext): number | null {
   const read = (query: string, n: number) =>
-    sql.exec<AttemptRow>(`SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id = ? AND ${query}`, deliveryId, n).toArray()[0];
+    sql.exec<AttemptRow>(`SELECT ${ATTEMPT_COLUMNS} FROM all_attempts WHERE delivery_id = ? AND ${query}`, deliveryId, n).toArray()[0];
   const previous = read('attempt < ? AND request_url IS NOT NULL ORDER BY attempt DESC LIMIT 1', attempt);
   const request = previous ? requestOf(previous, context) : null;
   if (!previous || !request) return null;

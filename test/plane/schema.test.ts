@@ -7,6 +7,8 @@ import { getAttempts, insertAttempt, listDeliveries } from '../../src/plane/stor
 import { eventData, getEvent, insertEvent } from '../../src/plane/store/events';
 import { insertDelivery } from '../../src/plane/store/deliveries';
 import { listNotices } from '../../src/plane/store/notices';
+import { keyHash, packEventData } from '../../src/plane/store/packing';
+import { purgeBefore } from '../../src/plane/store/retention';
 import { migrate, MIGRATIONS, runMigration, SCHEMA_VERSION } from '../../src/plane/schema';
 
 const fresh = () => planeFor(env, `schema-${crypto.randomUUID()}`);
@@ -191,12 +193,44 @@ describe('account object schema, versioned in code', () => {
       // A new event with the same call: packed, keys hashed; a search finds the old and the new.
       insertEvent(sql, { id: 'evt_new', type: 'inbound_call_ended', occurredAt: at, data, isTest: false, receivedAt: at });
       insertDelivery(sql, { id: 'dlv_new', automationId: 'aut_1', eventId: 'evt_new', destination: 'https://example.com', isTest: false, now: at + 1 });
-      expect(sql.exec("SELECT typeof(data) AS t, call_id, typeof(call_id_hash) AS h FROM events WHERE id = 'evt_new'").one()).toEqual({ t: 'blob', call_id: null, h: 'blob' });
+      // Since v9 its keys are rows of event_keys (call and agent here), not columns.
+      expect(sql.exec("SELECT typeof(data) AS t, call_id, call_id_hash AS h FROM events WHERE id = 'evt_new'").one()).toEqual({ t: 'blob', call_id: null, h: null });
+      expect(sql.exec("SELECT count(*) AS n FROM event_keys WHERE event_rowid = (SELECT rowid FROM events WHERE id = 'evt_new')").one()).toEqual({ n: 2 });
       expect(eventData(sql, 'evt_new')).toBe(data);
       for (const filter of [{ call_id: 'CA42' }, { agent_id: 'ag-1' }]) {
         expect(listDeliveries(sql, { ...filter, limit: 10 }).data.map((d) => d.id).sort(), JSON.stringify(filter)).toEqual(['dlv_new', 'dlv_old']);
       }
       expect(listDeliveries(sql, { call_id: 'CA43', limit: 10 }).total).toBe(0);
+    });
+  });
+  it('v9 finds keys in event_keys beside the hash columns v8 wrote; a key never finds another kind; retention deletes them', async () => {
+    await runInDurableObject(fresh(), (_instance, state) => {
+      const sql = state.storage.sql;
+      rebuildAt(state, 8);
+      const at = Date.parse('2030-01-06T11:00:00.000Z');
+      // A row as v8 wrote it: packed data, the key as a hash column.
+      sql.exec(
+        `INSERT INTO events (id, type, occurred_at, data, received_at, call_id_hash) VALUES ('evt_v8', 'inbound_call_ended', ?, ?, ?, ?)`,
+        at, packEventData('{"call_id":"CA7"}'), at, keyHash('CA7'),
+      );
+      expect(migrate(state.storage)).toBe(8);
+      insertEvent(sql, { id: 'evt_call', type: 'inbound_call_ended', occurredAt: at, data: '{"call_id":"CA7","agent_id":"ag-2"}', isTest: false, receivedAt: at });
+      // The same text as an agent id: not the call.
+      insertEvent(sql, { id: 'evt_agent', type: 'inbound_call_ended', occurredAt: at, data: '{"agent_id":"CA7"}', isTest: false, receivedAt: at });
+      ['evt_v8', 'evt_call', 'evt_agent'].forEach((eventId, i) => {
+        insertDelivery(sql, { id: `dlv_${i}`, automationId: 'aut_1', eventId, destination: 'https://example.com', isTest: false, now: at + i });
+      });
+      const found = (filter: object) => listDeliveries(sql, { ...filter, limit: 10 }).data.map((d) => d.id).sort();
+      expect(found({ call_id: 'CA7' })).toEqual(['dlv_0', 'dlv_1']);
+      expect(found({ agent_id: 'CA7' })).toEqual(['dlv_2']);
+      expect(found({ agent_id: 'ag-2' })).toEqual(['dlv_1']);
+      expect(sql.exec('SELECT count(*) AS n FROM event_keys').one()).toEqual({ n: 3 });
+
+      // Past retention, the events go with their keys.
+      sql.exec('DELETE FROM deliveries');
+      expect(purgeBefore(sql, at + 1, 100).events).toBe(3);
+      expect(sql.exec('SELECT count(*) AS n FROM event_keys').one()).toEqual({ n: 0 });
+      expect(found({ call_id: 'CA7' })).toEqual([]);
     });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The account's events: stored once per id (the idempotency key), with their business keys.
- * Since schema v7 the data is packed and the keys are kept as hashes (see packing.ts); rows
- * written before keep their text, and every read here takes both.
+ * Since schema v7 the data is packed (see packing.ts); since v9 the keys are rows of
+ * `event_keys` (hashes). Rows written before keep their key columns, and every read here takes
+ * every form.
  */
 import { BUSINESS_KEYS, businessKeysOf, type BusinessKey, type BusinessKeys } from '../../domain/business-keys';
-import { keyHash, packEventData, unpackEventData, type Stored } from './packing';
+import { eventKeyHash, keyHash, packEventData, unpackEventData, type Stored } from './packing';
 
 export interface NewEvent {
   id: string;
@@ -20,8 +21,13 @@ export interface NewEvent {
   unmatched?: boolean;
 }
 
-/** The column of a key's hash (a closed list, so it may be written into SQL). */
+/** The column of a key's hash in rows stored by v7 and v8 (a closed list, so it may be written into SQL). */
 export const hashColumn = (key: BusinessKey) => `${key}_hash` as const;
+
+/** The `event_keys` hashes of an event's business keys (the ones it has). */
+function keyHashesOf(keys: BusinessKeys): ArrayBuffer[] {
+  return BUSINESS_KEYS.flatMap((key) => (keys[key] === null ? [] : [eventKeyHash(key, keys[key])]));
+}
 
 /**
  * Stores the event (with its business keys) unless its id is known; returns the keys when it
@@ -29,24 +35,56 @@ export const hashColumn = (key: BusinessKey) => `${key}_hash` as const;
  */
 export function insertEvent(sql: SqlStorage, event: NewEvent): BusinessKeys | null {
   const keys = businessKeysOf(JSON.parse(event.data));
-  const hashes = BUSINESS_KEYS.map((key) => (keys[key] === null ? null : keyHash(keys[key])));
-  const cursor = sql.exec(
-    `INSERT INTO events (id, type, occurred_at, data, is_test, received_at, unmatched, ${BUSINESS_KEYS.map(hashColumn).join(', ')})
-     VALUES (?, ?, ?, ?, ?, ?, ?, ${BUSINESS_KEYS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
-    event.id, event.type, event.occurredAt, packEventData(event.data), event.isTest ? 1 : 0, event.receivedAt,
-    event.unmatched ? 1 : null, ...hashes,
-  );
-  return cursor.rowsWritten > 0 ? keys : null;
+  const inserted = sql
+    .exec<{ rowid: number }>(
+      `INSERT INTO events (id, type, occurred_at, data, is_test, received_at, unmatched)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid`,
+      event.id, event.type, event.occurredAt, packEventData(event.data), event.isTest ? 1 : 0, event.receivedAt, event.unmatched ? 1 : null,
+    )
+    .toArray()[0];
+  if (!inserted) return null;
+  for (const hash of keyHashesOf(keys)) {
+    sql.exec('INSERT OR IGNORE INTO event_keys (key_hash, event_rowid) VALUES (?, ?)', hash, inserted.rowid);
+  }
+  return keys;
+}
+
+/**
+ * Deletes events by rowid, and their rows in `event_keys` (found again from each event's data,
+ * by the same rule that wrote them). Returns how many events went. Should the rule that finds
+ * an event's keys ever change, keys written by the old rule must still be deleted here: a row
+ * left behind could name a later event that reuses the rowid.
+ */
+export function deleteEvents(sql: SqlStorage, rowids: readonly number[]): number {
+  if (rowids.length === 0) return 0;
+  const list = JSON.stringify(rowids);
+  const rows = sql.exec<{ rowid: number; data: Stored }>('SELECT rowid, data FROM events WHERE rowid IN (SELECT value FROM json_each(?))', list).toArray();
+  for (const row of rows) {
+    for (const hash of keyHashesOf(businessKeysOf(parsedOrNull(unpackEventData(row.data))))) {
+      sql.exec('DELETE FROM event_keys WHERE key_hash = ? AND event_rowid = ?', hash, row.rowid);
+    }
+  }
+  return sql.exec('DELETE FROM events WHERE rowid IN (SELECT value FROM json_each(?))', list).rowsWritten;
+}
+
+function parsedOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /**
  * SQL selecting the ids of the events with this business key (a closed list), and its
- * parameters: rows from v7 on by the key's hash, older rows by its text.
+ * parameters: rows from v9 on through `event_keys`, rows of v7 and v8 by their hash column,
+ * older rows by the key's text.
  */
 export function eventsWithKey(key: BusinessKey, value: string): { sql: string; params: SqlStorageValue[] } {
   return {
-    sql: `SELECT id FROM events WHERE ${hashColumn(key)} = ? UNION ALL SELECT id FROM events WHERE ${key} = ?`,
-    params: [keyHash(value), value],
+    sql: `SELECT id FROM events WHERE rowid IN (SELECT event_rowid FROM event_keys WHERE key_hash = ?)
+          UNION ALL SELECT id FROM events WHERE ${hashColumn(key)} = ? UNION ALL SELECT id FROM events WHERE ${key} = ?`,
+    params: [eventKeyHash(key, value), keyHash(value), value],
   };
 }
 

@@ -150,3 +150,11 @@ export function keyHash(value: string): ArrayBuffer {
   const digest = createHash('sha256').update(value).digest();
   return new Uint8Array(digest.subarray(0, 8)).buffer;
 }
+
+/**
+ * A business key as `event_keys` holds it (schema v9): the key's name is hashed in, so one
+ * table serves every kind of key and a call id never finds an agent with the same text.
+ */
+export function eventKeyHash(name: string, value: string): ArrayBuffer {
+  return keyHash(`${name}\u0000${value}`);
+}

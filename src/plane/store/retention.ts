@@ -1,4 +1,5 @@
 /** Retention (bounded purges of what is past it) and the usage counts operators read. */
+import { deleteEvents } from './events';
 
 /**
  * Deletes finished deliveries (attempts by cascade) created before `cutoff`, then events
@@ -10,18 +11,18 @@ export function purgeBefore(sql: SqlStorage, cutoff: number, limit: number, unma
     'DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE created_at < ? AND next_attempt_at IS NULL LIMIT ?)',
     cutoff, limit,
   ).rowsWritten;
-  const events = sql.exec(
-    `DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.received_at < ?
-       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?)`,
+  const rowidsOf = (query: string, ...params: SqlStorageValue[]) => sql.exec<{ rowid: number }>(query, ...params).toArray().map((r) => r.rowid);
+  const events = deleteEvents(sql, rowidsOf(
+    `SELECT e.rowid FROM events e WHERE e.received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?`,
     cutoff, limit,
-  ).rowsWritten;
+  ));
   // Through their own partial index, oldest first. A delivery made of one since (a replay)
   // cleared its mark; the NOT EXISTS keeps any event with a delivery for the full retention anyway.
-  const unmatched = sql.exec(
-    `DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.unmatched = 1 AND e.received_at < ?
-       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?)`,
+  const unmatched = deleteEvents(sql, rowidsOf(
+    `SELECT e.rowid FROM events e WHERE e.unmatched = 1 AND e.received_at < ?
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?`,
     unmatchedCutoff, limit,
-  ).rowsWritten;
+  ));
   sql.exec('DELETE FROM notices WHERE id IN (SELECT id FROM notices WHERE created_at < ? LIMIT ?)', cutoff, limit);
   return { deliveries, events: events + unmatched };
 }

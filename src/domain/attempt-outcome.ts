@@ -9,7 +9,8 @@ import { disabledCause, healthy, observeAttempt, type Health } from './automatio
 import type { DisabledCause, NoticeData } from './causes';
 import type { Effect } from './delivery-effects';
 import { afterAttempt, settle, type DeliveryRef, type LifecycleState } from './delivery-lifecycle';
-import { observationOf, observe, stateOf, type Gate } from './destination-gate';
+import { observationOf } from './destination-gate';
+import { observePair, pairEffects, type GateKeys, type GatePair } from './gate-pair';
 import type { Random } from './jitter';
 import type { AttemptResult } from './retry-policy';
 import type { SentRequest } from './sent-request';
@@ -35,7 +36,9 @@ export interface AttemptOutcomeInput {
   report: ReportedAttempt;
   /** The delivery's automation as the object knows it; null once deleted. */
   automation: { raw: boolean } | null;
-  gate: Gate;
+  /** The delivery's origin and endpoint gates, and where they are kept. */
+  gates: GatePair;
+  keys: GateKeys;
   health: Health;
   /** Already turned off by an earlier attempt of the same report: not again. */
   alreadyDisabled: boolean;
@@ -44,15 +47,6 @@ export interface AttemptOutcomeInput {
   now: number;
   /** Jitter for the retry delay and a pause (see jitter.ts). */
   random: Random;
-}
-
-/** How a gate's state moved, for the operators' log: a new or longer pause, or back to normal. */
-export function gateChange(before: Gate, after: Gate, now: number): 'paused' | 'resumed' | null {
-  const was = stateOf(before, now);
-  const is = stateOf(after, now);
-  if (is === 'paused' && (was !== 'paused' || after.pausedUntil !== before.pausedUntil)) return 'paused';
-  if (is === 'ok' && was !== 'ok') return 'resumed';
-  return null;
 }
 
 export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
@@ -81,8 +75,8 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
   }, now));
   // A failure before any request says nothing about the destination.
   if (!r.final) {
-    const gate = observe(i.gate, observationOf(r.result, r.durationMs, now), now, i.random);
-    effects.push({ kind: 'save_gate', destination: d.destination, gate, change: gateChange(i.gate, gate, now) });
+    const gates = observePair(i.gates, observationOf(r.result, r.durationMs, now), now, i.random);
+    effects.push(...pairEffects(i.keys, i.gates, gates, now));
   }
 
   // Test sends and the operations webhook itself say nothing about an automation's health.

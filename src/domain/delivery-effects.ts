@@ -6,7 +6,7 @@
  * D1 writes) to run once that transaction has committed.
  */
 import type { DisabledCause, NoticeData } from './causes';
-import type { Gate, Lane } from './destination-gate';
+import type { Gate, Lane, PauseScope } from './destination-gate';
 import type { Health } from './automation-health';
 import type { SentRequest } from './sent-request';
 import type { DeliveryStatus } from './vocabulary';
@@ -59,9 +59,15 @@ export type Effect =
   | { kind: 'count_outcome'; automationId: string; status: DeliveryStatus; at: number }
   | { kind: 'count_attempt'; automationId: string; at: number; failed: boolean; latencyMs: number | null }
   | { kind: 'insert_attempt'; attempt: AttemptRecord }
-  /** Waiting out a pause: the destination's due deliveries become due when it ends (no attempt used). */
-  | { kind: 'postpone_destination'; destination: string; until: number }
-  | { kind: 'save_gate'; destination: string; gate: Gate; change: 'paused' | 'resumed' | null }
+  /**
+   * Waiting out a pause: the due deliveries it holds become due when it ends (no attempt used):
+   * the origin's, or only those of the automations sending to the paused endpoint.
+   */
+  | { kind: 'postpone_destination'; destination: string; until: number; automationIds: string[] | null }
+  /** A pause ended early (resumed, or a test send succeeded): what it held is due now. */
+  | { kind: 'resume_destination'; destination: string; until: number; automationIds: string[] | null }
+  /** A gate kept under `key` (an origin, or an endpoint: see gate-pair.ts), on `destination`'s origin. */
+  | { kind: 'save_gate'; key: string; destination: string; scope: PauseScope; gate: Gate; change: 'paused' | 'resumed' | null }
   | { kind: 'save_health'; automationId: string; health: Health }
   | { kind: 'notice'; notice: NoticeDraft }
   /** Rate-limit pacing: when the automation's next request may go (kept in memory only). */

@@ -1,13 +1,13 @@
 /**
- * The gate in front of each destination (a target origin — scheme, host, port — within one
- * account), with no I/O: a concurrency cap, an optional rate limit per automation, a circuit
- * breaker, and which queue lane a delivery travels in. The account's Durable Object keeps a
- * gate per destination and asks these functions before handing a delivery to the queue.
+ * One gate, with no I/O: a circuit breaker, the lane it earns, and the rate limit's pace. The
+ * account's Durable Object keeps a gate per origin (scheme, host, port: the concurrency cap,
+ * lanes, and pauses for network errors and timeouts) and one per endpoint (origin and path:
+ * pauses for HTTP answers); src/domain/gate-pair.ts puts the two together for a delivery.
  *
- * Breaker: `FAILURE_THRESHOLD` consecutive failures (timeouts, network errors, 5xx) pause the
- * destination for a cool-down that doubles with each pause in a row (30 s … 10 min). When it
- * ends the destination is probed with one delivery at a time and reopens on the first success.
- * A 429 or 503 with Retry-After pauses the whole destination until then.
+ * Breaker: `FAILURE_THRESHOLD` consecutive failures pause the gate for a cool-down that
+ * doubles with each pause in a row (30 s … 10 min). When it ends the gate is probed with one
+ * delivery at a time and reopens on the first success. A 429 or 503 with Retry-After pauses it
+ * until then.
  *
  * Lanes: a destination uses the fast lane only once it has answered and while it stays healthy
  * and quick; new, probing, recently timed-out, slow and rate-limited ones use the slow lane.
@@ -18,6 +18,9 @@ import { isSuccessStatus } from './success-status';
 
 export const DESTINATION_STATES = ['ok', 'paused', 'probing'] as const;
 export type DestinationState = (typeof DESTINATION_STATES)[number];
+/** What a pause holds: one endpoint (an HTTP answer said so) or the whole origin (unreachable). */
+export const PAUSE_SCOPES = ['endpoint', 'origin'] as const;
+export type PauseScope = (typeof PAUSE_SCOPES)[number];
 export type Lane = 'fast' | 'slow';
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
@@ -73,8 +76,11 @@ export function laneFor(gate: Gate, now: number, rateLimited: boolean): Lane {
 /** How an attempt went, as far as the destination's health is concerned. */
 export type Observation =
   | { kind: 'success'; durationMs: number }
-  /** Timeouts, network errors and 5xx: the destination is struggling. */
-  | { kind: 'failure'; durationMs: number; timedOut: boolean; reason: string }
+  /**
+   * The destination is struggling: timeouts and network errors say so of the origin (nothing
+   * there answers), 5xx of the endpoint (the host answered for that path).
+   */
+  | { kind: 'failure'; durationMs: number; timedOut: boolean; reason: string; scope: PauseScope }
   /** The receiver asked everyone to wait (429/503 with Retry-After). */
   | { kind: 'wait'; durationMs: number; until: number; reason: string }
   /** Other answers (4xx, 3xx, 410) say nothing about the destination's health. */
@@ -85,7 +91,7 @@ const LATENCY_WEIGHT = 0.3;
 /** Classifies an attempt's result for the gate. */
 export function observationOf(result: AttemptResult, durationMs: number, now: number): Observation {
   if (result.kind === 'error') {
-    return { kind: 'failure', durationMs, timedOut: result.timedOut === true, reason: result.message };
+    return { kind: 'failure', durationMs, timedOut: result.timedOut === true, reason: result.message, scope: 'origin' };
   }
   const { status } = result;
   if (isSuccessStatus(status)) return { kind: 'success', durationMs };
@@ -95,7 +101,7 @@ export function observationOf(result: AttemptResult, durationMs: number, now: nu
       return { kind: 'wait', durationMs, until: now + seconds * 1000, reason: `the receiver answered ${status} with Retry-After` };
     }
   }
-  if (status >= 500) return { kind: 'failure', durationMs, timedOut: false, reason: `receiver answered ${status}` };
+  if (status >= 500) return { kind: 'failure', durationMs, timedOut: false, reason: `receiver answered ${status}`, scope: 'endpoint' };
   return { kind: 'neutral', durationMs };
 }
 
@@ -148,3 +154,32 @@ export function destinationOf(url: string): string {
     return url;
   }
 }
+
+/**
+ * The endpoint a target URL names: its origin and path, without the query (which usually
+ * carries per-automation details, not a different service). Never equal to an origin, which has
+ * no path, so both kinds of gate share one keyed store.
+ */
+export function endpointOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin + parsed.pathname;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * An administrator resumed the gate: the pause ends now and the next delivery probes; a failing
+ * probe pauses again from the first length (the pauses in a row start over).
+ */
+export function resumed(gate: Gate, now: number): Gate {
+  if (stateOf(gate, now) !== 'paused') return gate;
+  return { ...gate, pausedUntil: null, probing: true, pauses: 0, consecutiveFailures: 0 };
+}
+
+/**
+ * A send in the fast lane ran past its budget and was moved to the slow lane: the origin is
+ * marked slow (as after a timeout), so its deliveries use the slow lane for a while.
+ */
+export const markedSlow = (gate: Gate, now: number): Gate => ({ ...gate, lastTimeoutAt: now });

@@ -15,7 +15,8 @@ import {
   type DeliveryRef,
 } from './delivery-lifecycle';
 import { waitsFor } from './ordering';
-import { admits, laneFor, rateAdmits, stateOf, type Gate, type Lane } from './destination-gate';
+import { rateAdmits, type Lane, type PauseScope } from './destination-gate';
+import { admits, laneFor, viewOf, type GatePair, type InFlight } from './gate-pair';
 
 /** A rate-limited delivery is handed over at most this long before its paced time. */
 export const RATE_HORIZON_MS = 2_000;
@@ -29,8 +30,9 @@ export interface DispatchInput {
   schedule: readonly number[];
   /** Per-call ordering: the earlier open delivery this one must wait for, if any. */
   blocker: string | null;
-  gate: Gate;
-  inFlight: number;
+  /** The origin's gate and the endpoint's. */
+  gates: GatePair;
+  inFlight: InFlight;
   maxConcurrency: number;
   ratePerSecond: number | null;
   /** The rate limit's theoretical arrival time for the automation's next request. */
@@ -42,7 +44,7 @@ export type DispatchDecision =
   | { kind: 'cancel'; reason: string }
   | { kind: 'give_up'; reason: string }
   | { kind: 'wait_for'; blocker: string }
-  | { kind: 'postpone'; until: number }
+  | { kind: 'postpone'; until: number; scope: PauseScope }
   | { kind: 'hold' }
   | { kind: 'pace'; wakeAt: number }
   | { kind: 'send'; lane: Lane };
@@ -52,19 +54,29 @@ export function decideDispatch(d: DispatchInput): DispatchDecision {
   if (cancel !== null) return { kind: 'cancel', reason: cancel };
   if (d.now > d.openedAt + retryWindowMs(d.schedule)) return { kind: 'give_up', reason: WINDOW_ENDED };
   if (d.blocker !== null) return { kind: 'wait_for', blocker: d.blocker };
-  if (stateOf(d.gate, d.now) === 'paused') return { kind: 'postpone', until: d.gate.pausedUntil! };
-  if (!admits(d.gate, d.inFlight, d.maxConcurrency, d.now)) return { kind: 'hold' };
+  // A test send goes through a pause (within the cap): its success is how an administrator
+  // shows the receiver fixed, and ends the pause.
+  const view = viewOf(d.gates, d.now);
+  if (view.state === 'paused' && !d.isTest) return { kind: 'postpone', until: view.until!, scope: view.scope! };
+  const admitted = d.isTest ? d.inFlight.origin < d.maxConcurrency : admits(d.gates, d.inFlight, d.maxConcurrency, d.now);
+  if (!admitted) return { kind: 'hold' };
   if (d.ratePerSecond !== null && !rateAdmits(d.pacedAt, d.now + RATE_HORIZON_MS)) {
     return { kind: 'pace', wakeAt: d.pacedAt! - RATE_HORIZON_MS };
   }
-  return { kind: 'send', lane: laneFor(d.gate, d.now, d.ratePerSecond !== null) };
+  return { kind: 'send', lane: laneFor(d.gates, d.now, d.ratePerSecond !== null) };
+}
+
+/** Where a delivery goes: its origin, and the automations sending to its endpoint (what an endpoint's pause holds). */
+export interface Destination {
+  destination: string;
+  endpointAutomations: string[];
 }
 
 /**
  * The decision's effects. `token` is the fresh dispatch token a send would carry; a postpone
- * moves every due delivery of the destination, so a pass asks for it once per destination.
+ * moves every due delivery the pause holds, so a pass asks for it once per paused gate.
  */
-export function dispatchEffects(decision: DispatchDecision, d: DeliveryRef & { destination: string }, token: string, now: number): Effect[] {
+export function dispatchEffects(decision: DispatchDecision, d: DeliveryRef & Destination, token: string, now: number): Effect[] {
   switch (decision.kind) {
     case 'cancel':
     case 'give_up':
@@ -73,7 +85,10 @@ export function dispatchEffects(decision: DispatchDecision, d: DeliveryRef & { d
       return waitsFor(d.id, decision.blocker);
     case 'postpone':
       // Waiting out a pause uses no attempt: the destination's deliveries are simply due later.
-      return [{ kind: 'postpone_destination', destination: d.destination, until: decision.until }];
+      return [{
+        kind: 'postpone_destination', destination: d.destination, until: decision.until,
+        automationIds: decision.scope === 'endpoint' ? d.endpointAutomations : null,
+      }];
     case 'hold': // a report that frees a slot dispatches again
     case 'pace': // the pass wakes when the pace allows
       return [];

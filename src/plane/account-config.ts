@@ -8,7 +8,7 @@ import { readAccountConfig, type AutomationConfigRow } from '../db/account-confi
 import type { BusinessKey } from '../domain/business-keys';
 import { orderingKeyName } from '../domain/ordering';
 import type { AutomationCondition } from '../domain/delivery-lifecycle';
-import { DEFAULT_MAX_CONCURRENCY, destinationOf } from '../domain/destination-gate';
+import { DEFAULT_MAX_CONCURRENCY, destinationOf, endpointOf } from '../domain/destination-gate';
 import { decodePreviousSecrets, type PreviousSecret } from '../domain/secret-rotation';
 import type { Redactions } from '../domain/redaction';
 import type { BodyFormat } from '../domain/vocabulary';
@@ -20,7 +20,10 @@ export interface AutomationSnapshot {
   trigger: string;
   enabled: boolean;
   url: string;
+  /** Its origin: the gate with the cap, the lanes and pauses for network errors. */
   destination: string;
+  /** Its origin and path: the gate with pauses for HTTP answers. */
+  endpoint: string;
   format: BodyFormat;
   body: string;
   headers: Record<string, string>;
@@ -44,6 +47,8 @@ export interface AccountConfig {
   /** More than one: destination caps are held for the account by its gate objects. */
   partitions: number;
   automations: Map<string, AutomationSnapshot>;
+  /** The automations sending to each endpoint: what an endpoint's pause holds. */
+  endpoints: Map<string, string[]>;
   loadedAt: number;
 }
 
@@ -53,6 +58,7 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   enabled: row.enabled === 1,
   url: row.url,
   destination: destinationOf(row.url),
+  endpoint: endpointOf(row.url),
   format: row.format,
   body: row.body,
   headers: JSON.parse(row.headers) as Record<string, string>,
@@ -72,12 +78,15 @@ export async function loadAccountConfig(db: D1Database, accountId: string, now: 
     // The operations webhook travels like an automation (gates, retries, signing) that no event triggers.
     const id = operationsId(accountId);
     automations.set(id, {
-      id, trigger: '', enabled: true, url: read.operations.url, destination: destinationOf(read.operations.url), format: 'json',
+      id, trigger: '', enabled: true, url: read.operations.url, destination: destinationOf(read.operations.url),
+      endpoint: endpointOf(read.operations.url), format: 'json',
       body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, previousSecrets: [], redact: {}, maxConcurrency: DEFAULT_MAX_CONCURRENCY,
       ratePerSecond: null, orderBy: null, raw: true,
     });
   }
-  return { exists: read.exists, integrationEnabled: read.integrationEnabled, partitions: read.partitions, automations, loadedAt: now };
+  const endpoints = new Map<string, string[]>();
+  for (const a of automations.values()) endpoints.set(a.endpoint, [...(endpoints.get(a.endpoint) ?? []), a.id]);
+  return { exists: read.exists, integrationEnabled: read.integrationEnabled, partitions: read.partitions, automations, endpoints, loadedAt: now };
 }
 
 export function conditionOf(config: AccountConfig, automation: AutomationSnapshot | undefined): AutomationCondition {

@@ -4,7 +4,7 @@
  * object (queue messages, D1 writes) are returned to run once that transaction has committed.
  */
 import { isOutside, type Effect, type OutsideEffect } from '../domain/delivery-effects';
-import type { Gate } from '../domain/destination-gate';
+import type { Gate, PauseScope } from '../domain/destination-gate';
 import { boundedRequest } from '../domain/sent-request';
 import type { AccountConfig } from './account-config';
 import { logEvent } from '../observability/log';
@@ -13,7 +13,7 @@ import { updateDelivery } from './store/deliveries';
 import { insertAttempt } from './store/delivery-log';
 import { saveGate, saveHealth } from './store/gates';
 import { releaseWaiters } from './store/ordering';
-import { postponeDestination } from './store/schedule';
+import { postponeDestination, resumeDestination } from './store/schedule';
 import { countAttempt, countOutcome } from './store/stats';
 
 /** What applying touches besides SQL: the object's in-memory gates and pacing. */
@@ -51,12 +51,15 @@ export function apply(t: ApplyTarget, effects: readonly Effect[], now: number): 
         insertAttempt(t.sql, { ...effect.attempt, request: effect.attempt.request ? boundedRequest(effect.attempt.request) : null });
         break;
       case 'postpone_destination':
-        postponeDestination(t.sql, effect.destination, effect.until, now);
+        postponeDestination(t.sql, effect.destination, effect.automationIds, effect.until, now);
+        break;
+      case 'resume_destination':
+        resumeDestination(t.sql, effect.destination, effect.automationIds, effect.until, now);
         break;
       case 'save_gate':
-        t.gates.set(effect.destination, effect.gate);
-        saveGate(t.sql, effect.destination, effect.gate);
-        if (effect.change) logGateChange(t.accountId, effect.destination, effect.change, effect.gate);
+        t.gates.set(effect.key, effect.gate);
+        saveGate(t.sql, effect.key, effect.gate);
+        if (effect.change) logGateChange(t.accountId, effect.destination, effect.scope, effect.change, effect.gate);
         break;
       case 'save_health':
         saveHealth(t.sql, effect.automationId, effect.health);
@@ -73,12 +76,13 @@ export function apply(t: ApplyTarget, effects: readonly Effect[], now: number): 
 }
 
 /**
- * Operators see every pause and resume of a destination (an origin, never a path or query). The
- * gate's reason text is left out: a network error's message can quote the whole target URL.
+ * Operators see every pause and resume of a destination (an origin, never a path or query; the
+ * scope says whether one endpoint of it or all of it). The gate's reason text is left out: a
+ * network error's message can quote the whole target URL.
  */
-function logGateChange(accountId: string, destination: string, change: 'paused' | 'resumed', gate: Gate): void {
+function logGateChange(accountId: string, destination: string, scope: PauseScope, change: 'paused' | 'resumed', gate: Gate): void {
   logEvent(`destination ${change}`, {
-    account_id: accountId, destination,
+    account_id: accountId, destination, scope,
     ...(change === 'paused'
       ? {
           until: gate.pausedUntil === null ? null : new Date(gate.pausedUntil).toISOString(),

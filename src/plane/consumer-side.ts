@@ -7,6 +7,7 @@ import { attemptOutcome } from '../domain/attempt-outcome';
 import type { Effect } from '../domain/delivery-effects';
 import { claim, closeUnsent, DEAD_LETTER_REASON, leased, mayGiveUp, mayReport, released } from '../domain/delivery-lifecycle';
 import { rateAdmits, rateAfterSend, stateOf } from '../domain/destination-gate';
+import { viewOf } from '../domain/gate-pair';
 import { RATE_HORIZON_MS } from '../domain/dispatch-decision';
 import { conditionOf, type AccountConfig } from './account-config';
 import { gateFor } from './gate-object';
@@ -15,7 +16,7 @@ import type { PlaneRuntime } from './runtime';
 import { getDeliveryRow, getDeliveryRows, lifecycleOf, type DeliveryRow } from './store/deliveries';
 import { eventData } from './store/events';
 import { loadHealth } from './store/gates';
-import { leasedTo } from './store/schedule';
+import { leasedTo, leasedToAutomations } from './store/schedule';
 
 /**
  * A send time taken across partitions is at least this far ahead of the claim, so the consumer
@@ -52,12 +53,15 @@ export async function claimBatch(rt: PlaneRuntime, items: ClaimItem[], holdMs: n
       }
       seen.add(item.id);
       const automation = config.automations.get(row.automation_id);
-      const state = stateOf(rt.gate(automation?.destination ?? row.destination), now);
-      // A probe goes alone; a pause that began after dispatch holds the delivery back. A rate
-      // limit shared by partitions gave this batch its send times; otherwise the object paces.
+      const { gates, keys } = rt.gatesOf(config, automation, row.destination);
+      // A probe goes alone (to the origin or to the endpoint, whichever is probed); a pause that
+      // began after dispatch holds the delivery back, but not a test send (see dispatch-decision.ts).
+      // A rate limit shared by partitions gave this batch its send times; otherwise the object paces.
+      const probeAlone = (stateOf(gates.origin, now) !== 'probing' || leasedTo(rt.sql, keys.origin, now) === 0)
+        && (stateOf(gates.endpoint, now) !== 'probing' || leasedToAutomations(rt.sql, keys.endpointAutomations, now) === 0);
       const times = automation ? shared.get(automation.id) : undefined;
       const paced = automation?.ratePerSecond && !times ? rt.pacing.get(automation.id) : undefined;
-      const gateAdmits = (state === 'ok' || (state === 'probing' && leasedTo(rt.sql, row.destination, now) === 0))
+      const gateAdmits = (row.is_test === 1 || (viewOf(gates, now).state !== 'paused' && probeAlone))
         && (times ? times.length > 0 : rateAdmits(paced, now + RATE_HORIZON_MS));
       const delivery = lifecycleOf(row);
       const decision = claim(delivery, {
@@ -131,7 +135,7 @@ export async function reportBatch(rt: PlaneRuntime, reports: AttemptReport[]): P
       const automation = config.automations.get(row.automation_id);
       const effects = attemptOutcome({
         delivery: lifecycleOf(row), report: r, automation: automation ? { raw: automation.raw } : null,
-        gate: rt.gate(row.destination), health: loadHealth(rt.sql, row.automation_id),
+        ...rt.gatesOf(config, automation, row.destination), health: loadHealth(rt.sql, row.automation_id),
         alreadyDisabled: disabled.has(row.automation_id),
         schedule: settings.retrySchedule, autoDisableAfterMs: settings.autoDisableAfterMs, now, random: rt.random,
       });

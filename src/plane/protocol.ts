@@ -1,5 +1,5 @@
 /** What travels between the account object, the queues and the consumer. */
-import type { DestinationState } from '../domain/destination-gate';
+import type { DestinationState, PauseScope } from '../domain/destination-gate';
 import type { Redactions } from '../domain/redaction';
 import type { ReportedAttempt } from '../domain/attempt-outcome';
 import type { PreviousSecret } from '../domain/secret-rotation';
@@ -54,6 +54,8 @@ export interface AttemptReport extends ReportedAttempt {
 
 export interface DestinationView {
   state: DestinationState;
+  /** What is paused or probed: the endpoint (origin and path) or the whole origin. */
+  scope?: PauseScope;
   until?: string;
   reason?: string;
   in_flight: number;

@@ -9,10 +9,11 @@ import { disableAutomation, setFailingSince } from '../db/automations';
 import type { Effect, OutsideEffect } from '../domain/delivery-effects';
 import { released } from '../domain/delivery-lifecycle';
 import { newGate, type Gate, type Lane } from '../domain/destination-gate';
+import type { GateKeys, GatePair } from '../domain/gate-pair';
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
 import { systemRandom, type Random } from '../lib/random';
-import { CONFIG_TTL_MS, loadAccountConfig, type AccountConfig } from './account-config';
+import { CONFIG_TTL_MS, loadAccountConfig, type AccountConfig, type AutomationSnapshot } from './account-config';
 import { logEvent } from '../observability/log';
 import { apply, type ApplyTarget } from './apply';
 import type { DeliveryMessage } from './protocol';
@@ -77,8 +78,20 @@ export class PlaneRuntime {
     return this.accountId;
   }
 
-  gate(destination: string): Gate {
-    return this.gates.get(destination) ?? newGate();
+  gate(key: string): Gate {
+    return this.gates.get(key) ?? newGate();
+  }
+
+  /**
+   * The two gates a delivery of `automation` passes (src/domain/gate-pair.ts) and where they are
+   * kept; a deleted automation's delivery has only its row's origin.
+   */
+  gatesOf(config: AccountConfig | null, automation: AutomationSnapshot | undefined, origin: string): { gates: GatePair; keys: GateKeys } {
+    const endpoint = automation?.endpoint ?? null;
+    return {
+      gates: { origin: this.gate(automation?.destination ?? origin), endpoint: endpoint === null ? newGate() : this.gate(endpoint) },
+      keys: { origin: automation?.destination ?? origin, endpoint, endpointAutomations: endpoint === null ? [] : config?.endpoints.get(endpoint) ?? [] },
+    };
   }
 
   /** The cached control plane, reloaded after CONFIG_TTL_MS or when forced (after a change). */

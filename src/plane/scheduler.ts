@@ -5,7 +5,8 @@
  * Each delivery's fate is decided in src/domain/dispatch-decision.ts.
  */
 import { redispatched, released } from '../domain/delivery-lifecycle';
-import { laneFor, MAX_CONCURRENCY_LIMIT } from '../domain/destination-gate';
+import { MAX_CONCURRENCY_LIMIT } from '../domain/destination-gate';
+import { laneFor } from '../domain/gate-pair';
 import { decideDispatch, dispatchEffects } from '../domain/dispatch-decision';
 import { HOUR_MS, WINDOWS } from '../domain/delivery-stats';
 import { logEvent } from '../observability/log';
@@ -15,7 +16,7 @@ import { SharedCaps } from './shared-caps';
 import { getDeliveryRows, lifecycleOf, type DeliveryRow } from './store/deliveries';
 import { earlierOpen } from './store/ordering';
 import { hasRows, purgeBefore } from './store/retention';
-import { dueDeliveries, inFlightByDestination, nextDispatchCheckAt, nextDueAt, staleDispatches } from './store/schedule';
+import { dueDeliveries, inFlightByAutomation, inFlightByDestination, nextDispatchCheckAt, nextDueAt, staleDispatches } from './store/schedule';
 import { purgeStats } from './store/stats';
 
 /** A queue message not claimed this long after it was sent is sent again (same token). */
@@ -72,7 +73,7 @@ export class Scheduler {
       for (const row of expired) apply(released(row.id));
       for (const row of resend) {
         const automation = config?.automations.get(row.automation_id);
-        const lane = laneFor(rt.gate(row.destination), now, Boolean(automation?.ratePerSecond));
+        const lane = laneFor(rt.gatesOf(config, automation, row.destination).gates, now, Boolean(automation?.ratePerSecond));
         apply(redispatched(row.id, row.dispatch_token!, lane, now));
       }
     });
@@ -119,6 +120,8 @@ export class Scheduler {
     const now = rt.now();
     const due = dueDeliveries(rt.sql, now, MAX_CONCURRENCY_LIMIT, DISPATCH_LIMIT);
     const inFlight = inFlightByDestination(rt.sql);
+    const byAutomation = inFlightByAutomation(rt.sql);
+    const toEndpoint = (ids: string[]) => ids.reduce((n, id) => n + (byAutomation.get(id) ?? 0), 0);
     // With several partitions, slots for the due deliveries come from the destinations' gates.
     await this.caps.before(config, due, inFlight);
     if (due.length === 0) return null;
@@ -132,22 +135,28 @@ export class Scheduler {
         if (!row || !stillReady(row, now)) continue;
         const automation = config.automations.get(row.automation_id);
         const destination = automation?.destination ?? row.destination;
+        const { gates, keys } = rt.gatesOf(config, automation, row.destination);
         const decision = decideDispatch({
           condition: conditionOf(config, automation), isTest: row.is_test === 1, openedAt: row.opened_at, schedule, now,
           blocker: automation?.orderBy && row.order_key !== null ? earlierOpen(rt.sql, row) : null,
-          gate: rt.gate(destination), inFlight: (inFlight.get(destination) ?? 0) + this.caps.others(destination),
+          gates, inFlight: { origin: (inFlight.get(destination) ?? 0) + this.caps.others(destination), endpoint: toEndpoint(keys.endpointAutomations) },
           maxConcurrency: automation?.maxConcurrency ?? 1, ratePerSecond: automation?.ratePerSecond ?? null,
           pacedAt: automation ? this.caps.pacedAt(config, automation.id) : undefined,
         });
-        if (decision.kind === 'postpone' && postponed.has(destination)) continue;
-        if (decision.kind === 'postpone') postponed.add(destination);
+        // One postpone per paused gate moves everything that gate holds.
+        const paused = decision.kind === 'postpone' ? (decision.scope === 'endpoint' ? keys.endpoint : destination) : null;
+        if (paused !== null && postponed.has(paused)) continue;
+        if (paused !== null) postponed.add(paused);
         if (decision.kind === 'pace') rateWake = Math.min(rateWake ?? Infinity, decision.wakeAt);
         // A delivery closed now may free the ones that waited for it.
         if (decision.kind === 'cancel' || decision.kind === 'give_up') this.dispatchAgain = true;
         // Past the slots the gate granted, the delivery waits for the next pass (the gate wakes it).
         if (decision.kind === 'send' && !this.caps.take(config, destination)) continue;
-        if (decision.kind === 'send') inFlight.set(destination, (inFlight.get(destination) ?? 0) + 1);
-        apply(dispatchEffects(decision, { ...lifecycleOf(row), destination }, crypto.randomUUID(), now));
+        if (decision.kind === 'send') {
+          inFlight.set(destination, (inFlight.get(destination) ?? 0) + 1);
+          byAutomation.set(row.automation_id, (byAutomation.get(row.automation_id) ?? 0) + 1);
+        }
+        apply(dispatchEffects(decision, { ...lifecycleOf(row), destination, endpointAutomations: keys.endpointAutomations }, crypto.randomUUID(), now));
       }
     });
     await this.caps.after(config, inFlight);

@@ -1,6 +1,7 @@
 /** Read-only views of an account object: destinations, usage and health stats. */
 import { summarize, windowStart, type HourStats, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
-import { destinationOf, stateOf } from '../domain/destination-gate';
+import { destinationOf, endpointOf } from '../domain/destination-gate';
+import { viewOf } from '../domain/gate-pair';
 import { operationsId } from './account-config';
 import type { DestinationView } from './protocol';
 import type { PlaneRuntime } from './runtime';
@@ -8,19 +9,19 @@ import { usageCounts } from './store/retention';
 import { inFlightByDestination } from './store/schedule';
 import { openCount, statsHours } from './store/stats';
 
-/** The state of each URL's destination (the gate in front of its origin). */
+/** The state of each URL's destination: its endpoint's gate and its origin's, the more restrictive. */
 export function destinationViews(rt: PlaneRuntime, urls: string[]): Record<string, DestinationView> {
   const inFlight = inFlightByDestination(rt.sql);
   const now = rt.now();
   return Object.fromEntries(
     urls.map((url) => {
       const origin = destinationOf(url);
-      const gate = rt.gate(origin);
-      const state = stateOf(gate, now);
+      const gate = viewOf({ origin: rt.gate(origin), endpoint: rt.gate(endpointOf(url)) }, now);
       const view: DestinationView = {
-        state,
-        ...(state === 'paused' && gate.pausedUntil !== null ? { until: new Date(gate.pausedUntil).toISOString() } : {}),
-        ...(state !== 'ok' && gate.reason ? { reason: gate.reason } : {}),
+        state: gate.state,
+        ...(gate.scope ? { scope: gate.scope } : {}),
+        ...(gate.until !== null ? { until: new Date(gate.until).toISOString() } : {}),
+        ...(gate.reason ? { reason: gate.reason } : {}),
         in_flight: inFlight.get(origin) ?? 0,
       };
       return [url, view];

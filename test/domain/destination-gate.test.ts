@@ -19,7 +19,7 @@ import {
 
 const T0 = 1_800_000_000_000;
 const fail = (gate: Gate, now: number, timedOut = false) =>
-  observe(gate, { kind: 'failure', durationMs: 10, timedOut, reason: 'receiver answered 500' }, now, MIDPOINT);
+  observe(gate, { kind: 'failure', durationMs: 10, timedOut, reason: 'receiver answered 500', scope: 'endpoint' }, now, MIDPOINT);
 
 describe('destination gate', () => {
   it('caps deliveries in flight', () => {

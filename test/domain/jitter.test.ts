@@ -51,7 +51,7 @@ describe('jitter', () => {
   it('jitters a destination pause the same way', () => {
     const pausedFor = (draw: number) => {
       let gate = newGate();
-      for (let i = 0; i < 5; i++) gate = observe(gate, { kind: 'failure', durationMs: 10, timedOut: false, reason: 'receiver answered 500' }, T0, () => draw);
+      for (let i = 0; i < 5; i++) gate = observe(gate, { kind: 'failure', durationMs: 10, timedOut: false, reason: 'receiver answered 500', scope: 'endpoint' }, T0, () => draw);
       return gate.pausedUntil! - T0;
     };
     expect(pausedFor(0)).toBe(FIRST_PAUSE_MS * 0.8);

@@ -50,6 +50,7 @@ describe('destination gate', () => {
       { timeout: 20_000, interval: 100 },
     );
     expect(paused.reason).toMatch(new RegExp(`${FAILURE_THRESHOLD} failures in a row, the last: receiver answered 500`));
+    expect(paused.scope).toBe('endpoint');
     expect(Date.parse(paused.until)).toBeGreaterThan(Date.now());
     const sent = (await sinkRequests(bucket)).length;
     expect(sent).toBeGreaterThanOrEqual(FAILURE_THRESHOLD);
@@ -101,8 +102,8 @@ describe('destination gate', () => {
     // Operators saw both gate decisions, each one line with the origin only (no path, no query).
     const origin = new URL(automation.url).origin;
     expect(gateLines()).toEqual([
-      { msg: 'destination paused', account_id: account.id, destination: origin, until: paused.until, cause: 'failures', consecutive_failures: FAILURE_THRESHOLD, pauses_in_a_row: 1 },
-      { msg: 'destination resumed', account_id: account.id, destination: origin },
+      { msg: 'destination paused', account_id: account.id, destination: origin, scope: 'endpoint', until: paused.until, cause: 'failures', consecutive_failures: FAILURE_THRESHOLD, pauses_in_a_row: 1 },
+      { msg: 'destination resumed', account_id: account.id, destination: origin, scope: 'endpoint' },
     ]);
     logged.mockRestore();
   }, 30_000);

@@ -18,7 +18,7 @@ import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../do
 import { redactedTemplateValues, RedactMode, type Redactions } from '../../domain/redaction';
 import { generateSigningSecret } from '../../domain/signature';
 import { compileTemplate, RenderedBodyTooLarge, TemplateCompileError, type TemplateFormat } from '../../domain/template';
-import { DEFAULT_MAX_CONCURRENCY, DESTINATION_STATES, MAX_CONCURRENCY_LIMIT } from '../../domain/destination-gate';
+import { DEFAULT_MAX_CONCURRENCY, DESTINATION_STATES, MAX_CONCURRENCY_LIMIT, PAUSE_SCOPES } from '../../domain/destination-gate';
 import { planesFor } from '../../plane/planes';
 import type { KeyPrincipal } from '../../db/accounts';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
@@ -111,14 +111,17 @@ const UpdateAutomation = z.object(editable).partial().strict().openapi('UpdateAu
 const AutomationWithSecret = AutomationSchema.extend({ signing_secret: z.string() }).openapi('AutomationWithSecret');
 const PreviewRequest = z.object({ data: EventDataSchema.optional() }).strict();
 
-const Destination = z
+export const Destination = z
   .object({
     state: z.enum(DESTINATION_STATES),
+    scope: z.enum(PAUSE_SCOPES).optional().openapi({
+      description: 'While paused or probing, what is: the endpoint (scheme, host, port and path; after HTTP answers) or the whole origin (after network errors or timeouts)',
+    }),
     until: z.string().optional().openapi({ description: 'While paused: when probing starts' }),
     reason: z.string().optional(),
-    in_flight: z.int(),
+    in_flight: z.int().openapi({ description: "Deliveries out to the target's origin (the concurrency cap is the origin's)" }),
   })
-  .openapi('Destination', { description: "The gate in front of the target's origin, shared by the account's automations that send there" });
+  .openapi('Destination', { description: "The gates in front of the target: its endpoint's and its origin's, shared by the account's automations that send there" });
 const AutomationDetail = AutomationSchema.extend({ destination: Destination }).openapi('AutomationDetail');
 
 const AutomationListItem = AutomationSchema.extend({

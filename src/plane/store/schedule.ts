@@ -53,13 +53,40 @@ export function leasedTo(sql: SqlStorage, destination: string, now: number): num
     .one().n;
 }
 
-/** Pushes due deliveries of a paused destination to the end of its pause (no attempt used). */
-export function postponeDestination(sql: SqlStorage, destination: string, until: number, now: number): void {
-  sql.exec(
-    `UPDATE deliveries SET next_attempt_at = ?, updated_at = ?
-     WHERE destination = ? AND dispatch_token IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at < ?`,
-    until, now, destination, until,
-  );
+/** Deliveries per automation out with a queue message or a consumer (an endpoint's are its automations'). */
+export function inFlightByAutomation(sql: SqlStorage): Map<string, number> {
+  const rows = sql
+    .exec<{ automation_id: string; n: number }>(
+      'SELECT automation_id, count(*) AS n FROM deliveries WHERE dispatch_token IS NOT NULL GROUP BY automation_id',
+    )
+    .toArray();
+  return new Map(rows.map((r) => [r.automation_id, r.n]));
+}
+
+/** Deliveries of these automations (an endpoint's) a consumer holds right now. */
+export function leasedToAutomations(sql: SqlStorage, automationIds: string[], now: number): number {
+  return sql
+    .exec<{ n: number }>('SELECT count(*) AS n FROM deliveries WHERE automation_id IN (SELECT value FROM json_each(?)) AND lease_until >= ?', JSON.stringify(automationIds), now)
+    .one().n;
+}
+
+/**
+ * The deliveries a pause holds, on the origin: all of them (`automationIds` null), or those of
+ * the automations sending to the paused endpoint.
+ */
+const HELD = `destination = ? AND (? IS NULL OR automation_id IN (SELECT value FROM json_each(?)))
+  AND dispatch_token IS NULL AND next_attempt_at IS NOT NULL`;
+
+/** Pushes the due deliveries a pause holds to its end (no attempt used). */
+export function postponeDestination(sql: SqlStorage, destination: string, automationIds: string[] | null, until: number, now: number): void {
+  const ids = automationIds && JSON.stringify(automationIds);
+  sql.exec(`UPDATE deliveries SET next_attempt_at = ?, updated_at = ? WHERE ${HELD} AND next_attempt_at < ?`, until, now, destination, ids, ids, until);
+}
+
+/** A pause ended early: what it held (due by its end) is due now, oldest first as ever. */
+export function resumeDestination(sql: SqlStorage, destination: string, automationIds: string[] | null, until: number, now: number): void {
+  const ids = automationIds && JSON.stringify(automationIds);
+  sql.exec(`UPDATE deliveries SET next_attempt_at = ?, updated_at = ? WHERE ${HELD} AND next_attempt_at > ? AND next_attempt_at <= ?`, now, now, destination, ids, ids, now, until);
 }
 
 /** Queue messages not claimed within `staleMs`, and leases that ran out (a crashed consumer). */

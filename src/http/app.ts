@@ -12,6 +12,7 @@ import { BATCH_BODY, EVENT_BATCH_PATH, REQUEST_BODY, validationDetails, type Bod
 import { registerAccountRoutes } from './routes/accounts';
 import { registerAutomationRoutes } from './routes/automations';
 import { registerDeliveryRoutes } from './routes/deliveries';
+import { registerDestinationRoutes } from './routes/destination';
 import { registerEventBatchRoute } from './routes/events-batch';
 import { registerEventRoutes } from './routes/events';
 import { registerOperationsRoutes } from './routes/operations';
@@ -50,6 +51,7 @@ export function createApp() {
   registerTriggerRoutes(app);
   registerAutomationRoutes(app);
   registerSecretRotationRoutes(app);
+  registerDestinationRoutes(app);
   registerEventRoutes(app);
   registerEventBatchRoute(app);
   registerDeliveryRoutes(app);

@@ -12,7 +12,7 @@ import type { StatsWindow, WindowStats } from '../domain/delivery-stats';
 import type { Env } from '../env';
 import type { Clock } from '../lib/clock';
 import type { Random } from '../lib/random';
-import { automationsChanged, recover, retryDelivery, type ReopenResult } from './changes';
+import { automationsChanged, recover, resumeDestination, retryDelivery, type ReopenResult } from './changes';
 import { claimBatch, closeDeadLettered, reportBatch } from './consumer-side';
 import { ingest, ingestBatch, replay, sendTest, type IngestInput, type IngestResult, type ReplayResult } from './intake';
 import type { AttemptReport, ClaimAnswer, ClaimItem, DestinationView } from './protocol';
@@ -109,6 +109,13 @@ export class AccountPlane extends DurableObject<Env> {
 
   recover(accountId: string, automationId: string, since: number, until: number, limit?: number) {
     return recover(this.use(accountId), automationId, since, until, limit);
+  }
+
+  /** An administrator's resume of the URL's destination; answers its state afterwards. */
+  async resumeDestination(accountId: string, url: string): Promise<DestinationView> {
+    const rt = this.use(accountId);
+    await resumeDestination(rt, url);
+    return destinationViews(rt, [url])[url]!;
   }
 
   automationsChanged(accountId: string): Promise<void> {

@@ -1,9 +1,13 @@
 /**
  * Changes made from outside the delivery path: a manual retry, a recovery of an automation's
- * failed deliveries, and the control plane's changes (an automation edited, turned off or
- * deleted; the integration switched), each carried out through the lifecycle's transitions.
+ * failed deliveries, an administrator resuming a paused destination, and the control plane's
+ * changes (an automation edited, turned off or deleted; the integration switched), each carried
+ * out through the lifecycle's transitions.
  */
 import { BLOCKED_BECAUSE, blockedBy, closeUnsent, CANCEL_REASONS, reopen, reopened } from '../domain/delivery-lifecycle';
+import { destinationOf, endpointOf } from '../domain/destination-gate';
+import { pairEffects, resumePair } from '../domain/gate-pair';
+import { logEvent } from '../observability/log';
 import { conditionOf } from './account-config';
 import type { PlaneRuntime } from './runtime';
 import { failedBetween, getDeliveryRow, idleOpenDeliveries, lifecycleOf, moveWaiting, toDelivery, type Delivery } from './store/deliveries';
@@ -15,6 +19,22 @@ export type ReopenResult = { reopened: Delivery } | { notFound: true } | { confl
 export const RECOVER_LIMIT = 10_000;
 /** How far back a recovery may reach (the API refuses an older `since`; the console offers no earlier time). */
 export const RECOVER_MAX_DAYS = 14;
+
+/**
+ * Ends the pause of the URL's endpoint and origin at once: what they held is due now, and the
+ * oldest of it goes first, as the probe. A destination not paused is left as it is.
+ */
+export async function resumeDestination(rt: PlaneRuntime, url: string): Promise<void> {
+  const config = await rt.loadConfig();
+  const now = rt.now();
+  const [origin, endpoint] = [destinationOf(url), endpointOf(url)];
+  const before = { origin: rt.gate(origin), endpoint: rt.gate(endpoint) };
+  const effects = pairEffects({ origin, endpoint, endpointAutomations: config.endpoints.get(endpoint) ?? [] }, before, resumePair(before, now), now);
+  if (effects.length === 0) return;
+  await rt.transact((apply) => apply(effects));
+  logEvent('destination resume requested', { account_id: rt.bound(), destination: origin });
+  rt.kick();
+}
 
 export async function retryDelivery(rt: PlaneRuntime, id: string): Promise<ReopenResult> {
   const row = getDeliveryRow(rt.sql, id);

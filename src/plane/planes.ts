@@ -188,6 +188,11 @@ export class AccountPlanes {
     return (await this.destinations([url]))[url]!;
   }
 
+  /** Every partition keeps its own gates: each ends its pause; the answer is the account's view after. */
+  async resumeDestination(url: string): Promise<DestinationView> {
+    return combineViews(await this.each(this.all, (stub, key) => stub.resumeDestination(key, url)));
+  }
+
   async usage() {
     const parts: Usage[] = await this.each(this.all, (stub, key) => stub.usage(key) as Promise<Usage>);
     const total = (field: keyof Usage) => parts.reduce((n, p) => n + p[field], 0);

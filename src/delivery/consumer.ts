@@ -20,7 +20,8 @@ import { logEvent } from '../observability/log';
 import { recordAttempt } from '../observability/record-attempt';
 import { partitionOfDeliveryId } from '../crypto/ids';
 import { parsePlaneKey, planeFor, planeKey } from '../plane/client';
-import type { AttemptReport, ClaimItem, DeliveryMessage, SendOrder } from '../plane/protocol';
+import type { Lane } from '../domain/destination-gate';
+import type { AttemptReport, BatchReport, ClaimItem, DeliveryMessage, SendOrder } from '../plane/protocol';
 import { sendWebhook } from './send';
 import { openSigningSecret } from './signing-secrets';
 
@@ -53,12 +54,12 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
   const holdMs = Math.ceil(batch.messages.length / MAX_IN_FLIGHT) * (config.deliveryTimeoutMs + 1_000);
   // Lanes are shared by account, whatever its partitions.
   const share = new FairShare<{ key: string; account: string; order: SendOrder }>((job) => ({ account: job.account, destination: job.order.destination }));
-  const pending = new Map<string, { left: number; reports: AttemptReport[] }>();
+  const pending = new Map<string, { left: number; reports: BatchReport[] }>();
   const settled: Promise<void>[] = [];
   const eventValues = new EventValues();
   const lane = batch.queue === env.SLOW_DELIVERY_QUEUE_NAME ? 'slow' : 'fast';
 
-  const finishAccount = async (key: string, messages: Message<unknown>[], reports: AttemptReport[]) => {
+  const finishAccount = async (key: string, messages: Message<unknown>[], reports: BatchReport[]) => {
     try {
       if (reports.length > 0) await planeFor(env, key).report(key, reports);
       for (const m of messages) m.ack();
@@ -92,10 +93,15 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
 
   await runFairly(share, MAX_IN_FLIGHT, async ({ key, account, order }) => {
     const state = pending.get(key)!;
-    const { report, verdict } = await attempt(config, order, eventValues);
-    // Written as soon as the attempt is over, before the report: it happened whatever becomes of that.
-    recordAttempt(env.DELIVERY_ANALYTICS, attemptRecord(account, lane, order, report, verdict));
-    state.reports.push(report);
+    const attempted = await attempt(config, order, eventValues, lane);
+    if ('moved' in attempted) {
+      logEvent('delivery moved to the slow lane', { account_id: account, delivery_id: order.id, destination: order.destination, budget_ms: order.fastLaneBudgetMs });
+      state.reports.push(attempted.moved);
+    } else {
+      // Written as soon as the attempt is over, before the report: it happened whatever becomes of that.
+      recordAttempt(env.DELIVERY_ANALYTICS, attemptRecord(account, lane, order, attempted.report, attempted.verdict));
+      state.reports.push(attempted.report);
+    }
     if (--state.left === 0) settled.push(finishAccount(key, byAccount.get(key)!, state.reports));
   });
   await Promise.all(settled);
@@ -123,8 +129,11 @@ interface Attempted {
   verdict: AttemptVerdict;
 }
 
-/** Renders, signs and sends one delivery; never throws. */
-async function attempt(config: Config, order: SendOrder, eventValues: EventValues): Promise<Attempted> {
+/**
+ * Renders, signs and sends one delivery; never throws. In the fast lane a send that outlasts
+ * its budget (set by the account object) is stopped and moved to the slow lane instead of counting as an attempt.
+ */
+async function attempt(config: Config, order: SendOrder, eventValues: EventValues, lane: Lane): Promise<Attempted | { moved: BatchReport }> {
   const now = Date.now();
   const base = { id: order.id, token: order.token, attempt: order.attempt, attemptNumber: order.attemptNumber };
   const failedHere = (error: string, final: boolean, why: NoRequestClass): Attempted => ({
@@ -161,10 +170,12 @@ async function attempt(config: Config, order: SendOrder, eventValues: EventValue
   if (order.notBefore !== null && order.notBefore > Date.now()) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(order.notBefore! - Date.now(), MAX_PACING_WAIT_MS)));
   }
+  const budgeted = lane === 'fast' && order.fastLaneBudgetMs < config.deliveryTimeoutMs;
   const outcome = await sendWebhook({
     deliveryId: order.id, url: target.url.href, contentType, body, extraHeaders: order.headers, secret, previousSecrets,
-    timeoutMs: config.deliveryTimeoutMs,
+    timeoutMs: budgeted ? order.fastLaneBudgetMs : config.deliveryTimeoutMs,
   });
+  if (budgeted && outcome.result.kind === 'error' && outcome.result.timedOut) return { moved: { id: order.id, token: order.token, moved: 'slow_lane' } };
   const ok = outcome.result.kind === 'response' && isSuccessStatus(outcome.result.status);
   return {
     report: {

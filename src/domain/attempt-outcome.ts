@@ -9,7 +9,7 @@ import { disabledCause, healthy, observeAttempt, type Health } from './automatio
 import type { DisabledCause, NoticeData } from './causes';
 import type { Effect } from './delivery-effects';
 import { afterAttempt, settle, type DeliveryRef, type LifecycleState } from './delivery-lifecycle';
-import { observationOf } from './destination-gate';
+import { markedSlow, observationOf, type Gate } from './destination-gate';
 import { observePair, pairEffects, type GateKeys, type GatePair } from './gate-pair';
 import type { Random } from './jitter';
 import type { AttemptResult } from './retry-policy';
@@ -47,6 +47,19 @@ export interface AttemptOutcomeInput {
   now: number;
   /** Jitter for the retry delay and a pause (see jitter.ts). */
   random: Random;
+}
+
+/**
+ * A fast-lane send stopped at its budget (see FAST_LANE_BUDGET_MS): the delivery goes back to
+ * the scheduler without using the attempt its claim counted, and its origin is marked slow, so
+ * it goes again at once in the slow lane. The receiver may have had the request: it can arrive
+ * twice, with the same webhook-id.
+ */
+export function movedToSlowLane(d: Pick<LifecycleState, 'attemptCount'> & { id: string }, origin: { key: string; gate: Gate }, now: number): Effect[] {
+  return [
+    { kind: 'update_delivery', id: d.id, patch: { dispatchToken: null, dispatchedAt: null, leaseUntil: null, attemptCount: d.attemptCount - 1, updatedAt: now } },
+    { kind: 'save_gate', key: origin.key, destination: origin.key, scope: 'origin', gate: markedSlow(origin.gate, now), change: null },
+  ];
 }
 
 export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {

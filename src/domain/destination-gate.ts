@@ -31,6 +31,19 @@ export const MAX_PAUSE_MS = 600_000;
 /** A destination that timed out this recently, or answers this slowly, uses the slow lane. */
 export const SLOW_LANE_AFTER_TIMEOUT_MS = 300_000;
 export const SLOW_LATENCY_MS = 500;
+/**
+ * How long a send in the fast lane may take before it is stopped and moved to the slow lane
+ * (no attempt used; the origin is marked slow): a fast-lane batch waits for its slowest send, so
+ * an endpoint that was quick and stops answering would otherwise hold it for the whole timeout.
+ * Four times the origin's usual answer time, within these bounds: a destination in this lane
+ * answers in under SLOW_LATENCY_MS on average, so at most twice that.
+ */
+export const FAST_LANE_BUDGET_MS = { min: 250, max: 1_000 } as const;
+const BUDGET_LATENCIES = 4;
+
+export function fastLaneBudgetMs(gate: Gate): number {
+  return Math.min(FAST_LANE_BUDGET_MS.max, Math.max(FAST_LANE_BUDGET_MS.min, BUDGET_LATENCIES * (gate.latencyMs ?? SLOW_LATENCY_MS)));
+}
 
 export interface Gate {
   consecutiveFailures: number;

@@ -15,7 +15,7 @@ import type { Random } from '../lib/random';
 import { automationsChanged, recover, resumeDestination, retryDelivery, type ReopenResult } from './changes';
 import { claimBatch, closeDeadLettered, reportBatch } from './consumer-side';
 import { ingest, ingestBatch, replay, sendTest, type IngestInput, type IngestResult, type ReplayResult } from './intake';
-import type { AttemptReport, ClaimAnswer, ClaimItem, DestinationView } from './protocol';
+import type { BatchReport, ClaimAnswer, ClaimItem, DestinationView } from './protocol';
 import { PlaneRuntime } from './runtime';
 import { Scheduler } from './scheduler';
 import { migrate } from './schema';
@@ -150,7 +150,7 @@ export class AccountPlane extends DurableObject<Env> {
     return claimBatch(this.use(accountId), items, holdMs);
   }
 
-  async report(accountId: string, reports: AttemptReport[]): Promise<void> {
+  async report(accountId: string, reports: BatchReport[]): Promise<void> {
     const rt = this.use(accountId);
     // An automation turned off: its waiting deliveries are cancelled at once.
     if (await reportBatch(rt, reports)) await automationsChanged(rt);

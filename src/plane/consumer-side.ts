@@ -3,15 +3,15 @@
  * taking back their attempts, and closing what the dead-letter queue gave up on. The decisions
  * are the domain's (delivery-lifecycle, attempt-outcome); this module reads what they need.
  */
-import { attemptOutcome } from '../domain/attempt-outcome';
+import { attemptOutcome, movedToSlowLane } from '../domain/attempt-outcome';
 import type { Effect } from '../domain/delivery-effects';
 import { claim, closeUnsent, DEAD_LETTER_REASON, leased, mayGiveUp, mayReport, released } from '../domain/delivery-lifecycle';
-import { rateAdmits, rateAfterSend, stateOf } from '../domain/destination-gate';
+import { fastLaneBudgetMs, rateAdmits, rateAfterSend, stateOf } from '../domain/destination-gate';
 import { viewOf } from '../domain/gate-pair';
 import { RATE_HORIZON_MS } from '../domain/dispatch-decision';
 import { conditionOf, type AccountConfig } from './account-config';
 import { gateFor } from './gate-object';
-import type { AttemptReport, ClaimAnswer, ClaimItem } from './protocol';
+import type { BatchReport, ClaimAnswer, ClaimItem } from './protocol';
 import type { PlaneRuntime } from './runtime';
 import { getDeliveryRow, getDeliveryRows, lifecycleOf, type DeliveryRow } from './store/deliveries';
 import { eventData } from './store/events';
@@ -91,7 +91,7 @@ export async function claimBatch(rt: PlaneRuntime, items: ClaimItem[], holdMs: n
           id: row.id, token: item.token, attempt: row.attempt_count + 1, attemptNumber: decision.attemptNumber,
           destination: a.destination, automationId: a.id, url: a.url, format: a.format, body: a.body, headers: a.headers,
           secretCiphertext: a.secretCiphertext, eventData: eventData(rt.sql, row.event_id) ?? '{}',
-          previousSecrets: a.previousSecrets, notBefore, raw: a.raw, redact: a.redact,
+          previousSecrets: a.previousSecrets, notBefore, raw: a.raw, redact: a.redact, fastLaneBudgetMs: fastLaneBudgetMs(gates.origin),
         },
       };
     }),
@@ -123,7 +123,7 @@ async function sharedSendTimes(rt: PlaneRuntime, config: AccountConfig, rows: De
  * Records a batch's attempts and outcomes, updates the gates, and dispatches what is now free.
  * Returns whether an automation was turned off (its waiting deliveries are then cancelled).
  */
-export async function reportBatch(rt: PlaneRuntime, reports: AttemptReport[]): Promise<boolean> {
+export async function reportBatch(rt: PlaneRuntime, reports: BatchReport[]): Promise<boolean> {
   const settings = rt.settings;
   const config = await rt.loadConfig();
   const now = rt.now();
@@ -133,6 +133,11 @@ export async function reportBatch(rt: PlaneRuntime, reports: AttemptReport[]): P
       const row = getDeliveryRow(rt.sql, r.id);
       if (!row || !mayReport(lifecycleOf(row), r.token)) continue;
       const automation = config.automations.get(row.automation_id);
+      if ('moved' in r) {
+        const origin = automation?.destination ?? row.destination;
+        apply(movedToSlowLane(lifecycleOf(row), { key: origin, gate: rt.gate(origin) }, now));
+        continue;
+      }
       const effects = attemptOutcome({
         delivery: lifecycleOf(row), report: r, automation: automation ? { raw: automation.raw } : null,
         ...rt.gatesOf(config, automation, row.destination), health: loadHealth(rt.sql, row.automation_id),

@@ -40,6 +40,8 @@ export interface SendOrder {
   redact: Redactions;
   /** Wait until then before sending: a rate limit's pacing, set when the delivery is claimed. */
   notBefore: number | null;
+  /** In the fast lane, stop the send after this long and move it to the slow lane (see fastLaneBudgetMs). */
+  fastLaneBudgetMs: number;
   /** Send `eventData` as the JSON body as it is (operations webhooks), instead of rendering `body`. */
   raw: boolean;
 }
@@ -51,6 +53,15 @@ export interface AttemptReport extends ReportedAttempt {
   id: string;
   token: string;
 }
+
+/** A fast-lane send stopped at its budget: no attempt, the delivery moves to the slow lane. */
+export interface LaneMove {
+  id: string;
+  token: string;
+  moved: 'slow_lane';
+}
+
+export type BatchReport = AttemptReport | LaneMove;
 
 export interface DestinationView {
   state: DestinationState;

@@ -60,6 +60,27 @@ async function toggle(button: HTMLButtonElement): Promise<void> {
   if (result.data.enabled) announce('Turned on: ' + task);
 }
 
+/** "Resume now": the pause ends at once and the oldest waiting delivery probes; the note says so. */
+async function resumeDestination(button: HTMLButtonElement): Promise<void> {
+  const note = button.closest<HTMLElement>('[data-destination-state]');
+  button.disabled = true;
+  const result = await api<{ state: string }>('POST', `/v1/automations/${encodeURIComponent(button.dataset.resumeDestination ?? '')}/destination/resume`);
+  if (!result.ok) {
+    button.disabled = false;
+    announce('Could not resume: ' + result.error.message);
+    return;
+  }
+  if (note) {
+    note.dataset.destinationState = result.data.state;
+    note.textContent = result.data.state === 'paused' ? 'Still paused' : 'Resumed: the oldest waiting delivery is sent now, as a probe';
+  }
+  announce('Resumed');
+}
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-resume-destination]')) {
+  button.addEventListener('click', () => { void resumeDestination(button); });
+}
+
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-toggle-automation]')) {
   button.addEventListener('click', () => { void toggle(button); });
 }

@@ -150,7 +150,7 @@ function AutomationRow({ automation, enabled }: { automation: AutomationListItem
         ) : (
           <span class="muted small">No deliveries yet</span>
         )}
-        <DestinationNote destination={automation.destination} />
+        <DestinationNote destination={automation.destination} automationId={automation.id} />
       </td>
       <td data-label="On / off">
         <button
@@ -178,15 +178,22 @@ function AutomationRow({ automation, enabled }: { automation: AutomationListItem
   );
 }
 
-/** Shown only when the destination's gate holds deliveries back. */
-function DestinationNote({ destination }: { destination: DestinationView }) {
+/**
+ * Shown only when a gate holds deliveries back: what (this endpoint, or every path of its host),
+ * why, until when, and "Resume now" while paused (settings.js sends it).
+ */
+function DestinationNote({ destination, automationId }: { destination: DestinationView; automationId: string }) {
   if (destination.state === 'ok') return null;
+  const what = destination.scope === 'origin' ? 'Host (every path on it)' : 'Endpoint';
   return (
     <span class="cell-sub warning-text" data-destination-state={destination.state}>
       {destination.state === 'paused' ? (
-        <>Endpoint paused until <Time iso={destination.until!} />{destination.reason ? `: ${destination.reason}` : ''}</>
+        <>
+          {what} paused until <Time iso={destination.until!} />{destination.reason ? `: ${destination.reason}` : ''}{' '}
+          <button type="button" class="button button-small" data-resume-destination={automationId}>Resume now</button>
+        </>
       ) : (
-        <>Endpoint being probed with one delivery{destination.reason ? ` after: ${destination.reason}` : ''}</>
+        <>{what} being probed with one delivery{destination.reason ? ` after: ${destination.reason}` : ''}</>
       )}
     </span>
   );

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { JITTER } from '../../src/domain/jitter';
 import { describe, expect, it } from 'vitest';
 import { call, createAccount, createAutomation, postEvent, sinkRequests, sinkUrl, unique, waitForDelivery } from '../helpers';
-import { attempts, deliver, messageFor, plane, row, runBatch, seedDeliveries } from './support';
+import { attempts, deliver, messageFor, plane, row, runBatch, seedDeliveries, SLOW_QUEUE } from './support';
 
 /** An account, an automation sending to a fresh sink bucket, and one seeded delivery. */
 async function setup(query = '', overrides: Record<string, unknown> = {}) {
@@ -91,7 +91,9 @@ describe('queue consumer: outcomes', () => {
 
   it('a timeout is a failed attempt (DELIVERY_TIMEOUT_MS is 1.5 s here)', async () => {
     const { id } = await setup('delay_ms=4000');
-    await deliver([id]);
+    // In the slow lane, where a destination never heard from travels: the fast lane would stop
+    // the send at its budget instead (test/delivery/fast-lane-budget.test.ts).
+    await runBatch([messageFor(id)], SLOW_QUEUE);
     expect(await row(id)).toMatchObject({ status: 'retrying', last_status_code: null, last_error: 'timed out after 1500 ms' });
     const [attempt] = await attempts(id);
     expect(attempt!.duration_ms).toBeGreaterThanOrEqual(1400);

@@ -147,8 +147,9 @@ describe('destination gate', () => {
     // Same origin, now answering after 3 s (the timeout here is 1.5 s).
     await call(`/v1/automations/${later.id}`, { method: 'PATCH', token: account.admin, body: { url: sinkUrl(slowBucket, 'delay_ms=3000').replace('127.0.0.1', 'localhost') } });
     const second = await post('L-2');
+    // Sent in the fast lane, stopped at its send budget and moved to the slow lane, where it timed out.
     await settled(second[later.id]!, (r) => r!.last_error?.startsWith('timed out') === true);
-    expect(await laneOf(second[later.id]!)).toBe('fast');
+    expect(await laneOf(second[later.id]!)).toBe('slow');
 
     const third = await post('L-3');
     await settled(third[fast.id]!, (r) => r!.status === 'succeeded');

@@ -69,7 +69,10 @@ CREATE TABLE automations (
   failing_since INTEGER,
   -- Why the system turned the automation off (410 Gone, or failing for days), as data: JSON of
   -- a RecordedCause in src/domain/causes.ts, worded on read; NULL while on (migrations/0009).
-  disabled_cause TEXT
+  disabled_cause TEXT,
+  -- Which events of its trigger it delivers: JSON of the tree in src/domain/conditions.ts;
+  -- NULL delivers every event (migrations/0011).
+  conditions TEXT
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);

@@ -21,6 +21,8 @@ export interface AutomationConfigRow {
   updated_at: number;
   /** JSON object: field name → redaction mode. */
   redact: string;
+  /** JSON of the condition tree; NULL: every event. */
+  conditions: string | null;
 }
 
 export async function readAccountConfig(
@@ -39,7 +41,7 @@ export async function readAccountConfig(
     db
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
-                rate_limit_per_second, ordering, updated_at, previous_secrets, redact
+                rate_limit_per_second, ordering, updated_at, previous_secrets, redact, conditions
          FROM automations WHERE account_id = ?1`,
       )
       .bind(accountId),

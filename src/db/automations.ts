@@ -2,6 +2,7 @@
 import { disabledReasonText, type DisabledCause, type RecordedCause } from '../domain/causes';
 import { DEFAULT_MAX_CONCURRENCY } from '../domain/destination-gate';
 import { decodePreviousSecrets, liveSecrets } from '../domain/secret-rotation';
+import type { Conditions } from '../domain/conditions';
 import type { Redactions } from '../domain/redaction';
 import type { BodyFormat, Ordering } from '../domain/vocabulary';
 import { iso, toPage, type Page } from './rows';
@@ -27,6 +28,8 @@ export interface Automation {
   /** When each secret rotated out with an overlap stops signing (the live ones only; never their values). */
   previous_secrets: { valid_until: string }[];
   redact: Redactions;
+  /** Which events of its trigger it delivers; null: every one. */
+  conditions: Conditions | null;
   created_at: string;
   updated_at: string;
 }
@@ -58,6 +61,8 @@ export interface AutomationRow {
   redact: string;
   /** JSON of a RecordedCause (src/domain/causes.ts): why the system turned it off; NULL otherwise. */
   disabled_cause: string | null;
+  /** JSON of the condition tree (src/domain/conditions.ts); NULL: every event. */
+  conditions: string | null;
 }
 
 /** Previous secrets that still sign at `now`: when each stops. */
@@ -87,6 +92,7 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   failing_since: row.failing_since === null ? null : iso(row.failing_since),
   previous_secrets: previousSecretsView(row.previous_secrets),
   redact: JSON.parse(row.redact) as Redactions,
+  conditions: row.conditions === null ? null : (JSON.parse(row.conditions) as Conditions),
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
@@ -103,6 +109,7 @@ export interface AutomationFields {
   rate_limit_per_second?: number | null;
   ordering?: Ordering;
   redact: Redactions;
+  conditions?: Conditions | null;
 }
 
 export async function insertAutomation(
@@ -117,15 +124,18 @@ export async function insertAutomation(
     .prepare(
       `INSERT INTO automations
          (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at,
-          max_concurrency, rate_limit_per_second, ordering, redact)
-       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15) RETURNING *`,
+          max_concurrency, rate_limit_per_second, ordering, redact, conditions)
+       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING *`,
     )
     .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
       JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now,
-      fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null, fields.ordering ?? 'none', JSON.stringify(fields.redact))
+      fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null, fields.ordering ?? 'none', JSON.stringify(fields.redact),
+      conditionsJson(fields.conditions ?? null))
     .first<AutomationRow>();
   return row!;
 }
+
+const conditionsJson = (conditions: Conditions | null) => (conditions === null ? null : JSON.stringify(conditions));
 
 export async function getAutomationRow(db: D1Database, accountId: string, id: string): Promise<AutomationRow | null> {
   return db.prepare('SELECT * FROM automations WHERE id = ?1 AND account_id = ?2').bind(id, accountId).first<AutomationRow>();
@@ -149,7 +159,8 @@ export async function updateAutomation(
   expectedVersion: number | null,
   now: number,
 ): Promise<AutomationRow | null> {
-  // NULL means "not in the change" for every column but the nullable name, which has a flag.
+  // NULL means "not in the change" for every column but the nullable ones (name, rate limit,
+  // conditions), which have a flag.
   const enabled = change.enabled === undefined ? null : change.enabled ? 1 : 0;
   return db
     .prepare(
@@ -163,13 +174,15 @@ export async function updateAutomation(
          rate_limit_per_second = CASE WHEN ?14 THEN ?15 ELSE rate_limit_per_second END,
          ordering = COALESCE(?16, ordering),
          redact = COALESCE(?17, redact),
+         conditions = CASE WHEN ?18 THEN ?19 ELSE conditions END,
          version = version + 1, updated_at = ?11
        WHERE id = ?1 AND account_id = ?2 AND (?12 IS NULL OR version = ?12) RETURNING *`,
     )
     .bind(id, accountId, change.name !== undefined ? 1 : 0, change.name ?? null, change.trigger ?? null, change.url ?? null,
       change.format ?? null, change.body ?? null, change.headers ? JSON.stringify(change.headers) : null, enabled, now, expectedVersion,
       change.max_concurrency ?? null, change.rate_limit_per_second !== undefined ? 1 : 0, change.rate_limit_per_second ?? null,
-      change.ordering ?? null, change.redact ? JSON.stringify(change.redact) : null)
+      change.ordering ?? null, change.redact ? JSON.stringify(change.redact) : null,
+      change.conditions !== undefined ? 1 : 0, conditionsJson(change.conditions ?? null))
     .first<AutomationRow>();
 }
 

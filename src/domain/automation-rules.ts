@@ -1,10 +1,12 @@
 /**
  * The semantic checks an automation must pass, beyond its schema: a known trigger, a target
  * URL we are willing to call, acceptable extra headers, a template that parses and only
- * names fields of its trigger, and redactions of that trigger's fields. Used when saving and
+ * names fields of its trigger, redactions of that trigger's fields, and conditions on those
+ * fields that fit their types. Used when saving and
  * when previewing unsaved drafts.
  */
 import { findTrigger } from '../catalog';
+import { checkConditions, type Conditions } from './conditions';
 import { validateExtraHeaders } from './extra-headers';
 import { checkRedactions, type Redactions } from './redaction';
 import { checkTargetUrl, type TargetUrlPolicy } from './target-url';
@@ -22,6 +24,7 @@ export interface AutomationDraft {
   body: string;
   headers: Record<string, string>;
   redact: Redactions;
+  conditions?: Conditions | null;
 }
 
 export const MAX_TEMPLATE_BYTES = 64 * 1024;
@@ -41,6 +44,12 @@ export function checkRedact(trigger: string, redact: Redactions): Problem[] {
   return known ? checkRedactions(redact, known) : [];
 }
 
+/** Conditions of an unknown trigger are not checked either. */
+export function checkConditionsOf(trigger: string, conditions: Conditions | null | undefined): Problem[] {
+  const known = findTrigger(trigger);
+  return known && conditions ? checkConditions(conditions, known) : [];
+}
+
 export function checkAutomation(draft: AutomationDraft, policy: TargetUrlPolicy): Problem[] {
   const problems: Problem[] = [];
   const target = checkTargetUrl(draft.url, policy);
@@ -48,5 +57,6 @@ export function checkAutomation(draft: AutomationDraft, policy: TargetUrlPolicy)
   problems.push(...validateExtraHeaders(draft.headers));
   problems.push(...checkTemplate(draft.trigger, draft.format, draft.body));
   problems.push(...checkRedact(draft.trigger, draft.redact));
+  problems.push(...checkConditionsOf(draft.trigger, draft.conditions));
   return problems;
 }

@@ -71,10 +71,12 @@ export type Conditions = ConditionNode & ({ all: ConditionNode[] } | { any: Cond
 const tooDeep = `groups nest at most ${MAX_CONDITION_DEPTH} deep`;
 
 function nodeSchema(depth: number): z.ZodType<ConditionNode> {
-  // A node at depth d may be a group of depth d; its items are nodes of depth d + 1.
-  const children = depth <= MAX_CONDITION_DEPTH
-    ? z.array(nodeSchema(depth + 1)).min(1, 'a group needs at least one item').max(MAX_CONDITIONS)
-    : z.never({ error: tooDeep });
+  // A node at depth d may be a group of depth d; its items are nodes of depth d + 1. Below the
+  // deepest group the keys stay known (so a group there is named as too deep, not as unknown).
+  const nested = depth <= MAX_CONDITION_DEPTH;
+  const children = nested
+    ? z.array(nodeSchema(depth + 1)).min(1, 'a group needs at least one item').max(MAX_CONDITIONS, `at most ${MAX_CONDITIONS} conditions in all`)
+    : z.array(z.unknown());
   return z
     .object({
       field: z.string().min(1).max(128).optional(),
@@ -85,7 +87,12 @@ function nodeSchema(depth: number): z.ZodType<ConditionNode> {
     })
     .strict()
     .superRefine((node, ctx) => {
-      for (const problem of nodeShapeProblems(node)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+      const group = node.all !== undefined ? 'all' : node.any !== undefined ? 'any' : null;
+      if (!nested && group) {
+        ctx.addIssue({ code: 'custom', path: [group], message: tooDeep });
+        return;
+      }
+      for (const problem of nodeShapeProblems(node as ConditionNode)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
     }) as z.ZodType<ConditionNode>;
 }
 
@@ -250,4 +257,18 @@ function asList(value: unknown): unknown[] | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Fan-out: of the automations an event's trigger names, those it is delivered to and those
+ * whose conditions filtered it out (which count it as `filtered` and make no delivery).
+ */
+export function fanOut<A extends { conditions: ConditionNode | null }>(
+  automations: readonly A[],
+  data: Readonly<Record<string, unknown>>,
+): { deliver: A[]; filtered: A[] } {
+  const deliver: A[] = [];
+  const filtered: A[] = [];
+  for (const automation of automations) (matchesConditions(automation.conditions, data) ? deliver : filtered).push(automation);
+  return { deliver, filtered };
 }

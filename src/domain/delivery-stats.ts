@@ -53,6 +53,8 @@ export interface HourStats {
   failed: number;
   cancelled: number;
   retried: number;
+  /** Events the automation's conditions filtered out: no delivery was made of them. */
+  filtered: number;
   attempts: number;
   attempts_failed: number;
   latency: number[];
@@ -63,10 +65,10 @@ export interface WindowStats {
   from: string;
   to: string;
   success_rate: number | null;
-  counts: { succeeded: number; failed: number; cancelled: number; retried: number; open: number };
+  counts: { succeeded: number; failed: number; cancelled: number; retried: number; filtered: number; open: number };
   attempts: { total: number; failed: number };
   latency_ms: { p50: number | null; p95: number | null };
-  series: { bucket: 'hour' | 'day'; points: { start: string; succeeded: number; failed: number; cancelled: number; retried: number }[] };
+  series: { bucket: 'hour' | 'day'; points: { start: string; succeeded: number; failed: number; cancelled: number; retried: number; filtered: number }[] };
 }
 
 /** The first hour a window covers: it ends with the hour that holds `now`. */
@@ -88,6 +90,7 @@ export function sumHours(parts: readonly (readonly HourStats[])[]): HourStats[] 
       into.failed += h.failed;
       into.cancelled += h.cancelled;
       into.retried += h.retried;
+      into.filtered += h.filtered;
       into.attempts += h.attempts;
       into.attempts_failed += h.attempts_failed;
       h.latency.forEach((n, i) => (into.latency[i] = (into.latency[i] ?? 0) + n));
@@ -101,16 +104,16 @@ export function summarize(window: StatsWindow, hours: readonly HourStats[], open
   const { hours: span, bucketHours } = WINDOWS[window];
   const from = windowStart(window, now);
   const points = Array.from({ length: span / bucketHours }, (_, i) => ({
-    start: new Date(from + i * bucketHours * HOUR_MS).toISOString(), succeeded: 0, failed: 0, cancelled: 0, retried: 0,
+    start: new Date(from + i * bucketHours * HOUR_MS).toISOString(), succeeded: 0, failed: 0, cancelled: 0, retried: 0, filtered: 0,
   }));
-  const counts = { succeeded: 0, failed: 0, cancelled: 0, retried: 0, open };
+  const counts = { succeeded: 0, failed: 0, cancelled: 0, retried: 0, filtered: 0, open };
   const attempts = { total: 0, failed: 0 };
   const latency = new Array<number>(LATENCY_BUCKETS).fill(0);
   for (const h of hours) {
     const index = Math.floor((h.hour - from) / (bucketHours * HOUR_MS));
     const point = points[index];
     if (!point) continue;
-    for (const key of ['succeeded', 'failed', 'cancelled', 'retried'] as const) {
+    for (const key of ['succeeded', 'failed', 'cancelled', 'retried', 'filtered'] as const) {
       point[key] += h[key];
       counts[key] += h[key];
     }

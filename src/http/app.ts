@@ -11,6 +11,7 @@ import type { AppEnv } from './context';
 import { BATCH_BODY, EVENT_BATCH_PATH, REQUEST_BODY, validationDetails, type BodyLimit } from './request-checks';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerAutomationRoutes } from './routes/automations';
+import { registerConditionRoutes } from './routes/conditions';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerDestinationRoutes } from './routes/destination';
 import { registerEventBatchRoute } from './routes/events-batch';
@@ -49,6 +50,7 @@ export function createApp() {
   registerAccountRoutes(app);
   registerOwnAccountRoutes(app);
   registerTriggerRoutes(app);
+  registerConditionRoutes(app);
   registerAutomationRoutes(app);
   registerSecretRotationRoutes(app);
   registerDestinationRoutes(app);

@@ -4,6 +4,7 @@
  * browser code imports them with `import type`, so no schema reaches the page).
  */
 import { z } from '@hono/zod-openapi';
+import { ConditionOp, ConditionsSchema, FieldKind, MAX_CONDITION_DEPTH, MAX_CONDITIONS, MAX_LIST_VALUES } from '../domain/conditions';
 import { StatsWindow } from '../domain/delivery-stats';
 import { RedactMode } from '../domain/redaction';
 import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
@@ -88,7 +89,16 @@ export const TriggerSchema = z
     id: z.string(),
     label: z.string(),
     description: z.string(),
-    fields: z.array(z.object({ name: z.string(), type: z.string(), description: z.string(), example: z.string() })),
+    fields: z.array(z.object({
+      name: z.string(),
+      type: z.string(),
+      description: z.string(),
+      example: z.string(),
+      // Built here from the domain's values: a schema made before zod was extended has no .openapi().
+      kind: z.enum(FieldKind.options).openapi({ description: 'How conditions read the field (numbers also when sent as numeric text; booleans also as "true"/"false")' }),
+      condition_ops: z.array(ConditionOp).openapi({ description: 'The condition operators that fit the field' }),
+    })),
+    schema_url: z.string().openapi({ description: "The trigger's fields as a JSON Schema (draft 2020-12): GET /v1/triggers/{id}/schema" }),
   })
   .openapi('Trigger');
 
@@ -108,6 +118,18 @@ export const DisabledCauseSchema = z
     }),
   ])
   .openapi('DisabledCause');
+
+/** An automation's conditions, as requests send them and answers show them. */
+export const CONDITIONS_DESCRIPTION =
+    `Which events of the trigger are delivered (null: every one): a group {"all": [...]} or {"any": [...]} of conditions {"field", "op", "value"?} `
+    + `and nested groups, at most ${MAX_CONDITION_DEPTH} deep with ${MAX_CONDITIONS} conditions in all. Ops: eq, ne, in, not_in (a list of up to `
+    + `${MAX_LIST_VALUES}), gt, gte, lt, lte (numbers; an event's numeric text such as "90" compares as a number), exists, not_exists, contains, `
+    + 'starts_with (case-sensitive). Booleans compare with eq/ne ("true" equals true). A field the event lacks fails every op but not_exists and ne. '
+    + 'Each field must be one of the trigger\'s and each op and value must fit its type (GET /v1/triggers gives kind and condition_ops).';
+const conditionsExample = { all: [{ field: 'duration', op: 'gt', value: 60 }, { field: 'in_business_hours', op: 'eq', value: true }] };
+/** The domain's schema, cloned here because a schema made before zod was extended has no .openapi(). */
+export const ConditionsBody = ConditionsSchema.clone().openapi({ description: CONDITIONS_DESCRIPTION, example: conditionsExample });
+export const ConditionsField = ConditionsSchema.nullable().openapi({ description: CONDITIONS_DESCRIPTION, example: conditionsExample });
 
 export const AutomationSchema = z
   .object({
@@ -131,6 +153,7 @@ export const AutomationSchema = z
       description: 'Secrets rotated out that still sign every webhook alongside the current one, until valid_until (their values are not shown)',
     }),
     redact: z.record(z.string(), RedactMode),
+    conditions: ConditionsField,
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -208,6 +231,7 @@ const OutcomeCounts = {
   failed: z.number().int(),
   cancelled: z.number().int(),
   retried: z.number().int().openapi({ description: 'Attempts that failed and were scheduled to be tried again' }),
+  filtered: z.number().int().openapi({ description: "Events of the trigger that the automation's conditions filtered out: no delivery was made of them" }),
 };
 
 export const StatsSchema = z

@@ -10,6 +10,7 @@ import { orderingKeyName } from '../domain/ordering';
 import type { AutomationCondition } from '../domain/delivery-lifecycle';
 import { DEFAULT_MAX_CONCURRENCY, destinationOf, endpointOf } from '../domain/destination-gate';
 import { decodePreviousSecrets, type PreviousSecret } from '../domain/secret-rotation';
+import type { Conditions } from '../domain/conditions';
 import type { Redactions } from '../domain/redaction';
 import type { BodyFormat } from '../domain/vocabulary';
 
@@ -36,6 +37,8 @@ export interface AutomationSnapshot {
   /** The operations webhook's stand-in: its body is sent as stored, not rendered. */
   raw: boolean;
   redact: Redactions;
+  /** Which events of its trigger it delivers; null: every one. */
+  conditions: Conditions | null;
 }
 
 /** The id the operations webhook's deliveries carry, and its secret is bound to. */
@@ -69,6 +72,7 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   orderBy: row.ordering === 'per_call' ? orderingKeyName(row.trigger) : null,
   raw: false,
   redact: JSON.parse(row.redact) as Redactions,
+  conditions: row.conditions === null ? null : (JSON.parse(row.conditions) as Conditions),
 });
 
 export async function loadAccountConfig(db: D1Database, accountId: string, now: number): Promise<AccountConfig> {
@@ -80,7 +84,7 @@ export async function loadAccountConfig(db: D1Database, accountId: string, now: 
     automations.set(id, {
       id, trigger: '', enabled: true, url: read.operations.url, destination: destinationOf(read.operations.url),
       endpoint: endpointOf(read.operations.url), format: 'json',
-      body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, previousSecrets: [], redact: {}, maxConcurrency: DEFAULT_MAX_CONCURRENCY,
+      body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, previousSecrets: [], redact: {}, conditions: null, maxConcurrency: DEFAULT_MAX_CONCURRENCY,
       ratePerSecond: null, orderBy: null, raw: true,
     });
   }

@@ -22,7 +22,9 @@ import { migrate } from './schema';
 import { getDeliveryRow, toDelivery, type Delivery } from './store/deliveries';
 import { getAttempts, lastDeliveries, latestResponseSnippets, listDeliveries, type Attempt, type DeliveryFilter, type DeliveryPage } from './store/delivery-log';
 import { listNotices, type Notice } from './store/notices';
-import { destinationViews, stats, statsParts, usage } from './views';
+import { destinationViews, dryRun, stats, statsParts, usage } from './views';
+import type { Conditions } from '../domain/conditions';
+import type { JudgedEvent } from '../domain/dry-run';
 
 export type { IngestInput, ReopenResult, ReplayResult };
 export { RECOVER_LIMIT, RECOVER_MAX_DAYS } from './changes';
@@ -142,6 +144,10 @@ export class AccountPlane extends DurableObject<Env> {
 
   statsParts(accountId: string, window: StatsWindow, automationId: string | null) {
     return statsParts(this.use(accountId), window, automationId);
+  }
+
+  dryRun(accountId: string, trigger: string, conditions: Conditions, limit: number): JudgedEvent[] {
+    return dryRun(this.use(accountId), trigger, conditions, limit);
   }
 
   // ---- the consumer's side ------------------------------------------------------------------

@@ -3,10 +3,13 @@
  * automation), a test send, and the replay of a stored event. Each is one transaction.
  */
 import { newDeliveryId, newId } from '../crypto/ids';
+import { fanOut } from '../domain/conditions';
 import { orderOf } from '../domain/ordering';
+import type { AutomationSnapshot } from './account-config';
 import type { PlaneRuntime } from './runtime';
 import { insertDelivery } from './store/deliveries';
 import { getEvent, insertEvent } from './store/events';
+import { countFiltered } from './store/stats';
 
 export interface IngestInput {
   id: string;
@@ -23,7 +26,10 @@ export type ReplayResult =
 
 export type IngestResult = { duplicate: boolean; deliveryIds: string[] };
 
-/** Stores the event and one delivery per matching enabled automation, in one transaction. */
+/**
+ * Stores the event and one delivery per enabled automation of its trigger whose conditions it
+ * meets, in one transaction; each automation whose conditions filtered it out counts it.
+ */
 export async function ingest(rt: PlaneRuntime, event: IngestInput): Promise<IngestResult> {
   return (await ingestBatch(rt, [event]))[0]!;
 }
@@ -39,7 +45,8 @@ export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Prom
     config.integrationEnabled ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === type) : [];
   // The object's clock times its deliveries (and so their ids); the event keeps when the API took it.
   const now = rt.now();
-  const targets = events.map((event) => matching(event.type));
+  const split = events.map((event) => conditionsSplit(matching(event.type), event.data));
+  const targets = split.map((s) => s.deliver);
   // Ids minted in one millisecond sort by their random part; sorted before use, they follow the
   // events' order, which per-call ordering takes as arrival when occurred_at is the same.
   const ids = Array.from({ length: targets.reduce((n, t) => n + t.length, 0) }, () => newDeliveryId(now, rt.partition)).sort();
@@ -48,6 +55,7 @@ export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Prom
     events.map((event, i): IngestResult => {
       const keys = insertEvent(rt.sql, { ...event, isTest: false, unmatched: targets[i]!.length === 0 });
       if (!keys) return { duplicate: true, deliveryIds: [] };
+      for (const automation of split[i]!.filtered) countFiltered(rt.sql, automation.id, now);
       const deliveryIds = targets[i]!.map((automation) => {
         const id = ids[next++]!;
         insertDelivery(rt.sql, {
@@ -61,6 +69,12 @@ export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Prom
   );
   if (results.some((r) => r.deliveryIds.length > 0)) rt.kick();
   return results;
+}
+
+/** The event's data is parsed only when an automation of its trigger has conditions to evaluate. */
+function conditionsSplit(automations: AutomationSnapshot[], data: string): { deliver: AutomationSnapshot[]; filtered: AutomationSnapshot[] } {
+  if (automations.every((a) => a.conditions === null)) return { deliver: automations, filtered: [] };
+  return fanOut(automations, JSON.parse(data) as Record<string, unknown>);
 }
 
 /** A test delivery: a synthetic event marked as a test, sent even if the automation is off. */
@@ -81,7 +95,8 @@ export async function sendTest(rt: PlaneRuntime, input: { automationId: string; 
 
 /**
  * Replay: sends a stored event again, as new deliveries marked as replays, to every enabled
- * automation of its trigger, or to the given ones (which must be of that trigger and on).
+ * automation of its trigger whose conditions it meets, or to the given ones (which must be of
+ * that trigger and on; their conditions are not asked).
  */
 export async function replay(rt: PlaneRuntime, eventId: string, automationIds: string[] | null): Promise<ReplayResult> {
   const event = getEvent(rt.sql, eventId);
@@ -89,6 +104,8 @@ export async function replay(rt: PlaneRuntime, eventId: string, automationIds: s
   const config = await rt.loadConfig();
   if (!config.integrationEnabled) return { invalid: [{ path: '', message: 'HTTP Notifier is turned off for this account' }] };
   let targets = [...config.automations.values()].filter((a) => a.enabled && a.trigger === event.type);
+  // Named automations get the event as asked; otherwise only those whose conditions it meets.
+  if (!automationIds) targets = conditionsSplit(targets, event.data).deliver;
   if (automationIds) {
     const problems = automationIds.flatMap((id, i) => {
       const a = config.automations.get(id);

@@ -8,6 +8,8 @@
 import { partitionOfDeliveryId } from '../crypto/ids';
 import { getPartitioning } from '../db/accounts';
 import { businessKeysOf } from '../domain/business-keys';
+import type { Conditions } from '../domain/conditions';
+import { combineDryRun, type DryRunResult, type JudgedEvent } from '../domain/dry-run';
 import { sumHours, summarize, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
 import { mergePages } from '../domain/log-merge';
 import { partitionKeyOf, partitionOf, partitionsForKey, SINGLE, type Partitioning } from '../domain/partitions';
@@ -203,6 +205,12 @@ export class AccountPlanes {
       storage_bytes: total('storage_bytes'),
       partitions: parts.map((p, partition) => ({ partition, ...p })),
     };
+  }
+
+  /** Each partition judges its newest `limit` events of the trigger; the newest `limit` of all are counted. */
+  async dryRun(trigger: string, conditions: Conditions, limit: number): Promise<DryRunResult> {
+    const parts: JudgedEvent[][] = await this.each(this.all, (stub, key) => stub.dryRun(key, trigger, conditions, limit) as Promise<JudgedEvent[]>);
+    return combineDryRun(parts, limit);
   }
 
   async stats(window: StatsWindow, automationId: string | null): Promise<WindowStats> {

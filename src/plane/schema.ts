@@ -206,6 +206,11 @@ export const MIGRATIONS: readonly Migration[] = [
      event_rowid INTEGER NOT NULL,   -- the event's rowid; its keys are deleted with it (retention.ts)
      PRIMARY KEY (key_hash, event_rowid)
    ) WITHOUT ROWID;`,
+
+  // v10: conditions. Events an automation's conditions filtered out are counted in its hourly
+  // rollups; a dry run of conditions reads the newest events of one trigger through an index.
+  `ALTER TABLE stats_hourly ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX events_type_received ON events (type, received_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,10 +1,13 @@
-/** Read-only views of an account object: destinations, usage and health stats. */
+/** Read-only views of an account object: destinations, usage, health stats and dry runs of conditions. */
+import { matchesConditions, type Conditions } from '../domain/conditions';
+import type { JudgedEvent } from '../domain/dry-run';
 import { summarize, windowStart, type HourStats, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
 import { destinationOf, endpointOf } from '../domain/destination-gate';
 import { viewOf } from '../domain/gate-pair';
 import { operationsId } from './account-config';
 import type { DestinationView } from './protocol';
 import type { PlaneRuntime } from './runtime';
+import { recentEventsOfType } from './store/events';
 import { usageCounts } from './store/retention';
 import { inFlightByDestination } from './store/schedule';
 import { openCount, statsHours } from './store/stats';
@@ -55,4 +58,13 @@ export function statsParts(rt: PlaneRuntime, window: StatsWindow, automationId: 
     hours: statsHours(rt.sql, automationId, windowStart(window, rt.now()), exclude),
     open: openCount(rt.sql, automationId, exclude),
   };
+}
+
+/** This partition's newest `limit` events of the trigger, each judged against the conditions. */
+export function dryRun(rt: PlaneRuntime, trigger: string, conditions: Conditions, limit: number): JudgedEvent[] {
+  return recentEventsOfType(rt.sql, trigger, limit).map((event) => ({
+    id: event.id,
+    receivedAt: event.received_at,
+    matched: matchesConditions(conditions, JSON.parse(event.data) as Record<string, unknown>),
+  }));
 }

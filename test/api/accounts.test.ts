@@ -27,6 +27,8 @@ describe('health and OpenAPI', () => {
         'POST /v1/accounts/{account_id}/api-keys',
         'DELETE /v1/accounts/{account_id}/api-keys/{key_id}',
         'GET /v1/triggers',
+        'GET /v1/triggers/{id}/schema',
+        'POST /v1/automations/conditions/dry-run',
         'GET /v1/automations',
         'POST /v1/automations',
         'GET /v1/automations/{id}',

@@ -13,7 +13,8 @@ describe('GET /v1/triggers', () => {
     for (const [i, trigger] of body.data.entries()) {
       expect(trigger.label).toBe(reference[i]!.label);
       expect(trigger.fields.map((f: { name: string }) => f.name)).toEqual(reference[i]!.fields.map((f) => f.name));
-      for (const field of trigger.fields) expect(Object.keys(field).sort()).toEqual(['description', 'example', 'name', 'type']);
+      for (const field of trigger.fields) expect(Object.keys(field).sort()).toEqual(['condition_ops', 'description', 'example', 'kind', 'name', 'type']);
+      expect(trigger.schema_url).toBe(`/v1/triggers/${trigger.id}/schema`);
     }
     const waiting = body.data.find((t: { id: string }) => t.id === 'call_enters_waiting_queue');
     expect(waiting.label).toBe('A call enters the waiting queue');

@@ -27,7 +27,7 @@ import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
 import { ApiError, notFound, validationFailed } from '../../errors';
 import { BodyFormat, DeliveryStatus, Ordering } from '../../domain/vocabulary';
 import {
-  AutomationSchema, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, PreviewSchema, SigningSecretSchema, TestSendSchema, Text,
+  AutomationSchema, ConditionsField, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, PreviewSchema, SigningSecretSchema, TestSendSchema, Text,
 } from '../schemas';
 
 const tags = ['Automations'];
@@ -90,6 +90,7 @@ const editable = {
     description: "per_call: deliveries for events of one call (contact triggers: contact; agent triggers: agent) go out in the order the events occurred, each after the earlier one succeeded or finally failed; 'none' (default): in parallel",
   }),
   redact: Redact,
+  conditions: ConditionsField,
 };
 
 const CreateAutomation = z
@@ -104,6 +105,7 @@ const CreateAutomation = z
     rate_limit_per_second: editable.rate_limit_per_second.optional(),
     ordering: editable.ordering.default('none'),
     redact: editable.redact.default({}),
+    conditions: editable.conditions.default(null),
   })
   .strict()
   .openapi('CreateAutomation');
@@ -268,12 +270,12 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     const ifMatch = c.req.valid('header')['if-match'];
     const change = c.req.valid('json');
     // Only the named fields are written, so changes to different fields never undo each other.
-    // The trigger, format, body and redactions are checked together, though (the body and the
-    // redactions name the trigger's fields): a change to any of them is
+    // The trigger, format, body, redactions and conditions are checked together, though (the
+    // body, the redactions and the conditions name the trigger's fields): a change to any of them is
     // written only if the automation is still the version it was checked against (as is any
     // change sent with If-Match); otherwise it is checked again on the new version.
     const conditional = ifMatch !== undefined || change.trigger !== undefined || change.format !== undefined || change.body !== undefined
-      || change.redact !== undefined;
+      || change.redact !== undefined || change.conditions !== undefined;
     for (let attempt = 1; ; attempt++) {
       const row = await getAutomationRow(c.env.DB, principal.accountId, id);
       if (!row) throw notFound('Automation');
@@ -291,6 +293,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         rate_limit_per_second: change.rate_limit_per_second !== undefined ? change.rate_limit_per_second : current.rate_limit_per_second,
         ordering: change.ordering ?? current.ordering,
         redact: change.redact ?? current.redact,
+        conditions: change.conditions !== undefined ? change.conditions : current.conditions,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
       assertValid(checkAutomation(fields, { allowLoopback: getConfig(c.env).allowLoopbackTargets }));

@@ -105,3 +105,17 @@ export function getEvent(sql: SqlStorage, eventId: string): StoredEvent | null {
   const row = sql.exec<Omit<StoredEvent, 'data'> & { data: Stored }>('SELECT id, type, occurred_at, data, is_test FROM events WHERE id = ?', eventId).toArray()[0];
   return row ? { ...row, data: unpackEventData(row.data) } : null;
 }
+
+/**
+ * The newest `limit` events of one type posted by the platform (test sends left out), newest
+ * first, with their data: what a dry run of conditions reads (index events_type_received).
+ */
+export function recentEventsOfType(sql: SqlStorage, type: string, limit: number): { id: string; received_at: number; data: string }[] {
+  return sql
+    .exec<{ id: string; received_at: number; data: Stored }>(
+      `SELECT id, received_at, data FROM events WHERE type = ? AND is_test = 0 ORDER BY received_at DESC, id DESC LIMIT ?`,
+      type, limit,
+    )
+    .toArray()
+    .map((row) => ({ ...row, data: unpackEventData(row.data) }));
+}

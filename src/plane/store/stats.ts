@@ -23,6 +23,15 @@ export function countOutcome(sql: SqlStorage, automationId: string, status: Deli
   );
 }
 
+/** Adds an event the automation's conditions filtered out (no delivery was made of it) to its hour. */
+export function countFiltered(sql: SqlStorage, automationId: string, at: number): void {
+  sql.exec(
+    `INSERT INTO stats_hourly (automation_id, hour, filtered) VALUES (?, ?, 1)
+     ON CONFLICT (automation_id, hour) DO UPDATE SET filtered = filtered + 1`,
+    automationId, hourOf(at),
+  );
+}
+
 /** Adds an attempt (and its latency when a request went out) to its automation's hour. */
 export function countAttempt(sql: SqlStorage, automationId: string, at: number, failed: boolean, latencyMs: number | null): void {
   const lat = latencyMs === null ? null : `lat_${latencyBucket(latencyMs)}`;
@@ -41,7 +50,7 @@ const LATENCY_COLUMNS = Array.from({ length: LATENCY_BUCKETS }, (_, i) => `lat_$
  * out `exclude`, the operations webhook). At most 168 rows per automation.
  */
 export function statsHours(sql: SqlStorage, automationId: string | null, from: number, exclude: string): HourStats[] {
-  const sums = ['succeeded', 'failed', 'cancelled', 'retried', 'attempts', 'attempts_failed', ...LATENCY_COLUMNS]
+  const sums = ['succeeded', 'failed', 'cancelled', 'retried', 'filtered', 'attempts', 'attempts_failed', ...LATENCY_COLUMNS]
     .map((c) => `sum(${c}) AS ${c}`)
     .join(', ');
   return sql
@@ -52,7 +61,7 @@ export function statsHours(sql: SqlStorage, automationId: string | null, from: n
     )
     .toArray()
     .map((r) => ({
-      hour: r.hour!, succeeded: r.succeeded!, failed: r.failed!, cancelled: r.cancelled!, retried: r.retried!,
+      hour: r.hour!, succeeded: r.succeeded!, failed: r.failed!, cancelled: r.cancelled!, retried: r.retried!, filtered: r.filtered!,
       attempts: r.attempts!, attempts_failed: r.attempts_failed!, latency: LATENCY_COLUMNS.map((c) => r[c]!),
     }));
 }

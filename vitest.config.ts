@@ -19,6 +19,7 @@ const PARTITIONED_SUITES = [
   'test/api/retry-and-test.test.ts', 'test/api/stats.test.ts', 'test/api/redaction.test.ts', 'test/api/unicode-text.test.ts',
   'test/api/automations.test.ts', 'test/api/operations.test.ts', 'test/plane/ordering.test.ts', 'test/plane/gates.test.ts',
   'test/delivery/consumer.test.ts', 'test/console/pages.test.ts', 'test/console/operations-pages.test.ts', 'test/console/log-filters.test.ts',
+  'test/api/conditions.test.ts',
 ];
 
 export default defineConfig({

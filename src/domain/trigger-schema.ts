@@ -19,10 +19,13 @@ export function valueSchema(catalogType: string): JsonSchema {
   if (base.startsWith('integer')) {
     const range = /(\d+)-(\d+)/.exec(base);
     const bounds = range ? { minimum: Number(range[1]), maximum: Number(range[2]) } : { minimum: 0 };
-    // "sent as string": the platform sends the digits as text.
-    return note === 'sent as string' ? { type: 'string', pattern: '^[0-9]+$' } : { type: 'integer', ...bounds };
+    // "sent as string": the platform sends the digits as text; a number is accepted all the same
+    // (the pattern holds only for text, the bounds only for numbers).
+    return note === 'sent as string' ? { type: ['string', 'integer'], pattern: '^[0-9]+$', ...bounds } : { type: 'integer', ...bounds };
   }
-  if (base === 'boolean') return note === 'sent as string' ? { type: 'string', enum: ['true', 'false'] } : { type: 'boolean' };
+  if (base === 'boolean') {
+    return note === 'sent as string' ? { type: ['string', 'boolean'], enum: ['true', 'false', true, false] } : { type: 'boolean' };
+  }
   if (base.startsWith('array<string>')) return { type: 'array', items: { type: 'string' } };
   if (note === 'datetime') return { type: 'string', format: 'date-time' };
   if (note === 'email') return { type: 'string', format: 'email' };
@@ -31,7 +34,7 @@ export function valueSchema(catalogType: string): JsonSchema {
   return { type: 'string' };
 }
 
-/** The catalog's example (always text) as a value of the field's schema. */
+/** The catalog's example (always text) as a value of the field's schema; kept as text where text is what is sent. */
 export function exampleValue(schema: JsonSchema, example: string): unknown {
   if (schema.type === 'integer') return Number(example);
   if (schema.type === 'boolean') return example === 'true';

@@ -155,9 +155,11 @@ describe('POST /v1/automations/conditions/dry-run', () => {
     const account = await createAccount();
     // No automation: the events are stored all the same, and a dry run reads them.
     const durations = [10, 90, '120', 30, '61', 200, 'n/a'];
-    const ids: string[] = [];
+    // Ids that sort as posted: two events received in the same millisecond are ordered by id.
+    const prefix = unique('evt');
+    const ids = durations.map((_, i) => `${prefix}-${i}`);
     for (const [i, duration] of durations.entries()) {
-      ids.push((await postEvent(account, ended(`CA${i}`, { duration }))).body.event_id);
+      expect((await postEvent(account, { id: ids[i], ...ended(`CA${i}`, { duration }) })).status).toBe(202);
     }
     await postEvent(account, { type: 'call_abandoned', data: { call_id: 'CAx', waiting_time: '500' } });
 

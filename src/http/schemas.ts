@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { ConditionOp, ConditionsSchema, FieldKind, MAX_CONDITION_DEPTH, MAX_CONDITIONS, MAX_LIST_VALUES } from '../domain/conditions';
 import { StatsWindow } from '../domain/delivery-stats';
+import { DRY_RUN_SAMPLE } from '../domain/dry-run';
 import { RedactMode } from '../domain/redaction';
 import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
 import { BodyFormat, DeliveryStatus, Ordering } from '../domain/vocabulary';
@@ -255,6 +256,14 @@ export const StatsSchema = z
   })
   .openapi('Stats');
 
+export const ConditionsDryRunResultSchema = z
+  .object({
+    examined: z.int().openapi({ description: 'Stored events of the trigger examined, the most recent first (fewer than limit when fewer are stored)' }),
+    matched: z.int().openapi({ description: 'How many of them the conditions match' }),
+    sample_event_ids: z.array(z.string()).openapi({ description: `Ids of up to ${DRY_RUN_SAMPLE} matching events, the most recent first` }),
+  })
+  .openapi('ConditionsDryRunResult');
+
 /** Event data: field name → value. Values are rendered as text. */
 export const EventDataSchema = z.record(z.string().max(128), z.unknown());
 
@@ -287,3 +296,4 @@ export type Replayed = z.infer<typeof ReplayedSchema>;
 export type Recovered = z.infer<typeof RecoveredSchema>;
 export type Stats = z.infer<typeof StatsSchema>;
 export type OperationsWebhook = z.infer<typeof OperationsWebhookSchema>;
+export type ConditionsDryRunResult = z.infer<typeof ConditionsDryRunResultSchema>;

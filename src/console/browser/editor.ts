@@ -5,6 +5,7 @@
 import type { ApiError, Automation, Trigger } from '../../http/schemas';
 import type { BodyFormat } from '../../domain/vocabulary';
 import { createBodyEditor } from './lib/body-editor';
+import { createConditionBuilder } from './lib/condition-builder';
 import { announce, api, ask, byId, el, find, setChildren } from './lib/common';
 import { setUpTools } from './lib/editor-tools';
 import { createFieldsPanel } from './lib/fields-panel';
@@ -30,6 +31,7 @@ const fieldsPanel = createFieldsPanel({
   list: byId('field-list', HTMLElement),
   filter: byId('field-filter', HTMLInputElement),
   triggerName: byId('fields-trigger', HTMLElement),
+  schemaLink: byId('fields-schema', HTMLAnchorElement),
   onInsert: (placeholder, fromKeyboard) => {
     const where = bodyEditor.insert(placeholder);
     announce('Inserted ' + placeholder + ' at line ' + where.line + ', column ' + where.column + '.');
@@ -38,6 +40,7 @@ const fieldsPanel = createFieldsPanel({
 });
 const headersPanel = createHeadersPanel(() => { dirty = true; });
 const redactPanel = createRedactPanel(() => { liveCheck.schedule(0); });
+const conditionBuilder = createConditionBuilder(() => { dirty = true; });
 const liveCheck = createLiveCheck({
   box: byId('body-check', HTMLElement),
   preview: byId('preview', HTMLElement),
@@ -62,6 +65,7 @@ void fieldsPanel.ready.then((loaded) => {
   catalog = loaded;
   // Rebuilt even for the saved trigger, in case the browser restored another choice of trigger.
   if (catalog) redactPanel.show(catalog.get(triggerSelect.value));
+  if (catalog) conditionBuilder.show(catalog.get(triggerSelect.value));
   fieldsPanel.show(triggerSelect.value);
   fieldsPanel.markUsed(textarea.value);
 });
@@ -76,6 +80,7 @@ textarea.addEventListener('input', () => {
 });
 triggerSelect.addEventListener('change', () => {
   if (catalog) redactPanel.show(catalog.get(triggerSelect.value));
+  if (catalog) conditionBuilder.show(catalog.get(triggerSelect.value));
   fieldsPanel.show(triggerSelect.value);
   fieldsPanel.markUsed(textarea.value);
   liveCheck.schedule(0);
@@ -153,7 +158,8 @@ function showApiError(error: ApiError): void {
   for (const detail of error.details) {
     const inputId = Object.hasOwn(FIELD_INPUTS, detail.path) ? FIELD_INPUTS[detail.path]
       : detail.path.startsWith('redact.') && document.getElementById('redact-' + detail.path.slice(7)) ? 'redact-' + detail.path.slice(7)
-        : detail.path.startsWith('headers.') ? headersPanel.inputFor(detail.path.slice(8))?.id || undefined : undefined;
+        : detail.path.startsWith('headers.') ? headersPanel.inputFor(detail.path.slice(8))?.id || undefined
+          : detail.path.startsWith('conditions') ? conditionBuilder.inputFor(detail.path)?.id || undefined : undefined;
     const capitalized = detail.message.charAt(0).toUpperCase() + detail.message.slice(1);
     if (inputId) first = first ?? fieldError(inputId, capitalized);
     else general.push((detail.path.startsWith('headers.') ? 'Header ' + detail.path.slice(8) : detail.path) + ': ' + capitalized);
@@ -180,7 +186,7 @@ form.addEventListener('submit', async (event) => {
   const payload = {
     name: byId('name', HTMLInputElement).value.trim() || null,
     trigger: values.trigger, action: 'http_post', url, format: values.format, body: values.body,
-    enabled: byId('enabled', HTMLInputElement).checked, redact: values.redact, headers: extra.headers,
+    enabled: byId('enabled', HTMLInputElement).checked, redact: values.redact, headers: extra.headers, conditions: conditionBuilder.current(),
     ordering: byId('ordering', HTMLInputElement).checked ? 'per_call' : 'none',
   };
   const saveButton = byId('save-button', HTMLButtonElement);

@@ -22,6 +22,8 @@ export function BodySection({ body }: { body: string }) {
           <p id="fields-help" class="help">
             Drag a field into the body, or select it (Enter) to insert it at the cursor. Use the arrow keys to move between fields.
           </p>
+          {/* fields-panel.js points it at the chosen trigger's schema. */}
+          <p class="help"><a id="fields-schema" href="/v1/triggers" hidden>JSON Schema of these fields</a></p>
           <input type="search" id="field-filter" aria-label="Filter fields" placeholder="Filter fields" autocomplete="off" />
           <ul id="field-list" class="field-list" aria-labelledby="fields-heading" aria-describedby="fields-help">
             <li class="field-empty">Choose a trigger to see its fields.</li>

@@ -11,6 +11,7 @@ import { OrderingField, ResendFailed } from './editor-delivery';
 import { HeadersSection } from './editor-headers';
 import { HealthCard, type HealthCardProps } from './health-card';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
+import { ConditionsSection } from './editor-conditions';
 import { RedactSection } from './editor-redact';
 import { Layout } from './layout';
 
@@ -31,7 +32,7 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
   const creating = automation === null;
   const enabled = account.http_notifier_enabled;
   const title = creating ? 'New automated task' : 'Edit automated task';
-  const values = automation ?? { id: '', name: null, trigger: '', url: '', format: 'json' as const, body: STARTER_BODY, enabled: true, redact: {}, headers: {} };
+  const values = automation ?? { id: '', name: null, trigger: '', url: '', format: 'json' as const, body: STARTER_BODY, enabled: true, redact: {}, headers: {}, conditions: null };
   // The browser tab and history name the task being edited, not just "Edit automated task".
   const pageTitle = creating ? title : `Edit: ${taskTitle(values)}`;
   return (
@@ -109,6 +110,7 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
               </div>
             </div>
           </section>
+          <ConditionsSection conditions={values.conditions} />
           <BodySection body={values.body} />
           <HeadersSection headers={values.headers} />
           <RedactSection trigger={values.trigger} redact={values.redact} />

@@ -2,12 +2,12 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TRIGGER_IDS } from '../../catalog';
 import { checkConditionsOf } from '../../domain/automation-rules';
-import { DRY_RUN_DEFAULT_LIMIT, DRY_RUN_MAX_LIMIT, DRY_RUN_SAMPLE, DryRunLimit } from '../../domain/dry-run';
+import { DRY_RUN_DEFAULT_LIMIT, DRY_RUN_MAX_LIMIT, DryRunLimit } from '../../domain/dry-run';
 import { validationFailed } from '../../errors';
 import { planesFor } from '../../plane/planes';
 import type { AppEnv } from '../context';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
-import { ConditionsBody, errors, jsonBody, jsonResponse } from '../schemas';
+import { ConditionsBody, ConditionsDryRunResultSchema, errors, jsonBody, jsonResponse } from '../schemas';
 
 const DryRunRequest = z
   .object({
@@ -18,20 +18,12 @@ const DryRunRequest = z
   .strict()
   .openapi('ConditionsDryRun');
 
-const DryRunAnswer = z
-  .object({
-    examined: z.int().openapi({ description: 'Stored events of the trigger examined, the most recent first (fewer than limit when fewer are stored)' }),
-    matched: z.int().openapi({ description: 'How many of them the conditions match' }),
-    sample_event_ids: z.array(z.string()).openapi({ description: `Ids of up to ${DRY_RUN_SAMPLE} matching events, the most recent first` }),
-  })
-  .openapi('ConditionsDryRunResult');
-
 const dryRun = createRoute({
   method: 'post', path: '/v1/automations/conditions/dry-run', tags: ['Automations'], middleware: [requireKey('admin')],
   summary: 'How many of the most recent stored events of a trigger the conditions would have matched; nothing is stored or sent',
   description: 'Events posted by the platform and still stored (test sends left out). The conditions are checked as when saving an automation.',
   request: jsonBody(DryRunRequest),
-  responses: { 200: jsonResponse(DryRunAnswer, 'What the conditions would have matched'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] },
+  responses: { 200: jsonResponse(ConditionsDryRunResultSchema, 'What the conditions would have matched'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] },
 });
 
 export function registerConditionRoutes(app: OpenAPIHono<AppEnv>) {

@@ -11,6 +11,8 @@ export interface FieldsPanelOptions {
   list: HTMLElement;
   filter: HTMLInputElement;
   triggerName: HTMLElement;
+  /** A link to the chosen trigger's JSON Schema (GET /v1/triggers/{id}/schema), for receivers generating types. */
+  schemaLink: HTMLAnchorElement;
   /** A field was chosen; fromKeyboard says whether focus should stay in the list. */
   onInsert(placeholder: string, fromKeyboard: boolean): void;
 }
@@ -38,6 +40,8 @@ export function createFieldsPanel(options: FieldsPanelOptions): FieldsPanel {
     const trigger = catalog?.get(triggerId);
     fields = trigger ? trigger.fields : [];
     triggerName.textContent = trigger ? 'of “' + trigger.label + '”' : '';
+    options.schemaLink.hidden = !trigger;
+    if (trigger) options.schemaLink.href = trigger.schema_url;
     render();
   }
 

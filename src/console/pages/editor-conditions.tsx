@@ -15,7 +15,7 @@ export function ConditionsSection({ conditions }: { conditions: Conditions | nul
         <div>
           <h2 id="conditions-heading">Conditions</h2>
           <p class="help">
-            Send only the events that meet these conditions. Numbers compare as numbers (also when sent as text, like
+            Send only the events that meet these conditions. Numbers compare as numbers (also when sent as text, like{' '}
             <code>"90"</code>), text is case-sensitive, and a field the event lacks fails every condition but “is not” and “is missing”.
           </p>
         </div>

@@ -41,6 +41,7 @@ describe('health and OpenAPI', () => {
         'POST /v1/automations/preview',
         'POST /v1/automations/{id}/test',
         'POST /v1/automations/{id}/recover',
+        'POST /v1/automations/{id}/destination/resume',
         'GET /v1/automations/{id}/stats',
         'POST /v1/events',
         'POST /v1/events/batch',

@@ -3,6 +3,7 @@
  * automation), a test send, and the replay of a stored event. Each is one transaction.
  */
 import { newDeliveryId, newId } from '../crypto/ids';
+import type { BusinessKeys } from '../domain/business-keys';
 import { fanOut } from '../domain/conditions';
 import { orderOf } from '../domain/ordering';
 import type { AutomationSnapshot } from './account-config';
@@ -17,6 +18,8 @@ export interface IngestInput {
   occurredAt: number;
   data: string;
   receivedAt: number;
+  /** Its business keys, as the Worker found them to route it (so the object need not parse `data`). */
+  keys?: BusinessKeys;
 }
 
 export type ReplayResult =

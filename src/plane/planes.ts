@@ -66,13 +66,15 @@ export class AccountPlanes {
 
   // ---- writes -------------------------------------------------------------------------------
 
-  private partitionOfEvent({ event, data }: PostedEvent): number {
-    return partitionOf(partitionKeyOf(businessKeysOf(data), event.id), this.partitioning.count);
+  /** The event's partition, and the event with its business keys (found once, here, for both). */
+  private routed({ event, data }: PostedEvent): { p: number; event: IngestInput } {
+    const keys = businessKeysOf(data);
+    return { p: partitionOf(partitionKeyOf(keys, event.id), this.partitioning.count), event: { ...event, keys } };
   }
 
   /** Stores the event in the partition of its business key. `data` is the event's data as posted. */
-  ingest(event: IngestInput, data: unknown): Promise<IngestResult> {
-    const p = this.partitionOfEvent({ event, data });
+  ingest(posted: IngestInput, data: unknown): Promise<IngestResult> {
+    const { p, event } = this.routed({ event: posted, data });
     return this.stub(p).ingest(this.key(p), event);
   }
 
@@ -84,8 +86,8 @@ export class AccountPlanes {
    */
   async ingestBatch(events: PostedEvent[]): Promise<BatchOutcome[]> {
     const byPartition = new Map<number, number[]>();
-    events.forEach((posted, i) => {
-      const p = this.partitionOfEvent(posted);
+    const routed = events.map((posted) => this.routed(posted));
+    routed.forEach(({ p }, i) => {
       const indexes = byPartition.get(p) ?? [];
       indexes.push(i);
       byPartition.set(p, indexes);
@@ -94,7 +96,7 @@ export class AccountPlanes {
     await Promise.all(
       [...byPartition].map(async ([p, indexes]) => {
         try {
-          const results = await this.stub(p).ingestBatch(this.key(p), indexes.map((i) => events[i]!.event));
+          const results = await this.stub(p).ingestBatch(this.key(p), indexes.map((i) => routed[i]!.event));
           indexes.forEach((i, n) => (outcomes[i] = results[n]!));
         } catch (error) {
           // Its type and message only, as for unhandled API errors: never the events' data.

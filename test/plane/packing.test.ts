@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_BODY } from '../../src/catalog/sample-body';
 import {
-  EVENT_DICTIONARY_V1, keyHash, packEventData, packRequest, requestDictionary, unpackEventData, unpackRequest, type RequestContext,
+  EVENT_DICTIONARY_V1, eventKeyHash, fnv1a64, keyHash, packEventData, packRequest, requestDictionary, unpackEventData, unpackRequest, type RequestContext,
 } from '../../src/plane/store/packing';
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
@@ -107,5 +107,21 @@ describe('business keys', () => {
     expect(hash).toHaveLength(8);
     expect(Buffer.from(hash).toString('hex')).toBe(sha256('CA42').slice(0, 16));
     expect(Buffer.from(new Uint8Array(keyHash('CA43'))).toString('hex')).not.toBe(Buffer.from(hash).toString('hex'));
+  });
+});
+
+describe('business keys in event_keys', () => {
+  const hex = (buffer: ArrayBuffer) => Buffer.from(buffer).toString('hex');
+
+  it('are 64-bit FNV-1a: the published test vectors', () => {
+    expect(hex(fnv1a64(''))).toBe('cbf29ce484222325');
+    expect(hex(fnv1a64('a'))).toBe('af63dc4c8601ec8c');
+    expect(hex(fnv1a64('foobar'))).toBe('85944171f73967e8');
+  });
+
+  it('hash the key name in, and never change (stored rows are found by them)', () => {
+    expect(hex(eventKeyHash('call_id', 'CA42'))).not.toBe(hex(eventKeyHash('agent_id', 'CA42')));
+    expect(hex(eventKeyHash('call_id', 'CA42'))).toBe(hex(fnv1a64('call_id\u0000CA42')));
+    expect(hex(eventKeyHash('call_id', 'CA-é-😀'))).toBe('37fe111c8a3c826b');
   });
 });

@@ -19,6 +19,8 @@ export interface NewEvent {
    * UNMATCHED_EVENT_RETENTION_HOURS, unless a delivery is made of it before then (a replay).
    */
   unmatched?: boolean;
+  /** Its business keys, when the caller has them already (else they are read from `data`). */
+  keys?: BusinessKeys;
 }
 
 /** The column of a key's hash in rows stored by v7 and v8 (a closed list, so it may be written into SQL). */
@@ -34,7 +36,7 @@ function keyHashesOf(keys: BusinessKeys): ArrayBuffer[] {
  * was new (so ingestion parses the data once), null for a known id.
  */
 export function insertEvent(sql: SqlStorage, event: NewEvent): BusinessKeys | null {
-  const keys = businessKeysOf(JSON.parse(event.data));
+  const keys = event.keys ?? businessKeysOf(JSON.parse(event.data));
   const inserted = sql
     .exec<{ rowid: number }>(
       `INSERT INTO events (id, type, occurred_at, data, is_test, received_at, unmatched)
@@ -43,8 +45,12 @@ export function insertEvent(sql: SqlStorage, event: NewEvent): BusinessKeys | nu
     )
     .toArray()[0];
   if (!inserted) return null;
-  for (const hash of keyHashesOf(keys)) {
-    sql.exec('INSERT OR IGNORE INTO event_keys (key_hash, event_rowid) VALUES (?, ?)', hash, inserted.rowid);
+  const hashes = keyHashesOf(keys);
+  if (hashes.length > 0) {
+    sql.exec(
+      `INSERT OR IGNORE INTO event_keys (key_hash, event_rowid) VALUES ${hashes.map(() => '(?, ?)').join(', ')}`,
+      ...hashes.flatMap((hash) => [hash, inserted.rowid]),
+    );
   }
   return keys;
 }

@@ -1,8 +1,9 @@
 /**
- * A webhook receiver for Node-side tests: a plain HTTP server on 127.0.0.1 that answers 200
- * (after `delayMs`, so that requests stay open a moment) and records every request with its
- * `webhook-id`. It also notes any `webhook-id` that arrives while a request with the same id
- * is still open: one delivery sent twice at the same time.
+ * A webhook receiver for Node-side tests: a plain HTTP server on 127.0.0.1 that answers
+ * `status` (200 unless a test changes it: the same endpoint can fail, then recover) after
+ * `delayMs`, so that requests stay open a moment, and records every request with its
+ * `webhook-id` and the status it got. It also notes any `webhook-id` that arrives while a
+ * request with the same id is still open: one delivery sent twice at the same time.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +13,15 @@ export interface ReceivedWebhook {
   path: string;
   body: string;
   at: number;
+  /** The status it was answered with. */
+  status: number;
 }
 
 export interface WebhookSink {
   url: string;
   received: ReceivedWebhook[];
+  /** What the next requests are answered with (200 to start). */
+  status: number;
   /** webhook-ids that arrived while another request with the same id was still open. */
   overlapping: string[];
   /** Called as each request's body has arrived, before it is answered. */
@@ -24,7 +29,8 @@ export interface WebhookSink {
   close(): Promise<void>;
 }
 
-export async function startWebhookSink({ delayMs = 0 } = {}): Promise<WebhookSink> {
+/** On `port` when given (say one that refused connections until now), else on a free one. */
+export async function startWebhookSink({ delayMs = 0, port: wantedPort = 0 } = {}): Promise<WebhookSink> {
   const open = new Map<string, number>();
   const server = createServer((req, res) => {
     const webhookId = String(req.headers['webhook-id'] ?? '');
@@ -36,17 +42,19 @@ export async function startWebhookSink({ delayMs = 0 } = {}): Promise<WebhookSin
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const webhook = { webhookId, path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const { status } = sink;
+      const webhook = { webhookId, path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), status };
       sink.received.push(webhook);
       sink.onRequest?.(webhook);
-      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'), delayMs);
+      setTimeout(() => res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'failing on purpose'), delayMs);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(wantedPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const sink: WebhookSink = {
     url: `http://127.0.0.1:${port}`,
     received: [],
+    status: 200,
     overlapping: [],
     onRequest: null,
     close: () =>

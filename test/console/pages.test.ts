@@ -97,8 +97,8 @@ describe('console pages', () => {
     const { cookie } = await signIn(account.admin);
     const { html } = await page('/console', cookie);
     expect(html).toMatch(/data-destination-state="paused"[^>]*>Endpoint paused until <time[^>]*>[^<]*<\/time>: the receiver answered 429 with Retry-After/);
-    // Beside it, "Resume now" for this task (settings.js posts it to the resume endpoint).
-    expect(html).toContain(`data-resume-destination="${automation.id}">Resume now</button>`);
+    // Beside it, "Resume now" for this task, named after it (settings.js posts it to the resume endpoint).
+    expect(html).toContain(`data-resume-destination="${automation.id}" aria-label="Resume now: ${automation.name} (An inbound call ends)">Resume now</button>`);
   });
 
   it('editor: shows the saved values, the 25 trigger labels and the action; unknown ids get an HTML 404', async () => {

@@ -60,21 +60,31 @@ async function toggle(button: HTMLButtonElement): Promise<void> {
   if (result.data.enabled) announce('Turned on: ' + task);
 }
 
-/** "Resume now": the pause ends at once and the oldest waiting delivery probes; the note says so. */
+/**
+ * "Resume now": the pause ends at once and the oldest waiting delivery probes; the note says so
+ * (or that it is still paused), and a refusal is shown in the row, not only read out.
+ */
 async function resumeDestination(button: HTMLButtonElement): Promise<void> {
+  const row = button.closest('tr');
   const note = button.closest<HTMLElement>('[data-destination-state]');
   button.disabled = true;
+  if (row) setRowMessage(row, '', null);
   const result = await api<{ state: string }>('POST', `/v1/automations/${encodeURIComponent(button.dataset.resumeDestination ?? '')}/destination/resume`);
   if (!result.ok) {
     button.disabled = false;
+    if (row) setRowMessage(row, 'Could not resume: ' + result.error.message, 'error');
     announce('Could not resume: ' + result.error.message);
     return;
   }
+  const stillPaused = result.data.state === 'paused';
+  const text = stillPaused ? 'Still paused' : 'Resumed: the oldest waiting delivery is sent now, as a probe';
   if (note) {
     note.dataset.destinationState = result.data.state;
-    note.textContent = result.data.state === 'paused' ? 'Still paused' : 'Resumed: the oldest waiting delivery is sent now, as a probe';
+    note.classList.toggle('warning-text', stillPaused);
+    note.classList.toggle('success-text', !stillPaused);
+    note.textContent = text;
   }
-  announce('Resumed');
+  announce(text);
 }
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-resume-destination]')) {

@@ -150,7 +150,7 @@ function AutomationRow({ automation, enabled }: { automation: AutomationListItem
         ) : (
           <span class="muted small">No deliveries yet</span>
         )}
-        <DestinationNote destination={automation.destination} automationId={automation.id} />
+        <DestinationNote destination={automation.destination} automationId={automation.id} task={taskTitle(automation)} />
       </td>
       <td data-label="On / off">
         <button
@@ -182,7 +182,7 @@ function AutomationRow({ automation, enabled }: { automation: AutomationListItem
  * Shown only when a gate holds deliveries back: what (this endpoint, or every path of its host),
  * why, until when, and "Resume now" while paused (settings.js sends it).
  */
-function DestinationNote({ destination, automationId }: { destination: DestinationView; automationId: string }) {
+function DestinationNote({ destination, automationId, task }: { destination: DestinationView; automationId: string; task: string }) {
   if (destination.state === 'ok') return null;
   const what = destination.scope === 'origin' ? 'Host (every path on it)' : 'Endpoint';
   return (
@@ -190,7 +190,8 @@ function DestinationNote({ destination, automationId }: { destination: Destinati
       {destination.state === 'paused' ? (
         <>
           {what} paused until <Time iso={destination.until!} />{destination.reason ? `: ${destination.reason}` : ''}{' '}
-          <button type="button" class="button button-small" data-resume-destination={automationId}>Resume now</button>
+          {/* Named after its task: several paused tasks put several "Resume now" on the page. */}
+          <button type="button" class="button button-small" data-resume-destination={automationId} aria-label={`Resume now: ${task}`}>Resume now</button>
         </>
       ) : (
         <>{what} being probed with one delivery{destination.reason ? ` after: ${destination.reason}` : ''}</>

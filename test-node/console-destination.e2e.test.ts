@@ -121,6 +121,17 @@ describe('a paused destination in the console', () => {
     expect(await noteOf(endpointTask).locator('time').innerText()).not.toMatch(/UTC$/);
     await ui.page.locator(`tr[data-automation-id="${endpointTask}"]`).getByRole('button', { name: 'Resume now: Calls to CRM (An inbound call ends)' }).waitFor();
     await ui.screenshot('console-destination-paused');
+
+    // A refused resume (the task was deleted meanwhile, say in another tab) is said in its row; the button stays usable.
+    const gone = await createTask('Abandoned calls to helpdesk', 'call_abandoned', `http://127.0.0.1:${refusedPort}/hooks/abandoned`);
+    await ui.page.reload();
+    await pausedNote(gone);
+    expect((await ui.admin.request('DELETE', `/v1/automations/${gone}`)).status).toBe(204);
+    const goneRow = ui.page.locator(`tr[data-automation-id="${gone}"]`);
+    await goneRow.getByRole('button', { name: /^Resume now/ }).click();
+    await eventually(async () => expect((await goneRow.locator('.row-message.is-error').innerText()).trim()).toMatch(/^Could not resume: .*not found/i));
+    expect(await goneRow.getByRole('button', { name: /^Resume now/ }).isEnabled()).toBe(true);
+    expect(await noteOf(gone).getAttribute('data-destination-state')).toBe('paused');
     expect(ui.problems).toEqual([]);
   });
 

@@ -124,6 +124,7 @@ describe('a paused destination in the console', () => {
 
     // A refused resume (the task was deleted meanwhile, say in another tab) is said in its row; the button stays usable.
     const gone = await createTask('Abandoned calls to helpdesk', 'call_abandoned', `http://127.0.0.1:${refusedPort}/hooks/abandoned`);
+    await pausedWithRoom(hostTask, 'origin');
     await ui.page.reload();
     await pausedNote(gone);
     expect((await ui.admin.request('DELETE', `/v1/automations/${gone}`)).status).toBe(204);

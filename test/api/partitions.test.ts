@@ -175,7 +175,8 @@ describe('partitions: an account with 4 answers as one with 1', () => {
     expect(await list(four, 'limit=5&call_id=CA-2')).toEqual(await list(one, 'limit=5&call_id=CA-2'));
     const seededIds = seeded.map((r) => r.id).sort().reverse();
     expect((await walk(four, 'limit=5')).slice(0, 8).flatMap((p) => p.data.map((d) => d.id))).toEqual(seededIds);
-  });
+    // About 300 listings in all, each read from four partitions: a minute on a busy machine.
+  }, 60_000);
 
   it('a delivery by id, a manual retry, stats summed, and turning an automation off cancels waiting deliveries everywhere', async () => {
     const account = await partitioned(4);

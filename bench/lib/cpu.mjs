@@ -26,6 +26,24 @@ async function processTicks(pid) {
   }
 }
 
+/**
+ * CPU time (ms) the process has used so far, or null where /proc is missing. A run's CPU per
+ * unit of work barely moves with other work on the machine, unlike its rate.
+ */
+export async function processCpuMs(pid) {
+  if (!pid) return null;
+  const ticks = await processTicks(pid);
+  return ticks > 0 ? ticks * 10 : null; // Linux reports in USER_HZ, 100 a second
+}
+
+/** `run()`'s result with `cpuMs`: the CPU the process used meanwhile (null where unknown). */
+export async function withCpu(pid, run) {
+  const before = await processCpuMs(pid);
+  const result = await run();
+  const after = await processCpuMs(pid);
+  return { ...result, cpuMs: before === null || after === null ? null : after - before };
+}
+
 export async function startCpuAccounting(pids) {
   const loadBefore = os.loadavg()[0];
   let start;

@@ -16,11 +16,18 @@
  */
 import { callEvents, chunks } from '../lib/calls.mjs';
 import { TRIGGER } from '../lib/fixtures.mjs';
+import { withCpu } from '../lib/cpu.mjs';
 import { measureLoad } from '../lib/load.mjs';
 import { usageOf } from '../lib/plane.mjs';
 import { figure } from '../lib/report.mjs';
 import { median, sleep } from '../lib/stats.mjs';
 import { accountWithAutomations, drainStored } from './shared.mjs';
+
+/** The median of the known values (null when none is). */
+export function medianOf(values) {
+  const known = values.filter((v) => v !== null && v !== undefined);
+  return known.length ? median(known) : null;
+}
 
 /** Calls in a batch body: about ten events each, as the busiest-partition row assumes. */
 export const EVENTS_PER_CALL = 10;
@@ -68,15 +75,17 @@ export async function measureBatchLoad(ctx, account, batches, durationSec) {
   const size = batches[0].length;
   const before = await eventsStored(ctx, account);
   const startedAt = performance.now();
-  const run = await measureLoad({
+  const run = await withCpu(ctx.workerdPid, () => measureLoad({
     url: `${ctx.url}/v1/events/batch`, method: 'POST', headers, body: requests[0].body, requests,
     connections: ctx.profile.connections, durationSec,
-  });
+  }));
   const endedAt = performance.now();
   const stored = (await eventsStored(ctx, account)) - before;
   const counted = run.ok * size;
   return {
     ...run, startedAt, endedAt, batchSize: size, eventsPerSec: run.requestsPerSec * size, eventsCounted: counted, eventsStored: stored,
+    // workerd's CPU per event taken (the Worker and the account objects; µs).
+    cpuUsPerEvent: run.cpuMs === null || counted === 0 ? null : (run.cpuMs * 1000) / counted,
     allStored: stored >= counted && stored <= counted + ctx.profile.connections * size,
   };
 }
@@ -86,7 +95,10 @@ export async function batchIngestion(ctx) {
   const off = await accountWithAutomationOff(ctx, 'bench-batch-off');
   const on = await accountWithAutomations(ctx, 'bench-batch-on', 1, undefined, { max_concurrency: 50 });
   const batches = batchesOfCalls(profile.batchBodies, profile.batchSize);
-  const health = (durationSec) => measureLoad({ url: `${ctx.url}/health`, connections: profile.connections, durationSec });
+  const health = async (durationSec) => {
+    const run = await withCpu(ctx.workerdPid, () => measureLoad({ url: `${ctx.url}/health`, connections: profile.connections, durationSec }));
+    return { ...run, cpuUsPerRequest: run.cpuMs === null || run.ok === 0 ? null : (run.cpuMs * 1000) / run.ok };
+  };
 
   // Warm every path, and let the warm-up's deliveries finish before anything is measured.
   await health(profile.warmupSec);
@@ -108,6 +120,8 @@ export async function batchIngestion(ctx) {
   const lastArrival = sink.arrivals(on.bucket).reduce((last, a) => Math.max(last, a.t), 0);
   const drainSec = Math.max(0, lastArrival - onRun.endedAt) / 1000;
   const ratio = offRate / healthRate;
+  const healthCpu = medianOf(runs.health.map((r) => r.cpuUsPerRequest));
+  const eventCpu = medianOf(runs.off.map((r) => r.cpuUsPerEvent));
 
   return {
     details: {
@@ -123,6 +137,10 @@ export async function batchIngestion(ctx) {
         value: offRate, unit: 'events/s', baseline: healthRate, baselineUnit: 'req/s', baselineLabel: 'GET /health',
         goal: '≥ 2× /health', met: ratio >= 2,
       }),
+      ...(healthCpu && eventCpu ? [figure({
+        id: '11', measure: `… workerd's CPU per event in those batches (the Worker and the account object), against per GET /health request, same runs (medians; CPU time barely moves with other work on the machine)`,
+        value: eventCpu, unit: 'µs CPU', baseline: healthCpu, baselineLabel: 'per GET /health',
+      })] : []),
       figure({
         id: '11', measure: `… the same with the automation on (1 delivery per event, cap 50; deliveries share the cores; ${Math.round(arrivedDuringLoad / onRun.durationSec)}/s arrived during the load)`,
         value: onRun.eventsPerSec, unit: 'events/s', baseline: healthRate, baselineUnit: 'req/s', baselineLabel: 'GET /health',

@@ -20,7 +20,7 @@ import { usageOf } from '../lib/plane.mjs';
 import { figure } from '../lib/report.mjs';
 import { busiestShare } from '../lib/routing.mjs';
 import { median, percentile } from '../lib/stats.mjs';
-import { accountWithAutomationOff, batchesOfCalls, EVENTS_PER_CALL, measureBatchLoad } from './batch-ingestion.mjs';
+import { accountWithAutomationOff, batchesOfCalls, EVENTS_PER_CALL, measureBatchLoad, medianOf } from './batch-ingestion.mjs';
 
 export const PARTITIONED = 4;
 /** N with a goal; and N = 64 (the most an account may have) for context. */
@@ -48,6 +48,7 @@ export async function partitionCost(ctx) {
   }
   const single = median(runs.one.map((r) => r.eventsPerSec));
   const spread = median(runs.four.map((r) => r.eventsPerSec));
+  const [singleCpu, spreadCpu] = [medianOf(runs.one.map((r) => r.cpuUsPerEvent)), medianOf(runs.four.map((r) => r.cpuUsPerEvent))];
   return {
     details: { partitions: PARTITIONED, batchSize: profile.batchSize, bodies: batches.length, partitionsPerBatch, runs, single, spread },
     figures: [
@@ -56,6 +57,10 @@ export async function partitionCost(ctx) {
         value: spread, unit: 'events/s', baseline: single, baselineLabel: 'the same account with 1 partition',
         goal: '≥ 0.9× 1 partition', met: spread / single >= 0.9,
       }),
+      ...(singleCpu && spreadCpu ? [figure({
+        id: '12', measure: `… workerd's CPU per event, ${PARTITIONED} partitions against 1, same runs (medians)`,
+        value: spreadCpu, unit: 'µs CPU', baseline: singleCpu, baselineLabel: '1 partition',
+      })] : []),
     ],
   };
 }

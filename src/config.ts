@@ -5,6 +5,7 @@
 import { MAX_TEMPLATE_BYTES } from './domain/automation-rules';
 import { DEFAULT_MAX_BODY_BYTES } from './domain/template';
 import { DEFAULT_AUTO_DISABLE_AFTER_HOURS } from './domain/automation-health';
+import { parseSelfHost, type SelfHost, type TargetUrlPolicy } from './domain/target-url';
 import type { Env } from './env';
 
 export const PRODUCT_NAME = 'HTTP-Notifier';
@@ -17,6 +18,8 @@ export interface Config {
   retrySchedule: readonly number[];
   deliveryTimeoutMs: number;
   allowLoopbackTargets: boolean;
+  /** The service's own host names (SELF_HOSTNAMES): never a webhook's target. */
+  selfHosts: readonly SelfHost[];
   retentionDays: number;
   /** How long an event that matched no automation is kept (UNMATCHED_EVENT_RETENTION_HOURS). */
   unmatchedEventRetentionHours: number;
@@ -52,6 +55,15 @@ function parsePositiveInt(name: string, raw: string | undefined, fallback: numbe
   return value;
 }
 
+function parseSelfHosts(raw: string | undefined): SelfHost[] {
+  const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  return entries.map((entry) => {
+    const host = parseSelfHost(entry);
+    if (!host) throw new ConfigError(`SELF_HOSTNAMES: "${entry}" is not a host name (write notifier.example.com or notifier.example.com:8443, no scheme or path)`);
+    return host;
+  });
+}
+
 /**
  * At least the template limit, so a template always renders with empty values; at most
  * 8 MiB, so rendering (which can briefly hold a few times the cap) stays well inside a
@@ -70,6 +82,7 @@ export function getConfig(env: Env): Config {
       retrySchedule: parseSchedule(env.RETRY_SCHEDULE),
       deliveryTimeoutMs: parsePositiveInt('DELIVERY_TIMEOUT_MS', env.DELIVERY_TIMEOUT_MS, 15_000, 120_000),
       allowLoopbackTargets: env.ALLOW_LOOPBACK_TARGETS === 'true',
+      selfHosts: parseSelfHosts(env.SELF_HOSTNAMES),
       retentionDays: parsePositiveInt('RETENTION_DAYS', env.RETENTION_DAYS, 30, 3650),
       unmatchedEventRetentionHours: parsePositiveInt('UNMATCHED_EVENT_RETENTION_HOURS', env.UNMATCHED_EVENT_RETENTION_HOURS, 72, 87_600),
       autoDisableAfterMs: parsePositiveInt('AUTO_DISABLE_AFTER_HOURS', env.AUTO_DISABLE_AFTER_HOURS, DEFAULT_AUTO_DISABLE_AFTER_HOURS, 8760) * 3_600_000,
@@ -78,4 +91,9 @@ export function getConfig(env: Env): Config {
     cache.set(env, config);
   }
   return config;
+}
+
+/** The policy every URL the service fetches is checked against before sending (and, with the request's origin, when saved). */
+export function targetPolicyOf(config: Config): TargetUrlPolicy {
+  return { allowLoopback: config.allowLoopbackTargets, selfHosts: config.selfHosts };
 }

@@ -22,6 +22,8 @@ export interface Env {
   RETRY_SCHEDULE?: string;
   DELIVERY_TIMEOUT_MS?: string;
   ALLOW_LOOPBACK_TARGETS?: string;
+  /** Comma-separated host names (optionally `:port`) the service answers on: webhooks are never sent there. */
+  SELF_HOSTNAMES?: string;
   RETENTION_DAYS?: string;
   UNMATCHED_EVENT_RETENTION_HOURS?: string;
   AUTO_DISABLE_AFTER_HOURS?: string;

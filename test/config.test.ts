@@ -32,3 +32,19 @@ describe('UNMATCHED_EVENT_RETENTION_HOURS', () => {
     }
   });
 });
+
+describe('SELF_HOSTNAMES', () => {
+  it('is empty by default and takes comma-separated host names, each with an optional port', () => {
+    expect(configOf({}).selfHosts).toEqual([]);
+    expect(configOf({ SELF_HOSTNAMES: ' Notifier.Example.com , hooks.example.net:8443,' }).selfHosts).toEqual([
+      { hostname: 'notifier.example.com', port: null },
+      { hostname: 'hooks.example.net', port: 8443 },
+    ]);
+  });
+
+  it('refuses an entry that is not a host name loudly', () => {
+    expect(() => configOf({ SELF_HOSTNAMES: 'notifier.example.com,https://notifier.example.com/' })).toThrow(
+      'SELF_HOSTNAMES: "https://notifier.example.com/" is not a host name',
+    );
+  });
+});

@@ -6,7 +6,7 @@
  * gates are the account object's: every message is acked once its account has the outcome.
  * Each attempt is also written for operators (src/observability): a log line and a data point.
  */
-import { getConfig, type Config } from '../config';
+import { getConfig, targetPolicyOf, type Config } from '../config';
 import { FairShare, runFairly } from '../domain/fair-share';
 import { describeStatus } from '../domain/retry-policy';
 import { liveSecrets } from '../domain/secret-rotation';
@@ -144,7 +144,7 @@ async function attempt(config: Config, order: SendOrder, eventValues: EventValue
     verdict: stoppedBefore(why),
   });
 
-  const target = checkTargetUrl(order.url, { allowLoopback: config.allowLoopbackTargets });
+  const target = checkTargetUrl(order.url, targetPolicyOf(config));
   if (!target.ok) return failedHere(`target refused: ${target.reason}`, true, 'refused');
 
   const rendered = renderBody(config, order, eventValues);

@@ -3,6 +3,7 @@
  * at most 1 KiB of the answer for the log.
  */
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../config';
+import { HOP_HEADER, HOP_VALUE } from '../domain/hop-header';
 import { signatureHeader } from '../domain/signature';
 import type { AttemptResult } from '../domain/retry-policy';
 import { boundedRequest, type SentRequest } from '../domain/sent-request';
@@ -38,6 +39,8 @@ export async function buildHeaders(webhook: OutboundWebhook, nowMs: number): Pro
   const headers = new Headers(webhook.extraHeaders);
   headers.set('content-type', webhook.contentType);
   headers.set('user-agent', USER_AGENT);
+  // Tells the events API this is one of our webhooks coming back (loop protection).
+  headers.set(HOP_HEADER, HOP_VALUE);
   headers.set('webhook-id', webhook.deliveryId);
   headers.set('webhook-timestamp', String(timestamp));
   const secrets = [webhook.secret, ...(webhook.previousSecrets ?? [])];

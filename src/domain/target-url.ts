@@ -15,6 +15,17 @@ import ipaddr from 'ipaddr.js';
 export interface TargetUrlPolicy {
   /** Local development only: permits 127/8, ::1, localhost and *.localhost. */
   allowLoopback: boolean;
+  /**
+   * The service's own hosts (SELF_HOSTNAMES, and the origin an API request came in on): a
+   * webhook sent there would post events to the service itself, a loop.
+   */
+  selfHosts: readonly SelfHost[];
+}
+
+/** A host of the service itself; `port` null means every port of that host name. */
+export interface SelfHost {
+  hostname: string;
+  port: number | null;
 }
 
 export type TargetUrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
@@ -52,11 +63,49 @@ export function checkTargetUrl(raw: string, policy: TargetUrlPolicy): TargetUrlC
   if (url.href.length > MAX_TARGET_URL_LENGTH) return tooLong();
 
   const host = url.hostname;
+  if (policy.selfHosts.some((self) => isSelfHost(url, self))) {
+    return { ok: false, reason: `host ${host} is this service's own: a webhook sent there would post to the service itself (a loop)` };
+  }
   const refusal = classifyHost(host);
   if (refusal && !(refusal.loopback && policy.allowLoopback)) {
     return { ok: false, reason: `host ${host} is ${refusal.what}` };
   }
   return { ok: true, url };
+}
+
+const effectivePort = (url: URL): number => (url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
+/** "notifier.example." and "notifier.example" are one name to a resolver. */
+const bareName = (hostname: string): string => hostname.toLowerCase().replace(/\.+$/, '');
+
+function isSelfHost(url: URL, self: SelfHost): boolean {
+  return bareName(url.hostname) === self.hostname && (self.port === null || effectivePort(url) === self.port);
+}
+
+/**
+ * One SELF_HOSTNAMES entry, `name` or `name:port` (an IPv6 address in brackets), as a self
+ * host; null when it is not a bare host (a scheme, path or credentials make it a URL, not a host).
+ */
+export function parseSelfHost(entry: string): SelfHost | null {
+  let url: URL;
+  try {
+    url = new URL(`http://${entry}`);
+  } catch {
+    return null;
+  }
+  if (url.username !== '' || url.password !== '' || url.pathname !== '/' || url.search !== '' || url.hash !== '') return null;
+  const explicitPort = /:\d+$/.test(entry) && !entry.endsWith(']');
+  return { hostname: bareName(url.hostname), port: explicitPort ? Number(entry.slice(entry.lastIndexOf(':') + 1)) : null };
+}
+
+/**
+ * The origin an API request came in on, as a self host. On Cloudflare every port the zone
+ * proxies reaches the Worker, so the whole host name is the service's; a loopback host is
+ * shared by every local process (the local receiver listens beside the service), so there
+ * only the service's own port is.
+ */
+export function selfHostOf(origin: URL): SelfHost {
+  const hostname = bareName(origin.hostname);
+  return { hostname, port: classifyHost(hostname)?.loopback ? effectivePort(origin) : null };
 }
 
 function tooLong(): TargetUrlCheck {

@@ -10,8 +10,9 @@ import { assertCsrf, CSRF_HEADER, isUnsafeMethod } from '../auth/csrf';
 import { checkOperatorToken } from '../auth/operator';
 import { hasSessionCookie, readSession } from '../auth/session';
 import type { KeyPrincipal } from '../db/accounts';
+import { HOP_HEADER, HOP_REFUSAL } from '../domain/hop-header';
 import type { KeyRole } from '../domain/vocabulary';
-import { ApiError } from '../errors';
+import { ApiError, validationFailed } from '../errors';
 import type { AppEnv } from './context';
 import { cachedEventKey, cacheEventKey } from './event-key-cache';
 
@@ -66,6 +67,16 @@ export const requireEventSender = createMiddleware<AppEnv>(async (c, next) => {
     checkOperatorToken(c.env, token);
     c.set('principal', { operator: true });
   }
+  await next();
+});
+
+/**
+ * Loop protection at ingestion: a request carrying the header every webhook of ours carries is
+ * one of our webhooks come back, so its events are refused whole (a batch too), before anything
+ * is read or stored.
+ */
+export const refuseOwnWebhooks = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.header(HOP_HEADER) !== undefined) throw validationFailed([{ path: `headers.${HOP_HEADER}`, message: HOP_REFUSAL }], HOP_REFUSAL);
   await next();
 });
 

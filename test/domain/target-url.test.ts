@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkTargetUrl } from '../../src/domain/target-url';
+import { checkTargetUrl, parseSelfHost, selfHostOf, type TargetUrlPolicy } from '../../src/domain/target-url';
 
-const STRICT = { allowLoopback: false };
-const DEV = { allowLoopback: true };
+const STRICT: TargetUrlPolicy = { allowLoopback: false, selfHosts: [] };
+const DEV: TargetUrlPolicy = { allowLoopback: true, selfHosts: [] };
 
-function reasonOf(raw: string, policy = STRICT): string {
+function reasonOf(raw: string, policy: TargetUrlPolicy = STRICT): string {
   const result = checkTargetUrl(raw, policy);
   if (result.ok) throw new Error(`expected ${raw} to be refused, got ${result.url.href}`);
   return result.reason;
@@ -277,5 +277,47 @@ describe('checkTargetUrl: allowLoopback', () => {
     'https://user:pw@localhost/', 'ftp://localhost/',
   ])('still refuses %s when on', (raw) => {
     expect(checkTargetUrl(raw, DEV).ok).toBe(false);
+  });
+});
+
+describe('checkTargetUrl: the service itself (loop protection)', () => {
+  const SELF = {
+    allowLoopback: true,
+    selfHosts: [parseSelfHost('notifier.example.com')!, parseSelfHost('hooks.example.net:8443')!, selfHostOf(new URL('http://127.0.0.1:8787/v1/automations'))],
+  };
+
+  it.each([
+    'https://notifier.example.com/v1/events',
+    'http://notifier.example.com/v1/events/batch',
+    'https://NOTIFIER.example.com./v1/events', // case and a trailing dot name the same host
+    'https://notifier.example.com:8443/anything', // every port the zone proxies reaches the Worker
+    'https://hooks.example.net:8443/v1/events',
+    'http://127.0.0.1:8787/v1/events', // the local service's own port
+  ])('refuses %s', (raw) => {
+    expect(reasonOf(raw, SELF)).toMatch(/is this service's own: a webhook sent there would post to the service itself \(a loop\)/);
+  });
+
+  it.each([
+    'https://api.notifier.example.com/hook', // another name, however close
+    'https://example.com/hook',
+    'https://hooks.example.net/hook', // SELF_HOSTNAMES named one port only
+    'http://127.0.0.1:8788/hook', // the local receiver beside the service
+  ])('accepts %s', (raw) => {
+    expect(checkTargetUrl(raw, SELF).ok).toBe(true);
+  });
+
+  it('reads SELF_HOSTNAMES entries as host names, with an optional port', () => {
+    expect(parseSelfHost('Notifier.Example.com')).toEqual({ hostname: 'notifier.example.com', port: null });
+    expect(parseSelfHost('notifier.example.com:443')).toEqual({ hostname: 'notifier.example.com', port: 443 });
+    expect(parseSelfHost('[::1]:8787')).toEqual({ hostname: '[::1]', port: 8787 });
+    for (const entry of ['https://notifier.example.com', 'notifier.example.com/v1', 'user@notifier.example.com', 'notifier.example.com:http', '']) {
+      expect(parseSelfHost(entry), entry).toBeNull();
+    }
+  });
+
+  it('takes a public origin by its name, a loopback one by name and port', () => {
+    expect(selfHostOf(new URL('https://notifier.example.com/v1/automations'))).toEqual({ hostname: 'notifier.example.com', port: null });
+    expect(selfHostOf(new URL('http://localhost:8787/'))).toEqual({ hostname: 'localhost', port: 8787 });
+    expect(selfHostOf(new URL('http://[::1]/'))).toEqual({ hostname: '[::1]', port: 80 });
   });
 });

@@ -14,6 +14,7 @@ import {
   type AutomationFields,
 } from '../../db/automations';
 import { checkAutomation, checkRedact, checkTemplate } from '../../domain/automation-rules';
+import { targetPolicy } from '../target-policy';
 import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../domain/extra-headers';
 import { redactedTemplateValues, RedactMode, type Redactions } from '../../domain/redaction';
 import { generateSigningSecret } from '../../domain/signature';
@@ -245,7 +246,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     requireIntegrationEnabled(principal);
     const input = c.req.valid('json');
     const fields: AutomationFields = { ...input, name: input.name ?? null };
-    assertValid(checkAutomation(fields, { allowLoopback: getConfig(c.env).allowLoopbackTargets }));
+    assertValid(checkAutomation(fields, targetPolicy(c)));
     const now = Date.now();
     const id = newId('aut', now);
     const signingSecret = generateSigningSecret();
@@ -296,7 +297,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         conditions: change.conditions !== undefined ? change.conditions : current.conditions,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
-      assertValid(checkAutomation(fields, { allowLoopback: getConfig(c.env).allowLoopbackTargets }));
+      assertValid(checkAutomation(fields, targetPolicy(c)));
       const updated = await updateAutomation(c.env.DB, principal.accountId, id, change, conditional ? row.version : null, Date.now());
       if (updated) {
         await changed(c.env, principal);

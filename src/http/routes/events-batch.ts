@@ -8,7 +8,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from '../../errors';
 import type { AppEnv } from '../context';
 import { checkEvent, keyAccount, operatorBatchAccount, parseEvent, type CheckedEvent } from '../event-checks';
-import { requireEventSender } from '../guards';
+import { refuseOwnWebhooks, requireEventSender } from '../guards';
 import { EVENT_BATCH_PATH, MAX_BATCH_EVENTS } from '../request-checks';
 import { ErrorSchema, errors, ExternalId, jsonBody, jsonResponse } from '../schemas';
 
@@ -40,7 +40,7 @@ const BatchResult = z
 type BatchResult = z.infer<typeof BatchResult>;
 
 const postBatch = createRoute({
-  method: 'post', path: EVENT_BATCH_PATH, tags: ['Events'], middleware: [requireEventSender],
+  method: 'post', path: EVENT_BATCH_PATH, tags: ['Events'], middleware: [requireEventSender, refuseOwnWebhooks],
   summary: 'Post up to 500 platform events at once (events key, or operator token with account_id: one account per batch)',
   request: jsonBody(BatchInput),
   responses: {

@@ -3,7 +3,7 @@
  * stores the event and its deliveries in one transaction before the 202 (no D1 write).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { requireEventSender } from '../guards';
+import { refuseOwnWebhooks, requireEventSender } from '../guards';
 import type { AppEnv } from '../context';
 import { checkEvent, EventInput, keyAccount, operatorEventAccount } from '../event-checks';
 import { errors, jsonBody, jsonResponse } from '../schemas';
@@ -11,7 +11,7 @@ import { errors, jsonBody, jsonResponse } from '../schemas';
 const Accepted = z.object({ event_id: z.string(), duplicate: z.boolean(), deliveries: z.number().int() }).openapi('EventAccepted');
 
 const postEvent = createRoute({
-  method: 'post', path: '/v1/events', tags: ['Events'], middleware: [requireEventSender],
+  method: 'post', path: '/v1/events', tags: ['Events'], middleware: [requireEventSender, refuseOwnWebhooks],
   summary: 'Post a platform event (events key, or operator token with account_id)',
   request: jsonBody(EventInput),
   responses: {

@@ -3,7 +3,6 @@
  * trouble, and the operations webhook that receives them as signed webhooks.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { getConfig } from '../../config';
 import { openSecret, sealSecret } from '../../crypto/secret-box';
 import { getOperationsWebhook, setOperationsWebhook } from '../../db/accounts';
 import { noticeDetails, noticeText } from '../../domain/causes';
@@ -14,6 +13,7 @@ import { notFound, validationFailed } from '../../errors';
 import { operationsId } from '../../plane/account-config';
 import { planesFor } from '../../plane/planes';
 import type { AppEnv } from '../context';
+import { targetPolicy } from '../target-policy';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import { DisabledCauseSchema, errors, jsonBody, jsonResponse, OperationsWebhookSchema, pageOf, PageQuery, Text } from '../schemas';
 import { secretsKey } from './automations';
@@ -99,7 +99,7 @@ export function registerOperationsRoutes(app: OpenAPIHono<AppEnv>) {
       await planesFor(c.env, keyPrincipal(c.get('principal'))).automationsChanged();
       return c.json({ url: null, signing_secret: null }, 200);
     }
-    const target = checkTargetUrl(url, { allowLoopback: getConfig(c.env).allowLoopbackTargets });
+    const target = checkTargetUrl(url, targetPolicy(c));
     if (!target.ok) throw validationFailed([{ path: 'url', message: target.reason }]);
     const key = secretsKey(c.env);
     // The secret stays the same when only the URL changes, so the receiver need not be told.

@@ -7,8 +7,21 @@ export const BUSINESS_KEYS = ['call_id', 'contact_id', 'interaction_id', 'agent_
 export type BusinessKey = (typeof BUSINESS_KEYS)[number];
 export type BusinessKeys = Record<BusinessKey, string | null>;
 
-/** Longest key kept; longer values are not ids and are not indexed. */
+/**
+ * Longest key. A longer one is refused on ingestion (businessKeyProblems): it could be neither
+ * indexed nor used to order or partition the call's events, so accepting it would quietly lose
+ * per-call ordering (two events of one 200-character call id could arrive newest first).
+ */
 export const MAX_KEY_LENGTH = 128;
+
+/** The business keys of posted event data that are too long to be keys, each named. */
+export function businessKeyProblems(data: Readonly<Record<string, unknown>>): { key: BusinessKey; message: string }[] {
+  return BUSINESS_KEYS.flatMap((key) => {
+    const value = data[key];
+    if (typeof value !== 'string' || value.trim().length <= MAX_KEY_LENGTH) return [];
+    return [{ key, message: `${key} is ${value.trim().length} characters; a business key has at most ${MAX_KEY_LENGTH} (it indexes, orders and partitions the event's deliveries)` }];
+  });
+}
 
 function keyValue(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);

@@ -6,6 +6,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { TRIGGER_IDS } from '../catalog';
+import { businessKeyProblems } from '../domain/business-keys';
 import { newId } from '../crypto/ids';
 import { getPartitioning, type KeyPrincipal } from '../db/accounts';
 import type { Env } from '../env';
@@ -23,6 +24,9 @@ export const EventInput = z
     data: EventDataSchema,
   })
   .strict()
+  .superRefine((event, ctx) => {
+    for (const { key, message } of businessKeyProblems(event.data)) ctx.addIssue({ code: 'custom', path: ['data', key], message });
+  })
   .openapi('Event');
 
 export type EventInput = z.infer<typeof EventInput>;

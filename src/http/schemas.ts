@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi';
 import { ConditionOp, ConditionsSchema, FieldKind, MAX_CONDITION_DEPTH, MAX_CONDITIONS, MAX_LIST_VALUES } from '../domain/conditions';
 import { StatsWindow } from '../domain/delivery-stats';
 import { DRY_RUN_SAMPLE } from '../domain/dry-run';
+import { tooDeepFields, tooDeepReason } from '../domain/template';
 import { RedactMode } from '../domain/redaction';
 import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
 import { BodyFormat, DeliveryStatus, Ordering } from '../domain/vocabulary';
@@ -264,8 +265,13 @@ export const ConditionsDryRunResultSchema = z
   })
   .openapi('ConditionsDryRunResult');
 
-/** Event data: field name → value. Values are rendered as text. */
-export const EventDataSchema = z.record(z.string().max(128), z.unknown());
+/**
+ * Event data: field name → value. Values are rendered as text, so a value too deeply nested to
+ * render is refused here, naming its field (events, previews and test sends alike).
+ */
+export const EventDataSchema = z.record(z.string().max(128), z.unknown()).superRefine((data, ctx) => {
+  for (const field of tooDeepFields(data)) ctx.addIssue({ code: 'custom', path: [field], message: `cannot be rendered: ${tooDeepReason}` });
+});
 
 export const OperationsWebhookSchema = z
   .object({

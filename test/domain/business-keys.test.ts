@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessKeysOf, MAX_KEY_LENGTH } from '../../src/domain/business-keys';
+import { businessKeyProblems, businessKeysOf, MAX_KEY_LENGTH } from '../../src/domain/business-keys';
 import { ORDERING_HOLD_MS, orderingKeyName, orderOf } from '../../src/domain/ordering';
 
 describe('business keys', () => {
@@ -29,5 +29,12 @@ describe('business keys', () => {
     expect(orderOf('call_id', keys, 5, 100)).toEqual({ order: { key: 'CA42', at: 5 }, dueAt: 100 + ORDERING_HOLD_MS });
     expect(orderOf('agent_id', keys, 5, 100)).toEqual({ dueAt: 100 });
     expect(orderOf(null, keys, 5, 100)).toEqual({ dueAt: 100 });
+  });
+});
+
+describe('businessKeyProblems', () => {
+  it('names each key longer than 128 characters (trimmed); numbers and other fields are never too long', () => {
+    expect(businessKeyProblems({ call_id: 'c'.repeat(128), contact_id: ` ${'k'.repeat(128)} `, agent_id: 1e300, contact_name: 'n'.repeat(500) })).toEqual([]);
+    expect(businessKeyProblems({ call_id: 'c'.repeat(129), agent_id: 'a'.repeat(300) }).map((p) => p.key)).toEqual(['call_id', 'agent_id']);
   });
 });

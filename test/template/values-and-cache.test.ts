@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTemplate, TemplateCompileError, toTemplateValues } from '../../src/domain/template';
+import { compileTemplate, MAX_VALUE_DEPTH, TemplateCompileError, toTemplateValues, ValueNotRenderable } from '../../src/domain/template';
 import { positionAt } from '../../src/domain/template/text-position';
 import { WRAPPED_SAMPLE } from './fixtures';
 
@@ -39,15 +39,22 @@ describe('toTemplateValues', () => {
     expect(compileTemplate('["{{__proto__}}", "{{constructor}}"]', 'json').render(values)).toBe('["p","1"]');
   });
 
-  it('does not fail on data JSON cannot represent', () => {
+  it('renders what JSON cannot represent as text, or nothing for what has no text', () => {
+    expect(toTemplateValues({ big: 10n, nested: { big: 10n }, fn: () => 1 })).toEqual({ big: '10', nested: '{"big":"10"}', fn: '' });
+  });
+
+  it('refuses, naming the field, a value nested too deep to render instead of rendering it as empty text', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < MAX_VALUE_DEPTH; i++) deep = [deep];
+    expect(toTemplateValues({ deep }).deep).toBe(JSON.stringify(deep));
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
-    expect(toTemplateValues({ big: 10n, nested: { big: 10n }, cyclic, fn: () => 1 })).toEqual({
-      big: '10',
-      nested: '{"big":"10"}',
-      cyclic: '',
-      fn: '',
-    });
+    for (const value of [[deep], { a: deep }, cyclic]) {
+      expect(() => toTemplateValues({ call_id: 'CA1', tags: value })).toThrow(
+        new ValueNotRenderable('tags', 'arrays and objects nest more than 64 levels deep in it'),
+      );
+    }
+    expect(() => toTemplateValues({ tags: [deep] })).toThrow('the value of "tags" cannot be rendered: arrays and objects nest more than 64 levels deep in it');
   });
 });
 

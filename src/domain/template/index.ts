@@ -17,7 +17,7 @@ export type TemplateFormat = BodyFormat;
 export type { TemplateProblem } from './problems';
 export { TemplateCompileError } from './problems';
 export { DEFAULT_MAX_BODY_BYTES, describeBytes, RenderedBodyTooLarge } from './render-budget';
-export { toTemplateValues, type TemplateValues } from './template-values';
+export { MAX_VALUE_DEPTH, tooDeepFields, tooDeepReason, toTemplateValues, ValueNotRenderable, type TemplateValues } from './template-values';
 
 export interface CompiledTemplate {
   readonly format: TemplateFormat;

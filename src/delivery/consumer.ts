@@ -13,7 +13,7 @@ import { liveSecrets } from '../domain/secret-rotation';
 import { isSuccessStatus } from '../domain/success-status';
 import { checkTargetUrl } from '../domain/target-url';
 import { redactValues } from '../domain/redaction';
-import { compileTemplate, RenderedBodyTooLarge, toTemplateValues, ValueNotRenderable, type TemplateValues } from '../domain/template';
+import { compileTemplate, RenderedBodyTooLarge, RenderedXmlNotWellFormed, toTemplateValues, ValueNotRenderable, type TemplateValues } from '../domain/template';
 import type { Env } from '../env';
 import { stoppedBefore, verdictOf, type AttemptRecord, type AttemptVerdict, type NoRequestClass } from '../observability/attempt';
 import { logEvent } from '../observability/log';
@@ -205,6 +205,7 @@ function renderBody(config: Config, order: SendOrder, eventValues: EventValues):
   } catch (error) {
     if (error instanceof RenderedBodyTooLarge) return { problem: `${error.message} (MAX_BODY_BYTES) with this event's values` };
     if (error instanceof ValueNotRenderable) return { problem: `the body could not be rendered: ${error.message}` };
+    if (error instanceof RenderedXmlNotWellFormed) return { problem: `${error.message} with this event's values; nothing was sent` };
     return { problem: `the body template could not be rendered: ${(error as Error).message}` };
   }
 }

@@ -89,3 +89,31 @@ describe('values nested too deep to render', () => {
     expect(await sinkRequests(bucket)).toEqual([]);
   });
 });
+
+describe('XML that is not well-formed', () => {
+  it('is refused on save and in a draft preview, with line and column', async () => {
+    const account = await createAccount();
+    for (const body of ['<a b="<"/>', '<a>]]{{call_id}}></a>', '<a>\u0001</a>', '<a><!-- a -- b --></a>', '<a><?XML x?></a>', '<?xml version="1.0" standalone="maybe"?><a/>']) {
+      const saved = expectError(await call('/v1/automations', { token: account.admin, body: { trigger: 'inbound_call_ended', url: sinkUrl('x'), format: 'xml', body } }), 422, 'validation_failed');
+      expect(saved.details[0], body).toEqual({ path: 'body', message: expect.stringMatching(/line 1, column \d+: /) });
+      const preview = await call('/v1/automations/preview', { token: account.admin, body: { trigger: 'inbound_call_ended', format: 'xml', body } });
+      expect(expectError(preview, 422, 'validation_failed').details).toEqual(saved.details);
+    }
+  });
+
+  it('once rendered with the values given: the preview is a 422 and the delivery fails with nothing sent', async () => {
+    const account = await createAccount();
+    const bucket = unique('xml');
+    const automation = await createAutomation(account, { url: sinkUrl(bucket), format: 'xml', body: '<call>\n  <id>{{call_id}}></id>\n</call>' });
+    const expected = "the rendered XML is not well-formed (line 2, column 9: ']]>' cannot appear in text (it ends a CDATA section): write ']]&gt;')";
+    const preview = expectError(await call(`/v1/automations/${automation.id}/preview`, { token: account.admin, body: { data: { call_id: 'CA]]' } } }), 422, 'validation_failed');
+    expect(preview.details).toEqual([{ path: 'body', message: `${expected} with this data; a delivery with these values would fail` }]);
+    const ids = await seedDeliveries(account, { call_id: 'CA]]' });
+    await deliver(ids);
+    const failed = (await row(ids[0]!))!;
+    expect(failed.status).toBe('failed');
+    expect(failed.last_error).toBe(`${expected} with this event's values; nothing was sent`);
+    expect((await attempts(ids[0]!))).toHaveLength(1);
+    expect(await sinkRequests(bucket)).toEqual([]);
+  });
+});

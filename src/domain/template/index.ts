@@ -17,12 +17,16 @@ export type TemplateFormat = BodyFormat;
 export type { TemplateProblem } from './problems';
 export { TemplateCompileError } from './problems';
 export { DEFAULT_MAX_BODY_BYTES, describeBytes, RenderedBodyTooLarge } from './render-budget';
+export { RenderedXmlNotWellFormed } from './xml-template';
 export { MAX_VALUE_DEPTH, tooDeepFields, tooDeepReason, toTemplateValues, ValueNotRenderable, type TemplateValues } from './template-values';
 
 export interface CompiledTemplate {
   readonly format: TemplateFormat;
   readonly contentType: string;
-  /** Throws RenderedBodyTooLarge, without building the whole body, when it would exceed `maxBytes` of UTF-8. */
+  /**
+   * Throws RenderedBodyTooLarge, without building the whole body, when it would exceed `maxBytes`
+   * of UTF-8; for XML, RenderedXmlNotWellFormed when the body rendered is not well-formed.
+   */
   render(values: Readonly<Record<string, string>>, maxBytes?: number): string;
 }
 

@@ -3,11 +3,12 @@
  * tag form, so a value can never add markup.
  */
 import { XMLValidator } from 'fast-xml-parser';
-import { analyzeMustache, fieldNamesOf, fieldProblems, tagDisplay, type MustacheAnalysis, type TextProblem } from './mustache-analysis';
+import { analyzeMustache, fieldNamesOf, fieldProblems, tagDisplay, type MustacheAnalysis, type MustacheToken, type TextProblem } from './mustache-analysis';
 import { placeProblem, syntaxProblem, TemplateCompileError, type TemplateProblem } from './problems';
 import { positionAt } from './text-position';
 import { RenderBudget } from './render-budget';
 import { compileText, literalRenderer, type RenderText } from './text-renderer';
+import { xmlGrammarError } from './xml-grammar';
 import { xmlWellFormednessError, type WellFormednessOptions } from './xml-wellformed';
 
 const XML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -59,6 +60,23 @@ export function validateXmlTemplate(body: string, allowedFields: ReadonlySet<str
   return problems;
 }
 
+/**
+ * A rendered body that is not well-formed: values are escaped, but one can still complete
+ * markup around it (a value ending `]]` before a literal `>` makes `]]>` in text), and a
+ * template saved before a rule was added may break it. Such a body is never sent.
+ */
+export class RenderedXmlNotWellFormed extends Error {
+  override name = 'RenderedXmlNotWellFormed';
+}
+
+/** Checks a rendered XML body against the XML 1.0 grammar; throws RenderedXmlNotWellFormed. */
+export function checkRenderedXml(xml: string): void {
+  const error = xmlGrammarError(xml, { singleRoot: true });
+  if (!error) return;
+  const at = positionAt(xml, error.offset);
+  throw new RenderedXmlNotWellFormed(`the rendered XML is not well-formed (line ${at.line}, column ${at.column}: ${error.message})`);
+}
+
 export function compileXmlTemplate(body: string): RenderText {
   const analysis = analyzeMustache(body);
   const syntaxError = xmlSyntaxError(markupOnly(body, analysis), markupOptions(analysis));
@@ -66,7 +84,30 @@ export function compileXmlTemplate(body: string): RenderText {
   if (syntaxError) problems.unshift(syntaxProblem('XML', body, syntaxError.offset, syntaxError.message));
   if (problems.length > 0 || analysis.tokens === undefined) throw new TemplateCompileError(problems);
   const compiled = compileText(body, analysis.tokens, escapeXml);
-  return compiled.kind === 'literal' ? literalRenderer(compiled.text) : compiled.render;
+  if (compiled.kind === 'literal') return literalRenderer(compiled.text);
+  if (!mayBreakOnceRendered(analysis.tokens)) return compiled.render;
+  const render = compiled.render;
+  return (values, budget) => {
+    const text = render(values, budget);
+    checkRenderedXml(text);
+    return text;
+  };
+}
+
+/**
+ * Whether a rendered body can be other than well-formed although its markup is: sections (the
+ * saved checks render every section skipped and every one taken, not each mix of them), or a
+ * value right before a literal `>` or `]` (a value ending `]]` then makes `]]>` in text; values
+ * are escaped, so nothing else they hold can complete markup). Only those bodies are parsed again
+ * once rendered: that costs about 40 µs for a small body, but some 100 ms per MiB.
+ */
+function mayBreakOnceRendered(tokens: readonly MustacheToken[]): boolean {
+  return tokens.some((token, i) => {
+    if (token[0] === '#' || token[0] === '^') return true;
+    if (token[0] !== 'name' && token[0] !== '&') return false;
+    const next = tokens[i + 1];
+    return next !== undefined && (next[0] !== 'text' || /^[>\]]/.test(next[1]));
+  });
 }
 
 /**
@@ -136,7 +177,7 @@ function xmlSyntaxError(xml: string, options: WellFormednessOptions): XmlSyntaxE
     // validateTemplate must never throw; a validator crash still means "not acceptable".
     return { offset: 0, message: `the XML could not be checked (${error instanceof Error ? error.message : String(error)})` };
   }
-  if (result === true) return xmlWellFormednessError(xml, options);
+  if (result === true) return xmlWellFormednessError(xml, options) ?? xmlGrammarError(xml, options);
   const { line, col, msg } = result.err;
   // The validator's own "(opened in line L, col C)" uses its line counting; restate it in ours.
   const message = msg.replace(/\(opened in line (\d+), col (\d+)\)/, (_match, openedLine: string, openedColumn: string) => {

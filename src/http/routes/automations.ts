@@ -18,7 +18,7 @@ import { targetPolicy } from '../target-policy';
 import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../domain/extra-headers';
 import { redactedTemplateValues, RedactMode, type Redactions } from '../../domain/redaction';
 import { generateSigningSecret } from '../../domain/signature';
-import { compileTemplate, RenderedBodyTooLarge, TemplateCompileError, type TemplateFormat } from '../../domain/template';
+import { compileTemplate, RenderedBodyTooLarge, RenderedXmlNotWellFormed, TemplateCompileError, type TemplateFormat } from '../../domain/template';
 import { DEFAULT_MAX_CONCURRENCY, DESTINATION_STATES, MAX_CONCURRENCY_LIMIT, PAUSE_SCOPES } from '../../domain/destination-gate';
 import { planesFor } from '../../plane/planes';
 import type { KeyPrincipal } from '../../db/accounts';
@@ -206,6 +206,9 @@ function renderPreview(body: string, format: TemplateFormat, values: Record<stri
   } catch (error) {
     if (error instanceof RenderedBodyTooLarge) {
       throw validationFailed([{ path: 'body', message: `${error.message} (MAX_BODY_BYTES) with this data: use fewer placeholders or shorter values` }], 'The rendered body is too large');
+    }
+    if (error instanceof RenderedXmlNotWellFormed) {
+      throw validationFailed([{ path: 'body', message: `${error.message} with this data; a delivery with these values would fail` }], 'The rendered body is not valid');
     }
     if (error instanceof TemplateCompileError) {
       throw validationFailed(error.problems.map((problem) => ({ path: 'body', message: problem.message })), 'The body template is not valid');

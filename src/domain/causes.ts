@@ -17,7 +17,9 @@ export type DisabledCause =
   /** The receiver answered 410 Gone (`at`, ISO) to this delivery. */
   | { kind: 'gone'; at: string; delivery_id: string }
   /** Every attempt failed from `since` (ISO) for `hours` hours. */
-  | { kind: 'failing'; since: string; hours: number };
+  | { kind: 'failing'; since: string; hours: number }
+  /** Its webhooks came back as events of its own trigger (`echoes` within a minute, the last `event_id`), at `at` (ISO). */
+  | { kind: 'loop'; at: string; event_id: string; echoes: number };
 
 /** A reason stored as text before reasons were data, in words the conversion did not know. */
 export interface TextCause {
@@ -76,6 +78,13 @@ export function disabledReasonParts(cause: DisabledCause, options: { delivery?: 
       PREFIX + 'on ', { time: cause.at },
       ' your endpoint answered 410 Gone, which means the address no longer exists, so nothing more is sent to it',
       ...(options.delivery === false ? [] : [' (', { delivery: cause.delivery_id }, ')']),
+    ];
+  }
+  if (cause.kind === 'loop') {
+    return [
+      PREFIX + 'on ', { time: cause.at },
+      ` its webhooks were coming back as events of its own trigger (${cause.echoes} within a minute, the last event ${cause.event_id}), ` +
+        'so each delivery made another one without end',
     ];
   }
   return [PREFIX + 'every attempt to deliver to your endpoint has failed since ', { time: cause.since }, ` (${duration(cause.hours)}), so nothing more is sent to it`];

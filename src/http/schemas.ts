@@ -115,6 +115,8 @@ export const DisabledCauseSchema = z
       .openapi({ description: 'The endpoint answered 410 Gone, at `at`, to this delivery' }),
     z.object({ kind: z.literal('failing'), since: z.string().openapi({ description: timeNote }), hours: z.int() })
       .openapi({ description: 'Every attempt had failed since `since`, for `hours` hours' }),
+    z.object({ kind: z.literal('loop'), at: z.string().openapi({ description: timeNote }), event_id: z.string(), echoes: z.int() })
+      .openapi({ description: 'Its webhooks came back as events of its own trigger: `echoes` of them within a minute, the last one `event_id`, at `at`' }),
     z.object({ kind: z.literal('text'), text: z.string() }).openapi({
       description: 'A reason recorded as text before reasons were kept as data, in words not recognised when they were converted: the text as it was',
     }),

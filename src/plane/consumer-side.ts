@@ -10,6 +10,7 @@ import { fastLaneBudgetMs, rateAdmits, rateAfterSend, stateOf } from '../domain/
 import { viewOf } from '../domain/gate-pair';
 import { RATE_HORIZON_MS } from '../domain/dispatch-decision';
 import { conditionOf, type AccountConfig } from './account-config';
+import { sentEventsOf } from './echoes';
 import { gateFor } from './gate-object';
 import type { BatchReport, ClaimAnswer, ClaimItem } from './protocol';
 import type { PlaneRuntime } from './runtime';
@@ -128,7 +129,14 @@ export async function reportBatch(rt: PlaneRuntime, reports: BatchReport[]): Pro
   const config = await rt.loadConfig();
   const now = rt.now();
   const disabled = new Set<string>();
+  const sent = await sentEventsOf(rt, config, reports);
   const outcome = await rt.transact((apply) => {
+    // Loop protection: requests that carried events of their own trigger, and any echo already back.
+    for (const s of sent) {
+      const effects = rt.echoes.sentEvents(s, now);
+      for (const e of effects) if (e.kind === 'disable_automation') disabled.add(e.automationId);
+      apply(effects);
+    }
     for (const r of reports) {
       const row = getDeliveryRow(rt.sql, r.id);
       if (!row || !mayReport(lifecycleOf(row), r.token)) continue;

@@ -7,6 +7,8 @@ import type { BusinessKeys } from '../domain/business-keys';
 import { fanOut } from '../domain/conditions';
 import { orderOf } from '../domain/ordering';
 import type { AutomationSnapshot } from './account-config';
+import { automationsChanged } from './changes';
+import { echoesAmong } from './echoes';
 import type { PlaneRuntime } from './runtime';
 import { insertDelivery } from './store/deliveries';
 import { getEvent, insertEvent } from './store/events';
@@ -44,10 +46,14 @@ export async function ingest(rt: PlaneRuntime, event: IngestInput): Promise<Inge
  */
 export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Promise<IngestResult[]> {
   const config = await rt.loadConfig();
-  const matching = (type: string) =>
-    config.integrationEnabled ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === type) : [];
   // The object's clock times its deliveries (and so their ids); the event keeps when the API took it.
   const now = rt.now();
+  // Loop protection: an automation whose webhooks come back as these events is turned off first,
+  // and none of them is delivered to it.
+  const echoes = await echoesAmong(rt, events, now);
+  if (echoes.effects.length > 0) await rt.transact((apply) => apply(echoes.effects));
+  const matching = (type: string) =>
+    config.integrationEnabled ? [...config.automations.values()].filter((a) => a.enabled && a.trigger === type && !echoes.tripped.has(a.id)) : [];
   const split = events.map((event) => conditionsSplit(matching(event.type), event.data));
   const targets = split.map((s) => s.deliver);
   // Ids minted in one millisecond sort by their random part; sorted before use, they follow the
@@ -71,6 +77,8 @@ export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Prom
     }),
   );
   if (results.some((r) => r.deliveryIds.length > 0)) rt.kick();
+  // Its waiting deliveries are cancelled, as for any automation turned off.
+  if (echoes.tripped.size > 0) await automationsChanged(rt);
   return results;
 }
 

@@ -10,6 +10,7 @@ import type { Effect, OutsideEffect } from '../domain/delivery-effects';
 import { released } from '../domain/delivery-lifecycle';
 import { newGate, type Gate, type Lane } from '../domain/destination-gate';
 import type { GateKeys, GatePair } from '../domain/gate-pair';
+import { EchoCircuit } from '../domain/loop-circuit';
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
 import { systemRandom, type Random } from '../lib/random';
@@ -31,6 +32,8 @@ export class PlaneRuntime {
   readonly gates: Map<string, Gate>;
   /** Rate-limit pacing per automation (theoretical arrival time); a restart just resets it. */
   readonly pacing = new Map<string, number>();
+  /** The loop circuit: what automations sent and what came back, kept in memory (a loop keeps the object busy). */
+  readonly echoes = new EchoCircuit();
   clock: Clock = systemClock;
   /** Jitter's source; tests put a seeded one here. */
   random: Random = systemRandom;

@@ -1,11 +1,12 @@
 /**
  * Loop protection, layer by layer: the service's own hosts are never a target (saved or sent),
- * and a webhook of ours coming back to the events API is refused with nothing stored.
+ * a webhook of ours coming back to the events API is refused with nothing stored, and an
+ * automation whose webhooks come back as events of its own trigger by another way is turned off.
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { attempts, deliver, row, runBatch, messageFor, seedDeliveries } from '../delivery/support';
-import { call, createAccount, createAutomation, expectError, sinkUrl, unique, waitForSink, type TestAccount } from '../helpers';
+import { call, createAccount, createAutomation, expectError, sinkRequests, sinkUrl, unique, waitForDelivery, waitForSink, type TestAccount } from '../helpers';
 
 const LOOP = /is this service's own: a webhook sent there would post to the service itself \(a loop\)/;
 
@@ -91,5 +92,55 @@ describe('layer 2: our webhooks carry a hop header, and the events API refuses t
     expect(refused.details[0]!.path).toBe('headers.webhook-origin');
     const accepted = await call('/v1/events/batch', { token: account.events, body: { events } });
     expect(accepted.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted']);
+  });
+});
+
+describe('layer 3: the circuit of an automation whose webhooks come back as events of its own trigger', () => {
+  it('turns it off at the third echo within a minute, delivers that event to no one looping, and leaves other automations be', async () => {
+    const account = await createAccount();
+    const relay = unique('relay');
+    const other = unique('other');
+    // Its body is an event of its own trigger; its URL a relay that posts what it gets to the
+    // events API without our headers (this test plays the relay).
+    const looping = await createAutomation(account, {
+      url: sinkUrl(relay), body: '{"type": "inbound_call_ended", "data": {"call_id": "{{call_id}}", "agent_id": "{{agent_id}}"}}',
+    });
+    const bystander = await createAutomation(account, { url: sinkUrl(other) });
+    const first = await call('/v1/events', { token: account.events, body: { type: 'inbound_call_ended', data: { call_id: 'CA-loop', agent_id: 'AG1', duration: 5 } } });
+    expect(first.body.deliveries).toBe(2);
+
+    const posted: { deliveries: number }[] = [];
+    for (let generation = 1; generation <= 3; generation++) {
+      const [webhook] = (await waitForSink(relay, generation)).slice(-1);
+      // The webhook's delivery is over (reported) before the relay posts it back.
+      const [delivery] = (await call(`/v1/deliveries?automation_id=${looping.id}`, { token: account.admin })).body.data;
+      await waitForDelivery(account, delivery.id, ['succeeded']);
+      const echo = await call('/v1/events', { token: account.events, body: JSON.parse(webhook!.body) });
+      expect(echo.status).toBe(202);
+      posted.push(echo.body);
+    }
+    // Echoes one and two were delivered to both; the third opened the circuit: only the bystander got it.
+    expect(posted.map((p) => p.deliveries)).toEqual([2, 2, 1]);
+    const turnedOff = (await call(`/v1/automations/${looping.id}`, { token: account.admin })).body;
+    expect(turnedOff).toMatchObject({ enabled: false, disabled_cause: { kind: 'loop', echoes: 3, event_id: expect.any(String) } });
+    expect(turnedOff.disabled_reason).toMatch(/^Turned off automatically: on .* its webhooks were coming back as events of its own trigger \(3 within a minute/);
+    const notices = (await call('/v1/account/notices', { token: account.admin })).body.data;
+    expect(notices[0]).toMatchObject({ type: 'automation.disabled', automation_id: looping.id, details: { cause: { kind: 'loop' } } });
+    expect((await call(`/v1/automations/${bystander.id}`, { token: account.admin })).body.enabled).toBe(true);
+    expect(await waitForSink(other, 4)).toHaveLength(4);
+    expect(await sinkRequests(relay)).toHaveLength(3);
+  });
+
+  it('never counts an automation whose body is an event of its own trigger when nothing comes back', async () => {
+    const account = await createAccount();
+    const bucket = unique('quiet');
+    const automation = await createAutomation(account, { url: sinkUrl(bucket), body: '{"type": "inbound_call_ended", "data": {"call_id": "{{call_id}}"}}' });
+    for (let i = 0; i < 4; i++) {
+      // Different calls: each event is new, none the body of an earlier webhook.
+      const posted = await call('/v1/events', { token: account.events, body: { type: 'inbound_call_ended', data: { call_id: `CA${i}`, duration: i } } });
+      expect(posted.body.deliveries).toBe(1);
+      await waitForSink(bucket, i + 1);
+    }
+    expect((await call(`/v1/automations/${automation.id}`, { token: account.admin })).body.enabled).toBe(true);
   });
 });

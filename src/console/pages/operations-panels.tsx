@@ -63,7 +63,11 @@ function DisabledReason({ cause }: { cause: RecordedCause }) {
     const { text } = cause;
     return <>{/^turned off/i.test(text) ? '' : 'Turned off: '}<TextWithTimes text={text} />. Fix the endpoint, then turn it on again.</>;
   }
-  const next = cause.kind === 'gone' ? 'Check the URL with whoever runs the endpoint, then turn it on again.' : 'Fix the endpoint, then turn it on again.';
+  const next = {
+    gone: 'Check the URL with whoever runs the endpoint, then turn it on again.',
+    failing: 'Fix the endpoint, then turn it on again.',
+    loop: 'Point it at an endpoint that does not post its webhooks back to HTTP Notifier, then turn it on again.',
+  }[cause.kind];
   return <><Parts parts={disabledReasonParts(cause)} />. {next}</>;
 }
 

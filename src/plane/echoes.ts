@@ -6,7 +6,7 @@ import { canonicalEvent, ownTriggerEventsIn, type SentEvents } from '../domain/l
 import type { Effect } from '../domain/delivery-effects';
 import type { AccountConfig } from './account-config';
 import type { IngestInput } from './intake';
-import type { AttemptReport } from './protocol';
+import type { AttemptReport, BatchReport } from './protocol';
 import type { PlaneRuntime } from './runtime';
 import { getDeliveryRows } from './store/deliveries';
 
@@ -17,8 +17,9 @@ async function fingerprint(canonical: string): Promise<string> {
 }
 
 /** The reported requests that carried events of their automation's own trigger (test sends and the operations webhook aside). */
-export async function sentEventsOf(rt: PlaneRuntime, config: AccountConfig, reports: readonly AttemptReport[]): Promise<SentEvents[]> {
-  const sent = reports.filter((r) => r.request !== null);
+export async function sentEventsOf(rt: PlaneRuntime, config: AccountConfig, reports: readonly BatchReport[]): Promise<SentEvents[]> {
+  // A send moved to the slow lane reports no request: its attempt there will.
+  const sent = reports.filter((r): r is AttemptReport => 'request' in r && r.request !== null);
   if (sent.length === 0) return [];
   const rows = getDeliveryRows(rt.sql, sent.map((r) => r.id));
   const found: SentEvents[] = [];

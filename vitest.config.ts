@@ -20,7 +20,7 @@ const PARTITIONED_SUITES = [
   'test/api/automations.test.ts', 'test/api/operations.test.ts', 'test/plane/ordering.test.ts', 'test/plane/gates.test.ts',
   'test/delivery/consumer.test.ts', 'test/console/pages.test.ts', 'test/console/operations-pages.test.ts', 'test/console/log-filters.test.ts',
   'test/api/conditions.test.ts',
-  'test/api/loop-protection.test.ts',
+  'test/api/loop-protection.test.ts', 'test/api/hostile-values.test.ts',
 ];
 
 export default defineConfig({

@@ -5,6 +5,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { pageHtml, signIn } from '../console/console-helpers';
 import { attempts, deliver, row, runBatch, messageFor, seedDeliveries } from '../delivery/support';
 import { call, createAccount, createAutomation, expectError, sinkRequests, sinkUrl, unique, waitForDelivery, waitForSink, type TestAccount } from '../helpers';
 
@@ -126,6 +127,11 @@ describe('layer 3: the circuit of an automation whose webhooks come back as even
     expect(turnedOff.disabled_reason).toMatch(/^Turned off automatically: on .* its webhooks were coming back as events of its own trigger \(3 within a minute/);
     const notices = (await call('/v1/account/notices', { token: account.admin })).body.data;
     expect(notices[0]).toMatchObject({ type: 'automation.disabled', automation_id: looping.id, details: { cause: { kind: 'loop' } } });
+    // The console says why beside the task, and what to do.
+    const settings = await pageHtml('/console', (await signIn(account.admin)).cookie);
+    const row = new RegExp(`<tr data-automation-id="${looping.id}"[\\s\\S]*?</tr>`).exec(settings)![0];
+    expect(row).toMatch(/its webhooks were coming back as events of its own trigger \(3 within a minute, the last event [^)]+\), so each delivery made another one without end\./);
+    expect(row).toContain('Point it at an endpoint that does not post its webhooks back to HTTP Notifier, then turn it on again.');
     expect((await call(`/v1/automations/${bystander.id}`, { token: account.admin })).body.enabled).toBe(true);
     expect(await waitForSink(other, 4)).toHaveLength(4);
     expect(await sinkRequests(relay)).toHaveLength(3);

@@ -40,6 +40,8 @@ export interface AttemptOutcomeInput {
   gates: GatePair;
   keys: GateKeys;
   health: Health;
+  /** The delivery's `delivery.exhausted` notices not yet closed (it failed, and was sent again). */
+  openNotices: readonly string[];
   /** Already turned off by an earlier attempt of the same report: not again. */
   alreadyDisabled: boolean;
   schedule: readonly number[];
@@ -104,8 +106,9 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
     effects.push(disable(cause), notice({ type: 'automation.disabled', cause }));
   } else if (outcome.status === 'failed') {
     effects.push(notice({ type: 'delivery.exhausted', last_error: lastError, last_status_code: r.statusCode }));
-  } else if (outcome.status === 'succeeded' && d.attemptCount - d.attemptBase > 1) {
-    effects.push(notice({ type: 'delivery.recovered', attempt: d.attemptCount - d.attemptBase }));
+  } else if (outcome.status === 'succeeded' && (d.attemptCount - d.attemptBase > 1 || i.openNotices.length > 0)) {
+    // A success after failures, in this schedule or before it was sent again, closes what they opened.
+    effects.push(notice({ type: 'delivery.recovered', attempt: r.attempt, closes: [...i.openNotices] }));
   }
 
   const observed = observeAttempt(i.health, outcome.status === 'succeeded', now, i.autoDisableAfterMs);

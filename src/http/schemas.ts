@@ -5,7 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { ConditionOp, ConditionsSchema, FieldKind, MAX_CONDITION_DEPTH, MAX_CONDITIONS, MAX_LIST_VALUES } from '../domain/conditions';
-import { StatsWindow } from '../domain/delivery-stats';
+import { HealthState, StatsWindow } from '../domain/delivery-stats';
 import { DRY_RUN_SAMPLE } from '../domain/dry-run';
 import { tooDeepFields, tooDeepReason } from '../domain/template';
 import { RedactMode } from '../domain/redaction';
@@ -231,8 +231,8 @@ export const RecoveredSchema = z
   .openapi('Recovered');
 
 const OutcomeCounts = {
-  succeeded: z.number().int(),
-  failed: z.number().int(),
+  succeeded: z.number().int().openapi({ description: 'Deliveries created in the window (or point) that have succeeded' }),
+  failed: z.number().int().openapi({ description: 'Deliveries created in the window (or point) that are failed now: what the log lists with status=failed and since=from; a failure sent again leaves this count' }),
   cancelled: z.number().int(),
   retried: z.number().int().openapi({ description: 'Attempts that failed and were scheduled to be tried again' }),
   filtered: z.number().int().openapi({ description: "Events of the trigger that the automation's conditions filtered out: no delivery was made of them" }),
@@ -241,12 +241,20 @@ const OutcomeCounts = {
 export const StatsSchema = z
   .object({
     window: StatsWindow,
+    zone: z.string().openapi({ description: 'The time zone the 7-day view’s calendar days are in (the `tz` asked for, or UTC)' }),
     from: z.string(),
     to: z.string(),
-    success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed) of deliveries finished in the window; null when none' }),
+    state: HealthState.openapi({
+      description: 'failing: attempts failed and none succeeded (or, for an automation, every attempt has failed since `failing_since`); degraded: something failed or is retrying; ok: deliveries succeeded; idle: nothing happened',
+    }),
+    success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed + retrying now); null when all three are 0' }),
+    failing_since: z.string().nullable().optional().openapi({
+      description: 'Automation stats only: the first failed attempt of the failure streak it is in (every attempt since has failed), however long ago; null when its latest attempt succeeded or none was made',
+    }),
     counts: z.object({
       ...OutcomeCounts,
       open: z.number().int().openapi({ description: 'Deliveries pending or retrying now' }),
+      retrying: z.number().int().openapi({ description: 'Deliveries whose last attempt failed and that wait to be tried again now' }),
     }),
     attempts: z.object({ total: z.number().int(), failed: z.number().int() }),
     latency_ms: z
@@ -254,7 +262,9 @@ export const StatsSchema = z
       .openapi({ description: 'Estimated from a histogram (bounds 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms): the bound of the bucket holding the quantile' }),
     series: z.object({
       bucket: z.enum(['hour', 'day']),
-      points: z.array(z.object({ start: z.string(), ...OutcomeCounts })).openapi({ description: '24 hours for 24h; 7 days of 24 hours for 7d, oldest first' }),
+      points: z.array(z.object({ start: z.string(), ...OutcomeCounts })).openapi({
+        description: '24 hours for 24h; for 7d the reader’s 7 calendar days (in `zone`) ending today, oldest first, each starting at its local midnight',
+      }),
     }),
   })
   .openapi('Stats');

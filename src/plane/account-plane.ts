@@ -138,12 +138,13 @@ export class AccountPlane extends DurableObject<Env> {
     return usage(this.use(accountId));
   }
 
-  stats(accountId: string, window: StatsWindow, automationId: string | null): WindowStats {
-    return stats(this.use(accountId), window, automationId);
+  /** `tz`: the reader's time zone, for the 7-day view's calendar days (checked by the API). */
+  stats(accountId: string, window: StatsWindow, automationId: string | null, tz?: string): WindowStats {
+    return stats(this.use(accountId), window, automationId, tz);
   }
 
-  statsParts(accountId: string, window: StatsWindow, automationId: string | null) {
-    return statsParts(this.use(accountId), window, automationId);
+  statsParts(accountId: string, window: StatsWindow, automationId: string | null, tz?: string) {
+    return statsParts(this.use(accountId), window, automationId, tz);
   }
 
   dryRun(accountId: string, trigger: string, conditions: Conditions, limit: number): JudgedEvent[] {

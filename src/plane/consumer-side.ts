@@ -17,6 +17,7 @@ import type { PlaneRuntime } from './runtime';
 import { getDeliveryRow, getDeliveryRows, lifecycleOf, type DeliveryRow } from './store/deliveries';
 import { eventData } from './store/events';
 import { loadHealth } from './store/gates';
+import { openNoticesOf } from './store/notices';
 import { leasedTo, leasedToAutomations } from './store/schedule';
 
 /**
@@ -149,7 +150,7 @@ export async function reportBatch(rt: PlaneRuntime, reports: BatchReport[]): Pro
       const effects = attemptOutcome({
         delivery: lifecycleOf(row), report: r, automation: automation ? { raw: automation.raw } : null,
         ...rt.gatesOf(config, automation, row.destination), health: loadHealth(rt.sql, row.automation_id),
-        alreadyDisabled: disabled.has(row.automation_id),
+        openNotices: openNoticesOf(rt.sql, row.id), alreadyDisabled: disabled.has(row.automation_id),
         schedule: settings.retrySchedule, autoDisableAfterMs: settings.autoDisableAfterMs, now, random: rt.random,
       });
       for (const e of effects) if (e.kind === 'disable_automation') disabled.add(e.automationId);

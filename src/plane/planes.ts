@@ -10,7 +10,8 @@ import { getPartitioning } from '../db/accounts';
 import { businessKeysOf } from '../domain/business-keys';
 import type { Conditions } from '../domain/conditions';
 import { combineDryRun, type DryRunResult, type JudgedEvent } from '../domain/dry-run';
-import { sumHours, summarize, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
+import { combinedStreak, sumHours, summarize, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
+import { zoneOf } from '../domain/calendar-days';
 import { mergePages } from '../domain/log-merge';
 import { partitionKeyOf, partitionOf, partitionsForKey, SINGLE, type Partitioning } from '../domain/partitions';
 import type { Env } from '../env';
@@ -215,10 +216,16 @@ export class AccountPlanes {
     return combineDryRun(parts, limit);
   }
 
-  async stats(window: StatsWindow, automationId: string | null): Promise<WindowStats> {
-    if (this.partitioning.count === 1) return this.stub(0).stats(this.key(0), window, automationId);
-    const parts = await this.each(this.all, (stub, key) => stub.statsParts(key, window, automationId));
-    return summarize(window, sumHours(parts.map((p) => p.hours)), parts.reduce((n, p) => n + p.open, 0), this.clock.now());
+  /** `tz`: the reader's time zone (checked by the API), for the 7-day view's calendar days. */
+  async stats(window: StatsWindow, automationId: string | null, tz?: string): Promise<WindowStats> {
+    if (this.partitioning.count === 1) return this.stub(0).stats(this.key(0), window, automationId, tz);
+    const parts = await this.each(this.all, (stub, key) => stub.statsParts(key, window, automationId, tz));
+    const live = {
+      open: parts.reduce((n, p) => n + p.live.open, 0),
+      retrying: parts.reduce((n, p) => n + p.live.retrying, 0),
+      failingSince: automationId === null ? undefined : combinedStreak(parts.map((p) => p.live.failingSince)),
+    };
+    return summarize(window, sumHours(parts.map((p) => p.hours)), live, this.clock.now(), zoneOf(tz));
   }
 }
 

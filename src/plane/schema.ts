@@ -211,6 +211,13 @@ export const MIGRATIONS: readonly Migration[] = [
   // rollups; a dry run of conditions reads the newest events of one trigger through an index.
   `ALTER TABLE stats_hourly ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX events_type_received ON events (type, received_at);`,
+
+  // v11: a delivery's "every attempt failed" notice is closed when the delivery later succeeds
+  // (sent again by hand or by a recovery), by the `delivery.recovered` notice that says so; the
+  // partial index finds a delivery's open notices when it succeeds.
+  `ALTER TABLE notices ADD COLUMN closed_at INTEGER;
+   ALTER TABLE notices ADD COLUMN closed_by TEXT;              -- the notice that closed it
+   CREATE INDEX notices_open_delivery ON notices (delivery_id) WHERE closed_at IS NULL AND delivery_id IS NOT NULL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

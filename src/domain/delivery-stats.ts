@@ -173,7 +173,8 @@ export function summarize(window: StatsWindow, hours: readonly HourStats[], live
   const latency = new Array<number>(LATENCY_BUCKETS).fill(0);
   for (const h of hours) {
     if (h.hour < from || h.hour >= end) continue;
-    const index = starts.findLastIndex((start) => start <= h.hour);
+    let index = starts.length - 1;
+    while (index > 0 && starts[index]! > h.hour) index--;
     const point = points[index];
     if (!point) continue;
     for (const key of ['succeeded', 'failed', 'cancelled', 'retried', 'filtered'] as const) {

@@ -230,6 +230,15 @@ export const RecoveredSchema = z
   })
   .openapi('Recovered');
 
+export const RetriedSchema = z
+  .object({
+    retried: z.int().openapi({ description: 'Deliveries sent again by this call (same webhook-id, fresh retry schedule), oldest first' }),
+    skipped: z.int().openapi({ description: 'Matching deliveries left as they are: their automated task is off or deleted' }),
+    more: z.boolean().openapi({ description: 'More matching deliveries are left beyond this call’s limit: call again with since = next_since' }),
+    next_since: z.string().nullable(),
+  })
+  .openapi('Retried');
+
 const OutcomeCounts = {
   succeeded: z.number().int().openapi({ description: 'Deliveries created in the window (or point) that have succeeded' }),
   failed: z.number().int().openapi({ description: 'Deliveries created in the window (or point) that are failed now: what the log lists with status=failed and since=from; a failure sent again leaves this count' }),
@@ -312,6 +321,7 @@ export type SentRequest = NonNullable<Attempt['request']>;
 export type DeliveryDetail = z.infer<typeof DeliveryDetailSchema>;
 export type Replayed = z.infer<typeof ReplayedSchema>;
 export type Recovered = z.infer<typeof RecoveredSchema>;
+export type Retried = z.infer<typeof RetriedSchema>;
 export type Stats = z.infer<typeof StatsSchema>;
 export type OperationsWebhook = z.infer<typeof OperationsWebhookSchema>;
 export type ConditionsDryRunResult = z.infer<typeof ConditionsDryRunResultSchema>;

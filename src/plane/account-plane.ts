@@ -12,7 +12,7 @@ import type { StatsWindow, WindowStats } from '../domain/delivery-stats';
 import type { Env } from '../env';
 import type { Clock } from '../lib/clock';
 import type { Random } from '../lib/random';
-import { automationsChanged, recover, resumeDestination, retryDelivery, type ReopenResult } from './changes';
+import { automationsChanged, recover, resumeDestination, retryDelivery, retryMatching, type MatchFilter, type ReopenResult, type RetryMatchingResult } from './changes';
 import { claimBatch, closeDeadLettered, reportBatch } from './consumer-side';
 import { ingest, ingestBatch, replay, sendTest, type IngestInput, type IngestResult, type ReplayResult } from './intake';
 import type { BatchReport, ClaimAnswer, ClaimItem, DestinationView } from './protocol';
@@ -118,6 +118,11 @@ export class AccountPlane extends DurableObject<Env> {
     const rt = this.use(accountId);
     await resumeDestination(rt, url);
     return destinationViews(rt, [url])[url]!;
+  }
+
+  /** Sends again the oldest `limit` deliveries matching the log's filter (never an open one). */
+  retryMatching(accountId: string, filter: MatchFilter, limit?: number): Promise<RetryMatchingResult> {
+    return retryMatching(this.use(accountId), filter, limit);
   }
 
   automationsChanged(accountId: string): Promise<void> {

@@ -17,7 +17,7 @@ import { partitionKeyOf, partitionOf, partitionsForKey, SINGLE, type Partitionin
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
 import { logEvent } from '../observability/log';
-import { RECOVER_LIMIT, type RecoverResult, type ReopenResult } from './changes';
+import { RECOVER_LIMIT, type MatchFilter, type RecoverResult, type ReopenResult, type RetryMatchingResult } from './changes';
 import { planeFor, planeKey } from './client';
 import type { IngestInput, IngestResult, ReplayResult } from './intake';
 import type { DestinationView } from './protocol';
@@ -138,6 +138,29 @@ export class AccountPlanes {
     return { recovered: done.reduce((n, r) => n + r.recovered, 0), more: next !== null, next_since: next };
   }
 
+  /**
+   * Sends again the deliveries matching the log's filter, oldest first, at most RECOVER_LIMIT a
+   * call: each partition asked takes its share; `next_since` is the earliest point any partition
+   * stopped at, so calling again from there finds every one left.
+   */
+  async retryMatching(filter: MatchFilter): Promise<RetryMatchingResult> {
+    const partitions = this.partitionsFor(filter);
+    const share = Math.ceil(RECOVER_LIMIT / partitions.length);
+    const results = await this.each(partitions, (stub, key) => stub.retryMatching(key, filter, share) as Promise<RetryMatchingResult>);
+    const next = results.flatMap((r) => (r.next_since ? [r.next_since] : [])).sort()[0] ?? null;
+    return {
+      retried: results.reduce((n, r) => n + r.retried, 0),
+      skipped: results.reduce((n, r) => n + r.skipped, 0),
+      more: next !== null,
+      next_since: next,
+    };
+  }
+
+  /** The partitions that may hold deliveries matching a filter: a call id's own, else all. */
+  private partitionsFor(filter: { call_id?: string }): number[] {
+    return filter.call_id !== undefined ? partitionsForKey(`call_id:${filter.call_id}`, this.partitioning) : this.all;
+  }
+
   async automationsChanged(): Promise<void> {
     await this.each(this.all, (stub, key) => stub.automationsChanged(key));
   }
@@ -147,7 +170,7 @@ export class AccountPlanes {
   /** Newest first across partitions; a call id is looked up only where it can be. */
   async listDeliveries(filter: DeliveryFilter): Promise<DeliveryPage> {
     if (this.partitioning.count === 1) return this.stub(0).listDeliveries(this.key(0), filter);
-    const partitions = filter.call_id !== undefined ? partitionsForKey(`call_id:${filter.call_id}`, this.partitioning) : this.all;
+    const partitions = this.partitionsFor(filter);
     const pages = await this.each(partitions, (stub, key) => stub.listDeliveries(key, { ...filter, withCursorCount: true }));
     return mergePages(pages, filter);
   }

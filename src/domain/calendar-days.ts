@@ -36,7 +36,8 @@ export function parseZone(tz: string): Zone | null {
     return null;
   }
   return {
-    name: format.resolvedOptions().timeZone,
+    // As the reader's browser named it (Intl may answer an older alias, Asia/Calcutta for Asia/Kolkata).
+    name: tz,
     offsetAt(ms: number) {
       const parts = Object.fromEntries(format.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
       const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));

@@ -22,7 +22,7 @@ export interface EditorPageProps {
   automation: Automation | null;
   flash: string | null;
   /** An existing task's health over the chosen period. */
-  health?: Pick<HealthCardProps, 'stats' | 'links'>;
+  health?: Pick<HealthCardProps, 'stats' | 'links' | 'zoneAsked'>;
 }
 
 /** Every trigger has an `event` field, so this starting body is valid whichever is chosen. */

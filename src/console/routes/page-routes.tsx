@@ -3,6 +3,9 @@
  * change the pages make goes through the /v1 API from the browser.
  */
 import type { Context, Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { parseZone } from '../../domain/calendar-days';
+import { ZONE_COOKIE } from '../zone-cookie';
 import { getAccount, getOperationsWebhook, type Account } from '../../db/accounts';
 import { allAutomationSummaries, automationSummaries, getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
 import { operationsId } from '../../plane/account-config';
@@ -40,6 +43,15 @@ function queryParam(c: Context, name: string): string | null {
   return value && value.length <= 128 ? value : null;
 }
 
+/**
+ * The reader's time zone, as their browser put it in a cookie (lib/reader-zone.ts): `asked` as
+ * it came, `tz` only when it names a zone (otherwise the view stays in UTC).
+ */
+function readerZone(c: Context): { asked: string; tz: string | undefined } {
+  const asked = (getCookie(c, ZONE_COOKIE) ?? '').slice(0, 64);
+  return { asked, tz: asked && parseZone(asked) ? asked : undefined };
+}
+
 /** The health card's period, `?health=24h|7d`; anything else is the default, 24 hours. */
 const healthWindow = (c: Context): StatsWindow => StatsWindow.safeParse(queryParam(c, 'health')).data ?? '24h';
 
@@ -63,12 +75,13 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const account = await currentAccount(c);
     const page = await listAutomations(c.env.DB, account.id, { limit: LIST_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined });
     const plane = planesFor(c.env, c.get('principal'));
+    const zone = readerZone(c);
     const [last, destinations, notices, hook, stats] = await Promise.all([
       plane.lastDeliveries(page.data.map((a) => a.id)),
       plane.destinations(page.data.map((a) => a.url)),
       plane.notices(NOTICE_LIMIT, queryParam(c, 'notices') ?? undefined),
       getOperationsWebhook(c.env.DB, account.id),
-      plane.stats(healthWindow(c), null),
+      plane.stats(healthWindow(c), null, zone.tz),
     ]);
     const noticeAutomations = await automationSummaries(c.env.DB, account.id, notices.data.flatMap((n) => (n.automation_id ? [n.automation_id] : [])));
     const automations = page.data.map((a) => ({ ...a, last_delivery: last[a.id] ?? null, destination: destinations[a.url]! }));
@@ -83,7 +96,7 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
           flash={queryParam(c, 'flash')}
           notices={{ notices: notices.data, automations: noticeAutomations, nextCursor: notices.next_cursor }}
           operationsWebhookUrl={hook?.url ?? null}
-          health={{ stats, links: healthLinks(c, 'account-health') }}
+          health={{ stats, links: healthLinks(c, 'account-health'), zoneAsked: zone.asked }}
         />,
       ),
     );
@@ -98,11 +111,12 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const account = await currentAccount(c);
     const row = await getAutomationRow(c.env.DB, account.id, c.req.param('id'));
     if (!row) throw notFound('Automated task');
-    const stats = await planesFor(c.env, c.get('principal')).stats(healthWindow(c), row.id);
+    const zone = readerZone(c);
+    const stats = await planesFor(c.env, c.get('principal')).stats(healthWindow(c), row.id, zone.tz);
     return c.html(
       documentHtml(
         <EditorPage account={account} csrfToken={c.get('session').csrfToken} automation={toAutomation(row)} flash={queryParam(c, 'flash')}
-          health={{ stats, links: healthLinks(c, 'task-health') }} />,
+          health={{ stats, links: healthLinks(c, 'task-health'), zoneAsked: zone.asked }} />,
       ),
     );
   });

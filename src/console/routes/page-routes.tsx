@@ -20,6 +20,7 @@ import { DeliveriesPage } from '../pages/deliveries';
 import { EditorPage } from '../pages/editor';
 import type { HealthCardProps } from '../pages/health-card';
 import { documentHtml } from '../pages/layout';
+import { readResendOutcome } from '../pages/resend-all';
 import { SettingsPage } from '../pages/settings';
 
 const LIST_LIMIT = 100;
@@ -127,10 +128,12 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const tasks = await allAutomationSummaries(c.env.DB, account.id, TASK_CHOICES);
     // A notice links to one delivery; the other filters do not apply to it.
     const deliveryId = queryParam(c, 'delivery');
+    // One time for the range presets and for the end of what "Resend all" sends: what the page shows.
+    const now = Date.now();
     const { filters, notes } = readLogFilters(
       (name) => (deliveryId ? undefined : c.req.query(name)),
       (id) => id === opsId || tasks.some((task) => task.id === id),
-      Date.now(),
+      now,
     );
     const plane = planesFor(c.env, c.get('principal'));
     const page: DeliveryPage = deliveryId
@@ -168,6 +171,7 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
           notes={notes}
           deliveryId={deliveryId}
           replayed={replayed === undefined ? null : Number(replayed)}
+          resend={{ outcome: readResendOutcome((name) => c.req.query(name)), drawnAt: now }}
           page={page}
         />,
       ),

@@ -5,7 +5,10 @@
  * has it. A 7-day card drawn for another zone (the reader travelled, or this is the first
  * visit) is drawn again once in the reader's zone.
  */
-import { ZONE_COOKIE } from '../../zone-cookie';
+import type { ZoneCookie } from '../../zone-cookie';
+
+/** Its name, as the server reads it (the type allows no other). */
+const ZONE_COOKIE: ZoneCookie = 'hn_tz';
 
 function cookie(name: string): string | null {
   const found = document.cookie.split('; ').find((part) => part.startsWith(name + '='));

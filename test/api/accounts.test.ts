@@ -49,6 +49,7 @@ describe('health and OpenAPI', () => {
         'GET /v1/deliveries',
         'GET /v1/deliveries/{id}',
         'POST /v1/deliveries/{id}/retry',
+        'POST /v1/deliveries/retry',
       ].sort(),
     );
     // The request schemas are the validation schemas: the trigger enum lists all 25 ids.

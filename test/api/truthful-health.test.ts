@@ -88,25 +88,28 @@ describe('truthful health', () => {
   it('the 7-day view buckets by the reader’s calendar days', async () => {
     const account = await createAccount();
     await createAutomation(account, { url: sinkUrl(unique('b')) });
-    const today = new Date();
-    // 00:30 UTC today, and 23:30 UTC the day before: two UTC days, one day in Kolkata (05:00 and 06:00 there).
-    const t = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 0, 30);
-    const clock = await manualClock(account.id, t - H);
-    await deliver(await seedDeliveries(account, { call_id: 'late' }, t - H));
-    clock.set(t);
-    await deliver(await seedDeliveries(account, { call_id: 'early' }, t));
+    // The latest UTC midnight at least half an hour ago (M); deliveries created at M − 1 h and M + 30 min:
+    // two UTC days, one day in Kolkata (UTC+05:30 all year: 04:30 and 06:00 there).
+    const DAY = 24 * H;
+    const m = Math.floor((Date.now() - 30 * 60_000) / DAY) * DAY;
+    // Each sent at the time it was created (the object's clock), then the clock is back at the real time.
+    const clock = await manualClock(account.id, m - H);
+    await deliver(await seedDeliveries(account, { call_id: 'late' }, m - H));
+    clock.set(m + 30 * 60_000);
+    await deliver(await seedDeliveries(account, { call_id: 'early' }, m + 30 * 60_000));
+    clock.set(Date.now());
 
-    const days = async (tz: string) => {
+    const pointAt = async (tz: string, start: number) => {
       const stats = await get(account.admin, `/v1/account/stats?window=7d&tz=${encodeURIComponent(tz)}`);
-      return { zone: stats.zone, to: stats.to, last: stats.series.points.at(-1), before: stats.series.points.at(-2) };
+      expect(stats.series.points).toHaveLength(7);
+      return { zone: stats.zone, point: stats.series.points.find((p: { start: string }) => p.start === new Date(start).toISOString()) };
     };
-    const utc = await days('UTC');
-    expect(utc).toMatchObject({ zone: 'UTC', last: { start: new Date(t - 30 * 60_000).toISOString(), succeeded: 1 }, before: { succeeded: 1 } });
-    const kolkata = await days('Asia/Kolkata');
-    expect(kolkata).toMatchObject({ zone: 'Asia/Kolkata', last: { start: new Date(t - 6 * H).toISOString(), succeeded: 2 }, before: { succeeded: 0 } });
-    expect(await days('+05:30')).toMatchObject({ last: { succeeded: 2 } });
-    // In New York both were the day before's evening: one day, starting at 05:00 UTC.
-    expect(await days('-05:00')).toMatchObject({ last: { start: new Date(t - 30 * 60_000 - 19 * H).toISOString(), succeeded: 2 } });
+    expect(await pointAt('UTC', m)).toMatchObject({ zone: 'UTC', point: { succeeded: 1 } });
+    expect(await pointAt('UTC', m - DAY)).toMatchObject({ point: { succeeded: 1 } });
+    expect(await pointAt('Asia/Kolkata', m - 5.5 * H)).toMatchObject({ zone: 'Asia/Kolkata', point: { succeeded: 2 } });
+    expect(await pointAt('+05:30', m - 5.5 * H)).toMatchObject({ point: { succeeded: 2 } });
+    // In New York (UTC−05:00 here as a fixed offset) both were the evening of the day before M.
+    expect(await pointAt('-05:00', m - 19 * H)).toMatchObject({ point: { succeeded: 2 } });
     // Without a zone, UTC days.
     expect((await get(account.admin, '/v1/account/stats?window=7d')).zone).toBe('UTC');
     const bad = expectError(await call('/v1/account/stats?window=7d&tz=Mars%2FOlympus', { token: account.admin }), 422, 'validation_failed');

@@ -72,7 +72,14 @@ CREATE TABLE automations (
   disabled_cause TEXT,
   -- Which events of its trigger it delivers: JSON of the tree in src/domain/conditions.ts;
   -- NULL delivers every event (migrations/0011).
-  conditions TEXT
+  conditions TEXT,
+  -- How to authenticate to the target, without its secret: JSON {"type": "basic", "username"}
+  -- or {"type": "oauth2_client_credentials", "token_url", "client_id", "scope", "audience"};
+  -- NULL: none. Its password or client secret is sealed like secret_ciphertext (migrations/0012).
+  auth TEXT,
+  auth_secret_ciphertext TEXT,
+  -- 'cloudevents': ce-* headers of the CloudEvents HTTP binding, binary mode (migrations/0012).
+  envelope TEXT NOT NULL DEFAULT 'none' CHECK (envelope IN ('none', 'cloudevents'))
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);

@@ -3,8 +3,9 @@ import { disabledReasonText, type DisabledCause, type RecordedCause } from '../d
 import { DEFAULT_MAX_CONCURRENCY } from '../domain/destination-gate';
 import { decodePreviousSecrets, liveSecrets } from '../domain/secret-rotation';
 import type { Conditions } from '../domain/conditions';
+import type { AuthView } from '../domain/destination-auth';
 import type { Redactions } from '../domain/redaction';
-import type { BodyFormat, Ordering } from '../domain/vocabulary';
+import type { BodyFormat, Envelope, Ordering } from '../domain/vocabulary';
 import { iso, toPage, type Page } from './rows';
 
 export interface Automation {
@@ -30,6 +31,9 @@ export interface Automation {
   redact: Redactions;
   /** Which events of its trigger it delivers; null: every one. */
   conditions: Conditions | null;
+  /** How it authenticates to the target, without the password or client secret. */
+  auth: AuthView | null;
+  envelope: Envelope;
   created_at: string;
   updated_at: string;
 }
@@ -63,6 +67,11 @@ export interface AutomationRow {
   disabled_cause: string | null;
   /** JSON of the condition tree (src/domain/conditions.ts); NULL: every event. */
   conditions: string | null;
+  /** JSON of an AuthView (src/domain/destination-auth.ts); NULL: none. */
+  auth: string | null;
+  /** The password or client secret, sealed like the signing secret (bound to authSecretBoundTo(id)). */
+  auth_secret_ciphertext: string | null;
+  envelope: Envelope;
 }
 
 /** Previous secrets that still sign at `now`: when each stops. */
@@ -93,6 +102,8 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   previous_secrets: previousSecretsView(row.previous_secrets),
   redact: JSON.parse(row.redact) as Redactions,
   conditions: row.conditions === null ? null : (JSON.parse(row.conditions) as Conditions),
+  auth: row.auth === null ? null : (JSON.parse(row.auth) as AuthView),
+  envelope: row.envelope,
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
@@ -110,6 +121,8 @@ export interface AutomationFields {
   ordering?: Ordering;
   redact: Redactions;
   conditions?: Conditions | null;
+  auth?: AuthView | null;
+  envelope?: Envelope;
 }
 
 export async function insertAutomation(
@@ -119,18 +132,20 @@ export async function insertAutomation(
   fields: AutomationFields,
   secretCiphertext: string,
   now: number,
+  authSecretCiphertext: string | null = null,
 ): Promise<AutomationRow> {
   const row = await db
     .prepare(
       `INSERT INTO automations
          (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at,
-          max_concurrency, rate_limit_per_second, ordering, redact, conditions)
-       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING *`,
+          max_concurrency, rate_limit_per_second, ordering, redact, conditions, auth, auth_secret_ciphertext, envelope)
+       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) RETURNING *`,
     )
     .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
       JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now,
       fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null, fields.ordering ?? 'none', JSON.stringify(fields.redact),
-      conditionsJson(fields.conditions ?? null))
+      conditionsJson(fields.conditions ?? null),
+      fields.auth ? JSON.stringify(fields.auth) : null, fields.auth ? authSecretCiphertext : null, fields.envelope ?? 'none')
     .first<AutomationRow>();
   return row!;
 }
@@ -141,8 +156,11 @@ export async function getAutomationRow(db: D1Database, accountId: string, id: st
   return db.prepare('SELECT * FROM automations WHERE id = ?1 AND account_id = ?2').bind(id, accountId).first<AutomationRow>();
 }
 
-/** Some of the editable fields: what a PATCH names. */
-export type AutomationChange = Partial<AutomationFields>;
+/**
+ * Some of the editable fields: what a PATCH names. With `auth`, `authSecretCiphertext` is the
+ * newly sealed secret, or absent to keep the stored one.
+ */
+export type AutomationChange = Partial<AutomationFields> & { authSecretCiphertext?: string };
 
 /**
  * Sets only the fields `change` names, in one statement, so concurrent changes of different
@@ -175,6 +193,9 @@ export async function updateAutomation(
          ordering = COALESCE(?16, ordering),
          redact = COALESCE(?17, redact),
          conditions = CASE WHEN ?18 THEN ?19 ELSE conditions END,
+         auth = CASE WHEN ?20 THEN ?21 ELSE auth END,
+         auth_secret_ciphertext = CASE WHEN ?20 AND ?21 IS NULL THEN NULL ELSE COALESCE(?22, auth_secret_ciphertext) END,
+         envelope = COALESCE(?23, envelope),
          version = version + 1, updated_at = ?11
        WHERE id = ?1 AND account_id = ?2 AND (?12 IS NULL OR version = ?12) RETURNING *`,
     )
@@ -182,7 +203,9 @@ export async function updateAutomation(
       change.format ?? null, change.body ?? null, change.headers ? JSON.stringify(change.headers) : null, enabled, now, expectedVersion,
       change.max_concurrency ?? null, change.rate_limit_per_second !== undefined ? 1 : 0, change.rate_limit_per_second ?? null,
       change.ordering ?? null, change.redact ? JSON.stringify(change.redact) : null,
-      change.conditions !== undefined ? 1 : 0, conditionsJson(change.conditions ?? null))
+      change.conditions !== undefined ? 1 : 0, conditionsJson(change.conditions ?? null),
+      change.auth !== undefined ? 1 : 0, change.auth ? JSON.stringify(change.auth) : null, change.authSecretCiphertext ?? null,
+      change.envelope ?? null)
     .first<AutomationRow>();
 }
 

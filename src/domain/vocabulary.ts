@@ -32,3 +32,11 @@ export type Ordering = z.infer<typeof Ordering>;
 /** What the account's operations webhook (and the console's notices) tell about. */
 export const NoticeType = z.enum(['automation.failing', 'automation.disabled', 'delivery.exhausted', 'delivery.recovered']);
 export type NoticeType = z.infer<typeof NoticeType>;
+
+/** How an automation authenticates to its target: HTTP Basic, or a token from an OAuth2 token endpoint. */
+export const AuthType = z.enum(['basic', 'oauth2_client_credentials']);
+export type AuthType = z.infer<typeof AuthType>;
+
+/** What wraps a webhook: nothing, or the CloudEvents HTTP binding's ce-* headers (binary mode). */
+export const Envelope = z.enum(['none', 'cloudevents']);
+export type Envelope = z.infer<typeof Envelope>;

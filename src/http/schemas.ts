@@ -8,9 +8,10 @@ import { ConditionOp, ConditionsSchema, FieldKind, MAX_CONDITION_DEPTH, MAX_COND
 import { HealthState, StatsWindow } from '../domain/delivery-stats';
 import { DRY_RUN_SAMPLE } from '../domain/dry-run';
 import { tooDeepFields, tooDeepReason } from '../domain/template';
+import { AuthView } from '../domain/destination-auth';
 import { RedactMode } from '../domain/redaction';
 import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
-import { BodyFormat, DeliveryStatus, Ordering } from '../domain/vocabulary';
+import { BodyFormat, DeliveryStatus, Envelope, Ordering } from '../domain/vocabulary';
 
 export const ErrorSchema = z
   .object({
@@ -158,6 +159,10 @@ export const AutomationSchema = z
     }),
     redact: z.record(z.string(), RedactMode),
     conditions: ConditionsField,
+    auth: z.union([AuthView, z.null()]).openapi({
+      description: 'How webhooks authenticate to the target (Basic, or OAuth2 client credentials); never with its password or client_secret',
+    }),
+    envelope: Envelope,
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -311,6 +316,7 @@ export type TriggerField = Trigger['fields'][number];
 export type TriggerList = z.infer<typeof TriggerListSchema>;
 export type Automation = z.infer<typeof AutomationSchema>;
 export type DisabledCause = z.infer<typeof DisabledCauseSchema>;
+export type AutomationAuth = NonNullable<Automation['auth']>;
 export type SigningSecret = z.infer<typeof SigningSecretSchema>;
 export type RotatedSecret = z.infer<typeof RotatedSecretSchema>;
 export type Preview = z.infer<typeof PreviewSchema>;

@@ -15,6 +15,7 @@ import {
 } from '../../db/automations';
 import { checkAutomation, checkRedact, checkTemplate } from '../../domain/automation-rules';
 import { targetPolicy } from '../target-policy';
+import { authSecretBoundTo, checkAuth, mayKeepSecret, secretOf, viewOf, type AuthInput, type AuthView } from '../../domain/destination-auth';
 import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../domain/extra-headers';
 import { redactedTemplateValues, RedactMode, type Redactions } from '../../domain/redaction';
 import { generateSigningSecret } from '../../domain/signature';
@@ -26,7 +27,7 @@ import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
 import { ApiError, notFound, validationFailed } from '../../errors';
-import { BodyFormat, DeliveryStatus, Ordering } from '../../domain/vocabulary';
+import { AuthType, BodyFormat, DeliveryStatus, Envelope, Ordering } from '../../domain/vocabulary';
 import {
   AutomationSchema, ConditionsField, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, PreviewSchema, SigningSecretSchema, TestSendSchema, Text,
 } from '../schemas';
@@ -71,6 +72,29 @@ const Redact = z.preprocess(reportUnknownRedactName, z.record(z.string().max(128
   example: { contact_phone_number: 'last4', contact_email: 'hide' },
 });
 
+const authField = (description: string) => Text().max(1024).openapi({ description });
+const BasicAuthInput = z
+  .object({
+    type: z.literal(AuthType.enum.basic),
+    username: authField('The user-id (no ":")'),
+    password: authField('Sealed at rest and never shown; leave it out of a PATCH to keep the stored one').optional(),
+  })
+  .strict();
+const OAuthAuthInput = z
+  .object({
+    type: z.literal(AuthType.enum.oauth2_client_credentials),
+    token_url: Text().trim().min(1).max(2048).openapi({ description: 'The token endpoint: https, and the same SSRF policy as the target' }),
+    client_id: authField('The client id, sent to the token endpoint with HTTP Basic'),
+    client_secret: authField('Sealed at rest and never shown; leave it out of a PATCH to keep the stored one (same token_url)').optional(),
+    scope: authField('Optional scope to ask for').nullable().optional(),
+    audience: authField('Optional audience to ask for (not in RFC 6749; Auth0 and others use it)').nullable().optional(),
+  })
+  .strict();
+const Auth = z.discriminatedUnion('type', [BasicAuthInput, OAuthAuthInput]).nullable().openapi({
+  description: 'How each webhook authenticates to the target: Authorization: Basic, or a Bearer token from an OAuth2 token endpoint '
+    + '(client credentials grant, RFC 6749 §4.4); null: none. GET shows it without password or client_secret',
+});
+
 const Trigger = z.enum(TRIGGER_IDS).openapi({ description: 'A trigger id from GET /v1/triggers' });
 const editable = {
   name: Text().trim().max(200).nullable(),
@@ -92,6 +116,10 @@ const editable = {
   }),
   redact: Redact,
   conditions: ConditionsField,
+  auth: Auth,
+  envelope: Envelope.openapi({
+    description: '"cloudevents": ce-* headers of the CloudEvents 1.0 HTTP binding in binary mode (the body stays the rendered template); "none" (default)',
+  }),
 };
 
 const CreateAutomation = z
@@ -107,6 +135,8 @@ const CreateAutomation = z
     ordering: editable.ordering.default('none'),
     redact: editable.redact.default({}),
     conditions: editable.conditions.default(null),
+    auth: editable.auth.default(null),
+    envelope: editable.envelope.default('none'),
   })
   .strict()
   .openapi('CreateAutomation');
@@ -217,6 +247,9 @@ function renderPreview(body: string, format: TemplateFormat, values: Record<stri
   }
 }
 
+/** A stored auth as if posted again without its secret (which is kept). */
+const storedAsInput = (view: AuthView): AuthInput => view;
+
 function assertValid(problems: { path: string; message: string }[]): void {
   if (problems.length > 0) throw validationFailed(problems, 'The automation is not valid');
 }
@@ -247,14 +280,16 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.create, async (c) => {
     const principal = keyPrincipal(c.get('principal'));
     requireIntegrationEnabled(principal);
-    const input = c.req.valid('json');
-    const fields: AutomationFields = { ...input, name: input.name ?? null };
-    assertValid(checkAutomation(fields, targetPolicy(c)));
+    const { auth, ...input } = c.req.valid('json');
+    const fields: AutomationFields = { ...input, name: input.name ?? null, auth: auth ? viewOf(auth) : null };
+    const policy = targetPolicy(c);
+    assertValid([...checkAutomation(fields, policy), ...(auth ? checkAuth(auth, fields.headers, false, policy) : [])]);
     const now = Date.now();
     const id = newId('aut', now);
     const signingSecret = generateSigningSecret();
     const sealed = await sealSecret(secretsKey(c.env), signingSecret, id);
-    const row = await insertAutomation(c.env.DB, principal.accountId, id, fields, sealed, now);
+    const authSecret = auth ? await sealSecret(secretsKey(c.env), secretOf(auth)!, authSecretBoundTo(id)) : null;
+    const row = await insertAutomation(c.env.DB, principal.accountId, id, fields, sealed, now, authSecret);
     await changed(c.env, principal);
     return c.json({ ...toAutomation(row), signing_secret: signingSecret }, 201, { etag: etagOf(row.version) });
   });
@@ -272,14 +307,17 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     requireIntegrationEnabled(principal);
     const { id } = c.req.valid('param');
     const ifMatch = c.req.valid('header')['if-match'];
-    const change = c.req.valid('json');
     // Only the named fields are written, so changes to different fields never undo each other.
     // The trigger, format, body, redactions and conditions are checked together, though (the
     // body, the redactions and the conditions name the trigger's fields): a change to any of them is
     // written only if the automation is still the version it was checked against (as is any
     // change sent with If-Match); otherwise it is checked again on the new version.
+    // So is a change of auth or URL: whether the stored password or client secret may be kept
+    // depends on where it went before.
+    const { auth: authChange, ...change } = c.req.valid('json');
     const conditional = ifMatch !== undefined || change.trigger !== undefined || change.format !== undefined || change.body !== undefined
-      || change.redact !== undefined || change.conditions !== undefined;
+      || change.redact !== undefined || change.conditions !== undefined || authChange !== undefined || change.url !== undefined;
+    const policy = targetPolicy(c);
     for (let attempt = 1; ; attempt++) {
       const row = await getAutomationRow(c.env.DB, principal.accountId, id);
       if (!row) throw notFound('Automation');
@@ -300,8 +338,13 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         conditions: change.conditions !== undefined ? change.conditions : current.conditions,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
-      assertValid(checkAutomation(fields, targetPolicy(c)));
-      const updated = await updateAutomation(c.env.DB, principal.accountId, id, change, conditional ? row.version : null, Date.now());
+      const auth = authChange !== undefined ? authChange : current.auth && storedAsInput(current.auth);
+      const keepsSecret = auth ? secretOf(auth) === undefined && mayKeepSecret(current.auth && { view: current.auth, url: current.url }, viewOf(auth), fields.url) : false;
+      assertValid([...checkAutomation(fields, policy), ...(auth ? checkAuth(auth, fields.headers, keepsSecret, policy) : [])]);
+      const secret = auth ? secretOf(auth) : undefined;
+      const sealedAuth = secret === undefined ? {} : { authSecretCiphertext: await sealSecret(secretsKey(c.env), secret, authSecretBoundTo(id)) };
+      const written = authChange === undefined ? change : { ...change, auth: authChange && viewOf(authChange), ...sealedAuth };
+      const updated = await updateAutomation(c.env.DB, principal.accountId, id, written, conditional ? row.version : null, Date.now());
       if (updated) {
         await changed(c.env, principal);
         return c.json(toAutomation(updated), 200, { etag: etagOf(updated.version) });

@@ -88,8 +88,9 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
     status: outcome.status, lastStatusCode: r.statusCode, lastError,
     nextAttemptAt: outcome.status === 'retrying' ? outcome.nextAttemptAt : null,
   }, now));
-  // A failure before any request says nothing about the destination.
-  if (!r.final) {
+  // A failure before any request (a refused target, a token endpoint that gave no token) says
+  // nothing about the destination.
+  if (!r.final && r.request !== null) {
     const gates = observePair(i.gates, observationOf(r.result, r.durationMs, now), now, i.random);
     effects.push(...pairEffects(i.keys, i.gates, gates, now));
   }

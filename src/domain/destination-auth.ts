@@ -2,30 +2,19 @@
  * How an automation authenticates to its target (`auth`): HTTP Basic (RFC 7617), or a bearer
  * token from an OAuth2 token endpoint by the client credentials grant (RFC 6749 §4.4, see
  * oauth-token.ts). The password or client secret is sealed apart and never shown; what the API
- * shows and D1 stores in `automations.auth` is the rest (AuthView). Pure: the rules a saved
- * `auth` must pass, when a PATCH may keep the stored secret, and the header values.
+ * shows and D1 stores in `automations.auth` is the rest (AuthView, auth-view.ts). Pure: the
+ * rules a saved `auth` must pass, when a PATCH may keep the stored secret, and the header values.
  */
-import { z } from 'zod';
 import { bytesToBase64, utf8 } from '../crypto/encoding';
+import type { AuthView, BasicAuth, OAuthClientCredentials } from './auth-view';
 import { checkTargetUrl, type TargetUrlCheck, type TargetUrlPolicy } from './target-url';
-import { AuthType } from './vocabulary';
+import type { AuthType } from './vocabulary';
 
-export const BasicAuthView = z.object({ type: z.literal(AuthType.enum.basic), username: z.string() });
-export const OAuthClientCredentialsView = z.object({
-  type: z.literal(AuthType.enum.oauth2_client_credentials),
-  token_url: z.string(),
-  client_id: z.string(),
-  scope: z.string().nullable(),
-  audience: z.string().nullable(),
-});
-/** `auth` as stored and shown: everything but the secret. */
-export const AuthView = z.discriminatedUnion('type', [BasicAuthView, OAuthClientCredentialsView]);
-export type AuthView = z.infer<typeof AuthView>;
-export type OAuthClientCredentials = z.infer<typeof OAuthClientCredentialsView>;
+export type { AuthView, OAuthClientCredentials };
 
 /** `auth` as posted: the view, with its secret (which a PATCH may leave out to keep the stored one). */
 export type AuthInput =
-  | (z.infer<typeof BasicAuthView> & { password?: string })
+  | (BasicAuth & { password?: string })
   | (Omit<OAuthClientCredentials, 'scope' | 'audience'> & { scope?: string | null; audience?: string | null; client_secret?: string });
 
 export const MAX_AUTH_FIELD_LENGTH = 1024;
@@ -142,3 +131,9 @@ function originOf(url: string): string | null {
  * secret's binding so neither ciphertext opens in the other's place.
  */
 export const authSecretBoundTo = (automationId: string) => `${automationId}/auth`;
+
+/** An automation's auth as the account object hands it to the consumer: the view and the sealed secret. */
+export interface SealedAuth {
+  view: AuthView;
+  secretCiphertext: string;
+}

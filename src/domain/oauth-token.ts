@@ -79,3 +79,10 @@ function quote(body: string): string {
   const line = body.replace(/\s+/g, ' ').trim();
   return line === '' ? '(empty)' : JSON.stringify(line.length > 200 ? `${line.slice(0, 200)}…` : line);
 }
+
+/**
+ * Which auth a kept token was got with: any change of token endpoint, client, scope, audience
+ * or secret (each sealing differs) makes it another, so the token before is not sent again.
+ */
+export const tokenFingerprint = (config: OAuthClientCredentials, secretCiphertext: string) =>
+  JSON.stringify([config.token_url, config.client_id, config.scope, config.audience, secretCiphertext]);

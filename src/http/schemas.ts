@@ -8,7 +8,7 @@ import { ConditionOp, ConditionsSchema, FieldKind, MAX_CONDITION_DEPTH, MAX_COND
 import { HealthState, StatsWindow } from '../domain/delivery-stats';
 import { DRY_RUN_SAMPLE } from '../domain/dry-run';
 import { tooDeepFields, tooDeepReason } from '../domain/template';
-import { AuthView } from '../domain/destination-auth';
+import { AuthView } from '../domain/auth-view';
 import { RedactMode } from '../domain/redaction';
 import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
 import { BodyFormat, DeliveryStatus, Envelope, Ordering } from '../domain/vocabulary';

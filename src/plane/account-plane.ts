@@ -13,7 +13,7 @@ import type { Env } from '../env';
 import type { Clock } from '../lib/clock';
 import type { Random } from '../lib/random';
 import { automationsChanged, recover, resumeDestination, retryDelivery, retryMatching, type MatchFilter, type ReopenResult, type RetryMatchingResult } from './changes';
-import { claimBatch, closeDeadLettered, reportBatch } from './consumer-side';
+import { claimBatch, closeDeadLettered, keepAccessToken, reportBatch } from './consumer-side';
 import { ingest, ingestBatch, replay, sendTest, type IngestInput, type IngestResult, type ReplayResult } from './intake';
 import type { BatchReport, ClaimAnswer, ClaimItem, DestinationView } from './protocol';
 import { PlaneRuntime } from './runtime';
@@ -166,6 +166,11 @@ export class AccountPlane extends DurableObject<Env> {
     const rt = this.use(accountId);
     // An automation turned off: its waiting deliveries are cancelled at once.
     if (await reportBatch(rt, reports)) await automationsChanged(rt);
+  }
+
+  /** An OAuth2 access token a consumer got (sealed): every later claim of the automation carries it while usable. */
+  keepAccessToken(accountId: string, automationId: string, fingerprint: string, tokenCiphertext: string, expiresInS: number): number | null {
+    return keepAccessToken(this.use(accountId), automationId, fingerprint, tokenCiphertext, expiresInS);
   }
 
   /** Messages the consumer kept failing on: their deliveries are closed as failed. */

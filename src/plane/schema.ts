@@ -218,6 +218,16 @@ export const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE notices ADD COLUMN closed_at INTEGER;
    ALTER TABLE notices ADD COLUMN closed_by TEXT;              -- the notice that closed it
    CREATE INDEX notices_open_delivery ON notices (delivery_id) WHERE closed_at IS NULL AND delivery_id IS NOT NULL;`,
+
+  // v12: OAuth2 access tokens of the automations that authenticate with client credentials,
+  // shared by every consumer (src/plane/store/access-tokens.ts): the token sealed like the
+  // signing secret, for the auth it was got with (`fingerprint`), used until `usable_until`.
+  `CREATE TABLE access_tokens (
+     automation_id TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     token_ciphertext TEXT NOT NULL,
+     usable_until INTEGER NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

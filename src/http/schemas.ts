@@ -11,7 +11,7 @@ import { tooDeepFields, tooDeepReason } from '../domain/template';
 import { AuthView } from '../domain/auth-view';
 import { RedactMode } from '../domain/redaction';
 import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
-import { BodyFormat, DeliveryStatus, Envelope, Ordering } from '../domain/vocabulary';
+import { AuthType, BodyFormat, DeliveryStatus, Envelope, Ordering } from '../domain/vocabulary';
 
 export const ErrorSchema = z
   .object({
@@ -168,6 +168,30 @@ export const AutomationSchema = z
   })
   .openapi('Automation');
 
+const authField = (description: string) => Text().max(1024).openapi({ description });
+const BasicAuthInput = z
+  .object({
+    type: z.literal(AuthType.enum.basic),
+    username: authField('The user-id (no ":")'),
+    password: authField('Sealed at rest and never shown; leave it out of a PATCH to keep the stored one').optional(),
+  })
+  .strict();
+const OAuthAuthInput = z
+  .object({
+    type: z.literal(AuthType.enum.oauth2_client_credentials),
+    token_url: Text().trim().min(1).max(2048).openapi({ description: 'The token endpoint: https, and the same SSRF policy as the target' }),
+    client_id: authField('The client id, sent to the token endpoint with HTTP Basic'),
+    client_secret: authField('Sealed at rest and never shown; leave it out of a PATCH to keep the stored one (same token_url)').optional(),
+    scope: authField('Optional scope to ask for').nullable().optional(),
+    audience: authField('Optional audience to ask for (not in RFC 6749; Auth0 and others use it)').nullable().optional(),
+  })
+  .strict();
+/** `auth` as posted (POST and PATCH): the secret may be left out of a PATCH to keep the stored one. */
+export const AuthInputSchema = z.discriminatedUnion('type', [BasicAuthInput, OAuthAuthInput]).nullable().openapi({
+  description: 'How each webhook authenticates to the target: Authorization: Basic, or a Bearer token from an OAuth2 token endpoint '
+    + '(client credentials grant, RFC 6749 §4.4); null: none. GET shows it without password or client_secret',
+});
+
 export const SigningSecretSchema = z.object({ signing_secret: z.string() }).openapi('SigningSecret');
 
 export const RotatedSecretSchema = z
@@ -317,6 +341,7 @@ export type TriggerList = z.infer<typeof TriggerListSchema>;
 export type Automation = z.infer<typeof AutomationSchema>;
 export type DisabledCause = z.infer<typeof DisabledCauseSchema>;
 export type AutomationAuth = NonNullable<Automation['auth']>;
+export type AuthInput = z.infer<typeof AuthInputSchema>;
 export type SigningSecret = z.infer<typeof SigningSecretSchema>;
 export type RotatedSecret = z.infer<typeof RotatedSecretSchema>;
 export type Preview = z.infer<typeof PreviewSchema>;

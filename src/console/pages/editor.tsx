@@ -8,6 +8,7 @@ import type { Automation } from '../../db/automations';
 import { BodyFormat } from '../../domain/vocabulary';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, taskTitle, triggerLabel } from './components';
 import { OrderingField, ResendFailed } from './editor-delivery';
+import { AuthSection } from './editor-auth';
 import { HeadersSection } from './editor-headers';
 import { HealthCard, type HealthCardProps } from './health-card';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
@@ -113,6 +114,7 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
           <ConditionsSection conditions={values.conditions} />
           <BodySection body={values.body} />
           <HeadersSection headers={values.headers} />
+          <AuthSection auth={automation?.auth ?? null} envelope={automation?.envelope ?? 'none'} />
           <RedactSection trigger={values.trigger} redact={values.redact} />
           <OrderingField ordering={automation?.ordering ?? 'none'} />
           <div class="form-actions">

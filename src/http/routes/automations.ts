@@ -27,9 +27,9 @@ import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
 import { ApiError, notFound, validationFailed } from '../../errors';
-import { AuthType, BodyFormat, DeliveryStatus, Envelope, Ordering } from '../../domain/vocabulary';
+import { BodyFormat, DeliveryStatus, Envelope, Ordering } from '../../domain/vocabulary';
 import {
-  AutomationSchema, ConditionsField, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, PreviewSchema, SigningSecretSchema, TestSendSchema, Text,
+  AuthInputSchema, AutomationSchema, ConditionsField, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, PreviewSchema, SigningSecretSchema, TestSendSchema, Text,
 } from '../schemas';
 
 const tags = ['Automations'];
@@ -72,29 +72,6 @@ const Redact = z.preprocess(reportUnknownRedactName, z.record(z.string().max(128
   example: { contact_phone_number: 'last4', contact_email: 'hide' },
 });
 
-const authField = (description: string) => Text().max(1024).openapi({ description });
-const BasicAuthInput = z
-  .object({
-    type: z.literal(AuthType.enum.basic),
-    username: authField('The user-id (no ":")'),
-    password: authField('Sealed at rest and never shown; leave it out of a PATCH to keep the stored one').optional(),
-  })
-  .strict();
-const OAuthAuthInput = z
-  .object({
-    type: z.literal(AuthType.enum.oauth2_client_credentials),
-    token_url: Text().trim().min(1).max(2048).openapi({ description: 'The token endpoint: https, and the same SSRF policy as the target' }),
-    client_id: authField('The client id, sent to the token endpoint with HTTP Basic'),
-    client_secret: authField('Sealed at rest and never shown; leave it out of a PATCH to keep the stored one (same token_url)').optional(),
-    scope: authField('Optional scope to ask for').nullable().optional(),
-    audience: authField('Optional audience to ask for (not in RFC 6749; Auth0 and others use it)').nullable().optional(),
-  })
-  .strict();
-const Auth = z.discriminatedUnion('type', [BasicAuthInput, OAuthAuthInput]).nullable().openapi({
-  description: 'How each webhook authenticates to the target: Authorization: Basic, or a Bearer token from an OAuth2 token endpoint '
-    + '(client credentials grant, RFC 6749 §4.4); null: none. GET shows it without password or client_secret',
-});
-
 const Trigger = z.enum(TRIGGER_IDS).openapi({ description: 'A trigger id from GET /v1/triggers' });
 const editable = {
   name: Text().trim().max(200).nullable(),
@@ -116,7 +93,7 @@ const editable = {
   }),
   redact: Redact,
   conditions: ConditionsField,
-  auth: Auth,
+  auth: AuthInputSchema,
   envelope: Envelope.openapi({
     description: '"cloudevents": ce-* headers of the CloudEvents 1.0 HTTP binding in binary mode (the body stays the rendered template); "none" (default)',
   }),

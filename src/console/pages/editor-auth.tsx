@@ -79,7 +79,7 @@ export function AuthSection({ auth, envelope }: { auth: AuthView | null; envelop
             Add CloudEvents headers
           </label>
           <p id="envelope-help" class="help indented">
-            Sends <code>ce-specversion</code>, <code>ce-id</code>, <code>ce-type</code> (<code>{CLOUDEVENTS_TYPE_PREFIX}</code>and the trigger),{' '}
+            Sends <code>ce-specversion</code>, <code>ce-id</code>, <code>ce-type</code> (<code>{CLOUDEVENTS_TYPE_PREFIX}</code> and the trigger id),{' '}
             <code>ce-source</code>, <code>ce-time</code> and <code>ce-subject</code> (the call) so your receiver can route each webhook without
             reading its body (CloudEvents 1.0, binary mode). The body stays as you wrote it.
           </p>

@@ -25,11 +25,11 @@ describe('oauth token answers', () => {
 
 describe('token URLs, kept secrets, masks', () => {
   it('https only, except loopback under the development setting; private networks never', () => {
-    expect(checkTokenUrl('https://auth.example.com/token', { allowLoopback: false }).ok).toBe(true);
-    expect(checkTokenUrl('http://auth.example.com/token', { allowLoopback: true }).ok).toBe(false);
-    expect(checkTokenUrl('http://127.0.0.1:8080/token', { allowLoopback: true }).ok).toBe(true);
-    expect(checkTokenUrl('http://127.0.0.1:8080/token', { allowLoopback: false }).ok).toBe(false);
-    expect(checkTokenUrl('https://192.168.1.4/token', { allowLoopback: true }).ok).toBe(false);
+    expect(checkTokenUrl('https://auth.example.com/token', { allowLoopback: false, selfHosts: [] }).ok).toBe(true);
+    expect(checkTokenUrl('http://auth.example.com/token', { allowLoopback: true, selfHosts: [] }).ok).toBe(false);
+    expect(checkTokenUrl('http://127.0.0.1:8080/token', { allowLoopback: true, selfHosts: [] }).ok).toBe(true);
+    expect(checkTokenUrl('http://127.0.0.1:8080/token', { allowLoopback: false, selfHosts: [] }).ok).toBe(false);
+    expect(checkTokenUrl('https://192.168.1.4/token', { allowLoopback: true, selfHosts: [] }).ok).toBe(false);
   });
 
   it('a kept Basic password follows the target origin, a kept client secret its token URL', () => {

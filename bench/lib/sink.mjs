@@ -1,7 +1,7 @@
 /**
  * The webhook receiver: a plain Node HTTP server on loopback that records each arrival (time,
  * bucket = first path segment after /hook/, and the call_id the rendered body carries, which
- * identifies the event). A bucket answers 200 at once unless it was given another behaviour:
+ * identifies the event), once per webhook-id. A bucket answers 200 at once unless it was given another behaviour:
  * a receiver that never answers, one that fails, one that asks to wait, or one that is slow.
  */
 import http from 'node:http';
@@ -36,6 +36,9 @@ export async function startSink() {
   const waiters = new Map();
   /** bucket → behaviour name (default ok) */
   const behaviours = new Map();
+  /** bucket → webhook-ids received; bucket → requests received, repeats included */
+  const seenIds = new Map();
+  const requestCounts = new Map();
 
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -44,10 +47,18 @@ export async function startSink() {
       const t = performance.now();
       const bucket = (req.url ?? '').split('/')[2]?.split('?')[0] ?? '';
       const body = Buffer.concat(chunks).toString('utf8');
+      requestCounts.set(bucket, (requestCounts.get(bucket) ?? 0) + 1);
+      BEHAVIOURS[behaviours.get(bucket) ?? 'ok'](res);
+      // As a Standard Webhooks receiver does, a webhook-id already received is a repeat, not a
+      // new arrival: a retry, or a fast-lane send moved to the slow lane after its budget.
+      const id = req.headers['webhook-id'];
+      const seen = seenIds.get(bucket) ?? new Set();
+      seenIds.set(bucket, seen);
+      if (typeof id === 'string' && seen.has(id)) return;
+      if (typeof id === 'string') seen.add(id);
       const list = buckets.get(bucket) ?? [];
       list.push({ t, marker: CALL_ID.exec(body.slice(0, 4096))?.[1] ?? null, bytes: body.length });
       buckets.set(bucket, list);
-      BEHAVIOURS[behaviours.get(bucket) ?? 'ok'](res);
       const pending = waiters.get(bucket);
       if (pending) {
         for (const waiter of [...pending]) {
@@ -70,7 +81,10 @@ export async function startSink() {
       if (!BEHAVIOURS[behaviour]) throw new Error(`unknown sink behaviour ${behaviour}`);
       behaviours.set(bucket, behaviour);
     },
+    /** Each webhook's first arrival (a repeated webhook-id is not one). */
     arrivals: (bucket) => buckets.get(bucket) ?? [],
+    /** Every request the bucket got, repeats included (retries of a failing endpoint). */
+    requests: (bucket) => requestCounts.get(bucket) ?? 0,
     /** Resolves true once `bucket` has `count` arrivals, false after `timeoutMs`. */
     waitFor(bucket, count, timeoutMs) {
       if ((buckets.get(bucket)?.length ?? 0) >= count) return Promise.resolve(true);

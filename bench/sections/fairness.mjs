@@ -87,7 +87,7 @@ export async function flood(ctx, account, count) {
 async function aftermath(ctx, a) {
   const { status, body } = await ctx.api.request('GET', `/v1/automations/${a.automations[0]}`, a.admin);
   return {
-    attemptsAtEndpoint: ctx.sink.arrivals(a.bucket).length,
+    attemptsAtEndpoint: ctx.sink.requests(a.bucket),
     destination: status === 200 ? body.destination : null,
     usage: await usageOf(ctx.api, a.id),
   };

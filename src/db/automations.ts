@@ -279,15 +279,17 @@ export interface AutomationSummary {
   trigger: string;
   url: string;
   name: string | null;
+  /** Whether it is on: the log offers "Send again" only for a task that is on (the API refuses it otherwise). */
+  enabled: boolean;
 }
 
 /** Every automation of the account (up to `limit`, oldest first), for a choice of task. */
 export async function allAutomationSummaries(db: D1Database, accountId: string, limit: number): Promise<AutomationSummary[]> {
   const { results } = await db
-    .prepare('SELECT id, trigger, url, name FROM automations WHERE account_id = ?1 ORDER BY id LIMIT ?2')
+    .prepare('SELECT id, trigger, url, name, enabled FROM automations WHERE account_id = ?1 ORDER BY id LIMIT ?2')
     .bind(accountId, limit)
-    .all<AutomationSummary>();
-  return results;
+    .all<Omit<AutomationSummary, 'enabled'> & { enabled: number }>();
+  return results.map((row) => ({ ...row, enabled: row.enabled === 1 }));
 }
 
 /** The named automations of the account that still exist (deleted ones are simply absent). */

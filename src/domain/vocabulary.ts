@@ -25,6 +25,14 @@ export type FinishedStatus = z.infer<typeof FinishedStatus>;
 export const ResendableStatus = FinishedStatus.extract(['failed']);
 export type ResendableStatus = z.infer<typeof ResendableStatus>;
 
+/**
+ * Why an open delivery has not been sent yet (src/domain/delivery-wait.ts): it is being sent,
+ * is on a queue, waits for an earlier delivery of its call, waits to be retried after a failed
+ * attempt, or waits for its first send (a paced destination, a pause, a free slot).
+ */
+export const WaitReason = z.enum(['sending', 'queued', 'ordering', 'retry', 'scheduled']);
+export type WaitReason = z.infer<typeof WaitReason>;
+
 /** Whether an automation's deliveries for one call go out in the order the events occurred. */
 export const Ordering = z.enum(['none', 'per_call']);
 export type Ordering = z.infer<typeof Ordering>;

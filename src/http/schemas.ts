@@ -11,7 +11,7 @@ import { tooDeepFields, tooDeepReason } from '../domain/template';
 import { AuthView } from '../domain/auth-view';
 import { RedactMode } from '../domain/redaction';
 import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
-import { AuthType, BodyFormat, DeliveryStatus, Envelope, Ordering } from '../domain/vocabulary';
+import { AuthType, BodyFormat, DeliveryStatus, Envelope, Ordering, WaitReason } from '../domain/vocabulary';
 
 export const ErrorSchema = z
   .object({
@@ -222,6 +222,12 @@ export const DeliverySchema = z
     last_status_code: z.number().int().nullable(),
     last_error: z.string().nullable(),
     next_attempt_at: z.string().nullable(),
+    waiting: WaitReason.nullable().openapi({
+      description: 'Why an open delivery waits: sending (a request is out now), queued (handed to a queue), ordering (an earlier ' +
+        'delivery of its call goes first), retry (an attempt failed; next_attempt_at is the retry), scheduled (its first send is due ' +
+        'at next_attempt_at: a paused, paced or busy destination may hold it). Null once finished.',
+    }),
+    sent_url: z.string().nullable().openapi({ description: 'The URL its latest attempt was sent to (the task may point elsewhere now); null before any was sent' }),
     created_at: z.string(),
     updated_at: z.string(),
   })

@@ -20,7 +20,7 @@ import { PlaneRuntime } from './runtime';
 import { Scheduler } from './scheduler';
 import { migrate } from './schema';
 import { getDeliveryRow, toDelivery, type Delivery } from './store/deliveries';
-import { getAttempts, lastDeliveries, latestResponseSnippets, listDeliveries, type Attempt, type DeliveryFilter, type DeliveryPage } from './store/delivery-log';
+import { getAttempts, lastDeliveries, latestResponseSnippets, latestSentUrls, listDeliveries, type Attempt, type DeliveryFilter, type DeliveryPage } from './store/delivery-log';
 import { listNotices, type Notice } from './store/notices';
 import { destinationViews, dryRun, stats, statsParts, usage } from './views';
 import type { Conditions } from '../domain/conditions';
@@ -87,7 +87,7 @@ export class AccountPlane extends DurableObject<Env> {
   getDelivery(accountId: string, id: string): (Delivery & { attempts: Attempt[] }) | null {
     const sql = this.use(accountId).sql;
     const row = getDeliveryRow(sql, id);
-    return row ? { ...toDelivery(row), attempts: getAttempts(sql, id) } : null;
+    return row ? { ...toDelivery(row, latestSentUrls(sql, [id])[id] ?? null), attempts: getAttempts(sql, id) } : null;
   }
 
   lastDeliveries(accountId: string, automationIds: string[]) {

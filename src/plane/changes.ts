@@ -11,7 +11,7 @@ import { logEvent } from '../observability/log';
 import { conditionOf } from './account-config';
 import type { PlaneRuntime } from './runtime';
 import { failedBetween, getDeliveryRow, idleOpenDeliveries, lifecycleOf, moveWaiting, toDelivery, type Delivery } from './store/deliveries';
-import { oldestMatching, type DeliveryFilter } from './store/delivery-log';
+import { latestSentUrls, oldestMatching, type DeliveryFilter } from './store/delivery-log';
 import { releaseAutomation } from './store/ordering';
 import type { ResendableStatus } from '../domain/vocabulary';
 
@@ -47,7 +47,7 @@ export async function retryDelivery(rt: PlaneRuntime, id: string): Promise<Reope
   if (decision.kind === 'conflict') return { conflict: decision.message };
   await rt.transact((apply) => apply(reopened(delivery, rt.now())));
   rt.kick();
-  return { reopened: toDelivery(getDeliveryRow(rt.sql, id)!) };
+  return { reopened: toDelivery(getDeliveryRow(rt.sql, id)!, latestSentUrls(rt.sql, [id])[id] ?? null) };
 }
 
 /**

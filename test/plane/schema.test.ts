@@ -204,6 +204,7 @@ describe('account object schema, versioned in code', () => {
       expect(listDeliveries(sql, { call_id: 'CA43', limit: 10 }).total).toBe(0);
     });
   });
+
   it('v9 finds keys in event_keys beside the hash columns v8 wrote; a key never finds another kind; retention deletes them', async () => {
     await runInDurableObject(fresh(), (_instance, state) => {
       const sql = state.storage.sql;

@@ -5,6 +5,7 @@
  * updates of deliveries that are still pending or retrying.
  */
 import type { Delivery, DeliveryDetail } from '../../http/schemas';
+import type { WaitReason } from '../../domain/vocabulary';
 import { renderAttempts } from './lib/attempt-view';
 import { announce, api, el, find, formatTime, isOpen, setChildren, setRowMessage, snippet, statusBadge, type ApiResult } from './lib/common';
 import { confirmSendAgain } from './lib/confirm-send-again';
@@ -15,6 +16,16 @@ import { wireResendAll } from './lib/resend-all';
 const POLL_MS = 2000;
 const MAX_POLLED = 20;
 let polling = false;
+
+/** Why an open delivery waits, in the words the server rendered the table with (src/console/wait-words.ts). */
+const waitWords: Partial<Record<WaitReason, string>> = JSON.parse(document.getElementById('delivery-log')?.dataset.waitWords ?? '{}');
+
+/** When an open delivery is due and why it waits; nothing once it finished. */
+function waitLine(delivery: Delivery): HTMLElement | null {
+  if (!delivery.waiting) return null;
+  const due = delivery.waiting !== 'sending' && delivery.next_attempt_at ? 'Due ' + formatTime(delivery.next_attempt_at) + '. ' : '';
+  return el('span', { class: 'cell-sub wait-line', 'data-cell': 'wait' }, due + (waitWords[delivery.waiting] ?? ''));
+}
 
 function rowOf(id: string): HTMLTableRowElement {
   return find(document, 'tr[data-delivery-id="' + CSS.escape(id) + '"]', HTMLTableRowElement);
@@ -36,8 +47,11 @@ function updateRow(row: HTMLElement, delivery: DeliveryDetail): void {
   snippetCell.hidden = !snippetCell.textContent;
   setChildren(cell(row, 'error'),
     delivery.last_error ? el('span', { class: 'error-text' }, delivery.last_error) : el('span', { class: 'muted' }, '—'),
-    delivery.status === 'retrying' && delivery.next_attempt_at ? el('span', { class: 'cell-sub' }, 'Next attempt ' + formatTime(delivery.next_attempt_at)) : null,
-  );
+    waitLine(delivery));
+  if (delivery.sent_url) cell(row, 'url').textContent = delivery.sent_url;
+  // "Send again" is there only for a task that is on, and offered once the delivery has finished.
+  const retry = row.querySelector<HTMLButtonElement>('button[data-retry]');
+  if (retry) retry.hidden = delivery.waiting !== null;
   const details = document.getElementById('details-' + delivery.id);
   if (details && !details.hidden) renderAttempts(find(details, 'td', HTMLTableCellElement), delivery);
 }
@@ -80,6 +94,9 @@ async function sendAgain(button: HTMLButtonElement): Promise<void> {
   if (result.ok) {
     row.dataset.status = result.data.status;
     cell(row, 'status').replaceChildren(statusBadge(result.data.status));
+    // Open again, it cannot be sent again until it finishes: the button hides, focus stays in the row.
+    button.hidden = true;
+    find(row, 'button[data-details]', HTMLButtonElement).focus();
     setRowMessage(row, 'Queued to be sent again.', 'ok');
     void pollOpenRows();
   } else if (result.status === 409) {
@@ -98,6 +115,8 @@ async function toggleDetails(button: HTMLButtonElement): Promise<void> {
   details.hidden = !opening;
   button.setAttribute('aria-expanded', opening ? 'true' : 'false');
   if (!opening) return;
+  // The row (its status first) stays where the reader can see it, with its attempts below.
+  rowOf(id).scrollIntoView({ block: 'nearest', inline: 'start' });
   target.replaceChildren(el('p', { class: 'muted small' }, 'Loading attempts…'));
   const result = await refresh(rowOf(id));
   if (!result.ok) target.replaceChildren(el('p', { class: 'error-text small' }, result.error.message));

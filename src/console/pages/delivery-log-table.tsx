@@ -1,6 +1,11 @@
-/** The delivery log's table: one row per delivery, with "Send again" (asked first when it succeeded), "Replay this event" and its attempts. */
+/**
+ * The delivery log's table: one row per delivery, with the URL it was sent to, "Send again" only
+ * where it can succeed (a finished delivery of a task that is on; asked first when it succeeded),
+ * when an open one is due and why it waits, "Replay this event" and its attempts.
+ */
 import type { AutomationSummary } from '../../db/automations';
 import type { Delivery } from '../../plane/store/deliveries';
+import { WAIT_WORDS } from '../wait-words';
 import { ConfirmDialog, StatusBadge, taskName, taskTitle, Time, timeText, triggerLabel } from './components';
 
 export interface LogRow extends Delivery {
@@ -22,15 +27,26 @@ export function LogTable({ deliveries, ownerOf, oneTask }: LogTableProps) {
   return (
     <>
       <div class="table-wrap">
-        <table class="data stack-on-narrow" id="delivery-log">
+        <table class={`data stack-on-narrow${oneTask ? ' one-task' : ''}`} id="delivery-log" data-wait-words={JSON.stringify(WAIT_WORDS)}>
+          {/* Fixed shares of the card's width (log.css): the table never grows wider than its card. */}
+          <colgroup>
+            <col class="col-status" />
+            <col class="col-time" />
+            {!oneTask && <col class="col-task" />}
+            <col class="col-event" />
+            <col class="col-attempts" />
+            <col class="col-response" />
+            <col class="col-error" />
+            <col class="col-actions" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Status</th>
               <th scope="col">Time</th>
               {!oneTask && <th scope="col">Automated task</th>}
               <th scope="col">Event</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Response</th>
+              <th scope="col">Tries</th>
+              <th scope="col">Sent to · response</th>
               <th scope="col">Error</th>
               <th scope="col"><span class="visually-hidden">Actions</span></th>
             </tr>
@@ -59,7 +75,6 @@ function OwnerCell({ owner }: { owner: RowOwner }) {
     <>
       <a href={`/console/automations/${encodeURIComponent(owner.id)}`}>{taskName(owner)}</a>
       {owner.name && <span class="cell-sub">{triggerLabel(owner.trigger)}</span>}
-      <span class="cell-sub url">{owner.url}</span>
     </>
   );
 }
@@ -74,9 +89,36 @@ function EventCell({ delivery }: { delivery: LogRow }) {
   );
 }
 
+/**
+ * Where the delivery went: the URL its latest attempt was sent to (kept with the delivery), or,
+ * before any was sent, the task's URL it is due to go to.
+ */
+function SentTo({ delivery, owner }: { delivery: LogRow; owner: RowOwner }) {
+  if (delivery.sent_url) return <span class="cell-sub url" data-cell="url" title="The URL its latest attempt was sent to">{delivery.sent_url}</span>;
+  const due = typeof owner === 'object' ? owner.url : null;
+  return (
+    <span class="cell-sub url" data-cell="url">
+      {due ? <><span class="muted">Not sent yet · to </span>{due}</> : <span class="muted">Not sent</span>}
+    </span>
+  );
+}
+
+/** An open delivery: when it is due and why it waits (in place of "Send again", which would be refused). */
+function WaitLine({ delivery }: { delivery: LogRow }) {
+  if (!delivery.waiting) return null;
+  return (
+    <span class="cell-sub wait-line" data-cell="wait">
+      {delivery.waiting !== 'sending' && delivery.next_attempt_at && <>Due <Time iso={delivery.next_attempt_at} />. </>}
+      {WAIT_WORDS[delivery.waiting]}
+    </span>
+  );
+}
+
 function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: RowOwner; showOwner: boolean }) {
   // Test sends have no stored event to replay; notices are not events of a trigger.
   const replayable = !delivery.is_test && owner !== 'operations';
+  // "Send again" can succeed only for a finished delivery whose task (or the operations webhook) is on.
+  const ownerOn = owner === 'operations' || (typeof owner === 'object' && owner.enabled);
   const ownerLabel = typeof owner === 'object' ? `${triggerLabel(owner.trigger)} to ${owner.url}` : '';
   // Each row's buttons are named by task and time, so a list of them (a screen reader's) is not fifty "Send again".
   const rowName = `${typeof owner === 'object' ? taskTitle(owner) : owner === 'operations' ? 'Operations webhook' : 'Deleted task'}, ${timeText(delivery.created_at)}`;
@@ -91,19 +133,24 @@ function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: R
       {showOwner && <td data-label="Automated task"><OwnerCell owner={owner} /></td>}
       <td data-label="Event" data-cell="event"><EventCell delivery={delivery} /></td>
       <td data-label="Attempts" data-cell="attempts">{delivery.attempt_count}</td>
-      <td data-label="Response">
+      <td data-label="Sent to · response">
+        <SentTo delivery={delivery} owner={owner} />
         <span data-cell="code">{delivery.last_status_code === null ? '—' : `HTTP ${delivery.last_status_code}`}</span>
         <code class="snippet" data-cell="snippet" hidden={!delivery.snippet}>{delivery.snippet ?? ''}</code>
       </td>
       <td data-label="Error" data-cell="error">
         {delivery.last_error ? <span class="error-text">{delivery.last_error}</span> : <span class="muted">—</span>}
-        {delivery.status === 'retrying' && delivery.next_attempt_at && (
-          <span class="cell-sub">Next attempt <Time iso={delivery.next_attempt_at} /></span>
-        )}
+        <WaitLine delivery={delivery} />
       </td>
       <td>
         <div class="row-actions">
-          <button type="button" class="button button-small" data-retry={delivery.id} aria-label={`Send again: ${rowName}`}>Send again</button>
+          {/* Rendered for a task that is on, hidden while the delivery is open: the page shows it once it finishes. */}
+          {ownerOn && (
+            <button type="button" class="button button-small" data-retry={delivery.id} aria-label={`Send again: ${rowName}`}
+              hidden={delivery.waiting !== null}>
+              Send again
+            </button>
+          )}
           {replayable && (
             <button type="button" class="button button-small" data-replay-event={delivery.event_id}
               data-replay-automation={typeof owner === 'object' ? owner.id : undefined} data-replay-label={ownerLabel || undefined} aria-label={`Replay this event: ${rowName}`}>

@@ -6,7 +6,8 @@
 import type { DeliveryPatch } from '../../domain/delivery-effects';
 import type { DeliveryRef, LifecycleState } from '../../domain/delivery-lifecycle';
 import type { Lane } from '../../domain/destination-gate';
-import type { DeliveryStatus } from '../../domain/vocabulary';
+import { waitReason } from '../../domain/delivery-wait';
+import type { DeliveryStatus, WaitReason } from '../../domain/vocabulary';
 import { iso, isoOrNull } from '../../db/rows';
 
 /** A delivery as the API and console show it. */
@@ -22,6 +23,10 @@ export interface Delivery {
   last_status_code: number | null;
   last_error: string | null;
   next_attempt_at: string | null;
+  /** Why an open delivery waits (null once finished). */
+  waiting: WaitReason | null;
+  /** The URL its latest attempt was sent to; null until one was sent. */
+  sent_url: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -52,7 +57,8 @@ export type DeliveryRow = {
   updated_at: number;
 };
 
-export const toDelivery = (row: DeliveryRow): Delivery => ({
+/** `sentUrl`: where its latest attempt went, read from the attempts (latestSentUrls in delivery-log.ts). */
+export const toDelivery = (row: DeliveryRow, sentUrl: string | null): Delivery => ({
   id: row.id,
   automation_id: row.automation_id,
   event_id: row.event_id,
@@ -63,6 +69,10 @@ export const toDelivery = (row: DeliveryRow): Delivery => ({
   last_status_code: row.last_status_code,
   last_error: row.last_error,
   next_attempt_at: isoOrNull(row.next_attempt_at),
+  waiting: waitReason({
+    status: row.status, attemptCount: row.attempt_count, leaseUntil: row.lease_until, dispatchToken: row.dispatch_token, waitingFor: row.waiting_for,
+  }),
+  sent_url: sentUrl,
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });

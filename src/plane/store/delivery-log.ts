@@ -198,7 +198,8 @@ export function listDeliveries(sql: SqlStorage, f: DeliveryFilter): DeliveryPage
     : selectMatching(sql, f, f.cursor !== undefined ? [['id < ?', f.cursor]] : [], 'ORDER BY id DESC LIMIT ?', f.limit + 1);
   const more = rows.length > f.limit;
   const kept = rows.slice(0, f.limit);
-  const data = (newerPage ? kept.reverse() : kept).map(toDelivery);
+  const sentUrls = latestSentUrls(sql, kept.map((row) => row.id));
+  const data = (newerPage ? kept.reverse() : kept).map((row) => toDelivery(row, sentUrls[row.id] ?? null));
   const total = countMatching(sql, f);
   const beyond = cursorCount(sql, f);
   const newest = data[0];
@@ -252,6 +253,25 @@ export function latestResponseSnippets(sql: SqlStorage, deliveryIds: readonly st
     )
     .toArray();
   return Object.fromEntries(rows.map((r) => [r.delivery_id, r.snippet]));
+}
+
+/**
+ * The URL each delivery's latest request was sent to, for a page of deliveries (none for one
+ * never sent). Every attempt keeps its request's URL as a plain column (never packed), so this
+ * is one key seek per delivery and the delivery row needs no copy of it: the log shows where a
+ * delivery went, not where its task points today.
+ */
+export function latestSentUrls(sql: SqlStorage, deliveryIds: readonly string[]): Record<string, string> {
+  const rows = sql
+    .exec<{ delivery_id: string; url: string | null }>(
+      `SELECT d.value AS delivery_id,
+              (SELECT t.request_url FROM all_attempts t WHERE t.delivery_id = d.value AND t.request_url IS NOT NULL
+               ORDER BY t.attempt DESC LIMIT 1) AS url
+       FROM json_each(?) d`,
+      JSON.stringify(deliveryIds),
+    )
+    .toArray();
+  return Object.fromEntries(rows.filter((r) => r.url !== null).map((r) => [r.delivery_id, r.url!]));
 }
 
 /**

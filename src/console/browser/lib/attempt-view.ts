@@ -1,11 +1,13 @@
 /**
  * The attempts of a delivery, in the delivery log: per attempt, the request exactly as it was
  * sent (POST, URL, headers with the signature, body) beside the answer (status, time taken,
- * error, body) — side by side on wide screens, one above the other on narrow ones.
+ * error, body) — side by side on wide screens, one above the other on narrow ones. Bodies are
+ * shown indented, each with a button that copies it as sent (pretty-body.ts).
  * Stored requests never hold a signing secret: only the signature made with it.
  */
 import type { Attempt, DeliveryDetail, SentRequest } from '../../../http/schemas';
 import { el, formatTime, type Children } from './common';
+import { bodyView } from './pretty-body';
 
 /** The stored bound of a request body (SENT_BODY_LIMIT in src/domain/sent-request.ts). */
 const SENT_BODY_LIMIT = '64 KiB';
@@ -54,7 +56,7 @@ function requestView(id: string, attempt: number, request: SentRequest | null): 
       [el('dt', {}, name), el('dd', {}, value)])),
     el('p', { class: 'attempt-label' }, 'Body'),
     request.body
-      ? el('pre', { class: 'attempt-body', tabindex: 0, 'aria-label': 'Request body of attempt ' + attempt, 'aria-describedby': request.body_truncated ? noteId : null }, request.body)
+      ? bodyView('Request body of attempt ' + attempt, request.body, request.body_truncated ? noteId : null)
       : el('p', { class: 'muted small' }, 'Empty body.'),
     request.body_truncated && el('p', { class: 'attempt-note warning-text', id: noteId },
       'Only the first ' + SENT_BODY_LIMIT + ' of this body is kept here; the whole body was sent.'),
@@ -69,7 +71,7 @@ function responseView(attempt: Attempt): Children {
       attempt.error && [el('dt', {}, 'Error'), el('dd', { class: 'error-text' }, attempt.error)]),
     el('p', { class: 'attempt-label' }, 'Body', el('span', { class: 'muted' }, ' (the first 1 KiB is kept)')),
     attempt.response_body
-      ? el('pre', { class: 'attempt-body', tabindex: 0, 'aria-label': 'Response body of attempt ' + attempt.attempt }, attempt.response_body)
+      ? bodyView('Response body of attempt ' + attempt.attempt, attempt.response_body, null)
       : el('p', { class: 'muted small' }, attempt.status_code === null ? 'No answer.' : 'Empty body.'),
   ];
 }

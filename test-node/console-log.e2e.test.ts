@@ -78,7 +78,10 @@ describe('delivery log filters and paging', () => {
       const at = new Date(ms);
       return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
     }, tomorrow.getTime());
-    await Promise.all([ui.page.waitForURL((url) => url.searchParams.has('since')), from.fill(local)]);
+    // A time applies once confirmed (Apply), not on each digit typed.
+    await from.fill(local);
+    expect(query().has('since')).toBe(false);
+    await Promise.all([ui.page.waitForURL((url) => url.searchParams.has('since')), ui.page.getByRole('button', { name: 'Apply' }).click()]);
     expect(query().get('range')).toBeNull();
     expect(Math.abs(Date.parse(query().get('since')!) - tomorrow.getTime())).toBeLessThan(60_000);
     expect(await rowIds()).toEqual([]);
@@ -94,11 +97,46 @@ describe('delivery log filters and paging', () => {
     expect(await ui.page.getByLabel('From', { exact: true }).isVisible()).toBe(false);
   });
 
-  it('names a filter it could not use instead of failing, and offers no Apply button to script users', async () => {
+  it('names a filter it could not use instead of failing', async () => {
     await ui.page.goto(`${ui.notifier.url}/console/deliveries?status=lost&automation=${tasks.calls}`);
     await ui.textOf('[role="status"]', /“lost” is not a delivery status/);
     await ui.textOf('#log-count', /^1–5 of 5$/);
-    expect(await ui.page.getByRole('button', { name: 'Apply' }).count()).toBe(0);
     await eventually(() => expect(ui.problems).toEqual([]));
+  });
+
+  it('arrow keys in a filter select move the choice without navigating; Enter applies it and focus comes back to the select', async () => {
+    await ui.page.goto(`${ui.notifier.url}/console/deliveries`);
+    const status = ui.page.getByLabel('Status', { exact: true });
+    await status.focus();
+    const before = ui.page.url();
+    // All statuses → Pending → Retrying → Succeeded → Failed, one arrow at a time.
+    for (let i = 0; i < 4; i++) await ui.page.keyboard.press('ArrowDown');
+    expect(await status.inputValue()).toBe('failed');
+    expect(ui.page.url()).toBe(before);
+    expect(await ui.page.evaluate(() => document.activeElement?.id)).toBe('status-filter');
+    await ui.textOf('#filters-hint', /Press Enter or Apply/);
+    await Promise.all([ui.page.waitForURL((url) => url.searchParams.get('status') === 'failed'), ui.page.keyboard.press('Enter')]);
+    await eventually(async () => expect(await ui.page.evaluate(() => document.activeElement?.id)).toBe('status-filter'));
+    await ui.textOf('#log-heading', /Failed deliveries/);
+  });
+
+  it('a search sends focus to its results, and the page does not shift while it loads', async () => {
+    await ui.page.goto(`${ui.notifier.url}/console/deliveries`);
+    await ui.page.getByLabel('ID', { exact: true }).fill('CA3');
+    await Promise.all([ui.page.waitForURL((url) => url.searchParams.get('q') === 'CA3'), ui.page.getByRole('button', { name: 'Search' }).click()]);
+    await eventually(async () => expect(await ui.page.evaluate(() => document.activeElement?.id)).toBe('log-heading'));
+    expect(await rowIds()).toHaveLength(1);
+    // No layout shift: measured over a fresh load of the search page.
+    const shift = await ui.page.evaluate(async () => {
+      let total = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) total += entry.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+      // The observer reports buffered entries on its first callback, after the next frames.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return total;
+    });
+    expect(shift).toBeLessThan(0.01);
+    expect(await ui.page.getByLabel('From', { exact: true }).isVisible()).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { ConditionOp, ConditionsSchema, FieldKind, MAX_CONDITION_DEPTH, MAX_CONDITIONS, MAX_LIST_VALUES } from '../domain/conditions';
+import { PersonalData } from '../catalog';
 import { HealthState, StatsWindow } from '../domain/delivery-stats';
 import { DRY_RUN_SAMPLE } from '../domain/dry-run';
 import { tooDeepFields, tooDeepReason } from '../domain/template';
@@ -100,6 +101,7 @@ export const TriggerSchema = z
       // Built here from the domain's values: a schema made before zod was extended has no .openapi().
       kind: z.enum(FieldKind.options).openapi({ description: 'How conditions read the field (numbers also when sent as numeric text; booleans also as "true"/"false")' }),
       condition_ops: z.array(ConditionOp).openapi({ description: 'The condition operators that fit the field' }),
+      personal_data: z.enum(PersonalData.options).nullable().openapi({ description: 'The kind of personal data the field carries (from its type), if a phone number or e-mail address' }),
     })),
     schema_url: z.string().openapi({ description: "The trigger's fields as a JSON Schema (draft 2020-12): GET /v1/triggers/{id}/schema" }),
   })

@@ -13,7 +13,7 @@ describe('GET /v1/triggers', () => {
     for (const [i, trigger] of body.data.entries()) {
       expect(trigger.label).toBe(reference[i]!.label);
       expect(trigger.fields.map((f: { name: string }) => f.name)).toEqual(reference[i]!.fields.map((f) => f.name));
-      for (const field of trigger.fields) expect(Object.keys(field).sort()).toEqual(['condition_ops', 'description', 'example', 'kind', 'name', 'type']);
+      for (const field of trigger.fields) expect(Object.keys(field).sort()).toEqual(['condition_ops', 'description', 'example', 'kind', 'name', 'personal_data', 'type']);
       expect(trigger.schema_url).toBe(`/v1/triggers/${trigger.id}/schema`);
     }
     const waiting = body.data.find((t: { id: string }) => t.id === 'call_enters_waiting_queue');
@@ -21,6 +21,9 @@ describe('GET /v1/triggers', () => {
     expect(waiting.fields.map((f: { name: string }) => f.name)).toContain('customer_phone_number');
     const ended = body.data.find((t: { id: string }) => t.id === 'inbound_call_ended');
     expect(ended.fields.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['holding_time', 'waiting_time', 'in_business_hours']));
+    // The kind of personal data a field carries, from its catalog type: the redaction panel offers to hide the same kind together.
+    const kinds = Object.fromEntries(ended.fields.map((f: { name: string; personal_data: string | null }) => [f.name, f.personal_data]));
+    expect(kinds).toMatchObject({ contact_phone_number: 'phone', customer_phone_number: 'phone', agent_email: 'email', call_id: null, agent_name: null });
   });
 
 });

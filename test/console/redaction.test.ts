@@ -24,7 +24,7 @@ describe('console editor: personal data', () => {
     const automation = await createAutomation(account, { redact: { contact_phone_number: 'last4', contact_email: 'hide' } });
     const { cookie } = await signIn(account.admin);
     const html = await editor(`/console/automations/${automation.id}`, cookie);
-    expect(html).toContain('<h2 id="redact-heading">Personal data</h2>');
+    expect(html).toContain('<h3 id="redact-heading">Personal data</h3>');
     const fields = findTrigger('inbound_call_ended')!.fields;
     expect(html.match(/<select id="redact-[a-z_]+" class="redact-choice"/g)).toHaveLength(fields.length);
     expect(choiceOf(html, 'contact_phone_number')).toEqual({ labels: ['Send as is', 'Last 4 only', 'Hide'], selected: ['last4'] });

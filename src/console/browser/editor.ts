@@ -68,6 +68,7 @@ void fieldsPanel.ready.then((loaded) => {
   // Rebuilt even for the saved trigger, in case the browser restored another choice of trigger.
   if (catalog) redactPanel.show(catalog.get(triggerSelect.value));
   if (catalog) conditionBuilder.show(catalog.get(triggerSelect.value));
+  redactPanel.markUsed(textarea.value);
   fieldsPanel.show(triggerSelect.value);
   fieldsPanel.markUsed(textarea.value);
 });
@@ -79,10 +80,12 @@ form.addEventListener('input', (event) => {
 textarea.addEventListener('input', () => {
   liveCheck.schedule();
   fieldsPanel.markUsed(textarea.value);
+  redactPanel.markUsed(textarea.value);
 });
 triggerSelect.addEventListener('change', () => {
   if (catalog) redactPanel.show(catalog.get(triggerSelect.value));
   if (catalog) conditionBuilder.show(catalog.get(triggerSelect.value));
+  redactPanel.markUsed(textarea.value);
   fieldsPanel.show(triggerSelect.value);
   fieldsPanel.markUsed(textarea.value);
   liveCheck.schedule(0);

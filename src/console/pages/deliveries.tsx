@@ -123,7 +123,7 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
         )}
         <section class="card" aria-labelledby="log-heading">
           <div class="card-header">
-            <h2 id="log-heading">{status ? `${STATUS_LABELS[status]} deliveries` : 'All deliveries'}</h2>
+            <h2 id="log-heading" tabindex={-1}>{status ? `${STATUS_LABELS[status]} deliveries` : 'All deliveries'}</h2>
             <div class="toolbar">
               {!props.deliveryId && <FilterForm {...props} />}
               <a class="button button-quiet" href={here}>Refresh</a>
@@ -146,8 +146,10 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
 const inputTime = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString().slice(0, 16));
 
 /**
- * Task, status and time range. A GET form: the page script navigates as soon as a value
- * changes; without scripts, the button inside <noscript> sends it.
+ * Task, status and time range. A GET form: the page script navigates on a confirmed choice (one
+ * picked from a select's list, Enter, or Apply; see browser/lib/log-filters.ts); without scripts
+ * Apply sends it. The custom range shows only while "Custom range" is chosen, by CSS alone
+ * (log.css), so nothing appears and vanishes while the page loads.
  */
 function FilterForm({ filters, tasks, operationsId }: DeliveriesPageProps) {
   const custom = filters.range === null && (filters.since !== null || filters.until !== null);
@@ -186,7 +188,7 @@ function FilterForm({ filters, tasks, operationsId }: DeliveriesPageProps) {
           <option value="custom" selected={custom}>Custom range</option>
         </select>
       </div>
-      <fieldset class="custom-range" id="custom-range" data-custom={custom ? 'true' : 'false'}>
+      <fieldset class="custom-range" id="custom-range">
         <legend class="visually-hidden">Custom time range</legend>
         <div class="field">
           <label for="range-from">From</label>
@@ -200,7 +202,8 @@ function FilterForm({ filters, tasks, operationsId }: DeliveriesPageProps) {
         </div>
         <p class="help" id="range-zone">Times in UTC.</p>
       </fieldset>
-      <noscript><button type="submit" class="button">Apply</button></noscript>
+      <button type="submit" class="button" id="filters-apply">Apply</button>
+      <p class="help filters-hint" id="filters-hint" role="status" hidden>Press Enter or Apply to show this choice.</p>
     </form>
   );
 }

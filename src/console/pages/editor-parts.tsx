@@ -1,8 +1,10 @@
 /** Parts of the editor page: the body section (fields, body, check, preview), test and secret tools, delete dialog. */
+import type { Child } from 'hono/jsx';
 import { DEFAULT_OVERLAP_HOURS, MAX_PREVIOUS_SECRETS } from '../../domain/secret-rotation';
 import { ConfirmDialog, Time } from './components';
 
-export function BodySection({ body }: { body: string }) {
+/** `redact` is the personal-data panel, set beside the preview it changes. */
+export function BodySection({ body, redact }: { body: string; redact: Child }) {
   return (
     <section class="card" aria-labelledby="body-heading">
       <div class="card-header">
@@ -50,7 +52,8 @@ export function BodySection({ body }: { body: string }) {
             <p id="body-error" class="field-error" hidden></p>
           </div>
           <div id="body-check" class="check" role="status">Checking the body…</div>
-          <section aria-labelledby="preview-heading">
+          <div class="preview-redact">
+          <section class="preview-section" aria-labelledby="preview-heading">
             <div class="preview-header">
               <h3 id="preview-heading">Preview with example values</h3>
               <span class="preview-meta">
@@ -61,6 +64,8 @@ export function BodySection({ body }: { body: string }) {
             <pre id="preview" class="preview-code" tabindex={0} aria-labelledby="preview-heading"></pre>
             <p class="help">JSON is shown indented for reading; it is sent compact.</p>
           </section>
+          {redact}
+          </div>
         </div>
       </div>
     </section>

@@ -13,7 +13,7 @@ import { HeadersSection } from './editor-headers';
 import { HealthCard, type HealthCardProps } from './health-card';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
 import { ConditionsSection } from './editor-conditions';
-import { RedactSection } from './editor-redact';
+import { RedactPanel } from './editor-redact';
 import { Layout } from './layout';
 
 export interface EditorPageProps {
@@ -112,10 +112,9 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
             </div>
           </section>
           <ConditionsSection conditions={values.conditions} />
-          <BodySection body={values.body} />
+          <BodySection body={values.body} redact={<RedactPanel trigger={values.trigger} body={values.body} redact={values.redact} />} />
           <HeadersSection headers={values.headers} />
           <AuthSection auth={automation?.auth ?? null} envelope={automation?.envelope ?? 'none'} />
-          <RedactSection trigger={values.trigger} redact={values.redact} />
           <OrderingField ordering={automation?.ordering ?? 'none'} />
           <div class="form-actions">
             <button type="submit" class="button button-primary" id="save-button" disabled={!enabled}>Save</button>

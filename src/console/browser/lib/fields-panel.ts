@@ -24,6 +24,13 @@ export interface FieldsPanel {
   markUsed(body: string): void;
 }
 
+/** The field names a body's placeholders name (a quick scan as the body is typed; the server's check is the exact one). */
+export function fieldsUsedIn(body: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of body.matchAll(/\{\{\{?\s*[#^&]?\s*([\w.-]+)\s*\}?\}\}/g)) if (match[1]) names.add(match[1]);
+  return names;
+}
+
 export function createFieldsPanel(options: FieldsPanelOptions): FieldsPanel {
   const { list, filter, triggerName } = options;
   let catalog: Map<string, Trigger> | null = null;
@@ -94,8 +101,7 @@ export function createFieldsPanel(options: FieldsPanelOptions): FieldsPanel {
 
   /** Marks fields the body already uses, so it is easy to see what is left. */
   function markUsed(body: string): void {
-    const names = new Set<string>();
-    for (const match of body.matchAll(/\{\{\{?\s*[#^&]?\s*([\w.-]+)\s*\}?\}\}/g)) if (match[1]) names.add(match[1]);
+    const names = fieldsUsedIn(body);
     usedNames = names;
     for (const row of list.querySelectorAll<HTMLElement>('.field-item')) {
       const holder = find(row, '.field-head > span', HTMLElement);

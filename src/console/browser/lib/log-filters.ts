@@ -1,10 +1,20 @@
 /**
- * The delivery log's filters (task, status, time range): a change applies at once, by going to
- * the log's address for the new filters, so the URL always holds them (shareable, reloadable).
+ * The delivery log's filters (task, status, time range) and its search. A filter applies on a
+ * confirmed choice — one picked from the select's open list (or by Enter on it), or the Apply
+ * button — by going to the log's address for the new filters, so the URL always holds them
+ * (shareable, reloadable). Arrow keys on a closed select only move the choice: Chromium fires
+ * `change` on each of them, and reloading there would make every option past the first
+ * unreachable by keyboard (WCAG 3.2.2); Enter or Apply then applies it. After the page loads
+ * again, focus goes back to the control that changed, and after a search to its results.
  * A custom range is typed in local time and sent as ISO `since`/`until`. Without scripts the
- * form has its own submit button (in <noscript>) and the server reads the same fields.
+ * same form is sent by its Apply button and the server reads the same fields.
  */
 import { byId } from './common';
+
+/** Where focus goes on the next page load (the control that changed, or the results of a search). */
+const FOCUS_KEY = 'log-focus';
+/** Keys that move a closed select's choice without confirming it. */
+const MOVING_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
 
 /** A datetime-local value (local wall-clock time) for an instant. */
 function localInputValue(iso: string): string {
@@ -39,32 +49,72 @@ export function filterUrl(form: HTMLFormElement): string {
   return form.action.split('?')[0] + (text ? '?' + text : '');
 }
 
+/** Focus, once, what the previous page asked for: the filter that changed, or a search's results. */
+function restoreFocus(): void {
+  let id: string | null = null;
+  try {
+    id = sessionStorage.getItem(FOCUS_KEY);
+    sessionStorage.removeItem(FOCUS_KEY);
+  } catch {
+    return; // storage refused (private mode): focus stays at the top, as without a script
+  }
+  const target = id ? document.getElementById(id) : null;
+  if (target) target.focus();
+}
+
+function focusNext(id: string): void {
+  try { sessionStorage.setItem(FOCUS_KEY, id); } catch { /* focus then simply starts at the top */ }
+}
+
 export function wireLogFilters(): void {
+  restoreFocus();
+  const search = document.querySelector<HTMLFormElement>('form[role="search"]');
+  search?.addEventListener('submit', () => { focusNext('log-heading'); });
+
   const form = document.getElementById('log-filters');
   if (!(form instanceof HTMLFormElement)) return; // the one-delivery view has no filters
   const range = byId('range-filter', HTMLSelectElement);
-  const custom = byId('custom-range', HTMLFieldSetElement);
   const from = byId('range-from', HTMLInputElement);
   const to = byId('range-to', HTMLInputElement);
+  const hint = byId('filters-hint', HTMLElement);
   // The server wrote the range in UTC; show and take it in the reader's time zone.
   for (const input of [from, to]) if (input.dataset.iso) input.value = localInputValue(input.dataset.iso);
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   byId('range-zone', HTMLElement).textContent = 'Times in your time zone' + (zone ? ' (' + zone + ').' : '.');
-  custom.hidden = range.value !== 'custom';
 
+  const apply = (changed: Element | null): void => {
+    focusNext(changed instanceof HTMLElement && changed.id ? changed.id : 'filters-apply');
+    window.location.assign(filterUrl(form));
+  };
+  // The key that produced the next `change`, if any: a moving key leaves the choice to confirm.
+  let movingKey = false;
+  form.addEventListener('keydown', (event) => {
+    if (!(event.target instanceof HTMLSelectElement)) return;
+    movingKey = MOVING_KEYS.has(event.key) || (event.key.length === 1 && event.key !== ' ');
+    if (event.key === 'Enter' && event.target.dataset.pending === 'true') {
+      event.preventDefault();
+      apply(event.target);
+    }
+  });
+  form.addEventListener('keyup', () => { movingKey = false; });
   form.addEventListener('change', (event) => {
-    if (event.target === range && range.value === 'custom') {
-      // Nothing to apply until a time is chosen.
-      custom.hidden = false;
-      from.focus();
+    const target = event.target instanceof HTMLElement ? event.target : null;
+    if (target === range && range.value === 'custom') {
+      from.focus(); // nothing to apply until a time is chosen
       return;
     }
-    if ((event.target === from || event.target === to) && !from.value && !to.value) return;
-    window.location.assign(filterUrl(form));
+    if ((target === from || target === to) && !from.value && !to.value) return;
+    if (target instanceof HTMLSelectElement && movingKey) {
+      target.dataset.pending = 'true';
+      hint.hidden = false;
+      return;
+    }
+    if (target === from || target === to) return; // a time applies with Enter or Apply, not on each digit
+    apply(target);
   });
-  // Enter in a field (or a script-less habit) still applies, by the same address.
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    window.location.assign(filterUrl(form));
+    const pending = form.querySelector<HTMLElement>('[data-pending="true"]');
+    apply(event.submitter instanceof HTMLElement ? event.submitter : pending);
   });
 }

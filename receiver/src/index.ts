@@ -10,7 +10,7 @@
 import { AutoRouter, error, json, type IRequest } from 'itty-router';
 import type { Env } from './env';
 import { PAGE_CSS, PAGE_JS, renderPage, type RequestView, type SecretInfo } from './page';
-import { checkSignature } from './signature-check';
+import { checkWithAny } from './signature-check';
 import { MAX_STORED_REQUESTS, requestLog, type StoredRequest } from './store';
 
 // The main module may export only handlers and classes (workerd refuses anything else at startup).
@@ -123,8 +123,13 @@ function secretOf(request: Request): { secret: string | null; info: SecretInfo }
 
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
+/**
+ * Each request is checked with the secrets learned for its path (PUT /_receiver/secrets, which
+ * `npm run demo` calls for every task it knows) and with the one given in the address or cookie.
+ */
 async function views(env: Env, secret: string | null): Promise<RequestView[]> {
-  const stored: StoredRequest[] = await requestLog(env).list();
+  const log = requestLog(env);
+  const [stored, learned]: [StoredRequest[], Record<string, string[]>] = await Promise.all([log.list(), log.learned()]);
   return Promise.all(
     stored.map(async (entry) => {
       // ignoreBOM keeps a leading BOM, so the text is exactly what the sender signed.
@@ -138,7 +143,7 @@ async function views(env: Env, secret: string | null): Promise<RequestView[]> {
         body,
         size: entry.size,
         received_at: new Date(entry.receivedAt).toISOString(),
-        signature: await checkSignature(secret, entry.headers, body, entry.receivedAt),
+        signature: await checkWithAny([...(learned[entry.path] ?? []), ...(secret ? [secret] : [])], entry.headers, body, entry.receivedAt),
       };
     }),
   );
@@ -160,6 +165,23 @@ function methodNotAllowed(allow: string) {
     response.headers.set('allow', allow);
     return response;
   };
+}
+
+/**
+ * `PUT /_receiver/secrets` `{"path": "/webhooks/demo", "secret": "whsec_…"}`: check requests to
+ * that path with that secret. JSON only, so a page of another site cannot send it without a
+ * preflight this receiver never answers.
+ */
+async function learnSecret(request: IRequest, env: Env): Promise<Response> {
+  if (crossSite(request)) return error(403, 'Cross-site requests are refused.');
+  if (!(request.headers.get('content-type') ?? '').startsWith('application/json')) return error(415, 'Send JSON: {"path", "secret"}.');
+  let input: unknown;
+  try { input = await request.json(); } catch { return error(400, 'The body is not JSON.'); }
+  const { path, secret } = (input ?? {}) as { path?: unknown; secret?: unknown };
+  if (typeof path !== 'string' || !path.startsWith('/') || path.length > 2048) return error(422, '"path" must be a path starting with "/".');
+  if (typeof secret !== 'string' || !secret.trim() || secret.length > MAX_SECRET_LENGTH) return error(422, '"secret" must be a signing secret (whsec_…).');
+  await requestLog(env).learn(path, secret.trim(), Date.now());
+  return json({ path, learned: true });
 }
 
 // ---- routes -----------------------------------------------------------------------------
@@ -203,6 +225,8 @@ router
     await requestLog(env).clear();
     return backToPage();
   })
+  .put('/_receiver/secrets', learnSecret)
+  .all('/_receiver/secrets', methodNotAllowed('PUT'))
   .all('/_receiver/*', () => error(404, 'Not found.'))
   .post('*', capture)
   .put('*', capture)

@@ -87,7 +87,7 @@ ${shown.length < pretty.length ? html`<p class="note">Body shortened for display
 export function renderPage(requests: RequestView[], secret: SecretInfo, maxStored: number): string {
   const secretStatus =
     secret.source === null
-      ? html`<p>No secret entered: signed requests are listed but not checked.</p>`
+      ? html`<p>No secret entered: signed requests are checked with the secrets learned for their path (<code>npm run demo</code> tells the receiver each of its tasks’), others are listed unchecked.</p>`
       : html`<p>Checking signatures with <code>${secret.hint}</code> (from ${secret.source === 'cookie' ? 'a cookie' : 'the address bar'}).</p>
 <form method="post" action="/_receiver/secret"><input type="hidden" name="secret" value=""><button type="submit">Forget secret</button></form>`;
 

@@ -47,3 +47,19 @@ export async function checkSignature(
 }
 
 const invalid = (reason: string): SignatureCheck => ({ status: 'invalid', reason });
+
+/** Checks with each candidate secret in turn: verified by any of them, else what the first said. */
+export async function checkWithAny(
+  secrets: readonly string[],
+  headers: Record<string, string>,
+  body: string,
+  receivedAtMs: number,
+): Promise<SignatureCheck> {
+  let first: SignatureCheck | null = null;
+  for (const secret of secrets) {
+    const check = await checkSignature(secret, headers, body, receivedAtMs);
+    if (check.status === 'verified') return check;
+    first ??= check;
+  }
+  return first ?? checkSignature(null, headers, body, receivedAtMs);
+}

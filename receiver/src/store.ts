@@ -19,6 +19,8 @@ export const MAX_STORED_REQUESTS = 200;
  * The newest request is always kept; older ones are dropped first.
  */
 export const MAX_STORED_BODY_BYTES = 16 * 1024 * 1024;
+/** Secrets kept per path: the current one and a few previous ones still signing during an overlap. */
+export const MAX_SECRETS_PER_PATH = 4;
 
 export interface NewRequest {
   method: string;
@@ -67,6 +69,33 @@ export class RequestLog extends DurableObject<Env> {
       size INTEGER NOT NULL,
       received_at INTEGER NOT NULL
     )`);
+    // Signing secrets learned per path (`npm run demo` tells the receiver each of its tasks'), so
+    // every task's webhooks are checked with their own secret. The newest few per path are kept:
+    // after a rotation with an overlap both the new and the previous secret still sign.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS secrets (
+      path TEXT NOT NULL,
+      secret TEXT NOT NULL,
+      learned_at INTEGER NOT NULL,
+      PRIMARY KEY (path, secret)
+    )`);
+  }
+
+  /** Remembers `secret` for requests to `path` (the newest MAX_SECRETS_PER_PATH are kept). */
+  learn(path: string, secret: string, at: number): void {
+    this.sql.exec('INSERT OR REPLACE INTO secrets (path, secret, learned_at) VALUES (?, ?, ?)', path, secret, at);
+    this.sql.exec(
+      `DELETE FROM secrets WHERE path = ?1 AND secret NOT IN (SELECT secret FROM secrets WHERE path = ?1 ORDER BY learned_at DESC LIMIT ?2)`,
+      path, MAX_SECRETS_PER_PATH,
+    );
+  }
+
+  /** Path → its learned secrets, newest first. */
+  learned(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const row of this.sql.exec<{ path: string; secret: string }>('SELECT path, secret FROM secrets ORDER BY learned_at DESC').toArray()) {
+      (out[row.path] ??= []).push(row.secret);
+    }
+    return out;
   }
 
   add(request: NewRequest): StoredRequest {

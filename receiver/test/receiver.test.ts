@@ -221,6 +221,35 @@ describe('signatures', () => {
   });
 });
 
+describe('secrets learned per path (npm run demo tells the receiver each task\'s)', () => {
+  const learn = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    exports.default.fetch(`${BASE}/_receiver/secrets`, { method: 'PUT', headers, body: JSON.stringify(body) });
+
+  it('checks each path with its own secrets, the newest and a previous one during an overlap, without a secret in the address', async () => {
+    const [first, second, rotated] = [generateSigningSecret(), generateSigningSecret(), generateSigningSecret()];
+    expect((await learn({ path: '/learned/one', secret: first })).status).toBe(200);
+    expect((await learn({ path: '/learned/two', secret: second })).status).toBe(200);
+    await sendSigned('/learned/one', '{"n":1}', { secret: first });
+    await sendSigned('/learned/two', '{"n":2}', { secret: second });
+    await sendSigned('/learned/two', '{"n":3}', { secret: first }); // signed with another task's secret
+    expect((await list()).map((r) => [r.path, r.signature.status])).toEqual([
+      ['/learned/two', 'invalid'], ['/learned/two', 'verified'], ['/learned/one', 'verified'],
+    ]);
+    // Rotated with an overlap: the new secret is learned, the previous one still verifies.
+    expect((await learn({ path: '/learned/two', secret: rotated })).status).toBe(200);
+    await sendSigned('/learned/two', '{"n":4}', { secret: rotated });
+    expect((await list()).slice(0, 3).map((r) => r.signature.status)).toEqual(['verified', 'invalid', 'verified']);
+  });
+
+  it('refuses what is not a path and a secret, as JSON, with a clear error', async () => {
+    expect((await learn({ path: 'no-slash', secret: SECRET })).status).toBe(422);
+    expect((await learn({ path: '/x', secret: '' })).status).toBe(422);
+    expect((await learn({ path: '/x', secret: SECRET }, { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await learn({ path: '/x', secret: SECRET }, { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await exports.default.fetch(`${BASE}/_receiver/secrets`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
 describe('page', () => {
   it('lists requests with escaped bodies and a strict CSP', async () => {
     await send('/xss/<b>', {

@@ -77,7 +77,7 @@ const OVERLAPS: readonly [hours: number, label: string][] = [
   [0, 'None: stop at once'], [1, '1 hour'], [24, '24 hours'], [72, '3 days'], [168, '7 days'],
 ];
 
-export function TestAndSecret({ enabled, previousSecrets }: { enabled: boolean; previousSecrets: { valid_until: string }[] }) {
+export function TestAndSecret({ enabled, previousSecrets, url }: { enabled: boolean; previousSecrets: { valid_until: string }[]; url: string }) {
   return (
     <section class="card" aria-labelledby="tools-heading">
       <div class="card-header">
@@ -131,7 +131,33 @@ export function TestAndSecret({ enabled, previousSecrets }: { enabled: boolean; 
           <div id="rotate-result" class="result small" role="status" aria-live="polite"></div>
         </div>
       </div>
+      <RotateNowDialog url={url} />
     </section>
+  );
+}
+
+/**
+ * Asked before rotating with no overlap: from that moment only the new secret signs, so every
+ * receiver still verifying with the current one rejects this task's webhooks until it is changed.
+ */
+function RotateNowDialog({ url }: { url: string }) {
+  return (
+    <ConfirmDialog
+      name="rotate-now"
+      title="Stop signing with the current secret at once?"
+      text={
+        <>
+          <p>
+            With no overlap, only the new secret signs from now on. The receiver at <code class="url">{url}</code> — and any other
+            system that verifies this task’s webhooks with the current secret — will reject every webhook until it has the new
+            secret. Deliveries it rejects are retried and then fail.
+          </p>
+          <p class="muted">To switch without breaking anything, choose an overlap: both secrets sign until your receiver has the new one.</p>
+        </>
+      }
+      cancelLabel="Keep the current secret"
+      confirm={{ value: 'rotate', label: 'Rotate now, no overlap', class: 'button-danger' }}
+    />
   );
 }
 

@@ -125,7 +125,7 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
             )}
           </div>
         </form>
-        {automation && <TestAndSecret enabled={enabled} previousSecrets={automation.previous_secrets} />}
+        {automation && <TestAndSecret enabled={enabled} previousSecrets={automation.previous_secrets} url={automation.url} />}
         {automation && <ResendFailed enabled={enabled} />}
       </div>
       {!creating && <DeleteDialog label={triggerLabel(values.trigger)} />}

@@ -3,7 +3,7 @@
  * the delivery until it is final) and the signing secret (show, hide, copy, rotate).
  */
 import type { DeliveryDetail, RotatedSecret, SigningSecret, TestSend } from '../../../http/schemas';
-import { announce, api, byId, el, formatTime, isOpen, localizeTimes, setChildren, snippet, statusBadge, wait } from './common';
+import { announce, api, ask, byId, el, formatTime, isOpen, localizeTimes, setChildren, snippet, statusBadge, wait } from './common';
 
 const POLL_MS = 1000;
 const GIVE_UP_MS = 45000;
@@ -105,9 +105,15 @@ function setUpRotate(automationId: string, reveal: (secret: string) => void): vo
   const list = byId('previous-secrets', HTMLUListElement);
   const result = byId('rotate-result', HTMLElement);
   button.addEventListener('click', async () => {
+    const hours = Number(overlap.value);
+    // No overlap breaks every receiver still on the current secret: the dialog says so, and which.
+    if (hours === 0) {
+      const answer = await ask(byId('rotate-now-dialog', HTMLDialogElement));
+      button.focus();
+      if (answer !== 'rotate') { result.textContent = 'Not rotated: the current secret keeps signing.'; return; }
+    }
     button.disabled = true;
     result.textContent = 'Rotating…';
-    const hours = Number(overlap.value);
     const answer = await api<RotatedSecret>('POST', '/v1/automations/' + encodeURIComponent(automationId) + '/secret/rotate', { previous_valid_for_hours: hours });
     button.disabled = false;
     if (!answer.ok) { result.textContent = 'The secret was not rotated: ' + answer.error.message; return; }

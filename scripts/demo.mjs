@@ -2,24 +2,32 @@
 /**
  * `npm run demo`: a signed, verified webhook within a minute of cloning.
  *
- * Needs `npm start` (the service on :8787) and `npm run receiver` (the local receiver on
- * :8788) running. As the operator (OPERATOR_TOKEN from .dev.vars) it creates the account
- * "demo" with an admin and an events key and switches HTTP Notifier on; as the admin it makes
- * sure an "An inbound call ends" automation posts the product's sample body to the receiver;
- * then it fires sample events and prints where to look. Safe to run again: it reuses the
- * account and the automation, and makes fresh keys and events.
+ * Needs `npm start` (the service) and `npm run receiver` (the local receiver) running; it finds
+ * them where they recorded their addresses (scripts/local-urls.mjs), else on :8787 and :8788.
+ * As the operator (OPERATOR_TOKEN from .dev.vars) it creates the account "demo" with an admin
+ * and an events key and switches HTTP Notifier on; as the admin it makes sure an "An inbound
+ * call ends" automation posts the product's sample body to the receiver; it tells the receiver
+ * the signing secret of every task of the account that posts to it, so each one's webhooks are
+ * checked; then it fires sample events and prints where to look. Safe to run again: it reuses
+ * the account, the automation and its keys (kept in .wrangler/demo-keys.json while they work),
+ * and fires new events.
  *
- * Other addresses: NOTIFIER_URL=http://... RECEIVER_URL=http://... npm run demo
+ * Other addresses: npm run demo -- --notifier http://127.0.0.1:9000 --receiver http://127.0.0.1:9001
+ * (or --port 9000 for the service on that port; NOTIFIER_URL and RECEIVER_URL work too).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 // Node 24 runs the TypeScript module directly (type stripping): one copy of the sample body.
 import { SAMPLE_BODY } from '../src/catalog/sample-body.ts';
+import { optionValue, recordedUrl, ROOT as root } from './local-urls.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const NOTIFIER = (process.env.NOTIFIER_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
-const RECEIVER = (process.env.RECEIVER_URL ?? 'http://127.0.0.1:8788').replace(/\/$/, '');
+const args = process.argv.slice(2);
+const portFlag = optionValue(args, 'port');
+const NOTIFIER = (optionValue(args, 'notifier') ?? (portFlag ? `http://127.0.0.1:${portFlag}` : undefined) ?? process.env.NOTIFIER_URL ??
+  recordedUrl('notifier') ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
+const RECEIVER = (optionValue(args, 'receiver') ?? process.env.RECEIVER_URL ?? recordedUrl('receiver') ?? 'http://127.0.0.1:8788').replace(/\/$/, '');
+/** Keys the demo made, per service address, so a second run uses them instead of making more. */
+const KEYS_FILE = join(root, '.wrangler', 'demo-keys.json');
 const ACCOUNT_ID = 'demo';
 const TRIGGER = 'inbound_call_ended';
 const HOOK_URL = `${RECEIVER}/webhooks/demo`;
@@ -74,14 +82,54 @@ async function ensureRunning(url, name, command) {
   fail(`${name} is not answering at ${url}. Start it in another terminal with "${command}", then run "npm run demo" again.`);
 }
 
+function savedKeys() {
+  try {
+    return JSON.parse(readFileSync(KEYS_FILE, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Whether both saved keys still work here: the admin key reads, the events key gets past authentication. */
+async function keysWork(keys) {
+  if (!keys?.admin || !keys?.events) return false;
+  const admin = await api('GET', '/v1/automations?limit=1', keys.admin);
+  const events = await api('POST', '/v1/events', keys.events, {}); // no event: 422 once the key is accepted
+  return admin.status === 200 && events.status === 422;
+}
+
 async function setUpAccount(operator) {
   const created = await api('POST', '/v1/accounts', operator, { id: ACCOUNT_ID, name: 'Demo contact center' });
   if (created.status === 401) fail('The operator token was refused: is .dev.vars the one `npm start` is using?');
   expectStatus(created, [201, 409], 'Creating the demo account');
   expectStatus(await api('PUT', `/v1/accounts/${ACCOUNT_ID}/http-notifier`, operator, { enabled: true }), [200], 'Enabling HTTP Notifier');
+  const saved = savedKeys();
+  if (await keysWork(saved[NOTIFIER])) return { ...saved[NOTIFIER], reused: true };
   const newKey = async (role) =>
     expectStatus(await api('POST', `/v1/accounts/${ACCOUNT_ID}/api-keys`, operator, { role, name: `npm run demo (${role})` }), [201], `Creating the ${role} key`).key;
-  return { admin: await newKey('admin'), events: await newKey('events') };
+  const keys = { admin: await newKey('admin'), events: await newKey('events') };
+  mkdirSync(dirname(KEYS_FILE), { recursive: true });
+  writeFileSync(KEYS_FILE, `${JSON.stringify({ ...saved, [NOTIFIER]: keys }, null, 2)}\n`, { mode: 0o600 });
+  return { ...keys, reused: false };
+}
+
+/**
+ * Tells the receiver the signing secret of every task of the account that posts to it (by the
+ * path it posts to), so each task's webhooks show "signature verified" there, not just the demo's.
+ */
+async function teachReceiver(admin) {
+  const tasks = expectStatus(await api('GET', '/v1/automations?limit=200', admin), [200], 'Listing automations').data
+    .filter((automation) => automation.url.startsWith(`${RECEIVER}/`));
+  for (const task of tasks) {
+    const { signing_secret } = expectStatus(await api('GET', `/v1/automations/${task.id}/secret`, admin), [200], 'Reading a signing secret');
+    const response = await fetch(`${RECEIVER}/_receiver/secrets`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: new URL(task.url).pathname, secret: signing_secret }),
+    });
+    if (!response.ok) fail(`The receiver did not take a signing secret: HTTP ${response.status} ${await response.text()}`);
+  }
+  return tasks.length;
 }
 
 /** The demo automation: reused (switched on, sample body restored) when it already exists. */
@@ -136,15 +184,17 @@ await ensureRunning(RECEIVER, 'The local receiver', 'npm run receiver');
 const keys = await setUpAccount(operatorToken());
 const automation = await setUpAutomation(keys.admin);
 console.log(`Account "${ACCOUNT_ID}" is enabled; automation ${automation.id} ${automation.reused ? 'reused' : 'created'} (${TRIGGER} → ${HOOK_URL}).`);
+const taught = await teachReceiver(keys.admin);
+console.log(`The receiver checks the signatures of ${taught === 1 ? 'the task' : `all ${taught} tasks`} posting to it.`);
 const eventIds = await fireEvents(keys);
 console.log(`Fired ${eventIds.length} sample events; deliveries:`);
 console.log((await awaitDeliveries(keys.admin, eventIds)).join('\n'));
 console.log(`
-Admin API key (sign in to the console with it; shown only now):
+Admin API key (sign in to the console with it)${keys.reused ? ', the one the last run made' : ''}:
   ${keys.admin}
 Events API key (for POST /v1/events):
   ${keys.events}
-
+${keys.reused ? '' : `(Kept in ${KEYS_FILE.slice(root.length + 1)} so the next run uses them again.)\n`}
 Admin console:   ${NOTIFIER}/console
-Receiver, with signatures checked against the automation's secret:
-  ${RECEIVER}/?secret=${encodeURIComponent(automation.secret)}`);
+Receiver, every task's signatures checked:  ${RECEIVER}/
+  or with this task's secret in the address:  ${RECEIVER}/?secret=${encodeURIComponent(automation.secret)}`);

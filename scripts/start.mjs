@@ -4,40 +4,69 @@
  * local queues — with `wrangler dev` on http://127.0.0.1:8787. Extra arguments go to
  * `wrangler dev` (e.g. `npm start -- --port 9000 --ip 127.0.0.1`).
  *
+ * What a newcomer needs to see comes first: the migrations run quietly (their tables are
+ * printed only when they fail), the request.cf lookup that needs the internet is off (offline
+ * it printed `getaddrinfo ENOTFOUND workers.cloudflare.com`, which looked like a failure), and
+ * once the service answers a short banner says where it is, where the console is and what to
+ * run next. Wrangler's own messages and every error still show as they are.
+ *
  * No cron is needed: each account's Durable Object wakes itself with its alarm (alarms and
  * Durable Object storage persist locally), which also re-sends deliveries whose in-memory
  * local queue was lost when the previous run stopped.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { forgetUrl, optionValue, recordUrl, ROOT, waitUntilAnswering } from './local-urls.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
-const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? 'true' };
+const wrangler = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: process.env.CI ?? 'true' };
 
-if (!existsSync(join(root, '.dev.vars'))) {
-  copyFileSync(join(root, '.dev.vars.example'), join(root, '.dev.vars'));
+if (!existsSync(join(ROOT, '.dev.vars'))) {
+  copyFileSync(join(ROOT, '.dev.vars.example'), join(ROOT, '.dev.vars'));
   console.log('Created .dev.vars from .dev.vars.example (development values).');
 }
 
-const migrate = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local'], { cwd: root, env, stdio: 'inherit' });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
-
 const args = process.argv.slice(2);
-const optionValue = (name) => {
-  const index = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (index < 0) return undefined;
-  return args[index].includes('=') ? args[index].split('=')[1] : args[index + 1];
-};
-const ip = optionValue('ip') ?? '127.0.0.1';
-const port = optionValue('port') ?? '8787';
-const defaults = [...(optionValue('ip') ? [] : ['--ip', ip]), ...(optionValue('port') ? [] : ['--port', port])];
+// A state directory given to wrangler dev (--persist-to) is the one to migrate.
+const persistTo = optionValue(args, 'persist-to');
+const migrate = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])],
+  { cwd: ROOT, env, encoding: 'utf8' });
+if (migrate.status !== 0) {
+  process.stdout.write(migrate.stdout ?? '');
+  process.stderr.write(migrate.stderr ?? '');
+  console.error('\nThe local database could not be migrated (above: what wrangler said).');
+  process.exit(migrate.status ?? 1);
+}
+console.log(/No migrations to apply/i.test(migrate.stdout ?? '') ? 'Local database: up to date.' : 'Local database: migrations applied.');
 
-const dev = spawn(process.execPath, [wrangler, 'dev', ...defaults, ...args], { cwd: root, env, stdio: 'inherit' });
+const ip = optionValue(args, 'ip') ?? '127.0.0.1';
+const port = optionValue(args, 'port') ?? '8787';
+const defaults = [...(optionValue(args, 'ip') ? [] : ['--ip', ip]), ...(optionValue(args, 'port') ? [] : ['--port', port])];
+const host = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip.includes(':') ? `[${ip}]` : ip;
+const url = `http://${host}:${port}`;
+
+const dev = spawn(process.execPath, [wrangler, 'dev', ...defaults, ...args], { cwd: ROOT, env, stdio: 'inherit' });
+let stopped = false;
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
 dev.on('exit', (code, signal) => {
+  stopped = true;
+  forgetUrl('notifier', url);
   process.exit(code ?? (signal ? 1 : 0));
 });
+
+if (await waitUntilAnswering(url, 120_000, () => stopped)) {
+  recordUrl('notifier', url);
+  const follow = port === '8787' ? '' : ` (they find port ${port} by themselves)`;
+  console.log(`
+  ┌─ HTTP Notifier is running ─────────────────────────────────────────
+  │  Service:   ${url}
+  │  Console:   ${url}/console
+  │  Next, in two more terminals${follow}:
+  │    npm run receiver   a local webhook receiver that checks signatures
+  │    npm run demo       an account, keys, a task and sample calls
+  │  Stop with Ctrl+C.
+  └────────────────────────────────────────────────────────────────────
+`);
+}

@@ -75,9 +75,11 @@ describe('console: fits, tells the truth, works by keyboard and on a phone', () 
     expect(shown).toContain('\n  "call": "CA1"');
     await ui.page.getByRole('button', { name: 'Copy request body of attempt 1 as sent' }).click();
     const copied = await ui.page.evaluate(() => navigator.clipboard.readText());
-    expect(copied).toBe('{"call": "CA1", "phone": "+351961918192", "agent": ""}');
+    const sent = (await ui.admin.get(`/v1/deliveries/${okDelivery}`)).body.attempts[0].request.body as string;
+    expect(sent).not.toContain('\n'); // sent compact: the indentation is the page's
+    expect(copied).toBe(sent);
     await ui.textOf('.copy-status', /Copied, as sent/);
-    await ui.screenshot('console-attempt-request');
+    await ui.screenshot('console-attempt-pretty');
   });
 
   it('each delivery shows the URL it was sent to, even after its task moved', async () => {
@@ -94,7 +96,7 @@ describe('console: fits, tells the truth, works by keyboard and on a phone', () 
     expect(await row.getAttribute('data-status')).toBe('retrying');
     await ui.textOf('tr[data-delivery-id] [data-cell="wait"]', /An attempt failed: it is retried when due\./);
     expect(await row.getByRole('button', { name: /^Send again/ }).isVisible()).toBe(false);
-    await ui.screenshot('console-deliveries');
+    await ui.screenshot('console-log-waiting');
   });
 
   it('no console page scrolls sideways at 390 px, and charts open at their newest data', async () => {
@@ -117,6 +119,8 @@ describe('console: fits, tells the truth, works by keyboard and on a phone', () 
       const { page, window } = await overflow(ui.page);
       expect(page, path).toBeLessThanOrEqual(window);
     }
+    await ui.page.goto(`${ui.notifier.url}/console/deliveries?automation=${failing}`);
+    await ui.screenshot('console-log-phone');
     // The sign-in page, signed out.
     const fresh = await ui.browser.newContext({ viewport: { width: 390, height: 844 } });
     const signIn = await fresh.newPage();

@@ -460,7 +460,7 @@ describe('npm run demo (against the same servers)', () => {
       env: { ...process.env, NOTIFIER_URL: notifier.url, RECEIVER_URL: receiver.url, OPERATOR_TOKEN: TEST_VARS.OPERATOR_TOKEN },
     });
 
-  it('sets up an account and automation, delivers signed sample events, and can run again', async () => {
+  it('sets up an account and automation, delivers signed sample events, and can run again with the same keys', async () => {
     const first = runDemo();
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain('created');
@@ -473,6 +473,7 @@ describe('npm run demo (against the same servers)', () => {
     const second = runDemo();
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain('reused');
+    expect(second.stdout).toContain(/hnk_admin_\S+/.exec(first.stdout)![0]);
     expect(second.stdout.match(/succeeded \(HTTP 200\)/g)).toHaveLength(3);
 
     const seen = await (await fetch(`${receiver.url}/requests?secret=${receiverLink![1]}`)).json() as { data: { path: string; signature: { status: string } }[] };

@@ -50,4 +50,22 @@ describe('console editor: personal data', () => {
     expect(fresh).toMatch(/<p id="redact-empty" class="help">Choose a trigger to see its fields.<\/p>/);
     expect(fresh).toMatch(/<table class="data redact-table" id="redact-table" hidden="">/);
   });
+  it('lists the fields the body uses first, marked "in body", each row with the kind of personal data it carries', async () => {
+    const account = await createAccount();
+    const body = '{"phone": "{{customer_phone_number}}", "call": "{{call_id}}"}';
+    const automation = await createAutomation(account, { body });
+    const { cookie } = await signIn(account.admin);
+    const html = await editor(`/console/automations/${automation.id}`, cookie);
+    const rows = [...html.matchAll(/<tr data-field="([a-z_]+)"( data-kind="([a-z]+)")?( data-in-body="true")?/g)].map((m) => [m[1], m[3] ?? null, Boolean(m[4])]);
+    const fields = findTrigger('inbound_call_ended')!.fields;
+    expect(rows).toHaveLength(fields.length);
+    // In the catalog's order within each group: call_id comes before customer_phone_number there.
+    expect(rows.slice(0, 2)).toEqual([['call_id', null, true], ['customer_phone_number', 'phone', true]]);
+    expect(rows.slice(2).every(([, , inBody]) => !inBody)).toBe(true);
+    expect(rows.filter(([, kind]) => kind === 'phone').map(([name]) => name)).toEqual(
+      ['customer_phone_number', 'contact_phone_number', 'talkdesk_phone_number', 'contact_phone']);
+    expect(rows.find(([name]) => name === 'agent_email')?.[1]).toBe('email');
+    // Beside the preview: inside the body section, right after it.
+    expect(html).toMatch(/<div class="preview-redact"><section class="preview-section"[\s\S]*?<\/section><section class="redact-panel"/);
+  });
 });

@@ -4,11 +4,13 @@
  * `.wrangler/local/<name>.url` (git-ignored, beside the local state) while it runs, and removes
  * it when it stops. Flags and environment variables still win over what is recorded.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const DIR = join(ROOT, '.wrangler', 'local');
 const fileOf = (name) => join(DIR, `${name}.url`);
 
@@ -51,4 +53,23 @@ export async function waitUntilAnswering(url, timeoutMs, stopped = () => false) 
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return false;
+}
+
+/**
+ * Runs `wrangler <args>` in the foreground (its output as it is; Ctrl+C stops it), and once it
+ * answers at `url` records the address as `name` and calls `onReady`; the record goes when it stops.
+ */
+export async function runRecorded(name, url, args, env, onReady) {
+  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, stdio: 'inherit' });
+  let stopped = false;
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    stopped = true;
+    forgetUrl(name, url);
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+  if (await waitUntilAnswering(url, 120_000, () => stopped)) {
+    recordUrl(name, url);
+    onReady();
+  }
 }

@@ -14,10 +14,10 @@
  * Durable Object storage persist locally), which also re-sends deliveries whose in-memory
  * local queue was lost when the previous run stopped.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { forgetUrl, optionValue, recordUrl, ROOT, waitUntilAnswering } from './local-urls.mjs';
+import { optionValue, ROOT, runRecorded } from './local-urls.mjs';
 
 const wrangler = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: process.env.CI ?? 'true' };
@@ -46,18 +46,7 @@ const defaults = [...(optionValue(args, 'ip') ? [] : ['--ip', ip]), ...(optionVa
 const host = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip.includes(':') ? `[${ip}]` : ip;
 const url = `http://${host}:${port}`;
 
-const dev = spawn(process.execPath, [wrangler, 'dev', ...defaults, ...args], { cwd: ROOT, env, stdio: 'inherit' });
-let stopped = false;
-
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
-dev.on('exit', (code, signal) => {
-  stopped = true;
-  forgetUrl('notifier', url);
-  process.exit(code ?? (signal ? 1 : 0));
-});
-
-if (await waitUntilAnswering(url, 120_000, () => stopped)) {
-  recordUrl('notifier', url);
+await runRecorded('notifier', url, ['dev', ...defaults, ...args], env, () => {
   const follow = port === '8787' ? '' : ` (they find port ${port} by themselves)`;
   console.log(`
   ┌─ HTTP Notifier is running ─────────────────────────────────────────
@@ -69,4 +58,4 @@ if (await waitUntilAnswering(url, 120_000, () => stopped)) {
   │  Stop with Ctrl+C.
   └────────────────────────────────────────────────────────────────────
 `);
-}
+});

@@ -67,13 +67,18 @@ describe('the delivery log: what was sent, sending again, turning off', () => {
     const values = await request.locator('dl.request-headers dd').allTextContents();
     const headers = Object.fromEntries(names.map((name, i) => [name, values[i]!]));
     expect(headers).toMatchObject({ 'webhook-id': deliveryId, 'content-type': expect.stringMatching(/^application\/json/) });
-    const body = await request.getByLabel('Request body of attempt 1').textContent();
-    expect(body).toContain(CALL_ID);
+    const shown = await request.getByLabel('Request body of attempt 1', { exact: true }).textContent();
+    expect(shown).toContain(CALL_ID);
     expect(await request.locator('.attempt-note').count()).toBe(0); // not cut
 
-    // The body shown is what the receiver got, and its signature verifies with the task's secret.
+    // The body is shown indented; "Copy" gives it exactly as sent: what the receiver got, and its
+    // signature verifies with the task's secret.
+    await ui.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.notifier.url });
+    await request.getByRole('button', { name: 'Copy request body of attempt 1 as sent' }).click();
+    const body = await page.evaluate(() => navigator.clipboard.readText());
     const [got] = await received('/hooks/attempts');
     expect(got!.body).toBe(body);
+    expect(JSON.parse(shown!)).toEqual(JSON.parse(body));
     expect(got!.headers['webhook-signature']).toBe(headers['webhook-signature']);
     expect(() => new Webhook(signingSecret).verify(body!, headers)).not.toThrow();
     expect(() => new Webhook(signingSecret).verify(`${body} `, headers)).toThrow();
@@ -83,7 +88,7 @@ describe('the delivery log: what was sent, sending again, turning off', () => {
     expect(await page.locator('body').innerText()).not.toContain(key);
 
     expect(await response.innerText()).toMatch(/Status\s+HTTP 200[\s\S]*Took\s+\d+ ms/);
-    expect(await response.getByLabel('Response body of attempt 1').textContent()).toContain('"received":true');
+    expect(JSON.parse((await response.getByLabel('Response body of attempt 1', { exact: true }).textContent())!)).toMatchObject({ received: true });
     // Side by side on a wide screen.
     const [left, right] = [await request.boundingBox(), await response.boundingBox()];
     expect(right!.x).toBeGreaterThan(left!.x + left!.width - 1);

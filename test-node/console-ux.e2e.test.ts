@@ -23,7 +23,7 @@ describe('console: fits, tells the truth, works by keyboard and on a phone', () 
   beforeAll(async () => {
     ui = await startConsole('e2e-ux');
     const body = '{"call": "{{call_id}}", "phone": "{{contact_phone_number}}", "agent": "{{agent_email}}"}';
-    const ok = await ui.admin.post('/v1/automations', { trigger: 'inbound_call_ended', url: `${ui.receiver.url}${LONG_PATH}`, body, name: 'Calls to CRM' });
+    const ok = await ui.admin.post('/v1/automations', { trigger: 'inbound_call_ended', url: `${ui.receiver.url}${LONG_PATH}`, body, name: 'Calls_to_the_CRM_of_the_EU_region_production_primary_endpoint' }); // one long word: it must wrap, not widen the log
     const bad = await ui.admin.post('/v1/automations', { trigger: 'inbound_call_ended', url: `${ui.receiver.url}/status/500/always`, body: '{"x":1}', name: 'Always failing' });
     expect([ok.status, bad.status]).toEqual([201, 201]);
     calls = ok.body.id;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient, eventually } from './support/api-client';
+import { launchChromium } from './support/browser';
 import { startProcess, stopAllProcesses, type RunningProcess } from './support/processes';
 import { ROOT } from './support/wrangler';
 
@@ -84,5 +85,21 @@ describe('npm start -- --port 9000, then npm run receiver and npm run demo', () 
     }, 30_000);
     expect(seen.filter((r) => r.path === '/webhooks/demo')).toHaveLength(6);
     expect(seen.map((r) => r.signature.status)).toEqual(seen.map(() => 'verified'));
+
+    // As the newcomer then does, in a browser: the receiver's page, and the console with the printed key.
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto('http://127.0.0.1:9001/');
+      await eventually(async () => expect(await page.getByText('signature verified').count()).toBe(7));
+      expect(await page.getByText('signature invalid').count()).toBe(0);
+      await page.goto('http://127.0.0.1:9000/console');
+      await page.getByLabel('Admin API key').fill(adminKey);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('http://127.0.0.1:9000/console');
+      await eventually(async () => expect(await page.locator('main').innerText()).toMatch(/Demo: call summary to the local receiver/));
+    } finally {
+      await browser.close();
+    }
   });
 });

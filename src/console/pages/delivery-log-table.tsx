@@ -90,7 +90,7 @@ function EventCell({ delivery }: { delivery: LogRow }) {
 }
 
 /**
- * Where the delivery went: the URL its latest attempt was sent to (kept with the delivery), or,
+ * Where the delivery went: the URL its latest attempt was sent to (read from its attempts), or,
  * before any was sent, the task's URL it is due to go to.
  */
 function SentTo({ delivery, owner }: { delivery: LogRow; owner: RowOwner }) {

@@ -142,6 +142,7 @@ describe('console: fits, tells the truth, works by keyboard and on a phone', () 
   });
 
   it('redaction: beside the preview, the body’s fields first, and hiding a phone number offers the other phone fields', async () => {
+    await ui.page.setViewportSize({ width: 1280, height: 900 });
     await ui.page.goto(`${ui.notifier.url}/console/automations/${calls}`);
     await ui.page.locator('#redact-details > summary').click();
     const order = await ui.page.locator('#redact-rows tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-field'), r.querySelector('.in-body:not([hidden])') ? 'in body' : '']));

@@ -72,7 +72,10 @@ CREATE TABLE automations (
   disabled_cause TEXT,
   -- Which events of its trigger it delivers: JSON of the tree in src/domain/conditions.ts;
   -- NULL delivers every event (migrations/0011).
-  conditions TEXT
+  conditions TEXT,
+  -- Never late: seconds after the event's occurred_at past which a delivery is never sent (it
+  -- ends `expired`); NULL: no limit (migrations/0013).
+  max_age_seconds INTEGER CHECK (max_age_seconds BETWEEN 1 AND 86400)
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);

@@ -21,6 +21,7 @@ const PARTITIONED_SUITES = [
   'test/delivery/consumer.test.ts', 'test/console/pages.test.ts', 'test/console/operations-pages.test.ts', 'test/console/log-filters.test.ts',
   'test/api/conditions.test.ts',
   'test/api/loop-protection.test.ts', 'test/api/hostile-values.test.ts',
+  'test/api/max-age.test.ts',
 ];
 
 export default defineConfig({

@@ -23,6 +23,7 @@ export interface AutomationConfigRow {
   redact: string;
   /** JSON of the condition tree; NULL: every event. */
   conditions: string | null;
+  max_age_seconds: number | null;
 }
 
 export async function readAccountConfig(
@@ -41,7 +42,7 @@ export async function readAccountConfig(
     db
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
-                rate_limit_per_second, ordering, updated_at, previous_secrets, redact, conditions
+                rate_limit_per_second, ordering, updated_at, previous_secrets, redact, conditions, max_age_seconds
          FROM automations WHERE account_id = ?1`,
       )
       .bind(accountId),

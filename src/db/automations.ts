@@ -23,6 +23,8 @@ export interface Automation {
   max_concurrency: number;
   rate_limit_per_second: number | null;
   ordering: Ordering;
+  /** A delivery not succeeded this many seconds after its event occurred is never sent (expired); null: no limit. */
+  max_age_seconds: number | null;
   /** Since when every attempt has been failing (marked after 24 h); null while healthy. */
   failing_since: string | null;
   /** When each secret rotated out with an overlap stops signing (the live ones only; never their values). */
@@ -63,6 +65,7 @@ export interface AutomationRow {
   disabled_cause: string | null;
   /** JSON of the condition tree (src/domain/conditions.ts); NULL: every event. */
   conditions: string | null;
+  max_age_seconds: number | null;
 }
 
 /** Previous secrets that still sign at `now`: when each stops. */
@@ -89,6 +92,7 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   max_concurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   rate_limit_per_second: row.rate_limit_per_second,
   ordering: row.ordering,
+  max_age_seconds: row.max_age_seconds,
   failing_since: row.failing_since === null ? null : iso(row.failing_since),
   previous_secrets: previousSecretsView(row.previous_secrets),
   redact: JSON.parse(row.redact) as Redactions,
@@ -108,6 +112,7 @@ export interface AutomationFields {
   max_concurrency?: number;
   rate_limit_per_second?: number | null;
   ordering?: Ordering;
+  max_age_seconds?: number | null;
   redact: Redactions;
   conditions?: Conditions | null;
 }
@@ -124,13 +129,13 @@ export async function insertAutomation(
     .prepare(
       `INSERT INTO automations
          (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at,
-          max_concurrency, rate_limit_per_second, ordering, redact, conditions)
-       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING *`,
+          max_concurrency, rate_limit_per_second, ordering, redact, conditions, max_age_seconds)
+       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING *`,
     )
     .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
       JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now,
       fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null, fields.ordering ?? 'none', JSON.stringify(fields.redact),
-      conditionsJson(fields.conditions ?? null))
+      conditionsJson(fields.conditions ?? null), fields.max_age_seconds ?? null)
     .first<AutomationRow>();
   return row!;
 }
@@ -175,6 +180,7 @@ export async function updateAutomation(
          ordering = COALESCE(?16, ordering),
          redact = COALESCE(?17, redact),
          conditions = CASE WHEN ?18 THEN ?19 ELSE conditions END,
+         max_age_seconds = CASE WHEN ?20 THEN ?21 ELSE max_age_seconds END,
          version = version + 1, updated_at = ?11
        WHERE id = ?1 AND account_id = ?2 AND (?12 IS NULL OR version = ?12) RETURNING *`,
     )
@@ -182,7 +188,8 @@ export async function updateAutomation(
       change.format ?? null, change.body ?? null, change.headers ? JSON.stringify(change.headers) : null, enabled, now, expectedVersion,
       change.max_concurrency ?? null, change.rate_limit_per_second !== undefined ? 1 : 0, change.rate_limit_per_second ?? null,
       change.ordering ?? null, change.redact ? JSON.stringify(change.redact) : null,
-      change.conditions !== undefined ? 1 : 0, conditionsJson(change.conditions ?? null))
+      change.conditions !== undefined ? 1 : 0, conditionsJson(change.conditions ?? null),
+      change.max_age_seconds !== undefined ? 1 : 0, change.max_age_seconds ?? null)
     .first<AutomationRow>();
 }
 

@@ -81,7 +81,8 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
       failed: outcome.status !== 'succeeded', latencyMs: r.request ? r.durationMs : null,
     });
   }
-  const lastError = outcome.status === 'failed' && outcome.reason ? [r.error, outcome.reason].filter(Boolean).join('; ') : r.error;
+  const reason = outcome.status === 'failed' || outcome.status === 'expired' ? outcome.reason : null;
+  const lastError = reason ? [r.error, reason].filter(Boolean).join('; ') : r.error;
   effects.push(...settle(d, {
     status: outcome.status, lastStatusCode: r.statusCode, lastError,
     nextAttemptAt: outcome.status === 'retrying' ? outcome.nextAttemptAt : null,

@@ -52,6 +52,8 @@ export interface HourStats {
   succeeded: number;
   failed: number;
   cancelled: number;
+  /** Not succeeded by their event's time + the automation's max age, so never sent late. */
+  expired: number;
   retried: number;
   /** Events the automation's conditions filtered out: no delivery was made of them. */
   filtered: number;
@@ -65,10 +67,10 @@ export interface WindowStats {
   from: string;
   to: string;
   success_rate: number | null;
-  counts: { succeeded: number; failed: number; cancelled: number; retried: number; filtered: number; open: number };
+  counts: { succeeded: number; failed: number; cancelled: number; expired: number; retried: number; filtered: number; open: number };
   attempts: { total: number; failed: number };
   latency_ms: { p50: number | null; p95: number | null };
-  series: { bucket: 'hour' | 'day'; points: { start: string; succeeded: number; failed: number; cancelled: number; retried: number; filtered: number }[] };
+  series: { bucket: 'hour' | 'day'; points: { start: string; succeeded: number; failed: number; cancelled: number; expired: number; retried: number; filtered: number }[] };
 }
 
 /** The first hour a window covers: it ends with the hour that holds `now`. */
@@ -89,6 +91,7 @@ export function sumHours(parts: readonly (readonly HourStats[])[]): HourStats[] 
       into.succeeded += h.succeeded;
       into.failed += h.failed;
       into.cancelled += h.cancelled;
+      into.expired += h.expired;
       into.retried += h.retried;
       into.filtered += h.filtered;
       into.attempts += h.attempts;
@@ -104,16 +107,16 @@ export function summarize(window: StatsWindow, hours: readonly HourStats[], open
   const { hours: span, bucketHours } = WINDOWS[window];
   const from = windowStart(window, now);
   const points = Array.from({ length: span / bucketHours }, (_, i) => ({
-    start: new Date(from + i * bucketHours * HOUR_MS).toISOString(), succeeded: 0, failed: 0, cancelled: 0, retried: 0, filtered: 0,
+    start: new Date(from + i * bucketHours * HOUR_MS).toISOString(), succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, filtered: 0,
   }));
-  const counts = { succeeded: 0, failed: 0, cancelled: 0, retried: 0, filtered: 0, open };
+  const counts = { succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, filtered: 0, open };
   const attempts = { total: 0, failed: 0 };
   const latency = new Array<number>(LATENCY_BUCKETS).fill(0);
   for (const h of hours) {
     const index = Math.floor((h.hour - from) / (bucketHours * HOUR_MS));
     const point = points[index];
     if (!point) continue;
-    for (const key of ['succeeded', 'failed', 'cancelled', 'retried', 'filtered'] as const) {
+    for (const key of ['succeeded', 'failed', 'cancelled', 'expired', 'retried', 'filtered'] as const) {
       point[key] += h[key];
       counts[key] += h[key];
     }
@@ -121,7 +124,8 @@ export function summarize(window: StatsWindow, hours: readonly HourStats[], open
     attempts.failed += h.attempts_failed;
     h.latency.forEach((n, i) => (latency[i]! += n));
   }
-  const finished = counts.succeeded + counts.failed;
+  // An expired delivery was not delivered in time: it counts against the rate like a failure.
+  const finished = counts.succeeded + counts.failed + counts.expired;
   return {
     window,
     from: new Date(from).toISOString(),

@@ -152,6 +152,9 @@ export const AutomationSchema = z
     max_concurrency: z.int(),
     rate_limit_per_second: z.int().nullable(),
     ordering: Ordering,
+    max_age_seconds: z.int().nullable().openapi({
+      description: 'A delivery not succeeded this many seconds after its event’s occurred_at ends `expired` and is never sent after that; null: no limit',
+    }),
     failing_since: z.string().nullable().openapi({ description: 'Set once every attempt has been failing for 24 hours; null while healthy' }),
     previous_secrets: z.array(z.object({ valid_until: z.string() })).openapi({
       description: 'Secrets rotated out that still sign every webhook alongside the current one, until valid_until (their values are not shown)',
@@ -188,11 +191,13 @@ export const DeliverySchema = z
     event_id: z.string(),
     is_test: z.boolean(),
     replay: z.boolean().openapi({ description: 'Created by replaying a stored event (POST /v1/events/{id}/replay)' }),
+    backfill: z.boolean().openapi({ description: 'Created by a backfill of past events (POST /v1/automations/{id}/backfill)' }),
     status: DeliveryStatus,
     attempt_count: z.number().int(),
     last_status_code: z.number().int().nullable(),
     last_error: z.string().nullable(),
     next_attempt_at: z.string().nullable(),
+    expires_at: z.string().nullable().openapi({ description: 'Never sent at or after this time (its event’s occurred_at + the automation’s max_age_seconds); null: no limit' }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -234,6 +239,7 @@ const OutcomeCounts = {
   succeeded: z.number().int(),
   failed: z.number().int(),
   cancelled: z.number().int(),
+  expired: z.number().int().openapi({ description: 'Not succeeded by the event’s occurred_at + the automation’s max_age_seconds, so never sent after that' }),
   retried: z.number().int().openapi({ description: 'Attempts that failed and were scheduled to be tried again' }),
   filtered: z.number().int().openapi({ description: "Events of the trigger that the automation's conditions filtered out: no delivery was made of them" }),
 };
@@ -243,7 +249,7 @@ export const StatsSchema = z
     window: StatsWindow,
     from: z.string(),
     to: z.string(),
-    success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed) of deliveries finished in the window; null when none' }),
+    success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed + expired) of deliveries finished in the window; null when none' }),
     counts: z.object({
       ...OutcomeCounts,
       open: z.number().int().openapi({ description: 'Deliveries pending or retrying now' }),

@@ -39,6 +39,8 @@ export interface AutomationSnapshot {
   redact: Redactions;
   /** Which events of its trigger it delivers; null: every one. */
   conditions: Conditions | null;
+  /** Deliveries not succeeded this long after their event occurred are never sent (expired); null: no limit. */
+  maxAgeSeconds: number | null;
 }
 
 /** The id the operations webhook's deliveries carry, and its secret is bound to. */
@@ -73,6 +75,7 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   raw: false,
   redact: JSON.parse(row.redact) as Redactions,
   conditions: row.conditions === null ? null : (JSON.parse(row.conditions) as Conditions),
+  maxAgeSeconds: row.max_age_seconds,
 });
 
 export async function loadAccountConfig(db: D1Database, accountId: string, now: number): Promise<AccountConfig> {
@@ -85,7 +88,7 @@ export async function loadAccountConfig(db: D1Database, accountId: string, now: 
       id, trigger: '', enabled: true, url: read.operations.url, destination: destinationOf(read.operations.url),
       endpoint: endpointOf(read.operations.url), format: 'json',
       body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, previousSecrets: [], redact: {}, conditions: null, maxConcurrency: DEFAULT_MAX_CONCURRENCY,
-      ratePerSecond: null, orderBy: null, raw: true,
+      ratePerSecond: null, orderBy: null, raw: true, maxAgeSeconds: null,
     });
   }
   const endpoints = new Map<string, string[]>();

@@ -32,7 +32,7 @@ describe('delivery stats', () => {
     await deliver(third);
     const waiting = await stats(account.admin, `/v1/automations/${busy.id}/stats`);
     expect(waiting.status).toBe(200);
-    expect(waiting.body.counts).toEqual({ succeeded: 0, failed: 0, cancelled: 0, retried: 1, filtered: 0, open: 1 });
+    expect(waiting.body.counts).toEqual({ succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 1, filtered: 0, open: 1 });
     expect(waiting.body.success_rate).toBeNull();
     // Turning it off cancels its open delivery.
     expect((await call(`/v1/automations/${busy.id}`, { method: 'PATCH', token: account.admin, body: { enabled: false } })).status).toBe(200);
@@ -41,7 +41,7 @@ describe('delivery stats', () => {
     expect(a.status).toBe(200);
     expect(a.body).toMatchObject({
       window: '24h', success_rate: 1,
-      counts: { succeeded: 3, failed: 0, cancelled: 0, retried: 0, filtered: 0, open: 0 },
+      counts: { succeeded: 3, failed: 0, cancelled: 0, expired: 0, retried: 0, filtered: 0, open: 0 },
       attempts: { total: 3, failed: 0 },
     });
     expect(LATENCY_BOUNDS_MS).toContain(a.body.latency_ms.p50);
@@ -55,13 +55,13 @@ describe('delivery stats', () => {
     const c = await stats(account.admin, `/v1/automations/${gone.id}/stats`);
     expect(c.body).toMatchObject({ success_rate: 0, counts: { succeeded: 0, failed: 1 }, attempts: { total: 1, failed: 1 } });
     const b = await stats(account.admin, `/v1/automations/${busy.id}/stats`);
-    expect(b.body.counts).toEqual({ succeeded: 0, failed: 0, cancelled: 1, retried: 1, filtered: 0, open: 0 });
+    expect(b.body.counts).toEqual({ succeeded: 0, failed: 0, cancelled: 1, expired: 0, retried: 1, filtered: 0, open: 0 });
 
     const all = await stats(account.admin, '/v1/account/stats?window=7d');
     expect(all.status).toBe(200);
     expect(all.body).toMatchObject({
       window: '7d', success_rate: 0.75,
-      counts: { succeeded: 3, failed: 1, cancelled: 1, retried: 1, filtered: 0, open: 0 },
+      counts: { succeeded: 3, failed: 1, cancelled: 1, expired: 0, retried: 1, filtered: 0, open: 0 },
       attempts: { total: 5, failed: 2 },
       series: { bucket: 'day' },
     });

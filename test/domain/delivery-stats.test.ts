@@ -3,7 +3,7 @@ import { HOUR_MS, LATENCY_BUCKETS, latencyBucket, quantile, summarize, type Hour
 
 const hist = (counts: Record<number, number>) => Array.from({ length: LATENCY_BUCKETS }, (_, i) => counts[i] ?? 0);
 const hour = (at: number, over: Partial<HourStats> = {}): HourStats => ({
-  hour: at, succeeded: 0, failed: 0, cancelled: 0, retried: 0, filtered: 0, attempts: 0, attempts_failed: 0, latency: hist({}), ...over,
+  hour: at, succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, filtered: 0, attempts: 0, attempts_failed: 0, latency: hist({}), ...over,
 });
 
 describe('delivery stats', () => {
@@ -30,7 +30,7 @@ describe('delivery stats', () => {
     expect(day.series.points).toHaveLength(24);
     expect(day.series.points[0]).toMatchObject({ failed: 1 });
     expect(day.series.points[23]).toMatchObject({ succeeded: 2 });
-    expect(day.counts).toEqual({ succeeded: 2, failed: 1, cancelled: 0, retried: 0, filtered: 0, open: 4 });
+    expect(day.counts).toEqual({ succeeded: 2, failed: 1, cancelled: 0, expired: 0, retried: 0, filtered: 0, open: 4 });
     expect(day.success_rate).toBeCloseTo(2 / 3);
     expect(day.latency_ms).toEqual({ p50: 250, p95: 250 });
 

@@ -57,7 +57,7 @@ export interface HealthCardProps {
 
 export function HealthCard({ id, heading, stats, links, logHref }: HealthCardProps) {
   const { counts, attempts, latency_ms: latency } = stats;
-  const finished = counts.succeeded + counts.failed;
+  const finished = counts.succeeded + counts.failed + counts.expired;
   return (
     <section class="card health-card" id={id} aria-labelledby={`${id}-heading`} data-health-window={stats.window}>
       <div class="card-header">
@@ -82,6 +82,10 @@ export function HealthCard({ id, heading, stats, links, logHref }: HealthCardPro
             sub={counts.failed > 0 ? <a href={`${logHref}${logHref.includes('?') ? '&' : '?'}status=failed`}>See failed deliveries</a> : 'After every retry'} />
           <Stat name="retried" label="Retried" value={count.format(counts.retried)}
             sub={`Failed attempts tried again; ${count.format(attempts.failed)} of ${count.format(attempts.total)} attempts failed`} />
+          {counts.expired > 0 && (
+            <Stat name="expired" label="Expired" value={count.format(counts.expired)}
+              sub={<a href={`${logHref}${logHref.includes('?') ? '&' : '?'}status=expired`}>Too old to send (max age)</a>} />
+          )}
           <Stat name="cancelled" label="Cancelled" value={count.format(counts.cancelled)} sub={`${count.format(counts.open)} waiting to be sent now`} />
           <div class="stat" data-stat="latency">
             <dt>Response time</dt>

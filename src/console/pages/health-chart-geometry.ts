@@ -1,6 +1,6 @@
 /**
  * Where the health chart's parts go: a y scale with a round top and whole-number ticks, one
- * stacked bar per point (succeeded at the bottom, then failed, then cancelled), and which points
+ * stacked bar per point (succeeded at the bottom, then failed, cancelled and expired), and which points
  * get a time label. Pure, so the markup (health-chart.tsx) only draws what this decides.
  */
 import { FinishedStatus } from '../../domain/vocabulary';
@@ -14,6 +14,7 @@ export interface ChartPoint {
   succeeded: number;
   failed: number;
   cancelled: number;
+  expired: number;
 }
 
 export interface ChartSize {
@@ -73,7 +74,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
  * instead of drawing an empty frame).
  */
 export function chartGeometry(points: readonly ChartPoint[], labelEvery: number, size: ChartSize = CHART_SIZE): ChartGeometry | null {
-  const totals = points.map((p) => p.succeeded + p.failed + p.cancelled);
+  const totals = points.map((p) => OUTCOMES.reduce((sum, o) => sum + p[o], 0));
   const largest = Math.max(0, ...totals);
   if (largest === 0) return null;
   const step = niceStep(largest);

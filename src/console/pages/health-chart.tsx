@@ -23,7 +23,7 @@ const plural = (n: number, one: string, many: string) => `${count.format(n)} ${n
 export function chartSummary(stats: WindowStats): string {
   const unit = stats.series.bucket;
   const totals = OUTCOMES.map((o) => `${count.format(stats.series.points.reduce((sum, p) => sum + p[o], 0))} ${o}`);
-  const busiest = Math.max(0, ...stats.series.points.map((p) => p.succeeded + p.failed + p.cancelled));
+  const busiest = Math.max(0, ...stats.series.points.map((p) => OUTCOMES.reduce((sum, o) => sum + p[o], 0)));
   return `Deliveries per ${unit} over ${WINDOW_WORDS[stats.window]}: ${totals.join(', ')}. ` +
     `The busiest ${unit} had ${plural(busiest, 'delivery', 'deliveries')}; the table below gives each ${unit}.`;
 }

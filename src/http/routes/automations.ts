@@ -92,6 +92,10 @@ const editable = {
   }),
   redact: Redact,
   conditions: ConditionsField,
+  max_age_seconds: z.int().min(1).max(86_400).nullable().openapi({
+    description: 'Never late: a delivery not succeeded this many seconds (1–86400) after its event’s occurred_at ends `expired` and is never sent after that; '
+      + 'an event already older when posted expires unsent. Test sends are exempt. null (default): no limit',
+  }),
 };
 
 const CreateAutomation = z
@@ -107,6 +111,7 @@ const CreateAutomation = z
     ordering: editable.ordering.default('none'),
     redact: editable.redact.default({}),
     conditions: editable.conditions.default(null),
+    max_age_seconds: editable.max_age_seconds.default(null),
   })
   .strict()
   .openapi('CreateAutomation');
@@ -298,6 +303,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         ordering: change.ordering ?? current.ordering,
         redact: change.redact ?? current.redact,
         conditions: change.conditions !== undefined ? change.conditions : current.conditions,
+        max_age_seconds: change.max_age_seconds !== undefined ? change.max_age_seconds : current.max_age_seconds,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
       assertValid(checkAutomation(fields, targetPolicy(c)));

@@ -22,6 +22,7 @@ const PARTITIONED_SUITES = [
   'test/api/conditions.test.ts',
   'test/api/loop-protection.test.ts', 'test/api/hostile-values.test.ts',
   'test/api/max-age.test.ts',
+  'test/api/backfill.test.ts',
 ];
 
 export default defineConfig({

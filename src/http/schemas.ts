@@ -235,6 +235,14 @@ export const RecoveredSchema = z
   })
   .openapi('Recovered');
 
+export const BackfilledSchema = z
+  .object({
+    backfilled: z.int().openapi({ description: 'Stored events made into deliveries (marked backfill) by this call, oldest first' }),
+    more: z.boolean().openapi({ description: 'More events are left in the window: call again with since = next_since' }),
+    next_since: z.string().nullable(),
+  })
+  .openapi('Backfilled');
+
 const OutcomeCounts = {
   succeeded: z.number().int(),
   failed: z.number().int(),
@@ -308,6 +316,7 @@ export type SentRequest = NonNullable<Attempt['request']>;
 export type DeliveryDetail = z.infer<typeof DeliveryDetailSchema>;
 export type Replayed = z.infer<typeof ReplayedSchema>;
 export type Recovered = z.infer<typeof RecoveredSchema>;
+export type Backfilled = z.infer<typeof BackfilledSchema>;
 export type Stats = z.infer<typeof StatsSchema>;
 export type OperationsWebhook = z.infer<typeof OperationsWebhookSchema>;
 export type ConditionsDryRunResult = z.infer<typeof ConditionsDryRunResultSchema>;

@@ -12,6 +12,7 @@ import type { StatsWindow, WindowStats } from '../domain/delivery-stats';
 import type { Env } from '../env';
 import type { Clock } from '../lib/clock';
 import type { Random } from '../lib/random';
+import { backfill } from './backfill';
 import { automationsChanged, recover, resumeDestination, retryDelivery, type ReopenResult } from './changes';
 import { claimBatch, closeDeadLettered, reportBatch } from './consumer-side';
 import { ingest, ingestBatch, replay, sendTest, type IngestInput, type IngestResult, type ReplayResult } from './intake';
@@ -118,6 +119,10 @@ export class AccountPlane extends DurableObject<Env> {
     const rt = this.use(accountId);
     await resumeDestination(rt, url);
     return destinationViews(rt, [url])[url]!;
+  }
+
+  backfill(accountId: string, automationId: string, since: number, until: number, limit?: number) {
+    return backfill(this.use(accountId), automationId, since, until, limit);
   }
 
   automationsChanged(accountId: string): Promise<void> {

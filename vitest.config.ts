@@ -23,6 +23,7 @@ const PARTITIONED_SUITES = [
   'test/api/loop-protection.test.ts', 'test/api/hostile-values.test.ts',
   'test/api/max-age.test.ts',
   'test/api/backfill.test.ts',
+  'test/api/simulations.test.ts',
 ];
 
 export default defineConfig({

@@ -243,6 +243,28 @@ export const BackfilledSchema = z
   })
   .openapi('Backfilled');
 
+export const SimulationListSchema = z
+  .object({
+    data: z.array(z.object({
+      id: z.string(),
+      name: z.string(),
+      description: z.string(),
+      triggers: z.array(z.string()).openapi({ description: 'The trigger of each event, in the order they happen' }),
+    })),
+  })
+  .openapi('SimulationList');
+
+export const SimulationSchema = z
+  .object({
+    scenario: z.string(),
+    call_id: z.string().nullable().openapi({ description: 'The fresh call id every event of the call carries (find them with GET /v1/deliveries?call_id=…); null for an agent’s shift' }),
+    agent_id: z.string().openapi({ description: 'The fresh agent id the events carry (an agent’s shift is found by it)' }),
+    events: z.array(z.object({ event_id: z.string(), type: z.string() })).openapi({ description: 'The events, in the order they are sent' }),
+    deliveries: z.array(z.object({ delivery_id: z.string(), event_id: z.string(), automation_id: z.string() }))
+      .openapi({ description: 'The test deliveries made, one per event and automation that receives it' }),
+  })
+  .openapi('Simulation');
+
 const OutcomeCounts = {
   succeeded: z.number().int(),
   failed: z.number().int(),
@@ -317,6 +339,8 @@ export type DeliveryDetail = z.infer<typeof DeliveryDetailSchema>;
 export type Replayed = z.infer<typeof ReplayedSchema>;
 export type Recovered = z.infer<typeof RecoveredSchema>;
 export type Backfilled = z.infer<typeof BackfilledSchema>;
+export type SimulationList = z.infer<typeof SimulationListSchema>;
+export type Simulation = z.infer<typeof SimulationSchema>;
 export type Stats = z.infer<typeof StatsSchema>;
 export type OperationsWebhook = z.infer<typeof OperationsWebhookSchema>;
 export type ConditionsDryRunResult = z.infer<typeof ConditionsDryRunResultSchema>;

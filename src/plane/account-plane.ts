@@ -18,6 +18,8 @@ import { claimBatch, closeDeadLettered, reportBatch } from './consumer-side';
 import { ingest, ingestBatch, replay, sendTest, type IngestInput, type IngestResult, type ReplayResult } from './intake';
 import type { BatchReport, ClaimAnswer, ClaimItem, DestinationView } from './protocol';
 import { PlaneRuntime } from './runtime';
+import { simulate, type SimulationResult } from './simulate';
+import type { SimulatedEvent } from '../domain/simulations';
 import { Scheduler } from './scheduler';
 import { migrate } from './schema';
 import { getDeliveryRow, toDelivery, type Delivery } from './store/deliveries';
@@ -73,6 +75,11 @@ export class AccountPlane extends DurableObject<Env> {
 
   sendTest(accountId: string, input: { automationId: string; type: string; data: string }): Promise<string | null> {
     return sendTest(this.use(accountId), input);
+  }
+
+  /** A simulated call's events, stored as test events and sent as test deliveries in the call's order. */
+  simulate(accountId: string, events: SimulatedEvent[], automationIds: string[] | null): Promise<SimulationResult> {
+    return simulate(this.use(accountId), events, automationIds);
   }
 
   replay(accountId: string, eventId: string, automationIds: string[] | null): Promise<ReplayResult> {

@@ -20,6 +20,8 @@ import { BACKFILL_LIMIT, type BackfillResult } from './backfill';
 import { RECOVER_LIMIT, type RecoverResult, type ReopenResult } from './changes';
 import { planeFor, planeKey } from './client';
 import type { IngestInput, IngestResult, ReplayResult } from './intake';
+import type { SimulationResult } from './simulate';
+import type { SimulatedEvent } from '../domain/simulations';
 import type { DestinationView } from './protocol';
 import type { Delivery } from './store/deliveries';
 import type { Attempt, DeliveryFilter, DeliveryPage } from './store/delivery-log';
@@ -117,6 +119,16 @@ export class AccountPlanes {
 
   sendTest(input: { automationId: string; type: string; data: string }): Promise<string | null> {
     return this.stub(0).sendTest(this.key(0), input);
+  }
+
+  /**
+   * A simulated call goes whole to the partition of its first event's business key (its call,
+   * or for an agent's shift its agent), where a search by that key finds it.
+   */
+  simulate(events: SimulatedEvent[], automationIds: string[] | null): Promise<SimulationResult> {
+    const first = events[0]!;
+    const p = partitionOf(partitionKeyOf(businessKeysOf(first.data), ''), this.partitioning.count);
+    return this.stub(p).simulate(this.key(p), events, automationIds) as Promise<SimulationResult>;
   }
 
   /** The event is in one partition (its id alone does not say which): the others answer "not found". */

@@ -1,0 +1,65 @@
+/**
+ * A simulated call in the account object: its events stored as test events and sent as test
+ * deliveries through the real pipeline (which automations receive each event, per-call
+ * ordering, redaction, signing, the gates), each event's deliveries due one step after the
+ * previous event's, so they go out in the call's order. Test deliveries never count in stats.
+ */
+import { newDeliveryId, newId } from '../crypto/ids';
+import { receives } from '../domain/event-match';
+import { orderOf } from '../domain/ordering';
+import { SIMULATION_STEP_MS, type SimulatedEvent } from '../domain/simulations';
+import type { PlaneRuntime } from './runtime';
+import { insertDelivery } from './store/deliveries';
+import { insertEvent } from './store/events';
+
+export type SimulationResult =
+  | { events: { event_id: string; type: string }[]; deliveries: { id: string; event_id: string; automation_id: string }[] }
+  | { invalid: { path: string; message: string }[] };
+
+/**
+ * `automationIds`: only these (each must exist and have a trigger of the scenario; a test send
+ * goes even when its automation is off); null: every enabled automation of the scenario's triggers.
+ */
+export async function simulate(rt: PlaneRuntime, events: SimulatedEvent[], automationIds: string[] | null): Promise<SimulationResult> {
+  const config = await rt.loadConfig(true);
+  if (!config.integrationEnabled) return { invalid: [{ path: '', message: 'HTTP Notifier is turned off for this account' }] };
+  const types = new Set(events.map((e) => e.type));
+  let targets = [...config.automations.values()].filter((a) => a.enabled && types.has(a.trigger));
+  if (automationIds) {
+    const problems = automationIds.flatMap((id, i) => {
+      const a = config.automations.get(id);
+      if (!a || a.raw) return [{ path: `automation_ids.${i}`, message: `no automation "${id}" in this account` }];
+      if (!types.has(a.trigger)) return [{ path: `automation_ids.${i}`, message: `automation "${id}" is for ${a.trigger}, which this scenario does not include` }];
+      return [];
+    });
+    if (problems.length > 0) return { invalid: problems };
+    // Named, they are sent to as a test send is: on or off.
+    targets = automationIds.map((id) => ({ ...config.automations.get(id)!, enabled: true }));
+  }
+  const now = rt.now();
+  const result = rt.ctx.storage.transactionSync(() => {
+    const stored: { event_id: string; type: string }[] = [];
+    const deliveries: { id: string; event_id: string; automation_id: string }[] = [];
+    events.forEach((event, i) => {
+      const eventId = newId('evt', now);
+      // Handed over one step after the event before it: the call's webhooks arrive in its order.
+      const postedAt = now + i * SIMULATION_STEP_MS;
+      const keys = insertEvent(rt.sql, {
+        id: eventId, type: event.type, occurredAt: event.occurredAt, data: JSON.stringify(event.data), isTest: true, receivedAt: now, parsed: event.data,
+      })!;
+      stored.push({ event_id: eventId, type: event.type });
+      for (const automation of targets) {
+        if (!receives(automation, event)) continue;
+        const id = newDeliveryId(now, rt.partition);
+        insertDelivery(rt.sql, {
+          id, automationId: automation.id, eventId, destination: automation.destination, isTest: true, now,
+          ...orderOf(automation.orderBy, keys, event.occurredAt, postedAt),
+        });
+        deliveries.push({ id, event_id: eventId, automation_id: automation.id });
+      }
+    });
+    return { events: stored, deliveries };
+  });
+  if (result.deliveries.length > 0) rt.kick();
+  return result;
+}

@@ -78,7 +78,7 @@ describe('console health cards', () => {
     expect(stat(day, 'success_rate')).toBe('66.6%'); // 2 of 3, rounded down
     expect(day).toContain('2 of 3 finished deliveries succeeded');
     expect(day).toContain('<svg class="chart-svg" role="img"');
-    expect(day).toMatch(/<desc id="account-health-svg-desc">Deliveries per hour over the last 24 hours: 2 succeeded, 1 failed, 0 cancelled\./);
+    expect(day).toMatch(/<desc id="account-health-svg-desc">Deliveries per hour over the last 24 hours: 2 succeeded, 1 failed, 0 cancelled, 0 expired\./);
     expect(day).toContain('href="/console/deliveries?status=failed">See failed deliveries</a>');
     expect(periodLinks(day)).toEqual([
       { href: '/console?health=24h#account-health', current: true, label: 'Last 24 hours' },

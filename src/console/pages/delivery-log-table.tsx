@@ -86,6 +86,7 @@ function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: R
         <span data-cell="status"><StatusBadge status={delivery.status} /></span>
         {delivery.is_test && <> <span class="tag">Test</span></>}
         {delivery.replay && <> <span class="tag tag-replay" title="Sent again from a stored event">Replay</span></>}
+        {delivery.backfill && <> <span class="tag tag-replay" title="A past event sent to a task made after it (Send past events)">Backfill</span></>}
       </td>
       <td data-label="Time"><Time iso={delivery.created_at} /></td>
       {showOwner && <td data-label="Automated task"><OwnerCell owner={owner} /></td>}

@@ -7,7 +7,7 @@ import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import { BodyFormat } from '../../domain/vocabulary';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, taskTitle, triggerLabel } from './components';
-import { OrderingField, ResendFailed } from './editor-delivery';
+import { OrderingField, ResendFailed, SendPastEvents } from './editor-delivery';
 import { HeadersSection } from './editor-headers';
 import { HealthCard, type HealthCardProps } from './health-card';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
@@ -114,7 +114,7 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
           <BodySection body={values.body} />
           <HeadersSection headers={values.headers} />
           <RedactSection trigger={values.trigger} redact={values.redact} />
-          <OrderingField ordering={automation?.ordering ?? 'none'} />
+          <OrderingField ordering={automation?.ordering ?? 'none'} maxAgeSeconds={automation?.max_age_seconds ?? null} />
           <div class="form-actions">
             <button type="submit" class="button button-primary" id="save-button" disabled={!enabled}>Save</button>
             <a class="button" href="/console" id="cancel-link">Cancel</a>
@@ -126,6 +126,7 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
         </form>
         {automation && <TestAndSecret enabled={enabled} previousSecrets={automation.previous_secrets} />}
         {automation && <ResendFailed enabled={enabled} />}
+        {automation && <SendPastEvents enabled={enabled} />}
       </div>
       {!creating && <DeleteDialog label={triggerLabel(values.trigger)} />}
     </Layout>

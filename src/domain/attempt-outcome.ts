@@ -11,6 +11,7 @@ import type { Effect } from './delivery-effects';
 import { afterAttempt, settle, type DeliveryRef, type LifecycleState } from './delivery-lifecycle';
 import { markedSlow, observationOf, type Gate } from './destination-gate';
 import { observePair, pairEffects, type GateKeys, type GatePair } from './gate-pair';
+import { releaseWaitersOf } from './ordering';
 import type { Random } from './jitter';
 import type { AttemptResult } from './retry-policy';
 import type { SentRequest } from './sent-request';
@@ -87,6 +88,9 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
     status: outcome.status, lastStatusCode: r.statusCode, lastError,
     nextAttemptAt: outcome.status === 'retrying' ? outcome.nextAttemptAt : null,
   }, now));
+  // A simulated call's next webhook waits only until this one has been sent, not for its retries
+  // (per-call ordering, when on, still holds it back at dispatch until this one is final).
+  if (d.isTest && outcome.status === 'retrying') effects.push(...releaseWaitersOf(d.id));
   // A failure before any request says nothing about the destination.
   if (!r.final) {
     const gates = observePair(i.gates, observationOf(r.result, r.durationMs, now), now, i.random);

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { findTrigger } from '../catalog';
 
-/** The time between two events of a simulated call: they are handed over in this order, this far apart. */
+/** The time between two events of a simulated call, as their occurred_at says. */
 export const SIMULATION_STEP_MS = 400;
 
 interface Step {

@@ -1,13 +1,14 @@
 /**
  * A simulated call in the account object: its events stored as test events and sent as test
  * deliveries through the real pipeline (which automations receive each event, per-call
- * ordering, redaction, signing, the gates), each event's deliveries due one step after the
- * previous event's, so they go out in the call's order. Test deliveries never count in stats.
+ * ordering, redaction, signing, the gates), one after the other in the call's order: each
+ * waits until the one before has been sent (its first attempt made; see attempt-outcome.ts),
+ * so a slow queue lane can never put them out of order. Test deliveries never count in stats.
  */
 import { newDeliveryId, newId } from '../crypto/ids';
 import { receives } from '../domain/event-match';
 import { orderOf } from '../domain/ordering';
-import { SIMULATION_STEP_MS, type SimulatedEvent } from '../domain/simulations';
+import type { SimulatedEvent } from '../domain/simulations';
 import type { PlaneRuntime } from './runtime';
 import { insertDelivery } from './store/deliveries';
 import { insertEvent } from './store/events';
@@ -40,10 +41,9 @@ export async function simulate(rt: PlaneRuntime, events: SimulatedEvent[], autom
   const result = rt.ctx.storage.transactionSync(() => {
     const stored: { event_id: string; type: string }[] = [];
     const deliveries: { id: string; event_id: string; automation_id: string }[] = [];
-    events.forEach((event, i) => {
+    let previous: string | null = null;
+    for (const event of events) {
       const eventId = newId('evt', now);
-      // Handed over one step after the event before it: the call's webhooks arrive in its order.
-      const postedAt = now + i * SIMULATION_STEP_MS;
       const keys = insertEvent(rt.sql, {
         id: eventId, type: event.type, occurredAt: event.occurredAt, data: JSON.stringify(event.data), isTest: true, receivedAt: now, parsed: event.data,
       })!;
@@ -52,12 +52,13 @@ export async function simulate(rt: PlaneRuntime, events: SimulatedEvent[], autom
         if (!receives(automation, event)) continue;
         const id = newDeliveryId(now, rt.partition);
         insertDelivery(rt.sql, {
-          id, automationId: automation.id, eventId, destination: automation.destination, isTest: true, now,
-          ...orderOf(automation.orderBy, keys, event.occurredAt, postedAt),
+          id, automationId: automation.id, eventId, destination: automation.destination, isTest: true, now, waitingFor: previous,
+          ...orderOf(automation.orderBy, keys, event.occurredAt, now),
         });
         deliveries.push({ id, event_id: eventId, automation_id: automation.id });
+        previous = id;
       }
-    });
+    }
     return { events: stored, deliveries };
   });
   if (result.deliveries.length > 0) rt.kick();

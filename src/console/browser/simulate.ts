@@ -35,7 +35,7 @@ function resultRow(delivery: { delivery_id: string; automation_id: string }, tas
     el('span', { class: 'timeline-task' }, taskName),
     el('span', { 'data-cell': 'status' }, statusBadge('pending')),
     el('span', { class: 'muted', 'data-cell': 'answer' }, 'waiting to be sent'),
-    el('a', { href: attemptsLink(delivery.delivery_id) }, 'Attempts'));
+    el('a', { href: attemptsLink(delivery.delivery_id), 'aria-label': 'Attempts of ' + taskName }, 'Attempts'));
 }
 
 function render(run: Simulation, labels: Awaited<typeof names>): void {

@@ -4,7 +4,7 @@
  * script (simulate.js) runs it through POST /v1/simulations and follows the deliveries.
  */
 import type { Account } from '../../db/accounts';
-import { SCENARIOS, SIMULATION_STEP_MS } from '../../domain/simulations';
+import { SCENARIOS } from '../../domain/simulations';
 import { Breadcrumbs, IntegrationDisabledNotice, triggerLabel } from './components';
 import { Layout } from './layout';
 
@@ -19,8 +19,8 @@ export function SimulatePage({ account, csrfToken }: { account: Account; csrfTok
           <h1>Simulate a call</h1>
           <p class="lede">
             Watch a whole call’s webhooks, in order, before going live. The call’s events get fresh ids and the catalog’s example
-            values, and go to every task that is on for them, {SIMULATION_STEP_MS} ms apart, as test sends: signed, redacted and
-            ordered as real ones, marked “Test” in the log and never counted in the health numbers.
+            values, and go to every task that is on for them in the call’s order, each webhook once the one before has been sent,
+            as test sends: signed, redacted and ordered as real ones, marked “Test” in the log and never counted in the health numbers.
           </p>
         </div>
       </div>

@@ -30,9 +30,9 @@ const routes = {
   run: createRoute({
     method: 'post', path: '/v1/simulations', tags, middleware,
     summary: 'Simulate a call: its events, with fresh ids, sent as test deliveries through the real pipeline in the call’s order',
-    description: `Each event’s deliveries are handed over ${SIMULATION_STEP_MS} ms after the previous event’s (per-call ordering, when on, `
-      + 'also holds each until the one before has finished). They are marked is_test, never counted in stats, and found in the log by the call id '
-      + '(for an agent’s shift, by the agent id).',
+    description: 'The deliveries go one after the other in the call’s order, each once the one before has been sent (its first attempt made; '
+      + `per-call ordering, when on, holds it until the one before has finished); the events occurred ${SIMULATION_STEP_MS} ms apart. `
+      + 'They are marked is_test, never counted in stats, and found in the log by the call id (for an agent’s shift, by the agent id).',
     request: jsonBody(SimulateRequest),
     responses: { 202: jsonResponse(SimulationSchema, 'Queued'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] },
   }),

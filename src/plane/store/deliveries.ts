@@ -103,16 +103,18 @@ export interface NewDelivery {
   /** Per-call ordering: the key and the event's time; the delivery is first due at `dueAt`. */
   order?: { key: string; at: number };
   dueAt?: number;
+  /** Held until this delivery has been sent (a simulated call's webhooks go one after the other). */
+  waitingFor?: string | null;
   now: number;
 }
 
 export function insertDelivery(sql: SqlStorage, d: NewDelivery): void {
   sql.exec(
-    `INSERT INTO deliveries (id, automation_id, event_id, destination, is_test, replay, backfill, expires_at, order_key, order_at, status,
-                             opened_at, next_attempt_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+    `INSERT INTO deliveries (id, automation_id, event_id, destination, is_test, replay, backfill, expires_at, order_key, order_at, waiting_for,
+                             status, opened_at, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
     d.id, d.automationId, d.eventId, d.destination, d.isTest ? 1 : 0, d.replay ? 1 : 0, d.backfill ? 1 : 0, d.expiresAt ?? null,
-    d.order?.key ?? null, d.order?.at ?? null, d.now, d.dueAt ?? d.now, d.now, d.now,
+    d.order?.key ?? null, d.order?.at ?? null, d.waitingFor ?? null, d.now, d.dueAt ?? d.now, d.now, d.now,
   );
   // A replay or a backfill is the way an event stored with no delivery gets one: it is then kept
   // for the full retention, like any event that was delivered.

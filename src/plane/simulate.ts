@@ -1,12 +1,12 @@
 /**
  * A simulated call in the account object: its events stored as test events and sent as test
- * deliveries through the real pipeline (which automations receive each event, per-call
+ * deliveries through the real pipeline (each automation's conditions, per-call
  * ordering, redaction, signing, the gates), one after the other in the call's order: each
  * waits until the one before has been sent (its first attempt made; see attempt-outcome.ts),
  * so a slow queue lane can never put them out of order. Test deliveries never count in stats.
  */
 import { newDeliveryId, newId } from '../crypto/ids';
-import { receives } from '../domain/event-match';
+import { matchesConditions } from '../domain/conditions';
 import { orderOf } from '../domain/ordering';
 import type { SimulatedEvent } from '../domain/simulations';
 import type { PlaneRuntime } from './runtime';
@@ -35,7 +35,7 @@ export async function simulate(rt: PlaneRuntime, events: SimulatedEvent[], autom
     });
     if (problems.length > 0) return { invalid: problems };
     // Named, they are sent to as a test send is: on or off.
-    targets = automationIds.map((id) => ({ ...config.automations.get(id)!, enabled: true }));
+    targets = automationIds.map((id) => config.automations.get(id)!);
   }
   const now = rt.now();
   const result = rt.ctx.storage.transactionSync(() => {
@@ -45,11 +45,12 @@ export async function simulate(rt: PlaneRuntime, events: SimulatedEvent[], autom
     for (const event of events) {
       const eventId = newId('evt', now);
       const keys = insertEvent(rt.sql, {
-        id: eventId, type: event.type, occurredAt: event.occurredAt, data: JSON.stringify(event.data), isTest: true, receivedAt: now, parsed: event.data,
+        id: eventId, type: event.type, occurredAt: event.occurredAt, data: JSON.stringify(event.data), isTest: true, receivedAt: now,
       })!;
       stored.push({ event_id: eventId, type: event.type });
       for (const automation of targets) {
-        if (!receives(automation, event)) continue;
+        // Conditions apply as they do to real events: a simulated event they filter out sends nothing.
+        if (automation.trigger !== event.type || !matchesConditions(automation.conditions, event.data)) continue;
         const id = newDeliveryId(now, rt.partition);
         insertDelivery(rt.sql, {
           id, automationId: automation.id, eventId, destination: automation.destination, isTest: true, now, waitingFor: previous,

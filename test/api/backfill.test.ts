@@ -59,6 +59,19 @@ describe('POST /v1/automations/{id}/backfill', () => {
     expect(bodies.filter((id) => id === 'IN-WINDOW')).toHaveLength(1);
   });
 
+  it('sends only the past events that meet the automation’s conditions', async () => {
+    const account = await createAccount();
+    for (const duration of ['30', '90', '600']) await postEvent(account, { type: 'inbound_call_ended', data: { call_id: `D-${duration}`, duration } });
+    const bucket = unique('b');
+    const automation = await createAutomation(account, {
+      url: sinkUrl(bucket), body: '{"call_id": "{{call_id}}"}', conditions: { all: [{ field: 'duration', op: 'gt', value: 60 }] },
+    });
+    const result = await call(`/v1/automations/${automation.id}/backfill`, { token: account.admin, body: { since: iso(Date.now() - HOUR_MS) } });
+    expect(result.body).toEqual({ backfilled: 2, more: false, next_since: null });
+    const received = await waitForSink(bucket, 2);
+    expect(received.map((r) => JSON.parse(r.body).call_id).sort()).toEqual(['D-600', 'D-90']);
+  });
+
   it('takes at most the limit per call, oldest first, and says where to go on from', async () => {
     const account = await createAccount({ partitions: 1 });
     const ids = [];

@@ -90,6 +90,18 @@ describe('POST /v1/simulations', () => {
     expect(await sinkRequests(bucket)).toHaveLength(1);
   });
 
+  it('applies each automation’s conditions, as for real events', async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    // The catalog's CSAT score is 4: a task for low scores only gets nothing; one for 4 and up gets it.
+    const low = await automationFor(account, 'csat_score_received', sinkUrl(bucket), { conditions: { all: [{ field: 'csat_score', op: 'lte', value: 2 }] } });
+    const high = await automationFor(account, 'csat_score_received', sinkUrl(bucket), { conditions: { all: [{ field: 'csat_score', op: 'gte', value: 4 }] } });
+    const run = await call('/v1/simulations', { token: account.admin, body: { scenario: 'inbound_answered' } });
+    expect(run.body.deliveries.map((d: { automation_id: string }) => d.automation_id)).toEqual([high.id]);
+    expect(run.body.deliveries.map((d: { automation_id: string }) => d.automation_id)).not.toContain(low.id);
+    await waitForSink(bucket, 1);
+  });
+
   it('refuses an unknown scenario, automations that cannot take part, and runs nothing while the integration is off', async () => {
     const account = await createAccount();
     const other = await automationFor(account, 'contact_created', sinkUrl(unique('b')), { body: '{"id": "{{contact_id}}"}' });

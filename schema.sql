@@ -73,6 +73,13 @@ CREATE TABLE automations (
   -- Which events of its trigger it delivers: JSON of the tree in src/domain/conditions.ts;
   -- NULL delivers every event (migrations/0011).
   conditions TEXT,
+  -- How to authenticate to the target, without its secret: JSON {"type": "basic", "username"}
+  -- or {"type": "oauth2_client_credentials", "token_url", "client_id", "scope", "audience"};
+  -- NULL: none. Its password or client secret is sealed like secret_ciphertext (migrations/0012).
+  auth TEXT,
+  auth_secret_ciphertext TEXT,
+  -- 'cloudevents': ce-* headers of the CloudEvents HTTP binding, binary mode (migrations/0012).
+  envelope TEXT NOT NULL DEFAULT 'none' CHECK (envelope IN ('none', 'cloudevents')),
   -- Never late: seconds after the event's occurred_at past which a delivery is never sent (it
   -- ends `expired`); NULL: no limit (migrations/0013).
   max_age_seconds INTEGER CHECK (max_age_seconds BETWEEN 1 AND 86400)

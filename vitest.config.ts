@@ -18,12 +18,13 @@ const PARTITIONED_SUITES = [
   'test/api/events.test.ts', 'test/api/events-batch.test.ts', 'test/api/delivery-log.test.ts', 'test/api/replay-and-recovery.test.ts',
   'test/api/retry-and-test.test.ts', 'test/api/stats.test.ts', 'test/api/redaction.test.ts', 'test/api/unicode-text.test.ts',
   'test/api/automations.test.ts', 'test/api/operations.test.ts', 'test/plane/ordering.test.ts', 'test/plane/gates.test.ts',
-  'test/delivery/consumer.test.ts', 'test/console/pages.test.ts', 'test/console/operations-pages.test.ts', 'test/console/log-filters.test.ts',
+  'test/delivery/consumer.test.ts', 'test/delivery/destination-auth.test.ts', 'test/console/pages.test.ts', 'test/console/operations-pages.test.ts', 'test/console/log-filters.test.ts',
   'test/api/conditions.test.ts',
   'test/api/loop-protection.test.ts', 'test/api/hostile-values.test.ts',
   'test/api/max-age.test.ts',
   'test/api/backfill.test.ts',
   'test/api/simulations.test.ts',
+  'test/api/bulk-retry.test.ts', 'test/api/truthful-health.test.ts',
 ];
 
 export default defineConfig({

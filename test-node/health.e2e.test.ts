@@ -50,7 +50,7 @@ async function shownCounts(card: string) {
 /** The chart's drawn bars, summed per outcome from the segments' values. */
 async function drawnCounts(card: string) {
   return ui.page.locator(`${card} rect[data-outcome]`).evaluateAll((rects) => {
-    const sums: Record<string, number> = { succeeded: 0, failed: 0, cancelled: 0 };
+    const sums: Record<string, number> = { succeeded: 0, failed: 0, cancelled: 0, retried: 0 };
     for (const rect of rects as SVGRectElement[]) sums[rect.dataset.outcome!]! += Number(rect.dataset.value);
     return sums;
   });
@@ -84,13 +84,13 @@ describe('health at a glance', () => {
     expect(day.success_rate).toBe(0.8);
     // Response times are bands: "under 100 ms", "100–250 ms", "500 ms–1 s", … never a made-up exact number.
     for (const p of ['p50', 'p95']) expect(await statText(card, p)).toMatch(/^(under 100 ms|\d+(?: ms)?–[\d.]+ m?s|over 10 s)$/);
-    expect(await drawnCounts(card)).toEqual({ succeeded: 4, failed: 1, cancelled: 0 });
+    expect(await drawnCounts(card)).toEqual({ succeeded: 4, failed: 1, cancelled: 0, retried: 3 });
     expect(await ui.page.locator(`${card} rect.chart-failed`).evaluate((r) => getComputedStyle(r).fill)).not.toBe(
       await ui.page.locator(`${card} rect.chart-succeeded`).first().evaluate((r) => getComputedStyle(r).fill),
     );
     const chart = ui.page.getByRole('img', { name: 'Deliveries per hour, the last 24 hours' });
     expect(await chart.getAttribute('aria-describedby')).toBe('task-health-svg-desc');
-    expect(await ui.page.locator('#task-health-svg-desc').textContent()).toMatch(/^Deliveries per hour over the last 24 hours: 4 succeeded, 1 failed, 0 cancelled, 0 expired\./);
+    expect(await ui.page.locator('#task-health-svg-desc').textContent()).toMatch(/^Deliveries per hour over the last 24 hours: 4 succeeded, 1 failed, 0 cancelled, 0 expired, 3 failed attempts retried\./);
     expect(await ui.page.locator(`${card} table tbody tr`).count()).toBe(24);
     // The page script relabelled the UTC times in the reader's zone.
     await ui.textOf(`${card} [data-chart-zone]`, /^Times in your time zone/);
@@ -117,8 +117,8 @@ describe('health at a glance', () => {
     expect(account.counts).toMatchObject({ succeeded: 4, failed: 1, retried: 3 });
     expect(await shownCounts(card)).toEqual({ succeeded: 4, failed: 1, retried: 3, cancelled: 0 });
     expect(await statText(card, 'success_rate')).toBe('80%');
-    expect(await drawnCounts(card)).toEqual({ succeeded: 4, failed: 1, cancelled: 0 });
-    await ui.page.locator(card).getByRole('link', { name: 'See failed deliveries' }).waitFor();
+    expect(await drawnCounts(card)).toEqual({ succeeded: 4, failed: 1, cancelled: 0, retried: 3 });
+    await ui.page.locator(card).getByRole('link', { name: 'See it in the log' }).waitFor();
     await ui.page.locator(card).scrollIntoViewIfNeeded();
     await ui.screenshot('console-health-account');
 

@@ -14,8 +14,14 @@
  *   body_tail=TEXT        append TEXT (UTF-8) to that body, e.g. to put a multi-byte character at a cut
  *   echo=1                answer with the request's own body (what the attempt log then stores)
  *   length=1              declare the body's Content-Length (otherwise it is sent chunked)
+ *   reject_token=TOKEN    answer 401 to a request with `Authorization: Bearer TOKEN`
  * Each record also says how many of the bucket's requests were in flight when it arrived.
  * GET /requests/<bucket> lists what the bucket received.
+ *
+ * /token/<bucket>/... is an OAuth2 token endpoint, recorded in its bucket too: it answers
+ * {"access_token": "tok-<bucket>-<n>", "token_type": "Bearer", "expires_in"} for its n-th
+ * request, with expires_in=N from the query (default 3600), or as it asks: status=NNN,
+ * answer=TEXT (that body instead), body_size=N (an N-byte body), delay_ms=N.
  */
 import http from 'node:http';
 import type { TestProject } from 'vitest/node';
@@ -45,7 +51,7 @@ export default async function setup(project: TestProject) {
         res.end(JSON.stringify(buckets.get(bucket) ?? []));
         return;
       }
-      if (kind !== 'hook') {
+      if (kind !== 'hook' && kind !== 'token') {
         res.writeHead(404);
         res.end();
         return;
@@ -64,6 +70,24 @@ export default async function setup(project: TestProject) {
       });
       buckets.set(bucket, list);
       const q = url.searchParams;
+      if (kind === 'token') {
+        const n = list.filter((r) => r.path.startsWith('/token/')).length;
+        const answer = q.get('answer')
+          ?? (q.get('body_size') ? 'x'.repeat(Number(q.get('body_size'))) : undefined)
+          ?? JSON.stringify({ access_token: `tok-${bucket}-${n}`, token_type: 'Bearer', expires_in: Number(q.get('expires_in') ?? 3600) });
+        setTimeout(() => {
+          if (res.destroyed) return;
+          res.writeHead(Number(q.get('status') ?? 200), { 'content-type': 'application/json' });
+          res.end(answer);
+        }, Number(q.get('delay_ms') ?? 0));
+        return;
+      }
+      const rejected = q.get('reject_token');
+      if (rejected !== null && req.headers.authorization === `Bearer ${rejected}`) {
+        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer error="invalid_token"' });
+        res.end('token rejected');
+        return;
+      }
       const failFirst = Number(q.get('fail_first') ?? 0);
       // With fail_match, only requests whose body contains it count towards fail_first.
       const match = q.get('fail_match');

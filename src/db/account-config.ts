@@ -2,7 +2,7 @@
  * What an account object needs from the control plane: whether the integration is on, and
  * every automation with what sending it takes. Read in one round trip and cached by the object.
  */
-import type { BodyFormat, Ordering } from '../domain/vocabulary';
+import type { BodyFormat, Envelope, Ordering } from '../domain/vocabulary';
 
 export interface AutomationConfigRow {
   id: string;
@@ -23,6 +23,10 @@ export interface AutomationConfigRow {
   redact: string;
   /** JSON of the condition tree; NULL: every event. */
   conditions: string | null;
+  /** JSON of an AuthView, its secret sealed apart; NULL: none. */
+  auth: string | null;
+  auth_secret_ciphertext: string | null;
+  envelope: Envelope;
   max_age_seconds: number | null;
 }
 
@@ -42,7 +46,8 @@ export async function readAccountConfig(
     db
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
-                rate_limit_per_second, ordering, updated_at, previous_secrets, redact, conditions, max_age_seconds
+                rate_limit_per_second, ordering, updated_at, previous_secrets, redact, conditions,
+                auth, auth_secret_ciphertext, envelope, max_age_seconds
          FROM automations WHERE account_id = ?1`,
       )
       .bind(accountId),

@@ -3,8 +3,9 @@ import { disabledReasonText, type DisabledCause, type RecordedCause } from '../d
 import { DEFAULT_MAX_CONCURRENCY } from '../domain/destination-gate';
 import { decodePreviousSecrets, liveSecrets } from '../domain/secret-rotation';
 import type { Conditions } from '../domain/conditions';
+import type { AuthView } from '../domain/destination-auth';
 import type { Redactions } from '../domain/redaction';
-import type { BodyFormat, Ordering } from '../domain/vocabulary';
+import type { BodyFormat, Envelope, Ordering } from '../domain/vocabulary';
 import { iso, toPage, type Page } from './rows';
 
 export interface Automation {
@@ -32,6 +33,9 @@ export interface Automation {
   redact: Redactions;
   /** Which events of its trigger it delivers; null: every one. */
   conditions: Conditions | null;
+  /** How it authenticates to the target, without the password or client secret. */
+  auth: AuthView | null;
+  envelope: Envelope;
   created_at: string;
   updated_at: string;
 }
@@ -65,6 +69,11 @@ export interface AutomationRow {
   disabled_cause: string | null;
   /** JSON of the condition tree (src/domain/conditions.ts); NULL: every event. */
   conditions: string | null;
+  /** JSON of an AuthView (src/domain/destination-auth.ts); NULL: none. */
+  auth: string | null;
+  /** The password or client secret, sealed like the signing secret (bound to authSecretBoundTo(id)). */
+  auth_secret_ciphertext: string | null;
+  envelope: Envelope;
   max_age_seconds: number | null;
 }
 
@@ -97,6 +106,8 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   previous_secrets: previousSecretsView(row.previous_secrets),
   redact: JSON.parse(row.redact) as Redactions,
   conditions: row.conditions === null ? null : (JSON.parse(row.conditions) as Conditions),
+  auth: row.auth === null ? null : (JSON.parse(row.auth) as AuthView),
+  envelope: row.envelope,
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
@@ -115,6 +126,8 @@ export interface AutomationFields {
   max_age_seconds?: number | null;
   redact: Redactions;
   conditions?: Conditions | null;
+  auth?: AuthView | null;
+  envelope?: Envelope;
 }
 
 export async function insertAutomation(
@@ -124,18 +137,22 @@ export async function insertAutomation(
   fields: AutomationFields,
   secretCiphertext: string,
   now: number,
+  authSecretCiphertext: string | null = null,
 ): Promise<AutomationRow> {
   const row = await db
     .prepare(
       `INSERT INTO automations
          (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at,
-          max_concurrency, rate_limit_per_second, ordering, redact, conditions, max_age_seconds)
-       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING *`,
+          max_concurrency, rate_limit_per_second, ordering, redact, conditions, auth, auth_secret_ciphertext, envelope,
+          max_age_seconds)
+       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) RETURNING *`,
     )
     .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
       JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now,
       fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null, fields.ordering ?? 'none', JSON.stringify(fields.redact),
-      conditionsJson(fields.conditions ?? null), fields.max_age_seconds ?? null)
+      conditionsJson(fields.conditions ?? null),
+      fields.auth ? JSON.stringify(fields.auth) : null, fields.auth ? authSecretCiphertext : null, fields.envelope ?? 'none',
+      fields.max_age_seconds ?? null)
     .first<AutomationRow>();
   return row!;
 }
@@ -146,8 +163,11 @@ export async function getAutomationRow(db: D1Database, accountId: string, id: st
   return db.prepare('SELECT * FROM automations WHERE id = ?1 AND account_id = ?2').bind(id, accountId).first<AutomationRow>();
 }
 
-/** Some of the editable fields: what a PATCH names. */
-export type AutomationChange = Partial<AutomationFields>;
+/**
+ * Some of the editable fields: what a PATCH names. With `auth`, `authSecretCiphertext` is the
+ * newly sealed secret, or absent to keep the stored one.
+ */
+export type AutomationChange = Partial<AutomationFields> & { authSecretCiphertext?: string };
 
 /**
  * Sets only the fields `change` names, in one statement, so concurrent changes of different
@@ -165,7 +185,7 @@ export async function updateAutomation(
   now: number,
 ): Promise<AutomationRow | null> {
   // NULL means "not in the change" for every column but the nullable ones (name, rate limit,
-  // conditions), which have a flag.
+  // conditions, auth, max age), which have a flag.
   const enabled = change.enabled === undefined ? null : change.enabled ? 1 : 0;
   return db
     .prepare(
@@ -180,7 +200,10 @@ export async function updateAutomation(
          ordering = COALESCE(?16, ordering),
          redact = COALESCE(?17, redact),
          conditions = CASE WHEN ?18 THEN ?19 ELSE conditions END,
-         max_age_seconds = CASE WHEN ?20 THEN ?21 ELSE max_age_seconds END,
+         auth = CASE WHEN ?20 THEN ?21 ELSE auth END,
+         auth_secret_ciphertext = CASE WHEN ?20 AND ?21 IS NULL THEN NULL ELSE COALESCE(?22, auth_secret_ciphertext) END,
+         envelope = COALESCE(?23, envelope),
+         max_age_seconds = CASE WHEN ?24 THEN ?25 ELSE max_age_seconds END,
          version = version + 1, updated_at = ?11
        WHERE id = ?1 AND account_id = ?2 AND (?12 IS NULL OR version = ?12) RETURNING *`,
     )
@@ -189,6 +212,8 @@ export async function updateAutomation(
       change.max_concurrency ?? null, change.rate_limit_per_second !== undefined ? 1 : 0, change.rate_limit_per_second ?? null,
       change.ordering ?? null, change.redact ? JSON.stringify(change.redact) : null,
       change.conditions !== undefined ? 1 : 0, conditionsJson(change.conditions ?? null),
+      change.auth !== undefined ? 1 : 0, change.auth ? JSON.stringify(change.auth) : null, change.authSecretCiphertext ?? null,
+      change.envelope ?? null,
       change.max_age_seconds !== undefined ? 1 : 0, change.max_age_seconds ?? null)
     .first<AutomationRow>();
 }

@@ -22,7 +22,9 @@ import { partitionOfDeliveryId } from '../crypto/ids';
 import { parsePlaneKey, planeFor, planeKey } from '../plane/client';
 import type { Lane } from '../domain/destination-gate';
 import type { AttemptReport, BatchReport, ClaimItem, DeliveryMessage, SendOrder } from '../plane/protocol';
-import { sendWebhook } from './send';
+import { cloudEventHeaders } from '../domain/cloudevents';
+import { authHeaderFor, type AuthContext } from './auth-header';
+import { sendWebhook, type SendOutcome } from './send';
 import { openSigningSecret } from './signing-secrets';
 
 export const MAX_IN_FLIGHT = 6;
@@ -93,7 +95,8 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Env
 
   await runFairly(share, MAX_IN_FLIGHT, async ({ key, account, order }) => {
     const state = pending.get(key)!;
-    const attempted = await attempt(config, order, eventValues, lane);
+    const keep: AuthContext['keep'] = (...args) => planeFor(env, key).keepAccessToken(key, ...args);
+    const attempted = await attempt(config, { accountId: account, order, keep, lane }, eventValues);
     if ('moved' in attempted) {
       logEvent('delivery moved to the slow lane', { account_id: account, delivery_id: order.id, destination: order.destination, budget_ms: order.fastLaneBudgetMs });
       state.reports.push(attempted.moved);
@@ -130,10 +133,14 @@ interface Attempted {
 }
 
 /**
- * Renders, signs and sends one delivery; never throws. In the fast lane a send that outlasts
- * its budget (set by the account object) is stopped and moved to the slow lane instead of counting as an attempt.
+ * Renders, signs and sends one delivery, with its auth and envelope; never throws. In the fast
+ * lane a send that outlasts its budget (set by the account object) is stopped and moved to the
+ * slow lane instead of counting as an attempt.
  */
-async function attempt(config: Config, order: SendOrder, eventValues: EventValues, lane: Lane): Promise<Attempted | { moved: BatchReport }> {
+async function attempt(
+  config: Config, job: { accountId: string; order: SendOrder; keep: AuthContext['keep']; lane: Lane }, eventValues: EventValues,
+): Promise<Attempted | { moved: BatchReport }> {
+  const { order, lane } = job;
   const now = Date.now();
   const base = { id: order.id, token: order.token, attempt: order.attempt, attemptNumber: order.attemptNumber };
   const failedHere = (error: string, final: boolean, why: NoRequestClass): Attempted => ({
@@ -149,7 +156,7 @@ async function attempt(config: Config, order: SendOrder, eventValues: EventValue
 
   const rendered = renderBody(config, order, eventValues);
   if ('problem' in rendered) return failedHere(rendered.problem, true, 'render');
-  const { body, contentType } = rendered;
+  const { body, contentType, callId } = rendered;
   let secret: string;
   let previousSecrets: string[];
   try {
@@ -165,26 +172,56 @@ async function attempt(config: Config, order: SendOrder, eventValues: EventValue
     return failedHere('the signing secret could not be read (service configuration)', false, 'config');
   }
 
+  // A token endpoint failing is retried on schedule: the next attempt asks it again.
+  const auth = await authHeaderFor(order, {
+    secretsKey: config.secretsKey!, timeoutMs: config.deliveryTimeoutMs, policy: targetPolicyOf(config), keep: job.keep,
+  });
+  if (!auth.ok) return failedHere(auth.problem, false, auth.why);
+  const envelopeHeaders = order.envelope === 'cloudevents'
+    ? cloudEventHeaders({ id: order.id, trigger: order.trigger, accountId: job.accountId, occurredAt: order.occurredAt, callId })
+    : {};
+
   // A paced delivery waits for its time last, so that rendering and opening secrets (slower for
   // the first of a batch) do not move its request off the rate limit's interval.
   if (order.notBefore !== null && order.notBefore > Date.now()) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(order.notBefore! - Date.now(), MAX_PACING_WAIT_MS)));
   }
   const budgeted = lane === 'fast' && order.fastLaneBudgetMs < config.deliveryTimeoutMs;
-  const outcome = await sendWebhook({
+  const send = (authorization: string | null) => sendWebhook({
     deliveryId: order.id, url: target.url.href, contentType, body, extraHeaders: order.headers, secret, previousSecrets,
-    timeoutMs: budgeted ? order.fastLaneBudgetMs : config.deliveryTimeoutMs,
+    authorization, envelopeHeaders, timeoutMs: budgeted ? order.fastLaneBudgetMs : config.deliveryTimeoutMs,
   });
-  if (budgeted && outcome.result.kind === 'error' && outcome.result.timedOut) return { moved: { id: order.id, token: order.token, moved: 'slow_lane' } };
+  const outOfBudget = (sent: SendOutcome) => budgeted && sent.result.kind === 'error' && Boolean(sent.result.timedOut);
+  const moved = { moved: { id: order.id, token: order.token, moved: 'slow_lane' as const } };
+  let outcome = await send(auth.value);
+  if (outOfBudget(outcome)) return moved;
+  let refreshProblem: string | null = null;
+  if (auth.refresh && outcome.result.kind === 'response' && outcome.result.status === 401) {
+    // The token was refused (revoked, or expired early): a new one, and the attempt again at once.
+    const again = await auth.refresh();
+    if (again.ok) {
+      const resent = await send(again.value);
+      if (outOfBudget(resent)) return moved;
+      outcome = spanning(outcome, resent);
+    } else {
+      refreshProblem = `getting a new token after the 401 failed: ${again.problem}`;
+    }
+  }
   const ok = outcome.result.kind === 'response' && isSuccessStatus(outcome.result.status);
+  const error = outcome.result.kind === 'error' ? outcome.result.message : ok ? null : describeStatus(outcome.result.status);
   return {
     report: {
       ...base, startedAt: outcome.startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode,
-      error: outcome.result.kind === 'error' ? outcome.result.message : ok ? null : describeStatus(outcome.result.status),
+      error: refreshProblem ? `${error}; ${refreshProblem}` : error,
       responseBody: outcome.responseBody, result: outcome.result, final: false, request: outcome.request,
     },
     verdict: verdictOf(outcome.result),
   };
+}
+
+/** An attempt sent twice (a 401, then a new token): the second send's outcome, timed from the first. */
+function spanning(first: SendOutcome, second: SendOutcome): SendOutcome {
+  return { ...second, startedAt: first.startedAt, durationMs: second.startedAt + second.durationMs - first.startedAt };
 }
 
 function attemptRecord(account: string, lane: AttemptRecord['lane'], order: SendOrder, report: AttemptReport, verdict: AttemptVerdict): AttemptRecord {
@@ -195,13 +232,14 @@ function attemptRecord(account: string, lane: AttemptRecord['lane'], order: Send
 }
 
 /** The body to send: the rendered template, or the operations webhook's payload as built. */
-function renderBody(config: Config, order: SendOrder, eventValues: EventValues): { body: string; contentType: string } | { problem: string } {
-  if (order.raw) return { body: order.eventData, contentType: 'application/json' };
+function renderBody(config: Config, order: SendOrder, eventValues: EventValues): { body: string; contentType: string; callId: string | null } | { problem: string } {
+  if (order.raw) return { body: order.eventData, contentType: 'application/json', callId: null };
   try {
     const template = compileTemplate(order.body, order.format);
     // Redacted fields never reach the body, so neither the receiver nor its echo in the log sees them.
     const values = redactValues(eventValues.of(order.eventData), order.redact);
-    return { body: template.render(values, config.maxBodyBytes), contentType: template.contentType };
+    // The call id (for ce-subject) as redacted, like every value that leaves.
+    return { body: template.render(values, config.maxBodyBytes), contentType: template.contentType, callId: values.call_id ?? null };
   } catch (error) {
     if (error instanceof RenderedBodyTooLarge) return { problem: `${error.message} (MAX_BODY_BYTES) with this event's values` };
     if (error instanceof ValueNotRenderable) return { problem: `the body could not be rendered: ${error.message}` };

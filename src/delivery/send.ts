@@ -3,6 +3,7 @@
  * at most 1 KiB of the answer for the log.
  */
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../config';
+import { maskAuthorization } from '../domain/destination-auth';
 import { HOP_HEADER, HOP_VALUE } from '../domain/hop-header';
 import { signatureHeader } from '../domain/signature';
 import type { AttemptResult } from '../domain/retry-policy';
@@ -20,6 +21,10 @@ export interface OutboundWebhook {
   secret: string;
   /** Secrets rotated out whose overlap has not ended: they sign too, after the current one. */
   previousSecrets?: string[];
+  /** The Authorization value `auth` makes (Basic or Bearer); masked in the stored copy of the request. */
+  authorization?: string | null;
+  /** The envelope's headers (CloudEvents ce-*). */
+  envelopeHeaders?: Record<string, string>;
   timeoutMs: number;
 }
 
@@ -37,6 +42,8 @@ export async function buildHeaders(webhook: OutboundWebhook, nowMs: number): Pro
   const timestamp = Math.floor(nowMs / 1000);
   // Extra headers first, so that the product's own headers always win (they are also refused at save time).
   const headers = new Headers(webhook.extraHeaders);
+  for (const [name, value] of Object.entries(webhook.envelopeHeaders ?? {})) headers.set(name, value);
+  if (webhook.authorization) headers.set('authorization', webhook.authorization);
   headers.set('content-type', webhook.contentType);
   headers.set('user-agent', USER_AGENT);
   // Tells the events API this is one of our webhooks coming back (loop protection).
@@ -51,7 +58,10 @@ export async function buildHeaders(webhook: OutboundWebhook, nowMs: number): Pro
 export async function sendWebhook(webhook: OutboundWebhook, now: () => number = Date.now): Promise<SendOutcome> {
   const startedAt = now();
   const headers = await buildHeaders(webhook, startedAt);
-  const request = boundedRequest({ method: 'POST', url: webhook.url, headers: Object.fromEntries(headers), body: webhook.body });
+  const shown = Object.fromEntries(headers);
+  // The log keeps the request as sent, but never the credentials auth put in it.
+  if (webhook.authorization) shown.authorization = maskAuthorization(webhook.authorization);
+  const request = boundedRequest({ method: 'POST', url: webhook.url, headers: shown, body: webhook.body });
   const signal = AbortSignal.timeout(webhook.timeoutMs);
   const finish = (result: AttemptResult, statusCode: number | null, responseBody: string | null): SendOutcome => ({
     result,
@@ -80,12 +90,17 @@ export async function sendWebhook(webhook: OutboundWebhook, now: () => number = 
 
 /** Reads up to `limit` bytes of the body (fewer if that splits a character) and drops the rest without downloading it. */
 async function readPrefix(response: Response, limit: number): Promise<string | null> {
-  if (!response.body) return null;
+  return response.body ? (await readStart(response, limit)).text : null;
+}
+
+/** The start of a body, at most `limit` bytes, and whether it reached the limit (`cut`: there may be more). */
+export async function readStart(response: Response, limit: number): Promise<{ text: string; cut: boolean }> {
+  if (!response.body) return { text: '', cut: false };
   // The usual small answer: unencoded with its length declared, so HTTP framing bounds what
   // arrayBuffer() can read to that length, and it is read in one step instead of chunk by chunk.
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isInteger(declared) && declared >= 0 && declared < limit && !response.headers.has('content-encoding')) {
-    return new TextDecoder().decode(await response.arrayBuffer());
+    return { text: new TextDecoder().decode(await response.arrayBuffer()), cut: false };
   }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -108,10 +123,10 @@ async function readPrefix(response: Response, limit: number): Promise<string | n
   // The cut can fall inside a multi-byte UTF-8 character. In stream mode the decoder holds back
   // an incomplete final sequence instead of emitting U+FFFD for it, so the kept text ends on a
   // character boundary. Only a cut body is decoded that way: a complete one keeps its own flaws.
-  return new TextDecoder().decode(bytes, { stream: size >= limit });
+  return { text: new TextDecoder().decode(bytes, { stream: size >= limit }), cut: size >= limit };
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
+export function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `timed out after ${timeoutMs} ms`;
   }

@@ -41,6 +41,8 @@ export interface AttemptOutcomeInput {
   gates: GatePair;
   keys: GateKeys;
   health: Health;
+  /** The delivery's `delivery.exhausted` notices not yet closed (it failed, and was sent again). */
+  openNotices: readonly string[];
   /** Already turned off by an earlier attempt of the same report: not again. */
   alreadyDisabled: boolean;
   schedule: readonly number[];
@@ -91,8 +93,9 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
   // A simulated call's next webhook waits only until this one has been sent, not for its retries
   // (per-call ordering, when on, still holds it back at dispatch until this one is final).
   if (d.isTest && outcome.status === 'retrying') effects.push(...releaseWaitersOf(d.id));
-  // A failure before any request says nothing about the destination.
-  if (!r.final) {
+  // A failure before any request (a refused target, a token endpoint that gave no token) says
+  // nothing about the destination.
+  if (!r.final && r.request !== null) {
     const gates = observePair(i.gates, observationOf(r.result, r.durationMs, now), now, i.random);
     effects.push(...pairEffects(i.keys, i.gates, gates, now));
   }
@@ -109,8 +112,9 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
     effects.push(disable(cause), notice({ type: 'automation.disabled', cause }));
   } else if (outcome.status === 'failed') {
     effects.push(notice({ type: 'delivery.exhausted', last_error: lastError, last_status_code: r.statusCode }));
-  } else if (outcome.status === 'succeeded' && d.attemptCount - d.attemptBase > 1) {
-    effects.push(notice({ type: 'delivery.recovered', attempt: d.attemptCount - d.attemptBase }));
+  } else if (outcome.status === 'succeeded' && (d.attemptCount - d.attemptBase > 1 || i.openNotices.length > 0)) {
+    // A success after failures, in this schedule or before it was sent again, closes what they opened.
+    effects.push(notice({ type: 'delivery.recovered', attempt: r.attempt, closes: [...i.openNotices] }));
   }
 
   const observed = observeAttempt(i.health, outcome.status === 'succeeded', now, i.autoDisableAfterMs);

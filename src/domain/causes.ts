@@ -34,8 +34,12 @@ export type RecordedCause = DisabledCause | TextCause;
 export type NoticeData =
   /** Every attempt of the notice's delivery failed; the last one's error and HTTP status (null when no answer, or not known). */
   | { type: 'delivery.exhausted'; last_error: string | null; last_status_code: number | null }
-  /** The notice's delivery succeeded on this attempt, after earlier ones failed. */
-  | { type: 'delivery.recovered'; attempt: number }
+  /**
+   * The notice's delivery succeeded on this attempt (numbered as the log numbers it), after
+   * earlier ones failed; `closes`: the `delivery.exhausted` notices of it this closes (a failed
+   * delivery sent again). Absent on notices recorded before notices were closed.
+   */
+  | { type: 'delivery.recovered'; attempt: number; closes?: string[] }
   /** Every attempt of the automation has failed since this time (ISO). */
   | { type: 'automation.failing'; since: string }
   /** The automation was turned off, and why. */

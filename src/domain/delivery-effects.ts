@@ -57,6 +57,8 @@ export type Effect =
   | { kind: 'release_waiters'; of: string }
   /** Adds a settled delivery's outcome to its automation's hourly rollup (test sends never come here). */
   | { kind: 'count_outcome'; automationId: string; status: DeliveryStatus; at: number }
+  /** A reopened delivery's earlier final outcome leaves its hour's rollup (it is counted again when it settles). */
+  | { kind: 'uncount_outcome'; automationId: string; status: DeliveryStatus; at: number }
   | { kind: 'count_attempt'; automationId: string; at: number; failed: boolean; latencyMs: number | null }
   | { kind: 'insert_attempt'; attempt: AttemptRecord }
   /**

@@ -201,6 +201,8 @@ export interface DeliveryRef {
   id: string;
   automationId: string;
   isTest: boolean;
+  /** When the delivery was created: its outcome is counted in that hour (see settle). */
+  createdAt: number;
 }
 
 export interface Closing {
@@ -216,6 +218,11 @@ export interface Closing {
  * A delivery settles after an attempt, a cancel or a give-up: its new state, its queue message
  * and lease released, and, once final, the deliveries that waited for it (per-call ordering)
  * may go. Every way a delivery settles comes here, so the hourly rollups miss none.
+ *
+ * A final outcome is counted in the hour the delivery was *created*, and taken back out when
+ * the delivery is reopened (see `reopened`): a window's counts are then its deliveries by their
+ * status now, which is exactly what the log lists for that window and status. A failed attempt
+ * scheduled again (`retrying`) is about the attempt, so it is counted when it happens.
  */
 export function settle(d: DeliveryRef, c: Closing, now: number): Effect[] {
   const patch: DeliveryPatch = {
@@ -227,7 +234,7 @@ export function settle(d: DeliveryRef, c: Closing, now: number): Effect[] {
     { kind: 'update_delivery', id: d.id, patch },
     ...(c.nextAttemptAt === null ? releaseWaitersOf(d.id) : []),
     // Test sends say nothing about an automation's health.
-    ...(d.isTest ? [] : [{ kind: 'count_outcome', automationId: d.automationId, status: c.status, at: now } as const]),
+    ...(d.isTest ? [] : [{ kind: 'count_outcome', automationId: d.automationId, status: c.status, at: c.status === 'retrying' ? now : d.createdAt } as const]),
   ];
 }
 
@@ -259,8 +266,15 @@ export const leased = (state: Pick<LifecycleState, 'attemptCount'> & { id: strin
   { kind: 'update_delivery', id: state.id, patch: { leaseUntil, attemptCount: state.attemptCount + 1, updatedAt: now } },
 ];
 
-/** A manual retry or recovery: pending again with a fresh schedule and window, counted from here. */
-export const reopened = (state: Pick<LifecycleState, 'attemptCount'> & { id: string }, now: number): Effect[] => [
+/**
+ * A manual retry or recovery: pending again with a fresh schedule and window, counted from here.
+ * Its earlier outcome leaves the rollups (it is counted again when it settles), so a resent
+ * failure that succeeds no longer counts as failed.
+ */
+export const reopened = (state: Pick<LifecycleState, 'attemptCount' | 'status'> & DeliveryRef, now: number): Effect[] => [
+  ...(state.isTest || isOpen(state.status)
+    ? []
+    : [{ kind: 'uncount_outcome', automationId: state.automationId, status: state.status, at: state.createdAt } as const]),
   {
     kind: 'update_delivery',
     id: state.id,

@@ -25,6 +25,9 @@ export const OpenStatus = DeliveryStatus.extract(['pending', 'retrying']);
 export type OpenStatus = z.infer<typeof OpenStatus>;
 export const FinishedStatus = DeliveryStatus.exclude(OpenStatus.options);
 export type FinishedStatus = z.infer<typeof FinishedStatus>;
+/** The statuses a filtered set of deliveries may be sent again from (POST /v1/deliveries/retry): never an open one. */
+export const ResendableStatus = FinishedStatus.extract(['failed']);
+export type ResendableStatus = z.infer<typeof ResendableStatus>;
 
 /** Whether an automation's deliveries for one call go out in the order the events occurred. */
 export const Ordering = z.enum(['none', 'per_call']);
@@ -33,3 +36,11 @@ export type Ordering = z.infer<typeof Ordering>;
 /** What the account's operations webhook (and the console's notices) tell about. */
 export const NoticeType = z.enum(['automation.failing', 'automation.disabled', 'delivery.exhausted', 'delivery.recovered']);
 export type NoticeType = z.infer<typeof NoticeType>;
+
+/** How an automation authenticates to its target: HTTP Basic, or a token from an OAuth2 token endpoint. */
+export const AuthType = z.enum(['basic', 'oauth2_client_credentials']);
+export type AuthType = z.infer<typeof AuthType>;
+
+/** What wraps a webhook: nothing, or the CloudEvents HTTP binding's ce-* headers (binary mode). */
+export const Envelope = z.enum(['none', 'cloudevents']);
+export type Envelope = z.infer<typeof Envelope>;

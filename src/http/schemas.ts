@@ -5,12 +5,13 @@
  */
 import { z } from '@hono/zod-openapi';
 import { ConditionOp, ConditionsSchema, FieldKind, MAX_CONDITION_DEPTH, MAX_CONDITIONS, MAX_LIST_VALUES } from '../domain/conditions';
-import { StatsWindow } from '../domain/delivery-stats';
+import { HealthState, StatsWindow } from '../domain/delivery-stats';
 import { DRY_RUN_SAMPLE } from '../domain/dry-run';
 import { tooDeepFields, tooDeepReason } from '../domain/template';
+import { AuthView } from '../domain/auth-view';
 import { RedactMode } from '../domain/redaction';
 import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
-import { BodyFormat, DeliveryStatus, Ordering } from '../domain/vocabulary';
+import { AuthType, BodyFormat, DeliveryStatus, Envelope, Ordering } from '../domain/vocabulary';
 
 export const ErrorSchema = z
   .object({
@@ -161,10 +162,38 @@ export const AutomationSchema = z
     }),
     redact: z.record(z.string(), RedactMode),
     conditions: ConditionsField,
+    auth: z.union([AuthView, z.null()]).openapi({
+      description: 'How webhooks authenticate to the target (Basic, or OAuth2 client credentials); never with its password or client_secret',
+    }),
+    envelope: Envelope,
     created_at: z.string(),
     updated_at: z.string(),
   })
   .openapi('Automation');
+
+const authField = (description: string) => Text().max(1024).openapi({ description });
+const BasicAuthInput = z
+  .object({
+    type: z.literal(AuthType.enum.basic),
+    username: authField('The user-id (no ":")'),
+    password: authField('Sealed at rest and never shown; leave it out of a PATCH to keep the stored one').optional(),
+  })
+  .strict();
+const OAuthAuthInput = z
+  .object({
+    type: z.literal(AuthType.enum.oauth2_client_credentials),
+    token_url: Text().trim().min(1).max(2048).openapi({ description: 'The token endpoint: https, and the same SSRF policy as the target' }),
+    client_id: authField('The client id, sent to the token endpoint with HTTP Basic'),
+    client_secret: authField('Sealed at rest and never shown; leave it out of a PATCH to keep the stored one (same token_url)').optional(),
+    scope: authField('Optional scope to ask for').nullable().optional(),
+    audience: authField('Optional audience to ask for (not in RFC 6749; Auth0 and others use it)').nullable().optional(),
+  })
+  .strict();
+/** `auth` as posted (POST and PATCH): the secret may be left out of a PATCH to keep the stored one. */
+export const AuthInputSchema = z.discriminatedUnion('type', [BasicAuthInput, OAuthAuthInput]).nullable().openapi({
+  description: 'How each webhook authenticates to the target: Authorization: Basic, or a Bearer token from an OAuth2 token endpoint '
+    + '(client credentials grant, RFC 6749 §4.4); null: none. GET shows it without password or client_secret',
+});
 
 export const SigningSecretSchema = z.object({ signing_secret: z.string() }).openapi('SigningSecret');
 
@@ -265,9 +294,18 @@ export const SimulationSchema = z
   })
   .openapi('Simulation');
 
+export const RetriedSchema = z
+  .object({
+    retried: z.int().openapi({ description: 'Deliveries sent again by this call (same webhook-id, fresh retry schedule), oldest first' }),
+    skipped: z.int().openapi({ description: 'Matching deliveries left as they are: their automated task is off or deleted' }),
+    more: z.boolean().openapi({ description: 'More matching deliveries are left beyond this call’s limit: call again with since = next_since' }),
+    next_since: z.string().nullable(),
+  })
+  .openapi('Retried');
+
 const OutcomeCounts = {
-  succeeded: z.number().int(),
-  failed: z.number().int(),
+  succeeded: z.number().int().openapi({ description: 'Deliveries created in the window (or point) that have succeeded' }),
+  failed: z.number().int().openapi({ description: 'Deliveries created in the window (or point) that are failed now: what the log lists with status=failed and since=from; a failure sent again leaves this count' }),
   cancelled: z.number().int(),
   expired: z.number().int().openapi({ description: 'Not succeeded by the event’s occurred_at + the automation’s max_age_seconds, so never sent after that' }),
   retried: z.number().int().openapi({ description: 'Attempts that failed and were scheduled to be tried again' }),
@@ -277,12 +315,20 @@ const OutcomeCounts = {
 export const StatsSchema = z
   .object({
     window: StatsWindow,
+    zone: z.string().openapi({ description: 'The time zone the 7-day view’s calendar days are in (the `tz` asked for, or UTC)' }),
     from: z.string(),
     to: z.string(),
-    success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed + expired) of deliveries finished in the window; null when none' }),
+    state: HealthState.openapi({
+      description: 'failing: attempts failed and none succeeded (or, for an automation, every attempt has failed since `failing_since`); degraded: something failed or is retrying; ok: deliveries succeeded; idle: nothing happened',
+    }),
+    success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed + expired + retrying now); null when all four are 0' }),
+    failing_since: z.string().nullable().optional().openapi({
+      description: 'Automation stats only: the first failed attempt of the failure streak it is in (every attempt since has failed), however long ago; null when its latest attempt succeeded or none was made',
+    }),
     counts: z.object({
       ...OutcomeCounts,
       open: z.number().int().openapi({ description: 'Deliveries pending or retrying now' }),
+      retrying: z.number().int().openapi({ description: 'Deliveries whose last attempt failed and that wait to be tried again now' }),
     }),
     attempts: z.object({ total: z.number().int(), failed: z.number().int() }),
     latency_ms: z
@@ -290,7 +336,9 @@ export const StatsSchema = z
       .openapi({ description: 'Estimated from a histogram (bounds 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms): the bound of the bucket holding the quantile' }),
     series: z.object({
       bucket: z.enum(['hour', 'day']),
-      points: z.array(z.object({ start: z.string(), ...OutcomeCounts })).openapi({ description: '24 hours for 24h; 7 days of 24 hours for 7d, oldest first' }),
+      points: z.array(z.object({ start: z.string(), ...OutcomeCounts })).openapi({
+        description: '24 hours for 24h; for 7d the reader’s 7 calendar days (in `zone`) ending today, oldest first, each starting at its local midnight',
+      }),
     }),
   })
   .openapi('Stats');
@@ -328,6 +376,8 @@ export type TriggerField = Trigger['fields'][number];
 export type TriggerList = z.infer<typeof TriggerListSchema>;
 export type Automation = z.infer<typeof AutomationSchema>;
 export type DisabledCause = z.infer<typeof DisabledCauseSchema>;
+export type AutomationAuth = NonNullable<Automation['auth']>;
+export type AuthInput = z.infer<typeof AuthInputSchema>;
 export type SigningSecret = z.infer<typeof SigningSecretSchema>;
 export type RotatedSecret = z.infer<typeof RotatedSecretSchema>;
 export type Preview = z.infer<typeof PreviewSchema>;
@@ -341,6 +391,7 @@ export type Recovered = z.infer<typeof RecoveredSchema>;
 export type Backfilled = z.infer<typeof BackfilledSchema>;
 export type SimulationList = z.infer<typeof SimulationListSchema>;
 export type Simulation = z.infer<typeof SimulationSchema>;
+export type Retried = z.infer<typeof RetriedSchema>;
 export type Stats = z.infer<typeof StatsSchema>;
 export type OperationsWebhook = z.infer<typeof OperationsWebhookSchema>;
 export type ConditionsDryRunResult = z.infer<typeof ConditionsDryRunResultSchema>;

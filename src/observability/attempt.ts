@@ -8,7 +8,7 @@ import type { AttemptResult } from '../domain/retry-policy';
 
 export type AttemptOutcome = 'succeeded' | 'failed';
 
-/** Why an attempt failed, `none` when it succeeded. The last three mean no request went out. */
+/** Why an attempt failed, `none` when it succeeded. The last four mean no request went out. */
 export const ATTEMPT_ERROR_CLASSES = [
   'none',
   'timeout', // no answer within DELIVERY_TIMEOUT_MS
@@ -20,10 +20,11 @@ export const ATTEMPT_ERROR_CLASSES = [
   'refused', // the target URL failed the send-time check
   'render', // the body could not be rendered, or came out larger than MAX_BODY_BYTES
   'config', // the signing secret could not be opened (SECRETS_KEY missing or wrong)
+  'token', // the OAuth2 token endpoint gave no token (refused, failed, slow, or an answer without one)
 ] as const;
 export type AttemptErrorClass = (typeof ATTEMPT_ERROR_CLASSES)[number];
 
-export type NoRequestClass = Extract<AttemptErrorClass, 'refused' | 'render' | 'config'>;
+export type NoRequestClass = Extract<AttemptErrorClass, 'refused' | 'render' | 'config' | 'token'>;
 
 export interface AttemptVerdict {
   outcome: AttemptOutcome;

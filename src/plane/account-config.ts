@@ -9,10 +9,11 @@ import type { BusinessKey } from '../domain/business-keys';
 import { orderingKeyName } from '../domain/ordering';
 import type { AutomationCondition } from '../domain/delivery-lifecycle';
 import { DEFAULT_MAX_CONCURRENCY, destinationOf, endpointOf } from '../domain/destination-gate';
+import type { AuthView, SealedAuth } from '../domain/destination-auth';
 import { decodePreviousSecrets, type PreviousSecret } from '../domain/secret-rotation';
 import type { Conditions } from '../domain/conditions';
 import type { Redactions } from '../domain/redaction';
-import type { BodyFormat } from '../domain/vocabulary';
+import type { BodyFormat, Envelope } from '../domain/vocabulary';
 
 export const CONFIG_TTL_MS = 60_000;
 
@@ -39,6 +40,9 @@ export interface AutomationSnapshot {
   redact: Redactions;
   /** Which events of its trigger it delivers; null: every one. */
   conditions: Conditions | null;
+  /** How its webhooks authenticate to the target; null: no auth. */
+  auth: SealedAuth | null;
+  envelope: Envelope;
   /** Deliveries not succeeded this long after their event occurred are never sent (expired); null: no limit. */
   maxAgeSeconds: number | null;
 }
@@ -75,6 +79,10 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
   raw: false,
   redact: JSON.parse(row.redact) as Redactions,
   conditions: row.conditions === null ? null : (JSON.parse(row.conditions) as Conditions),
+  auth: row.auth !== null && row.auth_secret_ciphertext !== null
+    ? { view: JSON.parse(row.auth) as AuthView, secretCiphertext: row.auth_secret_ciphertext }
+    : null,
+  envelope: row.envelope,
   maxAgeSeconds: row.max_age_seconds,
 });
 
@@ -88,7 +96,7 @@ export async function loadAccountConfig(db: D1Database, accountId: string, now: 
       id, trigger: '', enabled: true, url: read.operations.url, destination: destinationOf(read.operations.url),
       endpoint: endpointOf(read.operations.url), format: 'json',
       body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, previousSecrets: [], redact: {}, conditions: null, maxConcurrency: DEFAULT_MAX_CONCURRENCY,
-      ratePerSecond: null, orderBy: null, raw: true, maxAgeSeconds: null,
+      ratePerSecond: null, orderBy: null, raw: true, auth: null, envelope: 'none', maxAgeSeconds: null,
     });
   }
   const endpoints = new Map<string, string[]>();

@@ -13,8 +13,8 @@ import type { Env } from '../env';
 import type { Clock } from '../lib/clock';
 import type { Random } from '../lib/random';
 import { backfill } from './backfill';
-import { automationsChanged, recover, resumeDestination, retryDelivery, type ReopenResult } from './changes';
-import { claimBatch, closeDeadLettered, reportBatch } from './consumer-side';
+import { automationsChanged, recover, resumeDestination, retryDelivery, retryMatching, type MatchFilter, type ReopenResult, type RetryMatchingResult } from './changes';
+import { claimBatch, closeDeadLettered, keepAccessToken, reportBatch } from './consumer-side';
 import { ingest, ingestBatch, replay, sendTest, type IngestInput, type IngestResult, type ReplayResult } from './intake';
 import type { BatchReport, ClaimAnswer, ClaimItem, DestinationView } from './protocol';
 import { PlaneRuntime } from './runtime';
@@ -132,6 +132,11 @@ export class AccountPlane extends DurableObject<Env> {
     return backfill(this.use(accountId), automationId, since, until, limit);
   }
 
+  /** Sends again the oldest `limit` deliveries matching the log's filter (never an open one). */
+  retryMatching(accountId: string, filter: MatchFilter, limit?: number): Promise<RetryMatchingResult> {
+    return retryMatching(this.use(accountId), filter, limit);
+  }
+
   automationsChanged(accountId: string): Promise<void> {
     return automationsChanged(this.use(accountId));
   }
@@ -150,12 +155,13 @@ export class AccountPlane extends DurableObject<Env> {
     return usage(this.use(accountId));
   }
 
-  stats(accountId: string, window: StatsWindow, automationId: string | null): WindowStats {
-    return stats(this.use(accountId), window, automationId);
+  /** `tz`: the reader's time zone, for the 7-day view's calendar days (checked by the API). */
+  stats(accountId: string, window: StatsWindow, automationId: string | null, tz?: string): WindowStats {
+    return stats(this.use(accountId), window, automationId, tz);
   }
 
-  statsParts(accountId: string, window: StatsWindow, automationId: string | null) {
-    return statsParts(this.use(accountId), window, automationId);
+  statsParts(accountId: string, window: StatsWindow, automationId: string | null, tz?: string) {
+    return statsParts(this.use(accountId), window, automationId, tz);
   }
 
   dryRun(accountId: string, trigger: string, conditions: Conditions, limit: number): JudgedEvent[] {
@@ -172,6 +178,11 @@ export class AccountPlane extends DurableObject<Env> {
     const rt = this.use(accountId);
     // An automation turned off: its waiting deliveries are cancelled at once.
     if (await reportBatch(rt, reports)) await automationsChanged(rt);
+  }
+
+  /** An OAuth2 access token a consumer got (sealed): every later claim of the automation carries it while usable. */
+  keepAccessToken(accountId: string, automationId: string, fingerprint: string, tokenCiphertext: string, expiresInS: number): number | null {
+    return keepAccessToken(this.use(accountId), automationId, fingerprint, tokenCiphertext, expiresInS);
   }
 
   /** Messages the consumer kept failing on: their deliveries are closed as failed. */

@@ -14,7 +14,7 @@ import { insertAttempt } from './store/delivery-log';
 import { saveGate, saveHealth } from './store/gates';
 import { releaseWaiters } from './store/ordering';
 import { postponeDestination, resumeDestination } from './store/schedule';
-import { countAttempt, countOutcome } from './store/stats';
+import { countAttempt, countOutcome, uncountOutcome } from './store/stats';
 
 /** What applying touches besides SQL: the object's in-memory gates and pacing. */
 export interface ApplyTarget {
@@ -42,6 +42,9 @@ export function apply(t: ApplyTarget, effects: readonly Effect[], now: number): 
         break;
       case 'count_outcome':
         countOutcome(t.sql, effect.automationId, effect.status, effect.at);
+        break;
+      case 'uncount_outcome':
+        uncountOutcome(t.sql, effect.automationId, effect.status, effect.at);
         break;
       case 'count_attempt':
         countAttempt(t.sql, effect.automationId, effect.at, effect.failed, effect.latencyMs);

@@ -11,7 +11,9 @@ import { logEvent } from '../observability/log';
 import { conditionOf } from './account-config';
 import type { PlaneRuntime } from './runtime';
 import { failedBetween, getDeliveryRow, idleOpenDeliveries, lifecycleOf, moveWaiting, toDelivery, type Delivery } from './store/deliveries';
+import { oldestMatching, type DeliveryFilter } from './store/delivery-log';
 import { releaseAutomation } from './store/ordering';
+import type { ResendableStatus } from '../domain/vocabulary';
 
 export type ReopenResult = { reopened: Delivery } | { notFound: true } | { conflict: string };
 
@@ -68,6 +70,46 @@ export async function recover(rt: PlaneRuntime, automationId: string, since: num
   if (chosen.length > 0) rt.kick();
   const more = rows.length > limit;
   return { recovered: chosen.length, more, next_since: more ? new Date(rows[limit]!.created_at).toISOString() : null };
+}
+
+/** Deliveries matching the log's filters, to be sent again (POST /v1/deliveries/retry): never an open one. */
+export type MatchFilter = Omit<DeliveryFilter, 'limit' | 'cursor' | 'endingBefore' | 'withCursorCount' | 'status'> & { status: ResendableStatus };
+
+/**
+ * What one call to send a filtered set again did: `retried` reopened, `skipped` matched but left
+ * (their automation is off or deleted, or the integration is off), `more` when deliveries past
+ * this call's limit are left (call again from `next_since`, the creation time of the first).
+ */
+export interface RetryMatchingResult {
+  retried: number;
+  skipped: number;
+  more: boolean;
+  next_since: string | null;
+}
+
+/**
+ * Sends again (as a manual retry does: same webhook-id, fresh schedule) the oldest `limit`
+ * deliveries matching the filter; each one's reopening is the lifecycle's decision, so an open
+ * delivery or one whose automation may not send is never reopened.
+ */
+export async function retryMatching(rt: PlaneRuntime, filter: MatchFilter, limit = RECOVER_LIMIT): Promise<RetryMatchingResult> {
+  const config = await rt.loadConfig();
+  const rows = oldestMatching(rt.sql, filter, limit + 1);
+  const chosen = rows.slice(0, limit);
+  const now = rt.now();
+  const { result: retried } = await rt.transact((apply) => {
+    let n = 0;
+    for (const row of chosen) {
+      const delivery = lifecycleOf(row);
+      if (reopen(delivery, conditionOf(config, config.automations.get(row.automation_id))).kind !== 'reopen') continue;
+      apply(reopened(delivery, now));
+      n++;
+    }
+    return n;
+  });
+  if (retried > 0) rt.kick();
+  const more = rows.length > limit;
+  return { retried, skipped: chosen.length - retried, more, next_since: more ? new Date(rows[limit]!.created_at).toISOString() : null };
 }
 
 /**

@@ -15,8 +15,11 @@ import { gateFor } from './gate-object';
 import type { BatchReport, ClaimAnswer, ClaimItem } from './protocol';
 import type { PlaneRuntime } from './runtime';
 import { getDeliveryRow, getDeliveryRows, lifecycleOf, type DeliveryRow } from './store/deliveries';
-import { eventData } from './store/events';
+import { tokenFingerprint, tokenUsableUntil } from '../domain/oauth-token';
+import { saveToken, usableToken } from './store/access-tokens';
+import { getEvent } from './store/events';
 import { loadHealth } from './store/gates';
+import { openNoticesOf } from './store/notices';
 import { leasedTo, leasedToAutomations } from './store/schedule';
 
 /**
@@ -86,19 +89,33 @@ export async function claimBatch(rt: PlaneRuntime, items: ClaimItem[], holdMs: n
         effects.push({ kind: 'pace', automationId: a.id, at: rateAfterSend(paced, now, a.ratePerSecond) });
       }
       apply(effects);
+      const event = getEvent(rt.sql, row.event_id);
+      const oauth = a.auth?.view.type === 'oauth2_client_credentials' ? a.auth.view : null;
       return {
         id: item.id,
         send: {
           id: row.id, token: item.token, attempt: row.attempt_count + 1, attemptNumber: decision.attemptNumber,
           destination: a.destination, automationId: a.id, url: a.url, format: a.format, body: a.body, headers: a.headers,
-          secretCiphertext: a.secretCiphertext, eventData: eventData(rt.sql, row.event_id) ?? '{}',
+          secretCiphertext: a.secretCiphertext, eventData: event?.data ?? '{}',
           previousSecrets: a.previousSecrets, notBefore, raw: a.raw, redact: a.redact, fastLaneBudgetMs: fastLaneBudgetMs(gates.origin),
+          auth: a.auth, envelope: a.envelope, trigger: event?.type ?? a.trigger, occurredAt: event?.occurred_at ?? now,
+          accessToken: oauth ? usableToken(rt.sql, a.id, tokenFingerprint(oauth, a.auth!.secretCiphertext), now) : null,
         },
       };
     }),
   );
   if (changed) rt.kick();
   return answers;
+}
+
+/**
+ * Keeps the access token a consumer got for an automation's auth, for every consumer after it:
+ * until 60 s before it expires, by this object's clock. Returns until when (null: not kept).
+ */
+export function keepAccessToken(rt: PlaneRuntime, automationId: string, fingerprint: string, tokenCiphertext: string, expiresInS: number): number | null {
+  const until = tokenUsableUntil(rt.now(), expiresInS);
+  saveToken(rt.sql, automationId, fingerprint, tokenCiphertext, until);
+  return until;
 }
 
 /**
@@ -149,7 +166,7 @@ export async function reportBatch(rt: PlaneRuntime, reports: BatchReport[]): Pro
       const effects = attemptOutcome({
         delivery: lifecycleOf(row), report: r, automation: automation ? { raw: automation.raw } : null,
         ...rt.gatesOf(config, automation, row.destination), health: loadHealth(rt.sql, row.automation_id),
-        alreadyDisabled: disabled.has(row.automation_id),
+        openNotices: openNoticesOf(rt.sql, row.id), alreadyDisabled: disabled.has(row.automation_id),
         schedule: settings.retrySchedule, autoDisableAfterMs: settings.autoDisableAfterMs, now, random: rt.random,
       });
       for (const e of effects) if (e.kind === 'disable_automation') disabled.add(e.automationId);

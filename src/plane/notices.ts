@@ -1,6 +1,7 @@
 /**
  * Notices: what the account is told about its automations' trouble (failing, turned off) and
- * about single deliveries (every attempt failed; succeeded after failures). Each is kept for
+ * about single deliveries (every attempt failed; succeeded after failures, which closes the
+ * delivery's earlier "every attempt failed" notices). Each is kept for
  * the console and, when the account has an operations webhook, sent to it as a signed webhook
  * of its own (a delivery of the `ops_<account>` stand-in, with the usual gates and retries).
  */
@@ -10,12 +11,13 @@ import type { NoticeDraft } from '../domain/delivery-effects';
 import { operationsId, type AccountConfig } from './account-config';
 import { insertDelivery } from './store/deliveries';
 import { insertEvent } from './store/events';
-import { insertNotice } from './store/notices';
+import { closeNotices, insertNotice } from './store/notices';
 
 /** Records the notice and queues its operations webhook; returns whether a delivery was made. */
 export function recordNotice(sql: SqlStorage, config: AccountConfig, accountId: string, partition: number, notice: NoticeDraft, now: number): boolean {
   const id = newId('evt', now);
   insertNotice(sql, { id, automation_id: notice.automationId, delivery_id: notice.deliveryId, data: notice.data, created_at: now });
+  if (notice.data.type === 'delivery.recovered' && notice.data.closes?.length) closeNotices(sql, notice.data.closes, id, now);
   const operations = config.automations.get(operationsId(accountId));
   if (!operations) return false;
   // The Standard Webhooks payload shape: type, timestamp, data. `details` is what the message

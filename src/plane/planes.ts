@@ -10,14 +10,15 @@ import { getPartitioning } from '../db/accounts';
 import { businessKeysOf } from '../domain/business-keys';
 import type { Conditions } from '../domain/conditions';
 import { combineDryRun, type DryRunResult, type JudgedEvent } from '../domain/dry-run';
-import { sumHours, summarize, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
+import { combinedStreak, sumHours, summarize, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
+import { zoneOf } from '../domain/calendar-days';
 import { mergePages } from '../domain/log-merge';
 import { partitionKeyOf, partitionOf, partitionsForKey, SINGLE, type Partitioning } from '../domain/partitions';
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
 import { logEvent } from '../observability/log';
 import { BACKFILL_LIMIT, type BackfillResult } from './backfill';
-import { RECOVER_LIMIT, type RecoverResult, type ReopenResult } from './changes';
+import { RECOVER_LIMIT, type MatchFilter, type RecoverResult, type ReopenResult, type RetryMatchingResult } from './changes';
 import { planeFor, planeKey } from './client';
 import type { IngestInput, IngestResult, ReplayResult } from './intake';
 import type { SimulationResult } from './simulate';
@@ -170,6 +171,29 @@ export class AccountPlanes {
     return { [count]: done.reduce((n, r) => n + r[count], 0), more: next !== null, next_since: next } as Windowed<K>;
   }
 
+  /**
+   * Sends again the deliveries matching the log's filter, oldest first, at most RECOVER_LIMIT a
+   * call: each partition asked takes its share; `next_since` is the earliest point any partition
+   * stopped at, so calling again from there finds every one left.
+   */
+  async retryMatching(filter: MatchFilter): Promise<RetryMatchingResult> {
+    const partitions = this.partitionsFor(filter);
+    const share = Math.ceil(RECOVER_LIMIT / partitions.length);
+    const results = await this.each(partitions, (stub, key) => stub.retryMatching(key, filter, share) as Promise<RetryMatchingResult>);
+    const next = results.flatMap((r) => (r.next_since ? [r.next_since] : [])).sort()[0] ?? null;
+    return {
+      retried: results.reduce((n, r) => n + r.retried, 0),
+      skipped: results.reduce((n, r) => n + r.skipped, 0),
+      more: next !== null,
+      next_since: next,
+    };
+  }
+
+  /** The partitions that may hold deliveries matching a filter: a call id's own, else all. */
+  private partitionsFor(filter: { call_id?: string }): number[] {
+    return filter.call_id !== undefined ? partitionsForKey(`call_id:${filter.call_id}`, this.partitioning) : this.all;
+  }
+
   async automationsChanged(): Promise<void> {
     await this.each(this.all, (stub, key) => stub.automationsChanged(key));
   }
@@ -179,7 +203,7 @@ export class AccountPlanes {
   /** Newest first across partitions; a call id is looked up only where it can be. */
   async listDeliveries(filter: DeliveryFilter): Promise<DeliveryPage> {
     if (this.partitioning.count === 1) return this.stub(0).listDeliveries(this.key(0), filter);
-    const partitions = filter.call_id !== undefined ? partitionsForKey(`call_id:${filter.call_id}`, this.partitioning) : this.all;
+    const partitions = this.partitionsFor(filter);
     const pages = await this.each(partitions, (stub, key) => stub.listDeliveries(key, { ...filter, withCursorCount: true }));
     return mergePages(pages, filter);
   }
@@ -248,10 +272,16 @@ export class AccountPlanes {
     return combineDryRun(parts, limit);
   }
 
-  async stats(window: StatsWindow, automationId: string | null): Promise<WindowStats> {
-    if (this.partitioning.count === 1) return this.stub(0).stats(this.key(0), window, automationId);
-    const parts = await this.each(this.all, (stub, key) => stub.statsParts(key, window, automationId));
-    return summarize(window, sumHours(parts.map((p) => p.hours)), parts.reduce((n, p) => n + p.open, 0), this.clock.now());
+  /** `tz`: the reader's time zone (checked by the API), for the 7-day view's calendar days. */
+  async stats(window: StatsWindow, automationId: string | null, tz?: string): Promise<WindowStats> {
+    if (this.partitioning.count === 1) return this.stub(0).stats(this.key(0), window, automationId, tz);
+    const parts = await this.each(this.all, (stub, key) => stub.statsParts(key, window, automationId, tz));
+    const live = {
+      open: parts.reduce((n, p) => n + p.live.open, 0),
+      retrying: parts.reduce((n, p) => n + p.live.retrying, 0),
+      failingSince: automationId === null ? undefined : combinedStreak(parts.map((p) => p.live.failingSince)),
+    };
+    return summarize(window, sumHours(parts.map((p) => p.hours)), live, this.clock.now(), zoneOf(tz));
   }
 }
 

@@ -3,7 +3,8 @@ import type { DestinationState, PauseScope } from '../domain/destination-gate';
 import type { Redactions } from '../domain/redaction';
 import type { ReportedAttempt } from '../domain/attempt-outcome';
 import type { PreviousSecret } from '../domain/secret-rotation';
-import type { BodyFormat } from '../domain/vocabulary';
+import type { SealedAuth } from '../domain/destination-auth';
+import type { BodyFormat, Envelope } from '../domain/vocabulary';
 
 /** A queue message: which delivery of which account, and the dispatch it belongs to. */
 export interface DeliveryMessage {
@@ -44,6 +45,14 @@ export interface SendOrder {
   fastLaneBudgetMs: number;
   /** Send `eventData` as the JSON body as it is (operations webhooks), instead of rendering `body`. */
   raw: boolean;
+  /** How to authenticate to the target; null: no auth. */
+  auth: SealedAuth | null;
+  /** OAuth2: the token the object keeps for this auth (sealed), while usable; null: get one. */
+  accessToken: string | null;
+  envelope: Envelope;
+  /** The event's trigger and when it occurred (ms), for the CloudEvents envelope. */
+  trigger: string;
+  occurredAt: number;
 }
 
 export type ClaimAnswer = { id: string; send: SendOrder } | { id: string; send: null };

@@ -212,7 +212,24 @@ export const MIGRATIONS: readonly Migration[] = [
   `ALTER TABLE stats_hourly ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX events_type_received ON events (type, received_at);`,
 
-  // v11: a delivery's max age (the time after which it is never sent: its event's occurred_at +
+  // v11: a delivery's "every attempt failed" notice is closed when the delivery later succeeds
+  // (sent again by hand or by a recovery), by the `delivery.recovered` notice that says so; the
+  // partial index finds a delivery's open notices when it succeeds.
+  `ALTER TABLE notices ADD COLUMN closed_at INTEGER;
+   ALTER TABLE notices ADD COLUMN closed_by TEXT;              -- the notice that closed it
+   CREATE INDEX notices_open_delivery ON notices (delivery_id) WHERE closed_at IS NULL AND delivery_id IS NOT NULL;`,
+
+  // v12: OAuth2 access tokens of the automations that authenticate with client credentials,
+  // shared by every consumer (src/plane/store/access-tokens.ts): the token sealed like the
+  // signing secret, for the auth it was got with (`fingerprint`), used until `usable_until`.
+  `CREATE TABLE access_tokens (
+     automation_id TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     token_ciphertext TEXT NOT NULL,
+     usable_until INTEGER NOT NULL
+   );`,
+
+  // v13: a delivery's max age (the time after which it is never sent: its event's occurred_at +
   // the automation's max_age_seconds; NULL for no limit), deliveries made by a backfill marked,
   // and expired deliveries counted in the hourly rollups.
   `ALTER TABLE deliveries ADD COLUMN expires_at INTEGER;

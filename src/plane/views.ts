@@ -1,7 +1,8 @@
 /** Read-only views of an account object: destinations, usage, health stats and dry runs of conditions. */
 import { matchesConditions, type Conditions } from '../domain/conditions';
 import type { JudgedEvent } from '../domain/dry-run';
-import { summarize, windowStart, type HourStats, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
+import { zoneOf } from '../domain/calendar-days';
+import { summarize, windowBuckets, type HourStats, type LiveCounts, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
 import { destinationOf, endpointOf } from '../domain/destination-gate';
 import { viewOf } from '../domain/gate-pair';
 import { operationsId } from './account-config';
@@ -10,7 +11,8 @@ import type { PlaneRuntime } from './runtime';
 import { recentEventsOfType } from './store/events';
 import { usageCounts } from './store/retention';
 import { inFlightByDestination } from './store/schedule';
-import { openCount, statsHours } from './store/stats';
+import { streakStart } from './store/gates';
+import { openCounts, statsHours } from './store/stats';
 
 /** The state of each URL's destination: its endpoint's gate and its origin's, the more restrictive. */
 export function destinationViews(rt: PlaneRuntime, urls: string[]): Record<string, DestinationView> {
@@ -46,17 +48,23 @@ export function usage(rt: PlaneRuntime): { events_stored: number; deliveries_sto
  * Health over a window from the hourly rollups (one automation, or the whole account without
  * the operations webhook); test sends are never counted.
  */
-export function stats(rt: PlaneRuntime, window: StatsWindow, automationId: string | null): WindowStats {
-  const { hours, open } = statsParts(rt, window, automationId);
-  return summarize(window, hours, open, rt.now());
+export function stats(rt: PlaneRuntime, window: StatsWindow, automationId: string | null, tz?: string): WindowStats {
+  const { hours, live } = statsParts(rt, window, automationId, tz);
+  // An automation this object never saw an attempt of is not failing.
+  const failingSince = automationId === null ? undefined : (live.failingSince ?? null);
+  return summarize(window, hours, { ...live, failingSince }, rt.now(), zoneOf(tz));
 }
 
-/** The window's hourly rollups and open count as they are, for summing over partitions. */
-export function statsParts(rt: PlaneRuntime, window: StatsWindow, automationId: string | null): { hours: HourStats[]; open: number } {
+/**
+ * The window's hourly rollups and live counts as they are, for summing over partitions. For one
+ * automation `failingSince` is its streak's start here, null when healthy, and undefined when
+ * this object never saw an attempt of it.
+ */
+export function statsParts(rt: PlaneRuntime, window: StatsWindow, automationId: string | null, tz?: string): { hours: HourStats[]; live: LiveCounts } {
   const exclude = operationsId(rt.bound());
   return {
-    hours: statsHours(rt.sql, automationId, windowStart(window, rt.now()), exclude),
-    open: openCount(rt.sql, automationId, exclude),
+    hours: statsHours(rt.sql, automationId, windowBuckets(window, rt.now(), zoneOf(tz)).firstHour, exclude),
+    live: { ...openCounts(rt.sql, automationId, exclude), ...(automationId === null ? {} : { failingSince: streakStart(rt.sql, automationId) }) },
   };
 }
 

@@ -50,6 +50,7 @@ describe('health and OpenAPI', () => {
         'GET /v1/deliveries',
         'GET /v1/deliveries/{id}',
         'POST /v1/deliveries/{id}/retry',
+        'POST /v1/deliveries/retry',
         'GET /v1/simulations',
         'POST /v1/simulations',
       ].sort(),

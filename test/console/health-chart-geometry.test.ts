@@ -5,7 +5,7 @@ import { chartGeometry, MIN_SEGMENT, niceStep, type ChartPoint, type ChartSize }
 /** A plot of 100 × 100 starting at (10, 10): numbers are easy to check by hand. */
 const SIZE: ChartSize = { width: 110, height: 130, margin: { top: 10, right: 0, bottom: 20, left: 10 } };
 const point = (i: number, counts: Partial<Omit<ChartPoint, 'start'>> = {}): ChartPoint => ({
-  start: new Date(Date.UTC(2026, 0, 10, i)).toISOString(), succeeded: 0, failed: 0, cancelled: 0, expired: 0, ...counts,
+  start: new Date(Date.UTC(2026, 0, 10, i)).toISOString(), succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, ...counts,
 });
 
 describe('health chart geometry', () => {
@@ -61,5 +61,13 @@ describe('health chart geometry', () => {
     expect(chartGeometry(hours.slice(0, 7), 1, SIZE)!.labelled).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(chartGeometry(hours.map((h) => ({ ...h, succeeded: 0 })), 3, SIZE)).toBeNull();
     expect(chartGeometry([], 3, SIZE)).toBeNull();
+  });
+
+  it('a point with only failed attempts that were retried is drawn (on top of any outcomes), never an empty chart', () => {
+    const only = chartGeometry([point(0), point(1, { retried: 3 })], 1, SIZE)!;
+    expect(only).not.toBeNull();
+    expect(only.bars[1]!.segments).toEqual([{ outcome: 'retried', value: 3, y: 10, height: 100 }]);
+    const mixed = chartGeometry([point(0, { succeeded: 2, retried: 2 })], 1, SIZE)!;
+    expect(mixed.bars[0]!.segments.map((s) => s.outcome)).toEqual(['succeeded', 'retried']);
   });
 });

@@ -12,7 +12,7 @@ import { pageHtml, signIn } from './console-helpers';
 
 /** The markup of one health card. */
 function card(page: string, id: string): string {
-  const start = page.indexOf(`<section class="card health-card" id="${id}"`);
+  const start = page.search(new RegExp(`<section class="card health-card[^"]*" id="${id}"`));
   expect(start, `card ${id}`).toBeGreaterThan(-1);
   return page.slice(start, page.indexOf('</section>', start));
 }
@@ -26,7 +26,7 @@ function stat(cardHtml: string, name: string): string {
 
 /** The chart's bars as drawn: the sum of each outcome's segments. */
 function drawn(cardHtml: string): Record<string, number> {
-  const sums: Record<string, number> = { succeeded: 0, failed: 0, cancelled: 0 };
+  const sums: Record<string, number> = { succeeded: 0, failed: 0, cancelled: 0, retried: 0 };
   for (const m of cardHtml.matchAll(/<rect class="chart-(\w+)"[^>]* data-outcome="\w+" data-value="(\d+)"/g)) sums[m[1]!]! += Number(m[2]);
   return sums;
 }
@@ -46,7 +46,8 @@ function expectCardShows(cardHtml: string, api: Awaited<ReturnType<typeof apiSta
   for (const key of ['succeeded', 'failed', 'retried', 'cancelled'] as const) expect(stat(cardHtml, key), key).toBe(String(api.counts[key]));
   expect(stat(cardHtml, 'p50')).toBe(latencyText(api.latency_ms.p50));
   expect(stat(cardHtml, 'p95')).toBe(latencyText(api.latency_ms.p95));
-  expect(drawn(cardHtml)).toEqual({ succeeded: api.counts.succeeded, failed: api.counts.failed, cancelled: api.counts.cancelled });
+  expect(drawn(cardHtml)).toEqual({ succeeded: api.counts.succeeded, failed: api.counts.failed, cancelled: api.counts.cancelled, retried: api.counts.retried });
+  expect(cardHtml).toContain(`data-health-state="${api.state}"`);
   expect(cardHtml.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>/g)).toHaveLength(api.series.points.length);
 }
 
@@ -76,10 +77,11 @@ describe('console health cards', () => {
     expect(dayApi.counts).toMatchObject({ succeeded: 2, failed: 1 });
     expectCardShows(day, dayApi);
     expect(stat(day, 'success_rate')).toBe('66.6%'); // 2 of 3, rounded down
-    expect(day).toContain('2 of 3 finished deliveries succeeded');
+    expect(day).toContain('2 of 3 succeeded (finished, or retrying now)');
     expect(day).toContain('<svg class="chart-svg" role="img"');
-    expect(day).toMatch(/<desc id="account-health-svg-desc">Deliveries per hour over the last 24 hours: 2 succeeded, 1 failed, 0 cancelled, 0 expired\./);
-    expect(day).toContain('href="/console/deliveries?status=failed">See failed deliveries</a>');
+    expect(day).toMatch(/<desc id="account-health-svg-desc">Deliveries per hour over the last 24 hours: 2 succeeded, 1 failed, 0 cancelled, 0 expired, 0 failed attempts retried\./);
+    // The link lists exactly what the Failed count counts: failed deliveries created since the window's start.
+    expect(day).toContain(`href="/console/deliveries?status=failed&amp;since=${encodeURIComponent(dayApi.from)}">See it in the log</a>`);
     expect(periodLinks(day)).toEqual([
       { href: '/console?health=24h#account-health', current: true, label: 'Last 24 hours' },
       { href: '/console?health=7d#account-health', current: false, label: 'Last 7 days' },
@@ -107,7 +109,7 @@ describe('console health cards', () => {
     expectCardShows(task, await apiStats(account.admin, `/v1/automations/${ok.id}/stats?window=7d`));
     expect(stat(task, 'succeeded')).toBe('7');
     expect(stat(task, 'failed')).toBe('2');
-    expect(task).toContain(`href="/console/deliveries?automation=${ok.id}&amp;status=failed"`);
+    expect(task).toContain(`href="/console/deliveries?automation=${ok.id}&amp;status=failed&amp;since=`);
     expect(periodLinks(task).map((l) => l.href)).toEqual([`/console/automations/${ok.id}?health=24h#task-health`, `/console/automations/${ok.id}?health=7d#task-health`]);
     const goneCard = card(await pageHtml(`/console/automations/${gone.id}`, cookie), 'task-health');
     expectCardShows(goneCard, await apiStats(account.admin, `/v1/automations/${gone.id}/stats`));
@@ -127,5 +129,46 @@ describe('console health cards', () => {
     expect(stat(task, 'success_rate')).toBe('—');
     expect(stat(task, 'p50')).toBe('No attempts yet');
     expect(card(await pageHtml('/console?health=7d', cookie), 'account-health')).toContain('No deliveries in the last 7 days.');
+  });
+
+  it('show a task whose every attempt fails, still retrying, as failing: red, with since when, never "No deliveries"', async () => {
+    const account = await createAccount();
+    // Retry-After keeps the retry far off: the delivery stays retrying through the test.
+    const busy = await createAutomation(account, { url: sinkUrl(unique('b'), 'status=503&retry_after=60') });
+    await deliver(await seedDeliveries(account, { call_id: 'CA9' }));
+    const { cookie } = await signIn(account.admin);
+    const api = await apiStats(account.admin, `/v1/automations/${busy.id}/stats`);
+    expect(api).toMatchObject({ state: 'failing', success_rate: 0, counts: { retrying: 1, retried: 1, failed: 0 } });
+    const task = card(await pageHtml(`/console/automations/${busy.id}`, cookie), 'task-health');
+    expectCardShows(task, api);
+    expect(task).toContain('class="card health-card health-failing"');
+    expect(task).toMatch(/data-health-badge="true">Failing</);
+    expect(task).toContain(`data-failing-since="${api.failing_since}"`);
+    expect(task).toMatch(/every attempt since then has failed; 1 delivery waits to be tried again\./);
+    expect(stat(task, 'retrying')).toBe('1');
+    expect(stat(task, 'success_rate')).toBe('0%');
+    expect(task).not.toContain('No deliveries');
+    expect(task).toContain('<rect class="chart-retried"');
+    // The account's card: not 100%, and not "healthy".
+    const account24 = card(await pageHtml('/console', cookie), 'account-health');
+    expect(account24).toContain('data-health-state="failing"');
+  });
+
+  it('draw the 7-day view in the reader’s calendar days, from the zone their browser put in a cookie', async () => {
+    const account = await createAccount();
+    const ok = await createAutomation(account, { url: sinkUrl(unique('b')) });
+    await deliver(await seedDeliveries(account, { call_id: 'CA1' }));
+    const { cookie } = await signIn(account.admin);
+    const week = card(await pageHtml(`/console/automations/${ok.id}?health=7d`, `${cookie}; hn_tz=Asia%2FKolkata`), 'task-health');
+    const api = await apiStats(account.admin, `/v1/automations/${ok.id}/stats?window=7d&tz=Asia%2FKolkata`);
+    expect(api.series.points.at(-1).start).toMatch(/T18:30:00\.000Z$/);
+    expectCardShows(week, api);
+    expect(week).toContain('calendar days in Asia/Kolkata');
+    expect(week).toContain('data-zone-asked="Asia/Kolkata"');
+    expect(week).toContain(`data-point="${api.series.points.at(-1).start}"`);
+    // A zone the server cannot read is still echoed (so the page does not reload for ever), and the view stays in UTC.
+    const odd = card(await pageHtml(`/console/automations/${ok.id}?health=7d`, `${cookie}; hn_tz=Mars%2FOlympus`), 'task-health');
+    expect(odd).toContain('data-zone-asked="Mars/Olympus"');
+    expect(odd).toContain('calendar days in UTC');
   });
 });

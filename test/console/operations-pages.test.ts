@@ -210,7 +210,7 @@ describe('settings: task health, notices and the operations webhook', () => {
 
     const notices = await html(NoticesPanel({
       notices: [{
-        id: 'evt_1', automation_id: null, delivery_id: null, created_at: '2030-01-05T00:00:00.000Z',
+        id: 'evt_1', automation_id: null, delivery_id: null, created_at: '2030-01-05T00:00:00.000Z', closed_at: null, closed_by: null,
         data: { type: 'automation.failing', text: 'Failing <i>since</i> 2030-01-04T00:00:00.000Z, by old words.' },
       }],
       automations: new Map(),

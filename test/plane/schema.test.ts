@@ -80,10 +80,11 @@ describe('account object schema, versioned in code', () => {
       ]);
       // v5: the ready deliveries per destination in due order, which dispatch passes skip through.
       expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND name = 'deliveries_ready'").toArray()).toHaveLength(1);
-      // v6: notices keep data, not words.
+      // v6: notices keep data, not words; v9: a notice closed by a later success of its delivery.
       expect(sql.exec("SELECT name FROM pragma_table_info('notices')").toArray().map((c) => c.name)).toEqual([
-        'id', 'type', 'automation_id', 'delivery_id', 'data', 'created_at',
+        'id', 'type', 'automation_id', 'delivery_id', 'data', 'created_at', 'closed_at', 'closed_by',
       ]);
+      expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'notices_open_delivery'").toArray()).toHaveLength(1);
       // v7: hashed business keys and packed requests (old rows untouched); v8: the unmatched mark.
       expect(sql.exec("SELECT name FROM pragma_table_info('events') WHERE name LIKE '%hash' OR name = 'unmatched'").toArray().map((c) => c.name)).toEqual([
         'call_id_hash', 'contact_id_hash', 'interaction_id_hash', 'agent_id_hash', 'unmatched',

@@ -1,7 +1,7 @@
 /**
  * Page script of the delivery log (deliveries.js): "Send again" (POST /v1/deliveries/{id}/retry;
  * asked first when the delivery succeeded; a 409 answer explains why not), "Replay this event"
- * (lib/replay-event.ts), the attempts of a delivery on demand (lib/attempt-view.ts), and live
+ * (lib/replay-event.ts), "Resend all N shown by these filters" (lib/resend-all.ts), the attempts of a delivery on demand (lib/attempt-view.ts), and live
  * updates of deliveries that are still pending or retrying.
  */
 import type { Delivery, DeliveryDetail } from '../../http/schemas';
@@ -10,6 +10,7 @@ import { announce, api, el, find, formatTime, isOpen, setChildren, setRowMessage
 import { confirmSendAgain } from './lib/confirm-send-again';
 import { replayEvent } from './lib/replay-event';
 import { wireLogFilters } from './lib/log-filters';
+import { wireResendAll } from './lib/resend-all';
 
 const POLL_MS = 2000;
 const MAX_POLLED = 20;
@@ -113,4 +114,5 @@ document.addEventListener('click', (event) => {
   if (replay) void replayEvent(replay);
 });
 wireLogFilters();
+wireResendAll();
 void pollOpenRows();

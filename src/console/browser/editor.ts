@@ -4,6 +4,7 @@
  */
 import type { ApiError, Automation, Trigger } from '../../http/schemas';
 import type { BodyFormat } from '../../domain/vocabulary';
+import { AUTH_FIELD_INPUTS, createAuthPanel } from './lib/auth-panel';
 import { createBodyEditor } from './lib/body-editor';
 import { createConditionBuilder } from './lib/condition-builder';
 import { announce, api, ask, byId, el, find, setChildren } from './lib/common';
@@ -39,6 +40,7 @@ const fieldsPanel = createFieldsPanel({
   },
 });
 const headersPanel = createHeadersPanel(() => { dirty = true; });
+const authPanel = createAuthPanel(() => { dirty = true; });
 const redactPanel = createRedactPanel(() => { liveCheck.schedule(0); });
 const conditionBuilder = createConditionBuilder(() => { dirty = true; });
 const liveCheck = createLiveCheck({
@@ -103,7 +105,9 @@ for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="format"
 // ---- errors beside their fields ----
 
 /** API error paths that have an input of their own on this page, and its id. */
-const FIELD_INPUTS: Readonly<Record<string, string>> = { trigger: 'trigger', url: 'url', name: 'name', body: 'body', max_age_seconds: 'max-age' };
+const FIELD_INPUTS: Readonly<Record<string, string>> = {
+  trigger: 'trigger', url: 'url', name: 'name', body: 'body', max_age_seconds: 'max-age', ...AUTH_FIELD_INPUTS,
+};
 
 /**
  * The max age: empty is no limit (null); a number is sent for the API to check, so its range
@@ -201,6 +205,7 @@ form.addEventListener('submit', async (event) => {
     enabled: byId('enabled', HTMLInputElement).checked, redact: values.redact, headers: extra.headers, conditions: conditionBuilder.current(),
     ordering: byId('ordering', HTMLInputElement).checked ? 'per_call' : 'none',
     max_age_seconds: maxAgeSeconds,
+    ...authPanel.read(),
   };
   const saveButton = byId('save-button', HTMLButtonElement);
   saveButton.disabled = true;
@@ -215,6 +220,7 @@ form.addEventListener('submit', async (event) => {
   formStatus.textContent = '';
   if (!result.ok) { showApiError(result.error); return; }
   dirty = false;
+  authPanel.saved();
   if (!automationId) { location.assign('/console/automations/' + encodeURIComponent(result.data.id) + '?flash=created'); return; }
   onBox?.saved(result.data.enabled);
   if (turningOff && !result.data.enabled) {

@@ -11,6 +11,7 @@ import { firstPage, LOG_LIMIT, logPath, type LogFilters, type LogSearch, type Lo
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, STATUS_LABELS, taskName, taskTitle } from './components';
 import { LogTable, ReplayDialog, type LogRow, type RowOwner } from './delivery-log-table';
 import { Layout } from './layout';
+import { ResendAll, type ResendAllProps } from './resend-all';
 
 export type { LogRow } from './delivery-log-table';
 
@@ -40,6 +41,8 @@ export interface DeliveriesPageProps {
   deliveryId: string | null;
   /** How many deliveries a replay just made (after "Replay this event"). */
   replayed: number | null;
+  /** What "Resend all" just did, and when the page was drawn (the end of what it resends). */
+  resend: Pick<ResendAllProps, 'outcome' | 'drawnAt'>;
   page: LogPaging;
 }
 
@@ -115,6 +118,9 @@ export function DeliveriesPage(props: DeliveriesPageProps) {
           </Callout>
         )}
         {!props.deliveryId && <SearchForm {...props} />}
+        {!props.deliveryId && account.http_notifier_enabled && (
+          <ResendAll filters={filters} total={props.page.total} totalCapped={props.page.total_capped} {...props.resend} />
+        )}
         <section class="card" aria-labelledby="log-heading">
           <div class="card-header">
             <h2 id="log-heading">{status ? `${STATUS_LABELS[status]} deliveries` : 'All deliveries'}</h2>

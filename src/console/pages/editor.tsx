@@ -8,6 +8,7 @@ import type { Automation } from '../../db/automations';
 import { BodyFormat } from '../../domain/vocabulary';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, taskTitle, triggerLabel } from './components';
 import { OrderingField, ResendFailed, SendPastEvents } from './editor-delivery';
+import { AuthSection } from './editor-auth';
 import { HeadersSection } from './editor-headers';
 import { HealthCard, type HealthCardProps } from './health-card';
 import { BodySection, DeleteDialog, TestAndSecret } from './editor-parts';
@@ -22,7 +23,7 @@ export interface EditorPageProps {
   automation: Automation | null;
   flash: string | null;
   /** An existing task's health over the chosen period. */
-  health?: Pick<HealthCardProps, 'stats' | 'links'>;
+  health?: Pick<HealthCardProps, 'stats' | 'links' | 'zoneAsked'>;
 }
 
 /** Every trigger has an `event` field, so this starting body is valid whichever is chosen. */
@@ -113,6 +114,7 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
           <ConditionsSection conditions={values.conditions} />
           <BodySection body={values.body} />
           <HeadersSection headers={values.headers} />
+          <AuthSection auth={automation?.auth ?? null} envelope={automation?.envelope ?? 'none'} />
           <RedactSection trigger={values.trigger} redact={values.redact} />
           <OrderingField ordering={automation?.ordering ?? 'none'} maxAgeSeconds={automation?.max_age_seconds ?? null} />
           <div class="form-actions">

@@ -4,7 +4,7 @@
  * (`?health=7d`), so it works without the script and the address can be shared.
  */
 import type { Child } from 'hono/jsx';
-import { LATENCY_BOUNDS_MS, type StatsWindow, type WindowStats } from '../../domain/delivery-stats';
+import { LATENCY_BOUNDS_MS, type HealthState, type StatsWindow, type WindowStats } from '../../domain/delivery-stats';
 import { Time } from './components';
 import { HealthChart } from './health-chart';
 
@@ -51,20 +51,44 @@ export interface HealthCardProps {
   stats: WindowStats;
   /** The page's own address with `health` set to each period. */
   links: Record<StatsWindow, string>;
-  /** The delivery log, filtered to what this card counts (`&status=failed` is added). */
+  /** The delivery log, filtered to what this card counts (`&status=failed&since=…` is added). */
   logHref: string;
+  /** The time zone the reader's browser asked for (its cookie), even one the server could not read: the page script compares it with its own. */
+  zoneAsked?: string;
 }
 
-export function HealthCard({ id, heading, stats, links, logHref }: HealthCardProps) {
+/** Where the card stands, in a word beside its heading. */
+const STATE_BADGES: Record<HealthState, { label: string; badge: string }> = {
+  failing: { label: 'Failing', badge: 'failed' },
+  degraded: { label: 'Some failures', badge: 'retrying' },
+  ok: { label: 'Healthy', badge: 'succeeded' },
+  idle: { label: 'No deliveries', badge: 'cancelled' },
+};
+
+/** The log of what a count counts: deliveries of that status created since the window's start. */
+export function statusLogHref(logHref: string, status: 'failed' | 'expired', from: string): string {
+  return `${logHref}${logHref.includes('?') ? '&' : '?'}status=${status}&since=${encodeURIComponent(from)}`;
+}
+
+/** The log of what the Failed count counts: failed deliveries created since the window's start. */
+export const failedLogHref = (logHref: string, from: string): string => statusLogHref(logHref, 'failed', from);
+
+export function HealthCard({ id, heading, stats, links, logHref, zoneAsked }: HealthCardProps) {
   const { counts, attempts, latency_ms: latency } = stats;
-  const finished = counts.succeeded + counts.failed + counts.expired;
+  // An expired delivery was never delivered in time: it counts against the rate like a failure.
+  const judged = counts.succeeded + counts.failed + counts.expired + counts.retrying;
+  const state = STATE_BADGES[stats.state];
   return (
-    <section class="card health-card" id={id} aria-labelledby={`${id}-heading`} data-health-window={stats.window}>
+    <section class={`card health-card health-${stats.state}`} id={id} aria-labelledby={`${id}-heading`} data-health-window={stats.window}
+      data-health-state={stats.state} data-zone-asked={zoneAsked ?? ''}>
       <div class="card-header">
         <div>
-          <h2 id={`${id}-heading`}>{heading}</h2>
+          <h2 id={`${id}-heading`}>
+            {heading} <span class={`badge badge-${state.badge} health-state`} data-health-badge>{state.label}</span>
+          </h2>
           <p class="help">
-            {WINDOW_LABELS[stats.window]}, since <Time iso={stats.from} />. Test sends are not counted.
+            {WINDOW_LABELS[stats.window]}{stats.window === '7d' ? ` (calendar days in ${stats.zone === 'UTC' ? 'UTC' : stats.zone})` : ''}, since{' '}
+            <Time iso={stats.from} />. Deliveries count in the hour they were created, by their status now. Test sends are not counted.
           </p>
         </div>
         <div class="period-switch" role="group" aria-label="Period">
@@ -74,19 +98,27 @@ export function HealthCard({ id, heading, stats, links, logHref }: HealthCardPro
         </div>
       </div>
       <div class="card-body">
+        {stats.failing_since && (
+          <p class="health-failing-since" data-failing-since={stats.failing_since}>
+            Failing since <Time iso={stats.failing_since} />: every attempt since then has failed
+            {counts.retrying > 0 ? `; ${count.format(counts.retrying)} ${counts.retrying === 1 ? 'delivery waits' : 'deliveries wait'} to be tried again` : ''}.
+          </p>
+        )}
         <dl class="health-stats">
-          <Stat name="success_rate" label="Success rate" value={percentText(stats.success_rate)}
-            sub={finished === 0 ? 'No finished deliveries' : `${count.format(counts.succeeded)} of ${count.format(finished)} finished deliveries succeeded`} />
+          <Stat name="success_rate" label="Success rate" value={percentText(stats.success_rate)} tone={stats.state === 'failing' ? 'error' : undefined}
+            sub={judged === 0 ? 'Nothing finished or retrying' : `${count.format(counts.succeeded)} of ${count.format(judged)} succeeded (finished, or retrying now)`} />
           <Stat name="succeeded" label="Succeeded" value={count.format(counts.succeeded)} tone="success" />
           <Stat name="failed" label="Failed" value={count.format(counts.failed)} tone={counts.failed > 0 ? 'error' : undefined}
-            sub={counts.failed > 0 ? <a href={`${logHref}${logHref.includes('?') ? '&' : '?'}status=failed`}>See failed deliveries</a> : 'After every retry'} />
+            sub={counts.failed > 0 ? <a href={failedLogHref(logHref, stats.from)}>See {counts.failed === 1 ? 'it' : `these ${count.format(counts.failed)}`} in the log</a> : 'After every retry; none now'} />
+          <Stat name="retrying" label="Retrying now" value={count.format(counts.retrying)} tone={counts.retrying > 0 ? 'error' : undefined}
+            sub={`Last attempt failed; ${count.format(counts.open)} waiting to be sent in all`} />
           <Stat name="retried" label="Retried" value={count.format(counts.retried)}
             sub={`Failed attempts tried again; ${count.format(attempts.failed)} of ${count.format(attempts.total)} attempts failed`} />
           {counts.expired > 0 && (
             <Stat name="expired" label="Expired" value={count.format(counts.expired)}
-              sub={<a href={`${logHref}${logHref.includes('?') ? '&' : '?'}status=expired`}>Too old to send (max age)</a>} />
+              sub={<a href={statusLogHref(logHref, 'expired', stats.from)}>Too old to send (max age)</a>} />
           )}
-          <Stat name="cancelled" label="Cancelled" value={count.format(counts.cancelled)} sub={`${count.format(counts.open)} waiting to be sent now`} />
+          <Stat name="cancelled" label="Cancelled" value={count.format(counts.cancelled)} sub="Turned off or deleted before sending" />
           <div class="stat" data-stat="latency">
             <dt>Response time</dt>
             <dd class="stat-line" data-stat="p50"><abbr title="Half of the attempts took this long or less">p50</abbr> <span class="stat-value">{latencyText(latency.p50)}</span></dd>

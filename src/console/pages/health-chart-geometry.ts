@@ -1,13 +1,19 @@
 /**
  * Where the health chart's parts go: a y scale with a round top and whole-number ticks, one
- * stacked bar per point (succeeded at the bottom, then failed, cancelled and expired), and which points
- * get a time label. Pure, so the markup (health-chart.tsx) only draws what this decides.
+ * stacked bar per point (succeeded at the bottom, then failed, cancelled and expired, then failed
+ * attempts that were retried), and which points get a time label. Pure, so the markup
+ * (health-chart.tsx) only draws what this decides.
  */
 import { FinishedStatus } from '../../domain/vocabulary';
 
 /** A finished delivery's status is its outcome; the vocabulary's order is the bars' order. */
 export const OUTCOMES = FinishedStatus.options;
-export type Outcome = FinishedStatus;
+/**
+ * What the bars stack: the outcomes, and on top the attempts that failed and were retried, so
+ * a receiver failing right now shows before any delivery has finished failing.
+ */
+export const SERIES = [...OUTCOMES, 'retried'] as const;
+export type Outcome = (typeof SERIES)[number];
 
 export interface ChartPoint {
   start: string;
@@ -15,6 +21,7 @@ export interface ChartPoint {
   failed: number;
   cancelled: number;
   expired: number;
+  retried: number;
 }
 
 export interface ChartSize {
@@ -74,7 +81,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
  * instead of drawing an empty frame).
  */
 export function chartGeometry(points: readonly ChartPoint[], labelEvery: number, size: ChartSize = CHART_SIZE): ChartGeometry | null {
-  const totals = points.map((p) => OUTCOMES.reduce((sum, o) => sum + p[o], 0));
+  const totals = points.map((p) => SERIES.reduce((sum, s) => sum + p[s], 0));
   const largest = Math.max(0, ...totals);
   if (largest === 0) return null;
   const step = niceStep(largest);
@@ -85,7 +92,7 @@ export function chartGeometry(points: readonly ChartPoint[], labelEvery: number,
   const yOf = (value: number) => round(plot.bottom - (value / max) * plotHeight);
 
   const bars = points.map((point, index): Bar => {
-    const heights = OUTCOMES.map((o) => (point[o] === 0 ? 0 : Math.max((point[o] / max) * plotHeight, MIN_SEGMENT)));
+    const heights = SERIES.map((o) => (point[o] === 0 ? 0 : Math.max((point[o] / max) * plotHeight, MIN_SEGMENT)));
     // Raising small segments to MIN_SEGMENT can push a full bar past the top: the largest gives the room back.
     const excess = heights.reduce((a, b) => a + b, 0) - plotHeight;
     if (excess > 0) {
@@ -94,7 +101,7 @@ export function chartGeometry(points: readonly ChartPoint[], labelEvery: number,
     }
     let base = plot.bottom;
     const segments: Segment[] = [];
-    OUTCOMES.forEach((outcome, i) => {
+    SERIES.forEach((outcome, i) => {
       const height = heights[i]!;
       if (height === 0) return;
       base -= height;

@@ -6,7 +6,14 @@
  */
 import type { WindowStats } from '../../domain/delivery-stats';
 import { STATUS_LABELS, Time } from './components';
-import { chartGeometry, OUTCOMES } from './health-chart-geometry';
+import { chartGeometry, OUTCOMES, SERIES, type Outcome } from './health-chart-geometry';
+
+/** The legend's words for each series. */
+const SERIES_LABELS: Record<Outcome, string> = { ...STATUS_LABELS, retried: 'Attempt failed, retried' };
+/** A segment's count in words ("3 failed", "2 failed attempts retried"). */
+const SERIES_WORDS: Record<Outcome, string> = {
+  succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', expired: 'expired', retried: 'failed attempts retried',
+};
 
 const WINDOW_WORDS = { '24h': 'the last 24 hours', '7d': 'the last 7 days' } as const;
 /** Hourly points are labelled every 3 hours; daily points each. */
@@ -22,7 +29,7 @@ const plural = (n: number, one: string, many: string) => `${count.format(n)} ${n
 /** The chart's words for screen readers: the window's totals and the busiest point. */
 export function chartSummary(stats: WindowStats): string {
   const unit = stats.series.bucket;
-  const totals = OUTCOMES.map((o) => `${count.format(stats.series.points.reduce((sum, p) => sum + p[o], 0))} ${o}`);
+  const totals = SERIES.map((o) => `${count.format(stats.series.points.reduce((sum, p) => sum + p[o], 0))} ${SERIES_WORDS[o]}`);
   const busiest = Math.max(0, ...stats.series.points.map((p) => OUTCOMES.reduce((sum, o) => sum + p[o], 0)));
   return `Deliveries per ${unit} over ${WINDOW_WORDS[stats.window]}: ${totals.join(', ')}. ` +
     `The busiest ${unit} had ${plural(busiest, 'delivery', 'deliveries')}; the table below gives each ${unit}.`;
@@ -38,14 +45,18 @@ export function HealthChart({ id, stats }: { id: string; stats: WindowStats }) {
         <h3 id={`${id}-chart-title`}>{title}</h3>
         {geometry && (
           <ul class="chart-legend" aria-label="Legend">
-            {OUTCOMES.map((o) => (
-              <li><span class={`chart-swatch chart-${o}`} aria-hidden="true"></span>{STATUS_LABELS[o]}</li>
+            {SERIES.map((o) => (
+              <li><span class={`chart-swatch chart-${o}`} aria-hidden="true"></span>{SERIES_LABELS[o]}</li>
             ))}
           </ul>
         )}
       </div>
       {!geometry ? (
-        <p class="chart-empty">No deliveries in {WINDOW_WORDS[stats.window]}.</p>
+        <p class="chart-empty">
+          {stats.counts.open > 0
+            ? `Nothing finished or retried in ${WINDOW_WORDS[stats.window]}; ${plural(stats.counts.open, 'delivery is', 'deliveries are')} waiting to be sent now.`
+            : `No deliveries in ${WINDOW_WORDS[stats.window]}.`}
+        </p>
       ) : (
         <>
           <div class="chart-scroll">
@@ -65,8 +76,8 @@ export function HealthChart({ id, stats }: { id: string; stats: WindowStats }) {
                 {geometry.bars.map((bar) => (
                   <g data-point={bar.start} data-total={bar.total}>
                     {bar.segments.map((s) => (
-                      <rect class={`chart-${s.outcome}`} x={bar.x} y={s.y} width={bar.width} height={s.height} data-outcome={s.outcome} data-value={s.value}>
-                        <title>{`${count.format(s.value)} ${s.outcome}, ${bucket} from ${UTC_DATE.format(new Date(bar.start))} ${utcClock(bar.start)} UTC`}</title>
+                      <rect class={`chart-${s.outcome}`} x={bar.x} y={s.y} width={bar.width} height={s.height} data-outcome={s.outcome} data-value={s.value} data-words={SERIES_WORDS[s.outcome]}>
+                        <title>{`${count.format(s.value)} ${SERIES_WORDS[s.outcome]}, ${bucket} from ${UTC_DATE.format(new Date(bar.start))} ${utcClock(bar.start)} UTC`}</title>
                       </rect>
                     ))}
                   </g>
@@ -109,16 +120,14 @@ function ChartTable({ id, stats }: { id: string; stats: WindowStats }) {
         <thead>
           <tr>
             <th scope="col">{unit} starting</th>
-            {OUTCOMES.map((o) => <th scope="col">{STATUS_LABELS[o]}</th>)}
-            <th scope="col">Retried</th>
+            {SERIES.map((o) => <th scope="col">{SERIES_LABELS[o]}</th>)}
           </tr>
         </thead>
         <tbody>
           {stats.series.points.map((p) => (
             <tr>
               <th scope="row"><Time iso={p.start} /></th>
-              {OUTCOMES.map((o) => <td>{p[o]}</td>)}
-              <td>{p.retried}</td>
+              {SERIES.map((o) => <td>{p[o]}</td>)}
             </tr>
           ))}
         </tbody>

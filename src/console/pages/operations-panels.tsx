@@ -108,13 +108,16 @@ export function NoticesPanel({ notices, automations, nextCursor }: NoticesPanelP
 function NoticeItem({ notice, automation }: { notice: Notice; automation: AutomationSummary | null }) {
   const { type } = notice.data;
   const good = type === 'delivery.recovered';
+  // A failure its delivery later got past (sent again) is closed: still listed, no longer a problem.
+  const closed = notice.closed_at !== null;
   return (
-    <li class="notice-item" data-notice-type={type}>
+    <li class={closed ? 'notice-item notice-closed' : 'notice-item'} data-notice-type={type} data-notice-closed={closed ? 'true' : undefined}>
       <div class="notice-head">
-        <span class={`badge ${good ? 'badge-succeeded' : type === 'automation.failing' ? 'badge-retrying' : 'badge-failed'}`}>
+        <span class={`badge ${good || closed ? 'badge-succeeded' : type === 'automation.failing' ? 'badge-retrying' : 'badge-failed'}`}>
           {NOTICE_LABELS[type]}
         </span>
         <span class="small muted"><Time iso={notice.created_at} /></span>
+        {closed && <span class="small notice-closed-note">Closed <Time iso={notice.closed_at!} />: the delivery succeeded when sent again</span>}
       </div>
       <p class="notice-message">{isTextNotice(notice.data) ? <TextWithTimes text={notice.data.text} /> : <Parts parts={noticeParts(notice.data)} />}</p>
       <p class="small notice-links">

@@ -26,7 +26,7 @@ export interface SettingsPageProps {
   notices: NoticesPanelProps;
   operationsWebhookUrl: string | null;
   /** The account's health over the chosen period. */
-  health: Pick<HealthCardProps, 'stats' | 'links'>;
+  health: Pick<HealthCardProps, 'stats' | 'links' | 'zoneAsked'>;
 }
 
 const NEW_TASK_PATH = '/console/automations/new';

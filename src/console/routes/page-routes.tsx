@@ -3,6 +3,9 @@
  * change the pages make goes through the /v1 API from the browser.
  */
 import type { Context, Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { parseZone } from '../../domain/calendar-days';
+import { ZONE_COOKIE } from '../zone-cookie';
 import { getAccount, getOperationsWebhook, type Account } from '../../db/accounts';
 import { allAutomationSummaries, automationSummaries, getAutomationRow, listAutomations, toAutomation } from '../../db/automations';
 import { operationsId } from '../../plane/account-config';
@@ -17,6 +20,7 @@ import { DeliveriesPage } from '../pages/deliveries';
 import { EditorPage } from '../pages/editor';
 import type { HealthCardProps } from '../pages/health-card';
 import { documentHtml } from '../pages/layout';
+import { readResendOutcome } from '../pages/resend-all';
 import { SettingsPage } from '../pages/settings';
 import { SimulatePage } from '../pages/simulate';
 
@@ -39,6 +43,15 @@ async function currentAccount(c: Context<ConsoleEnv>): Promise<Account> {
 function queryParam(c: Context, name: string): string | null {
   const value = c.req.query(name);
   return value && value.length <= 128 ? value : null;
+}
+
+/**
+ * The reader's time zone, as their browser put it in a cookie (lib/reader-zone.ts): `asked` as
+ * it came, `tz` only when it names a zone (otherwise the view stays in UTC).
+ */
+function readerZone(c: Context): { asked: string; tz: string | undefined } {
+  const asked = (getCookie(c, ZONE_COOKIE) ?? '').slice(0, 64);
+  return { asked, tz: asked && parseZone(asked) ? asked : undefined };
 }
 
 /** The health card's period, `?health=24h|7d`; anything else is the default, 24 hours. */
@@ -64,12 +77,13 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const account = await currentAccount(c);
     const page = await listAutomations(c.env.DB, account.id, { limit: LIST_LIMIT, cursor: queryParam(c, 'cursor') ?? undefined });
     const plane = planesFor(c.env, c.get('principal'));
+    const zone = readerZone(c);
     const [last, destinations, notices, hook, stats] = await Promise.all([
       plane.lastDeliveries(page.data.map((a) => a.id)),
       plane.destinations(page.data.map((a) => a.url)),
       plane.notices(NOTICE_LIMIT, queryParam(c, 'notices') ?? undefined),
       getOperationsWebhook(c.env.DB, account.id),
-      plane.stats(healthWindow(c), null),
+      plane.stats(healthWindow(c), null, zone.tz),
     ]);
     const noticeAutomations = await automationSummaries(c.env.DB, account.id, notices.data.flatMap((n) => (n.automation_id ? [n.automation_id] : [])));
     const automations = page.data.map((a) => ({ ...a, last_delivery: last[a.id] ?? null, destination: destinations[a.url]! }));
@@ -84,7 +98,7 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
           flash={queryParam(c, 'flash')}
           notices={{ notices: notices.data, automations: noticeAutomations, nextCursor: notices.next_cursor }}
           operationsWebhookUrl={hook?.url ?? null}
-          health={{ stats, links: healthLinks(c, 'account-health') }}
+          health={{ stats, links: healthLinks(c, 'account-health'), zoneAsked: zone.asked }}
         />,
       ),
     );
@@ -99,11 +113,12 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const account = await currentAccount(c);
     const row = await getAutomationRow(c.env.DB, account.id, c.req.param('id'));
     if (!row) throw notFound('Automated task');
-    const stats = await planesFor(c.env, c.get('principal')).stats(healthWindow(c), row.id);
+    const zone = readerZone(c);
+    const stats = await planesFor(c.env, c.get('principal')).stats(healthWindow(c), row.id, zone.tz);
     return c.html(
       documentHtml(
         <EditorPage account={account} csrfToken={c.get('session').csrfToken} automation={toAutomation(row)} flash={queryParam(c, 'flash')}
-          health={{ stats, links: healthLinks(c, 'task-health') }} />,
+          health={{ stats, links: healthLinks(c, 'task-health'), zoneAsked: zone.asked }} />,
       ),
     );
   });
@@ -119,10 +134,12 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
     const tasks = await allAutomationSummaries(c.env.DB, account.id, TASK_CHOICES);
     // A notice links to one delivery; the other filters do not apply to it.
     const deliveryId = queryParam(c, 'delivery');
+    // One time for the range presets and for the end of what "Resend all" sends: what the page shows.
+    const now = Date.now();
     const { filters, notes } = readLogFilters(
       (name) => (deliveryId ? undefined : c.req.query(name)),
       (id) => id === opsId || tasks.some((task) => task.id === id),
-      Date.now(),
+      now,
     );
     const plane = planesFor(c.env, c.get('principal'));
     const page: DeliveryPage = deliveryId
@@ -160,6 +177,7 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
           notes={notes}
           deliveryId={deliveryId}
           replayed={replayed === undefined ? null : Number(replayed)}
+          resend={{ outcome: readResendOutcome((name) => c.req.query(name)), drawnAt: now }}
           page={page}
         />,
       ),

@@ -15,6 +15,7 @@ import {
 } from '../../db/automations';
 import { checkAutomation, checkRedact, checkTemplate } from '../../domain/automation-rules';
 import { targetPolicy } from '../target-policy';
+import { authSecretBoundTo, checkAuth, mayKeepSecret, secretOf, viewOf, type AuthInput, type AuthView } from '../../domain/destination-auth';
 import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../domain/extra-headers';
 import { redactedTemplateValues, RedactMode, type Redactions } from '../../domain/redaction';
 import { generateSigningSecret } from '../../domain/signature';
@@ -26,9 +27,9 @@ import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { etagOf, ifMatchAdmits, preconditionFailed } from '../preconditions';
 import { ApiError, notFound, validationFailed } from '../../errors';
-import { BodyFormat, DeliveryStatus, Ordering } from '../../domain/vocabulary';
+import { BodyFormat, DeliveryStatus, Envelope, Ordering } from '../../domain/vocabulary';
 import {
-  AutomationSchema, ConditionsField, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, PreviewSchema, SigningSecretSchema, TestSendSchema, Text,
+  AuthInputSchema, AutomationSchema, ConditionsField, errors, EventDataSchema, IdParam, jsonBody, jsonResponse, pageOf, PageQuery, PreviewSchema, SigningSecretSchema, TestSendSchema, Text,
 } from '../schemas';
 
 const tags = ['Automations'];
@@ -92,6 +93,10 @@ const editable = {
   }),
   redact: Redact,
   conditions: ConditionsField,
+  auth: AuthInputSchema,
+  envelope: Envelope.openapi({
+    description: '"cloudevents": ce-* headers of the CloudEvents 1.0 HTTP binding in binary mode (the body stays the rendered template); "none" (default)',
+  }),
   max_age_seconds: z.int().min(1).max(86_400).nullable().openapi({
     description: 'Never late: a delivery not succeeded this many seconds (1–86400) after its event’s occurred_at ends `expired` and is never sent after that; '
       + 'an event already older when posted expires unsent. Test sends are exempt. null (default): no limit',
@@ -111,6 +116,8 @@ const CreateAutomation = z
     ordering: editable.ordering.default('none'),
     redact: editable.redact.default({}),
     conditions: editable.conditions.default(null),
+    auth: editable.auth.default(null),
+    envelope: editable.envelope.default('none'),
     max_age_seconds: editable.max_age_seconds.default(null),
   })
   .strict()
@@ -222,6 +229,9 @@ function renderPreview(body: string, format: TemplateFormat, values: Record<stri
   }
 }
 
+/** A stored auth as if posted again without its secret (which is kept). */
+const storedAsInput = (view: AuthView): AuthInput => view;
+
 function assertValid(problems: { path: string; message: string }[]): void {
   if (problems.length > 0) throw validationFailed(problems, 'The automation is not valid');
 }
@@ -252,14 +262,16 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.create, async (c) => {
     const principal = keyPrincipal(c.get('principal'));
     requireIntegrationEnabled(principal);
-    const input = c.req.valid('json');
-    const fields: AutomationFields = { ...input, name: input.name ?? null };
-    assertValid(checkAutomation(fields, targetPolicy(c)));
+    const { auth, ...input } = c.req.valid('json');
+    const fields: AutomationFields = { ...input, name: input.name ?? null, auth: auth ? viewOf(auth) : null };
+    const policy = targetPolicy(c);
+    assertValid([...checkAutomation(fields, policy), ...(auth ? checkAuth(auth, fields.headers, false, policy) : [])]);
     const now = Date.now();
     const id = newId('aut', now);
     const signingSecret = generateSigningSecret();
     const sealed = await sealSecret(secretsKey(c.env), signingSecret, id);
-    const row = await insertAutomation(c.env.DB, principal.accountId, id, fields, sealed, now);
+    const authSecret = auth ? await sealSecret(secretsKey(c.env), secretOf(auth)!, authSecretBoundTo(id)) : null;
+    const row = await insertAutomation(c.env.DB, principal.accountId, id, fields, sealed, now, authSecret);
     await changed(c.env, principal);
     return c.json({ ...toAutomation(row), signing_secret: signingSecret }, 201, { etag: etagOf(row.version) });
   });
@@ -277,14 +289,17 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
     requireIntegrationEnabled(principal);
     const { id } = c.req.valid('param');
     const ifMatch = c.req.valid('header')['if-match'];
-    const change = c.req.valid('json');
     // Only the named fields are written, so changes to different fields never undo each other.
     // The trigger, format, body, redactions and conditions are checked together, though (the
     // body, the redactions and the conditions name the trigger's fields): a change to any of them is
     // written only if the automation is still the version it was checked against (as is any
     // change sent with If-Match); otherwise it is checked again on the new version.
+    // So is a change of auth or URL: whether the stored password or client secret may be kept
+    // depends on where it went before.
+    const { auth: authChange, ...change } = c.req.valid('json');
     const conditional = ifMatch !== undefined || change.trigger !== undefined || change.format !== undefined || change.body !== undefined
-      || change.redact !== undefined || change.conditions !== undefined;
+      || change.redact !== undefined || change.conditions !== undefined || authChange !== undefined || change.url !== undefined;
+    const policy = targetPolicy(c);
     for (let attempt = 1; ; attempt++) {
       const row = await getAutomationRow(c.env.DB, principal.accountId, id);
       if (!row) throw notFound('Automation');
@@ -306,8 +321,13 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         max_age_seconds: change.max_age_seconds !== undefined ? change.max_age_seconds : current.max_age_seconds,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
-      assertValid(checkAutomation(fields, targetPolicy(c)));
-      const updated = await updateAutomation(c.env.DB, principal.accountId, id, change, conditional ? row.version : null, Date.now());
+      const auth = authChange !== undefined ? authChange : current.auth && storedAsInput(current.auth);
+      const keepsSecret = auth ? secretOf(auth) === undefined && mayKeepSecret(current.auth && { view: current.auth, url: current.url }, viewOf(auth), fields.url) : false;
+      assertValid([...checkAutomation(fields, policy), ...(auth ? checkAuth(auth, fields.headers, keepsSecret, policy) : [])]);
+      const secret = auth ? secretOf(auth) : undefined;
+      const sealedAuth = secret === undefined ? {} : { authSecretCiphertext: await sealSecret(secretsKey(c.env), secret, authSecretBoundTo(id)) };
+      const written = authChange === undefined ? change : { ...change, auth: authChange && viewOf(authChange), ...sealedAuth };
+      const updated = await updateAutomation(c.env.DB, principal.accountId, id, written, conditional ? row.version : null, Date.now());
       if (updated) {
         await changed(c.env, principal);
         return c.json(toAutomation(updated), 200, { etag: etagOf(updated.version) });

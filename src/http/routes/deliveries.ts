@@ -5,9 +5,10 @@ import { planesFor } from '../../plane/planes';
 import { keyPrincipal, requireIntegrationEnabled, requireKey } from '../guards';
 import type { AppEnv } from '../context';
 import { ApiError, notFound, validationFailed } from '../../errors';
-import { DeliveryStatus } from '../../domain/vocabulary';
+import { DeliveryStatus, ResendableStatus } from '../../domain/vocabulary';
+import { RECOVER_LIMIT } from '../../plane/changes';
 import { COUNT_CAP, timeRangeProblems } from '../../domain/log-query';
-import { DeliveryDetailSchema, DeliverySchema, errors, IdParam, jsonResponse, PageQuery } from '../schemas';
+import { DeliveryDetailSchema, DeliverySchema, errors, IdParam, jsonBody, jsonResponse, PageQuery, RetriedSchema } from '../schemas';
 
 const tags = ['Deliveries'];
 const middleware = [requireKey('admin')];
@@ -30,6 +31,38 @@ const DeliveryPage = z.object({
     description: `How many matching deliveries are newer than this page (it shows items newer_count + 1 to newer_count + data.length of total); null when more than ${COUNT_CAP} are, or the page is empty`,
   }),
 }).openapi('DeliveryPage');
+
+/** The log's filters, as a body: which deliveries to send again. */
+const RetryMatchingRequest = z
+  .object({
+    status: ResendableStatus.openapi({ description: 'Which finished deliveries: only ones that failed (never an open one)' }),
+    automation_id: z.string().max(128).optional(),
+    event_id: z.string().max(128).optional(),
+    ...Object.fromEntries(BUSINESS_KEYS.map((key) => [key, z.string().min(1).max(MAX_KEY_LENGTH).optional().openapi({
+      description: `Only deliveries of events whose ${key} is this (one business key at a time)`,
+    })])) as Record<BusinessKey, z.ZodOptional<z.ZodString>>,
+    since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only deliveries created at or after this time' }),
+    until: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only deliveries created before this time; later than `since`' }),
+  })
+  .strict()
+  .openapi('RetryMatchingRequest');
+
+/** One business key at a time, and a time range the log accepts: the same checks as the log's. */
+function filterProblems(q: Partial<Record<BusinessKey, string>>, range: { since?: number; until?: number }) {
+  const keys = BUSINESS_KEYS.filter((key) => q[key] !== undefined);
+  return {
+    keys,
+    problems: [
+      ...(keys.length > 1 ? keys.map((key) => ({ path: key, message: 'give one of call_id, contact_id, interaction_id, agent_id at a time' })) : []),
+      ...timeRangeProblems(range),
+    ],
+  };
+}
+
+const timeRange = (q: { since?: string; until?: string }) => ({
+  since: q.since === undefined ? undefined : Date.parse(q.since),
+  until: q.until === undefined ? undefined : Date.parse(q.until),
+});
 
 const routes = {
   list: createRoute({
@@ -60,6 +93,13 @@ const routes = {
       401: errors[401], 403: errors[403], 404: errors[404],
     },
   }),
+  retryMatching: createRoute({
+    method: 'post', path: '/v1/deliveries/retry', tags, middleware,
+    summary: 'Send again every delivery the log’s filters match (same webhook-id, fresh retry schedule)',
+    description: `Oldest first, at most ${RECOVER_LIMIT.toLocaleString('en')} per call; \`more\` says whether any are left for another call from \`next_since\`. Only finished deliveries of the given status; those whose task is off or deleted are skipped. Across every partition of the account.`,
+    request: jsonBody(RetryMatchingRequest),
+    responses: { 202: jsonResponse(RetriedSchema, 'Queued'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] },
+  }),
   retry: createRoute({
     method: 'post', path: '/v1/deliveries/{id}/retry', tags, middleware,
     summary: 'Send a finished delivery again (same webhook-id, fresh retry schedule)',
@@ -74,13 +114,10 @@ export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(routes.list, async (c) => {
     const q = c.req.valid('query');
     const { accountId } = keyPrincipal(c.get('principal'));
-    const keys = BUSINESS_KEYS.filter((key) => q[key] !== undefined);
-    if (keys.length > 1) {
-      throw validationFailed(keys.map((key) => ({ path: key, message: 'give one of call_id, contact_id, interaction_id, agent_id at a time' })));
-    }
-    const range = { since: q.since === undefined ? undefined : Date.parse(q.since), until: q.until === undefined ? undefined : Date.parse(q.until) };
+    const range = timeRange(q);
+    const { keys, problems: filterErrors } = filterProblems(q, range);
     const problems = [
-      ...timeRangeProblems(range),
+      ...filterErrors,
       ...(q.cursor !== undefined && q.ending_before !== undefined
         ? [{ path: 'ending_before', message: 'give cursor (the older page) or ending_before (the newer page), not both' }]
         : []),
@@ -99,6 +136,20 @@ export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>) {
     const delivery = await planesFor(c.env, keyPrincipal(c.get('principal'))).getDelivery(c.req.valid('param').id);
     if (!delivery) throw notFound('Delivery');
     return c.json(delivery, 200);
+  });
+
+  app.openapi(routes.retryMatching, async (c) => {
+    const principal = keyPrincipal(c.get('principal'));
+    requireIntegrationEnabled(principal);
+    const body = c.req.valid('json');
+    const range = timeRange(body);
+    const { keys, problems } = filterProblems(body, range);
+    if (problems.length > 0) throw validationFailed(problems);
+    const result = await planesFor(c.env, principal).retryMatching({
+      status: body.status, automationId: body.automation_id, eventId: body.event_id, ...range,
+      ...Object.fromEntries(keys.map((key) => [key, body[key]])),
+    });
+    return c.json(result, 202);
   });
 
   app.openapi(routes.retry, async (c) => {

@@ -27,7 +27,9 @@ const NoticeDetailsSchema = z
     z.object({ last_error: z.string().nullable(), last_status_code: z.int().nullable() }).openapi({
       description: 'delivery.exhausted: the last attempt’s error, and its HTTP status (null when there was no answer, or for notices recorded before details were kept)',
     }),
-    z.object({ attempt: z.int() }).openapi({ description: 'delivery.recovered: the attempt that succeeded' }),
+    z.object({ attempt: z.int(), closes: z.array(z.string()).optional() }).openapi({
+      description: 'delivery.recovered: the attempt that succeeded (numbered as the log numbers it), and the ids of the delivery.exhausted notices it closes (a failed delivery sent again); `closes` is absent on notices recorded before notices were closed',
+    }),
     z.object({ since: z.string() }).openapi({ description: 'automation.failing: every attempt has failed since this time (ISO 8601)' }),
     z.object({ cause: DisabledCauseSchema }).openapi({ description: 'automation.disabled: why it was turned off' }),
   ])
@@ -45,6 +47,8 @@ const NoticeSchema = z
     message: z.string().openapi({ description: 'The notice in words, written from details' }),
     details: NoticeDetailsSchema,
     created_at: z.string(),
+    closed_at: z.string().nullable().openapi({ description: 'delivery.exhausted: when the delivery later succeeded (sent again), which closes this notice; null while open' }),
+    closed_by: z.string().nullable().openapi({ description: 'The delivery.recovered notice that closed it' }),
   })
   .openapi('Notice');
 
@@ -74,7 +78,7 @@ export function registerOperationsRoutes(app: OpenAPIHono<AppEnv>) {
     const page = await planesFor(c.env, keyPrincipal(c.get('principal'))).notices(limit, cursor);
     const data = page.data.map(({ data: notice, ...n }) => ({
       id: n.id, type: notice.type, automation_id: n.automation_id, delivery_id: n.delivery_id,
-      message: noticeText(notice), details: noticeDetails(notice), created_at: n.created_at,
+      message: noticeText(notice), details: noticeDetails(notice), created_at: n.created_at, closed_at: n.closed_at, closed_by: n.closed_by,
     }));
     return c.json({ data, next_cursor: page.next_cursor }, 200);
   });

@@ -1,6 +1,7 @@
 /** Admin endpoints: delivery health over the last 24 hours or 7 days, per automation and for the account. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { getAutomationRow } from '../../db/automations';
+import { parseZone } from '../../domain/calendar-days';
 import { StatsWindow } from '../../domain/delivery-stats';
 import { notFound } from '../../errors';
 import { planesFor } from '../../plane/planes';
@@ -11,9 +12,15 @@ import { errors, IdParam, jsonResponse, StatsSchema } from '../schemas';
 const middleware = [requireKey('admin')];
 const query = z.object({
   window: StatsWindow.default('24h').openapi({ param: { name: 'window', in: 'query' }, description: '24h (hourly points) or 7d (daily points)' }),
+  tz: z
+    .string()
+    .max(64)
+    .refine((tz) => parseZone(tz) !== null, 'an IANA time zone (Europe/Lisbon) or an offset (+05:30, -03:00, Z)')
+    .optional()
+    .openapi({ param: { name: 'tz', in: 'query' }, description: 'The reader’s time zone: the 7-day view’s days are its calendar days (default UTC)', example: 'Europe/Lisbon' }),
 });
 const description =
-  'Counted as outcomes are recorded (test sends left out) into hourly rollups, so a window reads at most 168 hours.';
+  'Counted as outcomes are recorded (test sends left out) into hourly rollups, so a window reads at most 168 hours. A delivery is counted in the hour it was created, by its status now; deliveries waiting and retrying now are counted live.';
 
 const routes = {
   automation: createRoute({
@@ -35,11 +42,13 @@ export function registerStatsRoutes(app: OpenAPIHono<AppEnv>) {
     const { accountId } = keyPrincipal(c.get('principal'));
     const id = c.req.valid('param').id;
     if (!(await getAutomationRow(c.env.DB, accountId, id))) throw notFound('Automation');
-    return c.json(await planesFor(c.env, keyPrincipal(c.get('principal'))).stats(c.req.valid('query').window, id), 200);
+    const { window, tz } = c.req.valid('query');
+    return c.json(await planesFor(c.env, keyPrincipal(c.get('principal'))).stats(window, id, tz), 200);
   });
 
   app.openapi(routes.account, async (c) => {
     const { accountId } = keyPrincipal(c.get('principal'));
-    return c.json(await planesFor(c.env, keyPrincipal(c.get('principal'))).stats(c.req.valid('query').window, null), 200);
+    const { window, tz } = c.req.valid('query');
+    return c.json(await planesFor(c.env, keyPrincipal(c.get('principal'))).stats(window, null, tz), 200);
   });
 }

@@ -4,7 +4,7 @@
  * is the domain's decision.
  */
 import type { DeliveryPatch } from '../../domain/delivery-effects';
-import type { LifecycleState } from '../../domain/delivery-lifecycle';
+import type { DeliveryRef, LifecycleState } from '../../domain/delivery-lifecycle';
 import type { Lane } from '../../domain/destination-gate';
 import type { DeliveryStatus } from '../../domain/vocabulary';
 import { iso, isoOrNull } from '../../db/rows';
@@ -76,7 +76,7 @@ export const toDelivery = (row: DeliveryRow): Delivery => ({
 });
 
 /** The row as the lifecycle's decisions read it. */
-export const lifecycleOf = (row: DeliveryRow): LifecycleState & { id: string; automationId: string; destination: string } => ({
+export const lifecycleOf = (row: DeliveryRow): LifecycleState & DeliveryRef & { destination: string } => ({
   id: row.id,
   automationId: row.automation_id,
   destination: row.destination,
@@ -88,6 +88,7 @@ export const lifecycleOf = (row: DeliveryRow): LifecycleState & { id: string; au
   leaseUntil: row.lease_until,
   isTest: row.is_test === 1,
   expiresAt: row.expires_at,
+  createdAt: row.created_at,
 });
 
 export interface NewDelivery {

@@ -179,6 +179,15 @@ function countMatching(sql: SqlStorage, f: DeliveryFilter, extra: Condition[] = 
 }
 
 /**
+ * The oldest `limit` deliveries matching the filter (its page fields ignored), for acting on a
+ * whole filtered set: oldest first, so a set larger than one call's limit continues from where
+ * the last call stopped.
+ */
+export function oldestMatching(sql: SqlStorage, f: Omit<DeliveryFilter, 'limit' | 'cursor' | 'endingBefore'>, limit: number): DeliveryRow[] {
+  return selectMatching(sql, { ...f, limit }, [], 'ORDER BY id ASC LIMIT ?', limit);
+}
+
+/**
  * Newest first, a page older than `cursor` or newer than `endingBefore` (the first page when
  * neither is given), with cursors both ways and counts up to COUNT_CAP.
  */

@@ -23,3 +23,9 @@ export function saveHealth(sql: SqlStorage, automationId: string, health: Health
   );
 }
 
+
+/** Where the automation's failure streak began; null when healthy, undefined when this object has no health for it (it saw no attempt). */
+export function streakStart(sql: SqlStorage, automationId: string): number | null | undefined {
+  const row = sql.exec<{ health: string }>('SELECT health FROM automation_health WHERE automation_id = ?', automationId).toArray()[0];
+  return row ? loadHealth(sql, automationId).streakStartedAt : undefined;
+}

@@ -10,6 +10,9 @@ export interface Notice {
   delivery_id: string | null;
   data: RecordedNotice;
   created_at: string;
+  /** When a later success of its delivery closed it, and the `delivery.recovered` notice that did. */
+  closed_at: string | null;
+  closed_by: string | null;
 }
 
 type NoticeRow = {
@@ -20,6 +23,8 @@ type NoticeRow = {
   /** JSON: the notice's data without its type (the column beside it). */
   data: string;
   created_at: number;
+  closed_at: number | null;
+  closed_by: string | null;
 };
 
 export function insertNotice(
@@ -45,5 +50,25 @@ export function listNotices(sql: SqlStorage, limit: number, cursor: string | und
     // Written by insertNotice or by the one-time conversion of older rows (src/plane/old-notices.ts).
     data: { type: r.type, ...JSON.parse(r.data) } as RecordedNotice,
     created_at: iso(r.created_at),
+    closed_at: r.closed_at === null ? null : iso(r.closed_at),
+    closed_by: r.closed_by,
   }));
+}
+
+/** The delivery's "every attempt failed" notices still open (read through their partial index). */
+export function openNoticesOf(sql: SqlStorage, deliveryId: string): string[] {
+  return sql
+    .exec<{ id: string }>(
+      "SELECT id FROM notices WHERE delivery_id = ? AND closed_at IS NULL AND type = 'delivery.exhausted' ORDER BY id", deliveryId,
+    )
+    .toArray()
+    .map((r) => r.id);
+}
+
+/** Marks notices closed by a later notice (`by`). */
+export function closeNotices(sql: SqlStorage, ids: readonly string[], by: string, at: number): void {
+  sql.exec(
+    'UPDATE notices SET closed_at = ?, closed_by = ? WHERE closed_at IS NULL AND id IN (SELECT value FROM json_each(?))',
+    at, by, JSON.stringify(ids),
+  );
 }

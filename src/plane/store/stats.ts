@@ -23,6 +23,17 @@ export function countOutcome(sql: SqlStorage, automationId: string, status: Deli
   );
 }
 
+/**
+ * Takes a reopened delivery's outcome back out of its hour. Only an hour still kept is touched,
+ * and never below zero: outcomes counted before they went by creation hour were counted in the
+ * hour they settled, so taking one back there could find nothing to take.
+ */
+export function uncountOutcome(sql: SqlStorage, automationId: string, status: DeliveryStatus, at: number): void {
+  const column = OUTCOME_COLUMN[status];
+  if (!column) return;
+  sql.exec(`UPDATE stats_hourly SET ${column} = max(${column} - 1, 0) WHERE automation_id = ? AND hour = ?`, automationId, hourOf(at));
+}
+
 /** Adds an event the automation's conditions filtered out (no delivery was made of it) to its hour. */
 export function countFiltered(sql: SqlStorage, automationId: string, at: number): void {
   sql.exec(
@@ -66,15 +77,19 @@ export function statsHours(sql: SqlStorage, automationId: string | null, from: n
     }));
 }
 
-/** Deliveries waiting to be sent now (pending or retrying), test sends left out: read through the open-deliveries index. */
-export function openCount(sql: SqlStorage, automationId: string | null, exclude: string): number {
-  return sql
-    .exec<{ n: number }>(
-      `SELECT count(*) AS n FROM deliveries WHERE next_attempt_at IS NOT NULL AND is_test = 0
+/**
+ * Deliveries waiting to be sent now (pending or retrying), and how many of them are retrying,
+ * test sends left out: read through the open-deliveries index.
+ */
+export function openCounts(sql: SqlStorage, automationId: string | null, exclude: string): { open: number; retrying: number } {
+  const row = sql
+    .exec<{ open: number; retrying: number | null }>(
+      `SELECT count(*) AS open, sum(status = 'retrying') AS retrying FROM deliveries WHERE next_attempt_at IS NOT NULL AND is_test = 0
          AND (?1 IS NULL OR automation_id = ?1) AND automation_id <> ?2`,
       automationId, exclude,
     )
-    .one().n;
+    .one();
+  return { open: row.open, retrying: row.retrying ?? 0 };
 }
 
 /** Hours older than `before` are no longer in any window. */

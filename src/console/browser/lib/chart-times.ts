@@ -35,7 +35,7 @@ export function localizeChartTimes(root: ParentNode): void {
       for (const segment of bar.querySelectorAll<SVGRectElement>('rect[data-outcome]')) {
         const title = segment.querySelector('title');
         if (title && !isNaN(start.getTime())) {
-          title.textContent = `${segment.dataset.value} ${segment.dataset.outcome}, ${unit} from ${day.format(start)} ${clock.format(start)}`;
+          title.textContent = `${segment.dataset.value} ${segment.dataset.words ?? segment.dataset.outcome}, ${unit} from ${day.format(start)} ${clock.format(start)}`;
         }
       }
     }

@@ -7,6 +7,7 @@
 import type { ApiError } from '../../../http/schemas';
 import type { DeliveryStatus, OpenStatus } from '../../../domain/vocabulary';
 import { localizeChartTimes } from './chart-times';
+import { shareReaderZone } from './reader-zone';
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
 
@@ -164,3 +165,4 @@ export function snippet(text: string | null | undefined, length: number): string
 
 localizeTimes(document);
 localizeChartTimes(document);
+shareReaderZone();

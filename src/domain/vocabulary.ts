@@ -25,8 +25,12 @@ export const OpenStatus = DeliveryStatus.extract(['pending', 'retrying']);
 export type OpenStatus = z.infer<typeof OpenStatus>;
 export const FinishedStatus = DeliveryStatus.exclude(OpenStatus.options);
 export type FinishedStatus = z.infer<typeof FinishedStatus>;
-/** The statuses a filtered set of deliveries may be sent again from (POST /v1/deliveries/retry): never an open one. */
-export const ResendableStatus = FinishedStatus.extract(['failed']);
+/**
+ * The statuses a filtered set of deliveries may be sent again from (POST /v1/deliveries/retry):
+ * never an open one. Expired ones are matched, but the lifecycle never sends one late (`reopen`),
+ * so each is left as it is and counted as skipped.
+ */
+export const ResendableStatus = FinishedStatus.extract(['failed', 'expired']);
 export type ResendableStatus = z.infer<typeof ResendableStatus>;
 
 /** Whether an automation's deliveries for one call go out in the order the events occurred. */

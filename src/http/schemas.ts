@@ -297,7 +297,7 @@ export const SimulationSchema = z
 export const RetriedSchema = z
   .object({
     retried: z.int().openapi({ description: 'Deliveries sent again by this call (same webhook-id, fresh retry schedule), oldest first' }),
-    skipped: z.int().openapi({ description: 'Matching deliveries left as they are: their automated task is off or deleted' }),
+    skipped: z.int().openapi({ description: 'Matching deliveries left as they are: their automated task is off or deleted, or they expired (never sent late)' }),
     more: z.boolean().openapi({ description: 'More matching deliveries are left beyond this call’s limit: call again with since = next_since' }),
     next_since: z.string().nullable(),
   })

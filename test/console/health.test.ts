@@ -4,7 +4,7 @@
  * server, and a 24 hours / 7 days switch made of links that keep the page's query.
  */
 import { describe, expect, it } from 'vitest';
-import { latencyText, percentText } from '../../src/console/pages/health-card';
+import { failedLogHref, latencyText, percentText, statusLogHref } from '../../src/console/pages/health-card';
 import { HOUR_MS, hourOf } from '../../src/domain/delivery-stats';
 import { deliver, inPlane, seedDeliveries } from '../delivery/support';
 import { call, createAccount, createAutomation, sinkUrl, unique } from '../helpers';
@@ -57,6 +57,13 @@ describe('console health cards', () => {
       ['under 100 ms', '100–250 ms', '500 ms–1 s', '1–2.5 s', '5–10 s', 'over 10 s', 'No attempts yet'],
     );
     expect([1, 0.9996, 2 / 3, 0.7, 0, null].map(percentText)).toEqual(['100%', '99.9%', '66.6%', '70%', '0%', '—']);
+  });
+
+  it('link the Failed and Expired counts to the log of exactly those: that status, created since the window’s start', () => {
+    const from = '2026-01-10T15:00:00.000Z';
+    expect(failedLogHref('/console/deliveries', from)).toBe(`/console/deliveries?status=failed&since=${encodeURIComponent(from)}`);
+    expect(statusLogHref('/console/deliveries?automation=aut_1', 'expired', from))
+      .toBe(`/console/deliveries?automation=aut_1&status=expired&since=${encodeURIComponent(from)}`);
   });
 
   it('show the account’s and a task’s success rate, outcomes, response times and chart, for 24 hours and 7 days', async () => {

@@ -79,7 +79,10 @@ CREATE TABLE automations (
   auth TEXT,
   auth_secret_ciphertext TEXT,
   -- 'cloudevents': ce-* headers of the CloudEvents HTTP binding, binary mode (migrations/0012).
-  envelope TEXT NOT NULL DEFAULT 'none' CHECK (envelope IN ('none', 'cloudevents'))
+  envelope TEXT NOT NULL DEFAULT 'none' CHECK (envelope IN ('none', 'cloudevents')),
+  -- Never late: seconds after the event's occurred_at past which a delivery is never sent (it
+  -- ends `expired`); NULL: no limit (migrations/0013).
+  max_age_seconds INTEGER CHECK (max_age_seconds BETWEEN 1 AND 86400)
 );
 -- Ingestion looks automations up by (account, trigger) for enabled ones only.
 CREATE INDEX automations_match ON automations (account_id, trigger, enabled);

@@ -21,6 +21,9 @@ const PARTITIONED_SUITES = [
   'test/delivery/consumer.test.ts', 'test/delivery/destination-auth.test.ts', 'test/console/pages.test.ts', 'test/console/operations-pages.test.ts', 'test/console/log-filters.test.ts',
   'test/api/conditions.test.ts',
   'test/api/loop-protection.test.ts', 'test/api/hostile-values.test.ts',
+  'test/api/max-age.test.ts',
+  'test/api/backfill.test.ts',
+  'test/api/simulations.test.ts',
   'test/api/bulk-retry.test.ts', 'test/api/truthful-health.test.ts', 'test/api/delivery-sent-url.test.ts',
 ];
 

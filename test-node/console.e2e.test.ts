@@ -167,7 +167,7 @@ describe('admin console, end to end', () => {
     await page.getByLabel('URL', { exact: true }).focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('format');
-    const ring = await page.locator('.segmented').first().evaluate((node) => getComputedStyle(node).outlineStyle);
+    const ring = await page.locator('.segmented:has(input[name="format"])').evaluate((node) => getComputedStyle(node).outlineStyle);
     expect(ring).toBe('solid');
   });
 

@@ -90,7 +90,7 @@ describe('health at a glance', () => {
     );
     const chart = ui.page.getByRole('img', { name: 'Deliveries per hour, the last 24 hours' });
     expect(await chart.getAttribute('aria-describedby')).toBe('task-health-svg-desc');
-    expect(await ui.page.locator('#task-health-svg-desc').textContent()).toMatch(/^Deliveries per hour over the last 24 hours: 4 succeeded, 1 failed, 0 cancelled, 3 failed attempts retried\./);
+    expect(await ui.page.locator('#task-health-svg-desc').textContent()).toMatch(/^Deliveries per hour over the last 24 hours: 4 succeeded, 1 failed, 0 cancelled, 0 expired, 3 failed attempts retried\./);
     expect(await ui.page.locator(`${card} table tbody tr`).count()).toBe(24);
     // The page script relabelled the UTC times in the reader's zone.
     await ui.textOf(`${card} [data-chart-zone]`, /^Times in your time zone/);

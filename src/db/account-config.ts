@@ -27,6 +27,7 @@ export interface AutomationConfigRow {
   auth: string | null;
   auth_secret_ciphertext: string | null;
   envelope: Envelope;
+  max_age_seconds: number | null;
 }
 
 export async function readAccountConfig(
@@ -46,7 +47,7 @@ export async function readAccountConfig(
       .prepare(
         `SELECT id, trigger, url, format, body, headers, enabled, secret_ciphertext, max_concurrency,
                 rate_limit_per_second, ordering, updated_at, previous_secrets, redact, conditions,
-                auth, auth_secret_ciphertext, envelope
+                auth, auth_secret_ciphertext, envelope, max_age_seconds
          FROM automations WHERE account_id = ?1`,
       )
       .bind(accountId),

@@ -24,6 +24,8 @@ export interface Automation {
   max_concurrency: number;
   rate_limit_per_second: number | null;
   ordering: Ordering;
+  /** A delivery not succeeded this many seconds after its event occurred is never sent (expired); null: no limit. */
+  max_age_seconds: number | null;
   /** Since when every attempt has been failing (marked after 24 h); null while healthy. */
   failing_since: string | null;
   /** When each secret rotated out with an overlap stops signing (the live ones only; never their values). */
@@ -72,6 +74,7 @@ export interface AutomationRow {
   /** The password or client secret, sealed like the signing secret (bound to authSecretBoundTo(id)). */
   auth_secret_ciphertext: string | null;
   envelope: Envelope;
+  max_age_seconds: number | null;
 }
 
 /** Previous secrets that still sign at `now`: when each stops. */
@@ -98,6 +101,7 @@ export const toAutomation = (row: AutomationRow): Automation => ({
   max_concurrency: row.max_concurrency ?? DEFAULT_MAX_CONCURRENCY,
   rate_limit_per_second: row.rate_limit_per_second,
   ordering: row.ordering,
+  max_age_seconds: row.max_age_seconds,
   failing_since: row.failing_since === null ? null : iso(row.failing_since),
   previous_secrets: previousSecretsView(row.previous_secrets),
   redact: JSON.parse(row.redact) as Redactions,
@@ -119,6 +123,7 @@ export interface AutomationFields {
   max_concurrency?: number;
   rate_limit_per_second?: number | null;
   ordering?: Ordering;
+  max_age_seconds?: number | null;
   redact: Redactions;
   conditions?: Conditions | null;
   auth?: AuthView | null;
@@ -138,14 +143,16 @@ export async function insertAutomation(
     .prepare(
       `INSERT INTO automations
          (id, account_id, name, trigger, action, url, format, body, headers, enabled, secret_ciphertext, created_at, updated_at,
-          max_concurrency, rate_limit_per_second, ordering, redact, conditions, auth, auth_secret_ciphertext, envelope)
-       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) RETURNING *`,
+          max_concurrency, rate_limit_per_second, ordering, redact, conditions, auth, auth_secret_ciphertext, envelope,
+          max_age_seconds)
+       VALUES (?1, ?2, ?3, ?4, 'http_post', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) RETURNING *`,
     )
     .bind(id, accountId, fields.name, fields.trigger, fields.url, fields.format, fields.body,
       JSON.stringify(fields.headers), fields.enabled ? 1 : 0, secretCiphertext, now,
       fields.max_concurrency ?? null, fields.rate_limit_per_second ?? null, fields.ordering ?? 'none', JSON.stringify(fields.redact),
       conditionsJson(fields.conditions ?? null),
-      fields.auth ? JSON.stringify(fields.auth) : null, fields.auth ? authSecretCiphertext : null, fields.envelope ?? 'none')
+      fields.auth ? JSON.stringify(fields.auth) : null, fields.auth ? authSecretCiphertext : null, fields.envelope ?? 'none',
+      fields.max_age_seconds ?? null)
     .first<AutomationRow>();
   return row!;
 }
@@ -178,7 +185,7 @@ export async function updateAutomation(
   now: number,
 ): Promise<AutomationRow | null> {
   // NULL means "not in the change" for every column but the nullable ones (name, rate limit,
-  // conditions), which have a flag.
+  // conditions, auth, max age), which have a flag.
   const enabled = change.enabled === undefined ? null : change.enabled ? 1 : 0;
   return db
     .prepare(
@@ -196,6 +203,7 @@ export async function updateAutomation(
          auth = CASE WHEN ?20 THEN ?21 ELSE auth END,
          auth_secret_ciphertext = CASE WHEN ?20 AND ?21 IS NULL THEN NULL ELSE COALESCE(?22, auth_secret_ciphertext) END,
          envelope = COALESCE(?23, envelope),
+         max_age_seconds = CASE WHEN ?24 THEN ?25 ELSE max_age_seconds END,
          version = version + 1, updated_at = ?11
        WHERE id = ?1 AND account_id = ?2 AND (?12 IS NULL OR version = ?12) RETURNING *`,
     )
@@ -205,7 +213,8 @@ export async function updateAutomation(
       change.ordering ?? null, change.redact ? JSON.stringify(change.redact) : null,
       change.conditions !== undefined ? 1 : 0, conditionsJson(change.conditions ?? null),
       change.auth !== undefined ? 1 : 0, change.auth ? JSON.stringify(change.auth) : null, change.authSecretCiphertext ?? null,
-      change.envelope ?? null)
+      change.envelope ?? null,
+      change.max_age_seconds !== undefined ? 1 : 0, change.max_age_seconds ?? null)
     .first<AutomationRow>();
 }
 

@@ -11,6 +11,7 @@ import type { Effect } from './delivery-effects';
 import { afterAttempt, settle, type DeliveryRef, type LifecycleState } from './delivery-lifecycle';
 import { markedSlow, observationOf, type Gate } from './destination-gate';
 import { observePair, pairEffects, type GateKeys, type GatePair } from './gate-pair';
+import { releaseWaitersOf } from './ordering';
 import type { Random } from './jitter';
 import type { AttemptResult } from './retry-policy';
 import type { SentRequest } from './sent-request';
@@ -83,11 +84,15 @@ export function attemptOutcome(i: AttemptOutcomeInput): Effect[] {
       failed: outcome.status !== 'succeeded', latencyMs: r.request ? r.durationMs : null,
     });
   }
-  const lastError = outcome.status === 'failed' && outcome.reason ? [r.error, outcome.reason].filter(Boolean).join('; ') : r.error;
+  const reason = outcome.status === 'failed' || outcome.status === 'expired' ? outcome.reason : null;
+  const lastError = reason ? [r.error, reason].filter(Boolean).join('; ') : r.error;
   effects.push(...settle(d, {
     status: outcome.status, lastStatusCode: r.statusCode, lastError,
     nextAttemptAt: outcome.status === 'retrying' ? outcome.nextAttemptAt : null,
   }, now));
+  // A simulated call's next webhook waits only until this one has been sent, not for its retries
+  // (per-call ordering, when on, still holds it back at dispatch until this one is final).
+  if (d.isTest && outcome.status === 'retrying') effects.push(...releaseWaitersOf(d.id));
   // A failure before any request (a refused target, a token endpoint that gave no token) says
   // nothing about the destination.
   if (!r.final && r.request !== null) {

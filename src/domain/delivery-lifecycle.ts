@@ -6,6 +6,7 @@
  *   retrying ──claim──► …                        (retrying waits for next_attempt_at)
  *   pending | retrying ──cancel──► cancelled     (automation deleted or off, integration off)
  *   pending | retrying ──give up──► failed       (retry window over, dead-lettered)
+ *   pending | retrying ──expire──► expired       (not succeeded by occurred_at + max_age_seconds)
  *   succeeded | failed | cancelled ──reopen──► pending   (manual retry, fresh schedule)
  */
 import type { DeliveryPatch, Effect } from './delivery-effects';
@@ -33,7 +34,23 @@ export interface LifecycleState {
   /** Set while a consumer sends it. */
   leaseUntil: number | null;
   isTest: boolean;
+  /** Never sent at or after this time (its event's occurred_at + the automation's max age); null: no limit. */
+  expiresAt: number | null;
 }
+
+/**
+ * When a new delivery stops being worth sending: its event's time plus the automation's
+ * max_age_seconds. Test sends are exempt (an administrator trying a task wants to see it arrive).
+ */
+export function expiryOf(occurredAt: number, maxAgeSeconds: number | null, isTest: boolean): number | null {
+  return maxAgeSeconds === null || isTest ? null : occurredAt + maxAgeSeconds * 1000;
+}
+
+/** Past its max age: a screen pop ten minutes late is worse than none, so it is never sent. */
+export const isExpired = (state: Pick<LifecycleState, 'expiresAt'>, now: number): boolean =>
+  state.expiresAt !== null && now >= state.expiresAt;
+
+export const EXPIRED_REASON = "expired: not sent by its event's occurred_at + the automation's max_age_seconds";
 
 /** What the delivery's automation looks like to the lifecycle when it is claimed. */
 export type AutomationCondition = 'active' | 'disabled' | 'deleted' | 'integration_off';
@@ -84,6 +101,7 @@ export type ClaimDecision =
   | { kind: 'drop' }
   | { kind: 'cancel'; reason: string }
   | { kind: 'give_up'; reason: string }
+  | { kind: 'expire'; reason: string }
   /** The destination's gate is closed: hand the delivery back to the scheduler, no attempt used. */
   | { kind: 'defer' }
   | { kind: 'send'; attemptNumber: number; leaseUntil: number };
@@ -102,6 +120,7 @@ export function claim(state: LifecycleState, input: ClaimInput): ClaimDecision {
   if (state.leaseUntil !== null && state.leaseUntil >= input.now) return { kind: 'drop' };
   const cancel = cancellationFor(input.condition, state.isTest);
   if (cancel) return { kind: 'cancel', reason: cancel };
+  if (isExpired(state, input.now)) return { kind: 'expire', reason: EXPIRED_REASON };
   // The attempt about to be made, counted from the last reopen (a crashed consumer's claim
   // counted one that never reported, so the count can run past the schedule).
   const attemptNumber = state.attemptCount - state.attemptBase + 1;
@@ -116,14 +135,15 @@ export function claim(state: LifecycleState, input: ClaimInput): ClaimDecision {
 export type Outcome =
   | { status: 'succeeded' }
   | { status: 'retrying'; nextAttemptAt: number }
-  | { status: 'failed'; disableAutomation: boolean; reason: string | null };
+  | { status: 'failed'; disableAutomation: boolean; reason: string | null }
+  | { status: 'expired'; reason: string };
 
 /**
  * The state after an attempt. `final` marks failures found before any request (a refused
  * target, a body that cannot be rendered): retrying would only fail the same way.
  */
 export function afterAttempt(
-  state: Pick<LifecycleState, 'openedAt'>,
+  state: Pick<LifecycleState, 'openedAt' | 'expiresAt'>,
   attemptNumber: number,
   result: AttemptResult,
   schedule: readonly number[],
@@ -139,6 +159,8 @@ export function afterAttempt(
   if (nextAttemptAt > state.openedAt + retryWindowMs(schedule)) {
     return { status: 'failed', disableAutomation: false, reason: GIVE_UP_REASONS.pastWindow };
   }
+  // A retry that could only go after the max age will never go: it ends now rather than waiting.
+  if (isExpired(state, nextAttemptAt)) return { status: 'expired', reason: EXPIRED_REASON };
   return { status: 'retrying', nextAttemptAt };
 }
 
@@ -148,6 +170,9 @@ export type ReopenDecision = { kind: 'reopen' } | { kind: 'conflict'; message: s
 export function reopen(state: Pick<LifecycleState, 'status' | 'isTest'>, condition: AutomationCondition): ReopenDecision {
   if (isOpen(state.status)) {
     return { kind: 'conflict', message: `The delivery is already ${state.status}; it will be attempted when due` };
+  }
+  if (state.status === 'expired') {
+    return { kind: 'conflict', message: "The delivery expired (its event is older than the automation's max_age_seconds); it is never sent late" };
   }
   if (condition === 'deleted') return { kind: 'conflict', message: 'The automation of this delivery has been deleted' };
   if (condition === 'integration_off') return { kind: 'conflict', message: 'HTTP Notifier is turned off for this account' };
@@ -213,9 +238,11 @@ export function settle(d: DeliveryRef, c: Closing, now: number): Effect[] {
   ];
 }
 
-/** Closed without an attempt: cancelled (the automation may no longer send) or failed (gave up). */
-export const closeUnsent = (d: DeliveryRef, kind: 'cancel' | 'give_up', reason: string, now: number): Effect[] =>
-  settle(d, { status: kind === 'cancel' ? 'cancelled' : 'failed', lastError: reason, nextAttemptAt: null }, now);
+const UNSENT_STATUS = { cancel: 'cancelled', give_up: 'failed', expire: 'expired' } as const;
+
+/** Closed without an attempt: cancelled (the automation may no longer send), failed (gave up) or expired (too old to send). */
+export const closeUnsent = (d: DeliveryRef, kind: keyof typeof UNSENT_STATUS, reason: string, now: number): Effect[] =>
+  settle(d, { status: UNSENT_STATUS[kind], lastError: reason, nextAttemptAt: null }, now);
 
 /** Handed to a queue lane with a fresh token: only that message may claim it. */
 export const dispatched = (id: string, token: string, destination: string, lane: Lane, now: number): Effect[] => [

@@ -53,6 +53,8 @@ export interface HourStats {
   succeeded: number;
   failed: number;
   cancelled: number;
+  /** Not succeeded by their event's time + the automation's max age, so never sent late. */
+  expired: number;
   retried: number;
   /** Events the automation's conditions filtered out: no delivery was made of them. */
   filtered: number;
@@ -84,10 +86,10 @@ export interface WindowStats {
   state: HealthState;
   success_rate: number | null;
   failing_since?: string | null;
-  counts: { succeeded: number; failed: number; cancelled: number; retried: number; filtered: number; open: number; retrying: number };
+  counts: { succeeded: number; failed: number; cancelled: number; expired: number; retried: number; filtered: number; open: number; retrying: number };
   attempts: { total: number; failed: number };
   latency_ms: { p50: number | null; p95: number | null };
-  series: { bucket: 'hour' | 'day'; points: { start: string; succeeded: number; failed: number; cancelled: number; retried: number; filtered: number }[] };
+  series: { bucket: 'hour' | 'day'; points: { start: string; succeeded: number; failed: number; cancelled: number; expired: number; retried: number; filtered: number }[] };
 }
 
 /** The first hour a window covers: it ends with the hour that holds `now`. */
@@ -108,6 +110,7 @@ export function sumHours(parts: readonly (readonly HourStats[])[]): HourStats[] 
       into.succeeded += h.succeeded;
       into.failed += h.failed;
       into.cancelled += h.cancelled;
+      into.expired += h.expired;
       into.retried += h.retried;
       into.filtered += h.filtered;
       into.attempts += h.attempts;
@@ -148,11 +151,11 @@ export function combinedStreak(starts: readonly (number | null | undefined)[]): 
 
 /**
  * Where a window stands: `failing` when attempts failed and none succeeded (or, for one
- * automation, every attempt has failed since some time), `degraded` when anything failed or is
- * waiting to be retried, `ok` when deliveries succeeded, else `idle`.
+ * automation, every attempt has failed since some time), `degraded` when anything failed, expired
+ * or is waiting to be retried, `ok` when deliveries succeeded, else `idle`.
  */
 export function healthState(counts: WindowStats['counts'], attempts: WindowStats['attempts'], failingSince: number | null | undefined): HealthState {
-  const troubled = counts.failed + counts.retrying + counts.retried + attempts.failed > 0;
+  const troubled = counts.failed + counts.expired + counts.retrying + counts.retried + attempts.failed > 0;
   if (troubled && (counts.succeeded === 0 || (failingSince ?? null) !== null)) return 'failing';
   if (troubled) return 'degraded';
   return counts.succeeded + counts.cancelled > 0 ? 'ok' : 'idle';
@@ -161,14 +164,17 @@ export function healthState(counts: WindowStats['counts'], attempts: WindowStats
 /**
  * Rolls the window's hours up, with what is happening now (`live`: deliveries waiting and
  * retrying, the automation's failure streak). The success rate counts deliveries retrying now
- * as not (yet) succeeded, so a receiver failing right now never shows as 100%.
+ * as not (yet) succeeded, so a receiver failing right now never shows as 100%, and expired ones
+ * (never delivered in time) as failed.
  */
 export function summarize(window: StatsWindow, hours: readonly HourStats[], live: LiveCounts, now: number, zone: Zone = UTC_ZONE): WindowStats {
   const { bucketHours } = WINDOWS[window];
   const { starts, end } = windowBuckets(window, now, zone);
   const from = starts[0]!;
-  const points = starts.map((start) => ({ start: new Date(start).toISOString(), succeeded: 0, failed: 0, cancelled: 0, retried: 0, filtered: 0 }));
-  const counts = { succeeded: 0, failed: 0, cancelled: 0, retried: 0, filtered: 0, open: live.open, retrying: live.retrying };
+  const points = starts.map((start) => ({
+    start: new Date(start).toISOString(), succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, filtered: 0,
+  }));
+  const counts = { succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, filtered: 0, open: live.open, retrying: live.retrying };
   const attempts = { total: 0, failed: 0 };
   const latency = new Array<number>(LATENCY_BUCKETS).fill(0);
   for (const h of hours) {
@@ -177,7 +183,7 @@ export function summarize(window: StatsWindow, hours: readonly HourStats[], live
     while (index > 0 && starts[index]! > h.hour) index--;
     const point = points[index];
     if (!point) continue;
-    for (const key of ['succeeded', 'failed', 'cancelled', 'retried', 'filtered'] as const) {
+    for (const key of ['succeeded', 'failed', 'cancelled', 'expired', 'retried', 'filtered'] as const) {
       point[key] += h[key];
       counts[key] += h[key];
     }
@@ -185,7 +191,8 @@ export function summarize(window: StatsWindow, hours: readonly HourStats[], live
     attempts.failed += h.attempts_failed;
     h.latency.forEach((n, i) => (latency[i]! += n));
   }
-  const judged = counts.succeeded + counts.failed + counts.retrying;
+  // An expired delivery was not delivered in time: it counts against the rate like a failure.
+  const judged = counts.succeeded + counts.failed + counts.expired + counts.retrying;
   return {
     window,
     zone: zone.name,

@@ -1,6 +1,7 @@
 /**
  * What the account object does with a due delivery when it dispatches, with no I/O: the order
- * of the checks is the rule. Cancel what may no longer be sent, give up past the retry window,
+ * of the checks is the rule. Cancel what may no longer be sent, expire what is past its max age,
+ * give up past the retry window,
  * keep per-call order, wait out a paused destination (no attempt used), respect the
  * destination's concurrency cap and the automation's pace, then send in the destination's lane.
  */
@@ -9,7 +10,9 @@ import {
   cancellationFor,
   closeUnsent,
   dispatched,
+  EXPIRED_REASON,
   GIVE_UP_REASONS,
+  isExpired,
   retryWindowMs,
   type AutomationCondition,
   type DeliveryRef,
@@ -27,6 +30,8 @@ export interface DispatchInput {
   condition: AutomationCondition;
   isTest: boolean;
   openedAt: number;
+  /** Past this it is never sent (max_age_seconds); null: no limit. */
+  expiresAt: number | null;
   schedule: readonly number[];
   /** Per-call ordering: the earlier open delivery this one must wait for, if any. */
   blocker: string | null;
@@ -43,6 +48,7 @@ export interface DispatchInput {
 export type DispatchDecision =
   | { kind: 'cancel'; reason: string }
   | { kind: 'give_up'; reason: string }
+  | { kind: 'expire'; reason: string }
   | { kind: 'wait_for'; blocker: string }
   | { kind: 'postpone'; until: number; scope: PauseScope }
   | { kind: 'hold' }
@@ -52,6 +58,7 @@ export type DispatchDecision =
 export function decideDispatch(d: DispatchInput): DispatchDecision {
   const cancel = cancellationFor(d.condition, d.isTest);
   if (cancel !== null) return { kind: 'cancel', reason: cancel };
+  if (isExpired(d, d.now)) return { kind: 'expire', reason: EXPIRED_REASON };
   if (d.now > d.openedAt + retryWindowMs(d.schedule)) return { kind: 'give_up', reason: WINDOW_ENDED };
   if (d.blocker !== null) return { kind: 'wait_for', blocker: d.blocker };
   // A test send goes through a pause (within the cap): its success is how an administrator
@@ -80,6 +87,7 @@ export function dispatchEffects(decision: DispatchDecision, d: DeliveryRef & Des
   switch (decision.kind) {
     case 'cancel':
     case 'give_up':
+    case 'expire':
       return closeUnsent(d, decision.kind, decision.reason, now);
     case 'wait_for':
       return waitsFor(d.id, decision.blocker);

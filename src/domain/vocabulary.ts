@@ -14,15 +14,23 @@ export type BodyFormat = z.infer<typeof BodyFormat>;
 export const KeyRole = z.enum(['admin', 'events']);
 export type KeyRole = z.infer<typeof KeyRole>;
 
-/** Where a delivery stands. The open ones (pending, retrying) are still scheduled; the rest are finished. */
-export const DeliveryStatus = z.enum(['pending', 'retrying', 'succeeded', 'failed', 'cancelled']);
+/**
+ * Where a delivery stands. The open ones (pending, retrying) are still scheduled; the rest are
+ * finished. `expired`: not succeeded by its event's occurred_at + the automation's
+ * max_age_seconds, so never sent after that (see delivery-lifecycle.ts, `expiresAt`).
+ */
+export const DeliveryStatus = z.enum(['pending', 'retrying', 'succeeded', 'failed', 'cancelled', 'expired']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 export const OpenStatus = DeliveryStatus.extract(['pending', 'retrying']);
 export type OpenStatus = z.infer<typeof OpenStatus>;
 export const FinishedStatus = DeliveryStatus.exclude(OpenStatus.options);
 export type FinishedStatus = z.infer<typeof FinishedStatus>;
-/** The statuses a filtered set of deliveries may be sent again from (POST /v1/deliveries/retry): never an open one. */
-export const ResendableStatus = FinishedStatus.extract(['failed']);
+/**
+ * The statuses a filtered set of deliveries may be sent again from (POST /v1/deliveries/retry):
+ * never an open one. Expired ones are matched, but the lifecycle never sends one late (`reopen`),
+ * so each is left as it is and counted as skipped.
+ */
+export const ResendableStatus = FinishedStatus.extract(['failed', 'expired']);
 export type ResendableStatus = z.infer<typeof ResendableStatus>;
 
 /**

@@ -20,6 +20,7 @@ import { registerOperationsRoutes } from './routes/operations';
 import { registerSecretRotationRoutes } from './routes/secret-rotation';
 import { registerOwnAccountRoutes } from './routes/own-account';
 import { registerReplayAndRecoveryRoutes } from './routes/replay-and-recovery';
+import { registerSimulationRoutes } from './routes/simulations';
 import { registerStatsRoutes } from './routes/stats';
 import { registerSystemRoutes } from './routes/system';
 import { registerTriggerRoutes } from './routes/triggers';
@@ -60,6 +61,7 @@ export function createApp() {
   registerReplayAndRecoveryRoutes(app);
   registerOperationsRoutes(app);
   registerStatsRoutes(app);
+  registerSimulationRoutes(app);
   app.route('/', createConsoleApp()); // the admin console (HTML), outside the OpenAPI document
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

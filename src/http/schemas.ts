@@ -155,6 +155,9 @@ export const AutomationSchema = z
     max_concurrency: z.int(),
     rate_limit_per_second: z.int().nullable(),
     ordering: Ordering,
+    max_age_seconds: z.int().nullable().openapi({
+      description: 'A delivery not succeeded this many seconds after its event’s occurred_at ends `expired` and is never sent after that; null: no limit',
+    }),
     failing_since: z.string().nullable().openapi({ description: 'Set once every attempt has been failing for 24 hours; null while healthy' }),
     previous_secrets: z.array(z.object({ valid_until: z.string() })).openapi({
       description: 'Secrets rotated out that still sign every webhook alongside the current one, until valid_until (their values are not shown)',
@@ -219,6 +222,7 @@ export const DeliverySchema = z
     event_id: z.string(),
     is_test: z.boolean(),
     replay: z.boolean().openapi({ description: 'Created by replaying a stored event (POST /v1/events/{id}/replay)' }),
+    backfill: z.boolean().openapi({ description: 'Created by a backfill of past events (POST /v1/automations/{id}/backfill)' }),
     status: DeliveryStatus,
     attempt_count: z.number().int(),
     last_status_code: z.number().int().nullable(),
@@ -230,6 +234,7 @@ export const DeliverySchema = z
         'at next_attempt_at: a paused, paced or busy destination may hold it). Null once finished.',
     }),
     sent_url: z.string().nullable().openapi({ description: 'The URL its latest attempt was sent to (the task may point elsewhere now); null before any was sent' }),
+    expires_at: z.string().nullable().openapi({ description: 'Never sent at or after this time (its event’s occurred_at + the automation’s max_age_seconds); null: no limit' }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -267,10 +272,40 @@ export const RecoveredSchema = z
   })
   .openapi('Recovered');
 
+export const BackfilledSchema = z
+  .object({
+    backfilled: z.int().openapi({ description: 'Stored events made into deliveries (marked backfill) by this call, oldest first' }),
+    more: z.boolean().openapi({ description: 'More events are left in the window: call again with since = next_since' }),
+    next_since: z.string().nullable(),
+  })
+  .openapi('Backfilled');
+
+export const SimulationListSchema = z
+  .object({
+    data: z.array(z.object({
+      id: z.string(),
+      name: z.string(),
+      description: z.string(),
+      triggers: z.array(z.string()).openapi({ description: 'The trigger of each event, in the order they happen' }),
+    })),
+  })
+  .openapi('SimulationList');
+
+export const SimulationSchema = z
+  .object({
+    scenario: z.string(),
+    call_id: z.string().nullable().openapi({ description: 'The fresh call id every event of the call carries (find them with GET /v1/deliveries?call_id=…); null for an agent’s shift' }),
+    agent_id: z.string().openapi({ description: 'The fresh agent id the events carry (an agent’s shift is found by it)' }),
+    events: z.array(z.object({ event_id: z.string(), type: z.string() })).openapi({ description: 'The events, in the order they are sent' }),
+    deliveries: z.array(z.object({ delivery_id: z.string(), event_id: z.string(), automation_id: z.string() }))
+      .openapi({ description: 'The test deliveries made, one per event and automation that receives it' }),
+  })
+  .openapi('Simulation');
+
 export const RetriedSchema = z
   .object({
     retried: z.int().openapi({ description: 'Deliveries sent again by this call (same webhook-id, fresh retry schedule), oldest first' }),
-    skipped: z.int().openapi({ description: 'Matching deliveries left as they are: their automated task is off or deleted' }),
+    skipped: z.int().openapi({ description: 'Matching deliveries left as they are: their automated task is off or deleted, or they expired (never sent late)' }),
     more: z.boolean().openapi({ description: 'More matching deliveries are left beyond this call’s limit: call again with since = next_since' }),
     next_since: z.string().nullable(),
   })
@@ -280,6 +315,7 @@ const OutcomeCounts = {
   succeeded: z.number().int().openapi({ description: 'Deliveries created in the window (or point) that have succeeded' }),
   failed: z.number().int().openapi({ description: 'Deliveries created in the window (or point) that are failed now: what the log lists with status=failed and since=from; a failure sent again leaves this count' }),
   cancelled: z.number().int(),
+  expired: z.number().int().openapi({ description: 'Not succeeded by the event’s occurred_at + the automation’s max_age_seconds, so never sent after that' }),
   retried: z.number().int().openapi({ description: 'Attempts that failed and were scheduled to be tried again' }),
   filtered: z.number().int().openapi({ description: "Events of the trigger that the automation's conditions filtered out: no delivery was made of them" }),
 };
@@ -293,7 +329,7 @@ export const StatsSchema = z
     state: HealthState.openapi({
       description: 'failing: attempts failed and none succeeded (or, for an automation, every attempt has failed since `failing_since`); degraded: something failed or is retrying; ok: deliveries succeeded; idle: nothing happened',
     }),
-    success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed + retrying now); null when all three are 0' }),
+    success_rate: z.number().nullable().openapi({ description: 'succeeded / (succeeded + failed + expired + retrying now); null when all four are 0' }),
     failing_since: z.string().nullable().optional().openapi({
       description: 'Automation stats only: the first failed attempt of the failure streak it is in (every attempt since has failed), however long ago; null when its latest attempt succeeded or none was made',
     }),
@@ -360,6 +396,9 @@ export type SentRequest = NonNullable<Attempt['request']>;
 export type DeliveryDetail = z.infer<typeof DeliveryDetailSchema>;
 export type Replayed = z.infer<typeof ReplayedSchema>;
 export type Recovered = z.infer<typeof RecoveredSchema>;
+export type Backfilled = z.infer<typeof BackfilledSchema>;
+export type SimulationList = z.infer<typeof SimulationListSchema>;
+export type Simulation = z.infer<typeof SimulationSchema>;
 export type Retried = z.infer<typeof RetriedSchema>;
 export type Stats = z.infer<typeof StatsSchema>;
 export type OperationsWebhook = z.infer<typeof OperationsWebhookSchema>;

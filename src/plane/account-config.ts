@@ -43,6 +43,8 @@ export interface AutomationSnapshot {
   /** How its webhooks authenticate to the target; null: no auth. */
   auth: SealedAuth | null;
   envelope: Envelope;
+  /** Deliveries not succeeded this long after their event occurred are never sent (expired); null: no limit. */
+  maxAgeSeconds: number | null;
 }
 
 /** The id the operations webhook's deliveries carry, and its secret is bound to. */
@@ -81,6 +83,7 @@ const toSnapshot = (row: AutomationConfigRow): AutomationSnapshot => ({
     ? { view: JSON.parse(row.auth) as AuthView, secretCiphertext: row.auth_secret_ciphertext }
     : null,
   envelope: row.envelope,
+  maxAgeSeconds: row.max_age_seconds,
 });
 
 export async function loadAccountConfig(db: D1Database, accountId: string, now: number): Promise<AccountConfig> {
@@ -93,7 +96,7 @@ export async function loadAccountConfig(db: D1Database, accountId: string, now: 
       id, trigger: '', enabled: true, url: read.operations.url, destination: destinationOf(read.operations.url),
       endpoint: endpointOf(read.operations.url), format: 'json',
       body: '', headers: {}, secretCiphertext: read.operations.secretCiphertext, previousSecrets: [], redact: {}, conditions: null, maxConcurrency: DEFAULT_MAX_CONCURRENCY,
-      ratePerSecond: null, orderBy: null, raw: true, auth: null, envelope: 'none',
+      ratePerSecond: null, orderBy: null, raw: true, auth: null, envelope: 'none', maxAgeSeconds: null,
     });
   }
   const endpoints = new Map<string, string[]>();

@@ -12,11 +12,14 @@ import type { StatsWindow, WindowStats } from '../domain/delivery-stats';
 import type { Env } from '../env';
 import type { Clock } from '../lib/clock';
 import type { Random } from '../lib/random';
+import { backfill } from './backfill';
 import { automationsChanged, recover, resumeDestination, retryDelivery, retryMatching, type MatchFilter, type ReopenResult, type RetryMatchingResult } from './changes';
 import { claimBatch, closeDeadLettered, keepAccessToken, reportBatch } from './consumer-side';
 import { ingest, ingestBatch, replay, sendTest, type IngestInput, type IngestResult, type ReplayResult } from './intake';
 import type { BatchReport, ClaimAnswer, ClaimItem, DestinationView } from './protocol';
 import { PlaneRuntime } from './runtime';
+import { simulate, type SimulationResult } from './simulate';
+import type { SimulatedEvent } from '../domain/simulations';
 import { Scheduler } from './scheduler';
 import { migrate } from './schema';
 import { getDeliveryRow, toDelivery, type Delivery } from './store/deliveries';
@@ -74,6 +77,11 @@ export class AccountPlane extends DurableObject<Env> {
     return sendTest(this.use(accountId), input);
   }
 
+  /** A simulated call's events, stored as test events and sent as test deliveries in the call's order. */
+  simulate(accountId: string, events: SimulatedEvent[], automationIds: string[] | null): Promise<SimulationResult> {
+    return simulate(this.use(accountId), events, automationIds);
+  }
+
   replay(accountId: string, eventId: string, automationIds: string[] | null): Promise<ReplayResult> {
     return replay(this.use(accountId), eventId, automationIds);
   }
@@ -118,6 +126,10 @@ export class AccountPlane extends DurableObject<Env> {
     const rt = this.use(accountId);
     await resumeDestination(rt, url);
     return destinationViews(rt, [url])[url]!;
+  }
+
+  backfill(accountId: string, automationId: string, since: number, until: number, limit?: number) {
+    return backfill(this.use(accountId), automationId, since, until, limit);
   }
 
   /** Sends again the oldest `limit` deliveries matching the log's filter (never an open one). */

@@ -5,6 +5,7 @@
 import { newDeliveryId, newId } from '../crypto/ids';
 import type { BusinessKeys } from '../domain/business-keys';
 import { fanOut } from '../domain/conditions';
+import { expiryOf } from '../domain/delivery-lifecycle';
 import { orderOf } from '../domain/ordering';
 import type { AutomationSnapshot } from './account-config';
 import { automationsChanged } from './changes';
@@ -69,6 +70,7 @@ export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Prom
         const id = ids[next++]!;
         insertDelivery(rt.sql, {
           id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now,
+          expiresAt: expiryOf(event.occurredAt, automation.maxAgeSeconds, false),
           ...orderOf(automation.orderBy, keys, event.occurredAt, now),
         });
         return id;
@@ -133,7 +135,10 @@ export async function replay(rt: PlaneRuntime, eventId: string, automationIds: s
   const ids = rt.ctx.storage.transactionSync(() =>
     targets.map((automation) => {
       const id = newDeliveryId(now, rt.partition);
-      insertDelivery(rt.sql, { id, automationId: automation.id, eventId, destination: automation.destination, isTest: false, replay: true, now });
+      insertDelivery(rt.sql, {
+        id, automationId: automation.id, eventId, destination: automation.destination, isTest: false, replay: true, now,
+        expiresAt: expiryOf(event.occurred_at, automation.maxAgeSeconds, false),
+      });
       return id;
     }),
   );

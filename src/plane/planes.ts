@@ -17,9 +17,12 @@ import { partitionKeyOf, partitionOf, partitionsForKey, SINGLE, type Partitionin
 import type { Env } from '../env';
 import { systemClock, type Clock } from '../lib/clock';
 import { logEvent } from '../observability/log';
+import { BACKFILL_LIMIT, type BackfillResult } from './backfill';
 import { RECOVER_LIMIT, type MatchFilter, type RecoverResult, type ReopenResult, type RetryMatchingResult } from './changes';
 import { planeFor, planeKey } from './client';
 import type { IngestInput, IngestResult, ReplayResult } from './intake';
+import type { SimulationResult } from './simulate';
+import type { SimulatedEvent } from '../domain/simulations';
 import type { DestinationView } from './protocol';
 import type { Delivery } from './store/deliveries';
 import type { Attempt, DeliveryFilter, DeliveryPage } from './store/delivery-log';
@@ -31,6 +34,9 @@ export type PostedEvent = { event: IngestInput; data: unknown };
 
 /** What became of one event of a batch: stored (or a duplicate), or its partition failed and it was not. */
 export type BatchOutcome = IngestResult | { failed: true };
+
+/** What a recovery or a backfill answers: how many it took (under `K`), and where to go on from. */
+type Windowed<K extends string> = ({ [k in K]: number } & { more: boolean; next_since: string | null }) | { conflict: string };
 
 type Usage = { events_stored: number; deliveries_stored: number; open_deliveries: number; storage_bytes: number };
 
@@ -116,6 +122,16 @@ export class AccountPlanes {
     return this.stub(0).sendTest(this.key(0), input);
   }
 
+  /**
+   * A simulated call goes whole to the partition of its first event's business key (its call,
+   * or for an agent's shift its agent), where a search by that key finds it.
+   */
+  simulate(events: SimulatedEvent[], automationIds: string[] | null): Promise<SimulationResult> {
+    const first = events[0]!;
+    const p = partitionOf(partitionKeyOf(businessKeysOf(first.data), ''), this.partitioning.count);
+    return this.stub(p).simulate(this.key(p), events, automationIds) as Promise<SimulationResult>;
+  }
+
   /** The event is in one partition (its id alone does not say which): the others answer "not found". */
   async replay(eventId: string, automationIds: string[] | null): Promise<ReplayResult> {
     const results: ReplayResult[] = await this.each(this.all, (stub, key) => stub.replay(key, eventId, automationIds) as Promise<ReplayResult>);
@@ -128,14 +144,31 @@ export class AccountPlanes {
   }
 
   /** Every partition recovers its share of the limit; calling again from `next_since` finds the rest. */
-  async recover(automationId: string, since: number, until: number): Promise<RecoverResult> {
-    const share = Math.ceil(RECOVER_LIMIT / this.partitioning.count);
-    const results: RecoverResult[] = await this.each(this.all, (stub, key) => stub.recover(key, automationId, since, until, share) as Promise<RecoverResult>);
+  recover(automationId: string, since: number, until: number): Promise<RecoverResult> {
+    return this.windowed('recovered', RECOVER_LIMIT, (stub, key, share) => stub.recover(key, automationId, since, until, share) as Promise<RecoverResult>);
+  }
+
+  /** As a recovery: every partition backfills its share of the limit. */
+  backfill(automationId: string, since: number, until: number): Promise<BackfillResult> {
+    return this.windowed('backfilled', BACKFILL_LIMIT, (stub, key, share) => stub.backfill(key, automationId, since, until, share) as Promise<BackfillResult>);
+  }
+
+  /**
+   * A windowed action over every partition, each taking its share of `limit`: the counts added
+   * up, and `next_since` the earliest any partition left (a conflict, from any, is the answer).
+   */
+  private async windowed<K extends string>(
+    count: K,
+    limit: number,
+    call: (stub: ReturnType<AccountPlanes['stub']>, key: string, share: number) => Promise<Windowed<K>>,
+  ): Promise<Windowed<K>> {
+    const share = Math.ceil(limit / this.partitioning.count);
+    const results = await this.each(this.all, (stub, key) => call(stub, key, share));
     const conflict = results.find((r): r is { conflict: string } => 'conflict' in r);
     if (conflict) return conflict;
-    const done = results as Exclude<RecoverResult, { conflict: string }>[];
+    const done = results as Exclude<Windowed<K>, { conflict: string }>[];
     const next = done.flatMap((r) => (r.next_since ? [r.next_since] : [])).sort()[0] ?? null;
-    return { recovered: done.reduce((n, r) => n + r.recovered, 0), more: next !== null, next_since: next };
+    return { [count]: done.reduce((n, r) => n + r[count], 0), more: next !== null, next_since: next } as Windowed<K>;
   }
 
   /**

@@ -137,7 +137,7 @@ export class Scheduler {
         const destination = automation?.destination ?? row.destination;
         const { gates, keys } = rt.gatesOf(config, automation, row.destination);
         const decision = decideDispatch({
-          condition: conditionOf(config, automation), isTest: row.is_test === 1, openedAt: row.opened_at, schedule, now,
+          condition: conditionOf(config, automation), isTest: row.is_test === 1, openedAt: row.opened_at, expiresAt: row.expires_at, schedule, now,
           blocker: automation?.orderBy && row.order_key !== null ? earlierOpen(rt.sql, row) : null,
           gates, inFlight: { origin: (inFlight.get(destination) ?? 0) + this.caps.others(destination), endpoint: toEndpoint(keys.endpointAutomations) },
           maxConcurrency: automation?.maxConcurrency ?? 1, ratePerSecond: automation?.ratePerSecond ?? null,
@@ -149,7 +149,7 @@ export class Scheduler {
         if (paused !== null) postponed.add(paused);
         if (decision.kind === 'pace') rateWake = Math.min(rateWake ?? Infinity, decision.wakeAt);
         // A delivery closed now may free the ones that waited for it.
-        if (decision.kind === 'cancel' || decision.kind === 'give_up') this.dispatchAgain = true;
+        if (decision.kind === 'cancel' || decision.kind === 'give_up' || decision.kind === 'expire') this.dispatchAgain = true;
         // Past the slots the gate granted, the delivery waits for the next pass (the gate wakes it).
         if (decision.kind === 'send' && !this.caps.take(config, destination)) continue;
         if (decision.kind === 'send') {

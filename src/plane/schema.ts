@@ -228,6 +228,13 @@ export const MIGRATIONS: readonly Migration[] = [
      token_ciphertext TEXT NOT NULL,
      usable_until INTEGER NOT NULL
    );`,
+
+  // v13: a delivery's max age (the time after which it is never sent: its event's occurred_at +
+  // the automation's max_age_seconds; NULL for no limit), deliveries made by a backfill marked,
+  // and expired deliveries counted in the hourly rollups.
+  `ALTER TABLE deliveries ADD COLUMN expires_at INTEGER;
+   ALTER TABLE deliveries ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE stats_hourly ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -41,6 +41,7 @@ describe('health and OpenAPI', () => {
         'POST /v1/automations/preview',
         'POST /v1/automations/{id}/test',
         'POST /v1/automations/{id}/recover',
+        'POST /v1/automations/{id}/backfill',
         'POST /v1/automations/{id}/destination/resume',
         'GET /v1/automations/{id}/stats',
         'POST /v1/events',
@@ -50,6 +51,8 @@ describe('health and OpenAPI', () => {
         'GET /v1/deliveries/{id}',
         'POST /v1/deliveries/{id}/retry',
         'POST /v1/deliveries/retry',
+        'GET /v1/simulations',
+        'POST /v1/simulations',
       ].sort(),
     );
     // The request schemas are the validation schemas: the trigger enum lists all 25 ids.

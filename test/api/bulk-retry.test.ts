@@ -80,6 +80,27 @@ describe('POST /v1/deliveries/retry', () => {
     expect(await sinkRequests(pendingBucket)).toEqual([]);
   });
 
+  it('matches expired deliveries but never sends one late: each is skipped and stays expired', async () => {
+    const account = await createAccount();
+    const bucket = unique('b');
+    const task = await createAutomation(account, { url: sinkUrl(bucket) });
+    const now = Date.now();
+    const destination = new URL(task.url).origin;
+    const [expiredA, expiredB, failed] = await seedLog(account, [
+      { automation: task.id, status: 'expired', at: now - 60_000, lastError: 'too old', destination },
+      { automation: task.id, status: 'expired', at: now - 50_000, lastError: 'too old', destination },
+      { automation: task.id, status: 'failed', at: now - 40_000, attemptCount: 4, destination },
+    ]);
+    expect((await listed(account.admin, `status=expired&automation_id=${task.id}`)).total).toBe(2);
+    const result = await retry(account.admin, { status: 'expired', automation_id: task.id });
+    expect(result.status, JSON.stringify(result.body)).toBe(202);
+    expect(result.body).toEqual({ retried: 0, skipped: 2, more: false, next_since: null });
+    for (const id of [expiredA!, expiredB!]) expect(await row(id, account.id)).toMatchObject({ status: 'expired', dispatch_token: null });
+    // The failed one is not of that status: untouched, and nothing was sent.
+    expect(await row(failed!, account.id)).toMatchObject({ status: 'failed', attempt_count: 4 });
+    expect(await sinkRequests(bucket)).toEqual([]);
+  });
+
   it('stops at its limit, oldest first, and says where to go on from; across partitions', async () => {
     const account = await createAccount({ partitions: 2 });
     const bucket = unique('b');
@@ -113,6 +134,10 @@ describe('POST /v1/deliveries/retry', () => {
     expectError(await retry(account.admin, {}), 422, 'validation_failed');
     const open = expectError(await retry(account.admin, { status: 'retrying' }), 422, 'validation_failed');
     expect(open.details[0]!.path).toBe('status');
+    // Only failed and expired: never succeeded or cancelled ones.
+    for (const status of ['succeeded', 'cancelled', 'pending']) {
+      expect(expectError(await retry(account.admin, { status }), 422, 'validation_failed').details[0]!.path).toBe('status');
+    }
     const keys = expectError(await retry(account.admin, { status: 'failed', call_id: 'A', agent_id: 'B' }), 422, 'validation_failed');
     expect(keys.details.map((d) => d.path).sort()).toEqual(['agent_id', 'call_id']);
     const range = expectError(await retry(account.admin, {

@@ -32,7 +32,7 @@ describe('delivery stats', () => {
     await deliver(third);
     const waiting = await stats(account.admin, `/v1/automations/${busy.id}/stats`);
     expect(waiting.status).toBe(200);
-    expect(waiting.body.counts).toEqual({ succeeded: 0, failed: 0, cancelled: 0, retried: 1, filtered: 0, open: 1, retrying: 1 });
+    expect(waiting.body.counts).toEqual({ succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 1, filtered: 0, open: 1, retrying: 1 });
     // Retrying now counts as not (yet) succeeded: 0%, and failing (only failed attempts), never "no deliveries".
     expect(waiting.body).toMatchObject({ success_rate: 0, state: 'failing', failing_since: expect.any(String) });
     // Turning it off cancels its open delivery.
@@ -43,7 +43,7 @@ describe('delivery stats', () => {
     expect(a.body).toMatchObject({
       window: '24h', success_rate: 1,
       state: 'ok', failing_since: null,
-      counts: { succeeded: 3, failed: 0, cancelled: 0, retried: 0, filtered: 0, open: 0, retrying: 0 },
+      counts: { succeeded: 3, failed: 0, cancelled: 0, expired: 0, retried: 0, filtered: 0, open: 0, retrying: 0 },
       attempts: { total: 3, failed: 0 },
     });
     expect(LATENCY_BOUNDS_MS).toContain(a.body.latency_ms.p50);
@@ -57,13 +57,13 @@ describe('delivery stats', () => {
     const c = await stats(account.admin, `/v1/automations/${gone.id}/stats`);
     expect(c.body).toMatchObject({ success_rate: 0, counts: { succeeded: 0, failed: 1 }, attempts: { total: 1, failed: 1 } });
     const b = await stats(account.admin, `/v1/automations/${busy.id}/stats`);
-    expect(b.body.counts).toEqual({ succeeded: 0, failed: 0, cancelled: 1, retried: 1, filtered: 0, open: 0, retrying: 0 });
+    expect(b.body.counts).toEqual({ succeeded: 0, failed: 0, cancelled: 1, expired: 0, retried: 1, filtered: 0, open: 0, retrying: 0 });
 
     const all = await stats(account.admin, '/v1/account/stats?window=7d');
     expect(all.status).toBe(200);
     expect(all.body).toMatchObject({
       window: '7d', success_rate: 0.75,
-      counts: { succeeded: 3, failed: 1, cancelled: 1, retried: 1, filtered: 0, open: 0, retrying: 0 },
+      counts: { succeeded: 3, failed: 1, cancelled: 1, expired: 0, retried: 1, filtered: 0, open: 0, retrying: 0 },
       attempts: { total: 5, failed: 2 },
       series: { bucket: 'day' },
     });

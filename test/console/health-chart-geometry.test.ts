@@ -5,7 +5,7 @@ import { chartGeometry, MIN_SEGMENT, niceStep, type ChartPoint, type ChartSize }
 /** A plot of 100 × 100 starting at (10, 10): numbers are easy to check by hand. */
 const SIZE: ChartSize = { width: 110, height: 130, margin: { top: 10, right: 0, bottom: 20, left: 10 } };
 const point = (i: number, counts: Partial<Omit<ChartPoint, 'start'>> = {}): ChartPoint => ({
-  start: new Date(Date.UTC(2026, 0, 10, i)).toISOString(), succeeded: 0, failed: 0, cancelled: 0, retried: 0, ...counts,
+  start: new Date(Date.UTC(2026, 0, 10, i)).toISOString(), succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, ...counts,
 });
 
 describe('health chart geometry', () => {

@@ -4,7 +4,7 @@
  * server, and a 24 hours / 7 days switch made of links that keep the page's query.
  */
 import { describe, expect, it } from 'vitest';
-import { latencyText, percentText } from '../../src/console/pages/health-card';
+import { failedLogHref, latencyText, percentText, statusLogHref } from '../../src/console/pages/health-card';
 import { HOUR_MS, hourOf } from '../../src/domain/delivery-stats';
 import { deliver, inPlane, seedDeliveries } from '../delivery/support';
 import { call, createAccount, createAutomation, sinkUrl, unique } from '../helpers';
@@ -59,6 +59,13 @@ describe('console health cards', () => {
     expect([1, 0.9996, 2 / 3, 0.7, 0, null].map(percentText)).toEqual(['100%', '99.9%', '66.6%', '70%', '0%', '—']);
   });
 
+  it('link the Failed and Expired counts to the log of exactly those: that status, created since the window’s start', () => {
+    const from = '2026-01-10T15:00:00.000Z';
+    expect(failedLogHref('/console/deliveries', from)).toBe(`/console/deliveries?status=failed&since=${encodeURIComponent(from)}`);
+    expect(statusLogHref('/console/deliveries?automation=aut_1', 'expired', from))
+      .toBe(`/console/deliveries?automation=aut_1&status=expired&since=${encodeURIComponent(from)}`);
+  });
+
   it('show the account’s and a task’s success rate, outcomes, response times and chart, for 24 hours and 7 days', async () => {
     const account = await createAccount();
     const ok = await createAutomation(account, { url: sinkUrl(unique('b')) });
@@ -79,7 +86,7 @@ describe('console health cards', () => {
     expect(stat(day, 'success_rate')).toBe('66.6%'); // 2 of 3, rounded down
     expect(day).toContain('2 of 3 succeeded (finished, or retrying now)');
     expect(day).toContain('<svg class="chart-svg" role="img"');
-    expect(day).toMatch(/<desc id="account-health-svg-desc">Deliveries per hour over the last 24 hours: 2 succeeded, 1 failed, 0 cancelled, 0 failed attempts retried\./);
+    expect(day).toMatch(/<desc id="account-health-svg-desc">Deliveries per hour over the last 24 hours: 2 succeeded, 1 failed, 0 cancelled, 0 expired, 0 failed attempts retried\./);
     // The link lists exactly what the Failed count counts: failed deliveries created since the window's start.
     expect(day).toContain(`href="/console/deliveries?status=failed&amp;since=${encodeURIComponent(dayApi.from)}">See it in the log</a>`);
     expect(periodLinks(day)).toEqual([

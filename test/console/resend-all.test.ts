@@ -39,6 +39,12 @@ describe('console: resend a filtered set', () => {
     expect(await pageHtml('/console/deliveries?status=succeeded', cookie)).not.toContain('id="resend-all"');
     expect(await pageHtml('/console/deliveries', cookie)).not.toContain('id="resend-all"');
 
+    // Expired deliveries are never sent late: the log says so instead of offering to resend them.
+    await seedLog(account, [{ automation: task.id, status: 'expired' as const, at: now - 60_000, lastError: 'too old' }]);
+    const expired = await pageHtml('/console/deliveries?status=expired', cookie);
+    expect(expired).not.toContain('id="resend-all"');
+    expect(expired).toContain('Expired deliveries are never sent late, so they cannot be sent again.');
+
     // After a press, the page says what was done.
     const after = await pageHtml('/console/deliveries?status=failed&resent=3&skipped=1', cookie);
     expect(after).toContain('Sent again: 3');

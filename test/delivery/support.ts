@@ -86,7 +86,7 @@ export async function nextAttempt(accountId: string, id: string, clock: ManualCl
  */
 export interface LogSeed {
   automation: string;
-  status: 'succeeded' | 'failed' | 'cancelled';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'expired';
   at: number;
   attemptCount?: number;
   lastError?: string;

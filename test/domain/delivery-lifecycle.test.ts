@@ -3,6 +3,8 @@ import {
   afterAttempt,
   cancellationFor,
   claim,
+  EXPIRED_REASON,
+  expiryOf,
   isOpen,
   mayGiveUp,
   reopen,
@@ -15,7 +17,7 @@ import { MIDPOINT } from '../../src/domain/jitter';
 const schedule = [5, 300, 1800];
 const T0 = 1_800_000_000_000;
 const state = (over: Partial<LifecycleState> = {}): LifecycleState => ({
-  status: 'pending', attemptCount: 0, attemptBase: 0, openedAt: T0, dispatchToken: 'tok', leaseUntil: null, isTest: false, ...over,
+  status: 'pending', attemptCount: 0, attemptBase: 0, openedAt: T0, dispatchToken: 'tok', leaseUntil: null, isTest: false, expiresAt: null, ...over,
 });
 const claimInput = (over: Partial<Parameters<typeof claim>[1]> = {}) => ({
   token: 'tok', now: T0 + 1000, condition: 'active' as const, gateAdmits: true, schedule, leaseMs: 75_000, ...over,
@@ -102,5 +104,31 @@ describe('delivery lifecycle: reopen, cancel, give up', () => {
     expect(mayGiveUp(state(), T0)).toBe(true);
     expect(mayGiveUp(state({ leaseUntil: T0 + 1 }), T0)).toBe(false);
     expect(mayGiveUp(state({ status: 'succeeded' }), T0)).toBe(false);
+  });
+});
+
+describe('delivery lifecycle: max age (expired)', () => {
+  it('sets no expiry for test sends or automations without a max age', () => {
+    expect(expiryOf(T0, 60, false)).toBe(T0 + 60_000);
+    expect(expiryOf(T0, 60, true)).toBeNull();
+    expect(expiryOf(T0, null, false)).toBeNull();
+  });
+
+  it('expires at claim once the max age is reached, and sends just before it', () => {
+    expect(claim(state({ expiresAt: T0 + 1000 }), claimInput({ now: T0 + 1000 }))).toEqual({ kind: 'expire', reason: EXPIRED_REASON });
+    expect(claim(state({ expiresAt: T0 + 1001 }), claimInput({ now: T0 + 1000 }))).toMatchObject({ kind: 'send' });
+  });
+
+  it('ends a failed attempt as expired when its retry could only go after the max age', () => {
+    const failure = { kind: 'response', status: 500, retryAfter: null } as const;
+    // Schedule [5, 300, …]: the first retry is due 5 s (±20 %) later.
+    expect(afterAttempt({ openedAt: T0, expiresAt: T0 + 3_000 }, 1, failure, schedule, T0, MIDPOINT))
+      .toEqual({ status: 'expired', reason: EXPIRED_REASON });
+    expect(afterAttempt({ openedAt: T0, expiresAt: T0 + 10_000 }, 1, failure, schedule, T0, MIDPOINT))
+      .toMatchObject({ status: 'retrying' });
+  });
+
+  it('never reopens an expired delivery', () => {
+    expect(reopen({ status: 'expired', isTest: false }, 'active')).toMatchObject({ kind: 'conflict', message: expect.stringMatching(/expired/) });
   });
 });

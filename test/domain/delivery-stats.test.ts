@@ -4,7 +4,7 @@ import { combinedStreak, HOUR_MS, LATENCY_BUCKETS, latencyBucket, quantile, summ
 
 const hist = (counts: Record<number, number>) => Array.from({ length: LATENCY_BUCKETS }, (_, i) => counts[i] ?? 0);
 const hour = (at: number, over: Partial<HourStats> = {}): HourStats => ({
-  hour: at, succeeded: 0, failed: 0, cancelled: 0, retried: 0, filtered: 0, attempts: 0, attempts_failed: 0, latency: hist({}), ...over,
+  hour: at, succeeded: 0, failed: 0, cancelled: 0, expired: 0, retried: 0, filtered: 0, attempts: 0, attempts_failed: 0, latency: hist({}), ...over,
 });
 
 describe('delivery stats', () => {
@@ -31,7 +31,7 @@ describe('delivery stats', () => {
     expect(day.series.points).toHaveLength(24);
     expect(day.series.points[0]).toMatchObject({ failed: 1 });
     expect(day.series.points[23]).toMatchObject({ succeeded: 2 });
-    expect(day.counts).toEqual({ succeeded: 2, failed: 1, cancelled: 0, retried: 0, filtered: 0, open: 4, retrying: 0 });
+    expect(day.counts).toEqual({ succeeded: 2, failed: 1, cancelled: 0, expired: 0, retried: 0, filtered: 0, open: 4, retrying: 0 });
     expect(day.success_rate).toBeCloseTo(2 / 3);
     expect(day.latency_ms).toEqual({ p50: 250, p95: 250 });
 
@@ -85,6 +85,20 @@ describe('delivery stats', () => {
     expect(summarize('24h', [], { open: 0, retrying: 0 }, now)).toMatchObject({ state: 'idle', success_rate: null });
     // A task in a failure streak is failing even with earlier successes in the window.
     expect(summarize('24h', [hour(current, { succeeded: 3, retried: 1, attempts: 4, attempts_failed: 1 })], { open: 1, retrying: 1, failingSince: current }, now).state).toBe('failing');
+  });
+
+  it('counts expired deliveries like failed ones: against the success rate, and never healthy', () => {
+    const now = Date.UTC(2026, 0, 10, 15, 30);
+    const current = Date.UTC(2026, 0, 10, 15);
+    const hours = [hour(current, { succeeded: 6, expired: 2 }), hour(current - HOUR_MS, { failed: 1 })];
+    // succeeded ÷ (succeeded + failed + expired + retrying now) = 6 / (6 + 1 + 2 + 1).
+    const day = summarize('24h', hours, { open: 1, retrying: 1 }, now);
+    expect(day).toMatchObject({ state: 'degraded', success_rate: 0.6, counts: { succeeded: 6, failed: 1, expired: 2, retrying: 1 } });
+    expect(day.series.points[23]).toMatchObject({ succeeded: 6, expired: 2 });
+    expect(summarize('24h', [hour(current, { succeeded: 1, expired: 1 })], { open: 0, retrying: 0 }, now))
+      .toMatchObject({ state: 'degraded', success_rate: 0.5 });
+    // Only expired deliveries: nothing was delivered, so the window is failing, not idle.
+    expect(summarize('24h', [hour(current, { expired: 3 })], { open: 0, retrying: 0 }, now)).toMatchObject({ state: 'failing', success_rate: 0 });
   });
 
   it('a streak over partitions: the latest start when all are failing, none when one succeeded last', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { retryWindowMs } from '../../src/domain/delivery-lifecycle';
+import { EXPIRED_REASON, retryWindowMs } from '../../src/domain/delivery-lifecycle';
 import { newGate, type Gate } from '../../src/domain/destination-gate';
 import { decideDispatch, RATE_HORIZON_MS, WINDOW_ENDED, type DispatchInput } from '../../src/domain/dispatch-decision';
 
 const T0 = 1_800_000_000_000;
 const schedule = [1, 2, 3];
 const input = (over: Partial<DispatchInput> = {}): DispatchInput => ({
-  condition: 'active', isTest: false, openedAt: T0, schedule, blocker: null, gates: { origin: newGate(), endpoint: newGate() },
+  condition: 'active', isTest: false, openedAt: T0, expiresAt: null, schedule, blocker: null, gates: { origin: newGate(), endpoint: newGate() },
   inFlight: { origin: 0, endpoint: 0 }, maxConcurrency: 4, ratePerSecond: null, pacedAt: undefined, now: T0 + 1000, ...over,
 });
 const originGate = (origin: Gate) => ({ origin, endpoint: newGate() });
@@ -27,6 +27,10 @@ describe('dispatch decision', () => {
       ratePerSecond: 1, pacedAt: T0 + 999_999_999,
     });
     expect(decideDispatch(everything)).toMatchObject({ kind: 'cancel' });
+    // Past its max age it expires before anything else but a cancel is considered: never sent late.
+    expect(decideDispatch({ ...everything, expiresAt: T0 })).toMatchObject({ kind: 'cancel' });
+    expect(decideDispatch({ ...everything, condition: 'active', expiresAt: everything.now })).toEqual({ kind: 'expire', reason: EXPIRED_REASON });
+    expect(decideDispatch({ ...everything, condition: 'active', expiresAt: everything.now + 1 })).toEqual({ kind: 'give_up', reason: WINDOW_ENDED });
     expect(decideDispatch({ ...everything, condition: 'active' })).toEqual({ kind: 'give_up', reason: WINDOW_ENDED });
     expect(decideDispatch({ ...everything, condition: 'active', now: T0 + 1000 })).toEqual({ kind: 'wait_for', blocker: 'dlv_earlier' });
     const open = { ...everything, condition: 'active' as const, now: T0 + 1000, blocker: null };

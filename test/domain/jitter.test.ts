@@ -6,7 +6,7 @@ import { seededRandom } from '../../src/lib/random';
 
 const T0 = 1_800_000_000_000;
 const schedule = [300, 1800];
-const opened = { openedAt: T0 };
+const opened = { openedAt: T0, expiresAt: null };
 const failure = { kind: 'response', status: 500, retryAfter: null } as const;
 
 describe('jitter', () => {

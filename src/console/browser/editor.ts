@@ -13,7 +13,7 @@ import { createFieldsPanel } from './lib/fields-panel';
 import { createHeadersPanel } from './lib/headers-panel';
 import { createLiveCheck, type Draft } from './lib/live-check';
 import { createRedactPanel } from './lib/redact-panel';
-import { setUpRecovery } from './lib/recover-tool';
+import { setUpSinceActions } from './lib/since-action';
 import { turnedOffReport, waitingCount, watchOnBox } from './lib/turn-off';
 
 const form = byId('automation-form', HTMLFormElement);
@@ -108,7 +108,19 @@ for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="format"
 // ---- errors beside their fields ----
 
 /** API error paths that have an input of their own on this page, and its id. */
-const FIELD_INPUTS: Readonly<Record<string, string>> = { trigger: 'trigger', url: 'url', name: 'name', body: 'body', ...AUTH_FIELD_INPUTS };
+const FIELD_INPUTS: Readonly<Record<string, string>> = {
+  trigger: 'trigger', url: 'url', name: 'name', body: 'body', max_age_seconds: 'max-age', ...AUTH_FIELD_INPUTS,
+};
+
+/**
+ * The max age: empty is no limit (null); a number is sent for the API to check, so its range
+ * error shows beside the field; text that is no number at all (which the input reads as empty) is 'invalid'.
+ */
+function maxAge(): number | null | 'invalid' {
+  const input = byId('max-age', HTMLInputElement);
+  if (input.validity.badInput) return 'invalid';
+  return input.value.trim() === '' ? null : input.valueAsNumber;
+}
 
 /** The body's error from the last save, once the live check says the body is valid again. */
 function clearBodyError(): void {
@@ -184,7 +196,9 @@ form.addEventListener('submit', async (event) => {
   const missing: HTMLElement[] = [];
   if (!values.trigger) missing.push(fieldError('trigger', 'Choose the trigger that should send this webhook.'));
   if (!url) missing.push(fieldError('url', 'Enter the URL to send the POST to.'));
-  if (missing[0]) { showFormError('The task was not saved: some required fields are empty.', []); missing[0].focus(); return; }
+  const maxAgeSeconds = maxAge();
+  if (maxAgeSeconds === 'invalid') missing.push(fieldError('max-age', 'Enter a whole number of seconds, or leave it empty for no limit.'));
+  if (missing[0] || maxAgeSeconds === 'invalid') { showFormError('The task was not saved: some fields need fixing.', []); missing[0]?.focus(); return; }
   const extra = headersPanel.read();
   for (const problem of extra.problems) fieldError(problem.input.id, problem.message);
   if (extra.problems[0]) { showFormError('The task was not saved: a header needs fixing.', []); extra.problems[0].input.focus(); return; }
@@ -193,6 +207,7 @@ form.addEventListener('submit', async (event) => {
     trigger: values.trigger, action: 'http_post', url, format: values.format, body: values.body,
     enabled: byId('enabled', HTMLInputElement).checked, redact: values.redact, headers: extra.headers, conditions: conditionBuilder.current(),
     ordering: byId('ordering', HTMLInputElement).checked ? 'per_call' : 'none',
+    max_age_seconds: maxAgeSeconds,
     ...authPanel.read(),
   };
   const saveButton = byId('save-button', HTMLButtonElement);
@@ -238,4 +253,4 @@ if (automationId && deleteButton && deleteDialog instanceof HTMLDialogElement) {
 }
 
 if (automationId) setUpTools(automationId, () => dirty);
-if (automationId) setUpRecovery(automationId);
+if (automationId) setUpSinceActions(automationId);

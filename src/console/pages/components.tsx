@@ -4,7 +4,7 @@ import { findTrigger } from '../../catalog';
 import type { DeliveryStatus } from '../../domain/vocabulary';
 
 export const STATUS_LABELS: Record<DeliveryStatus, string> = {
-  pending: 'Pending', retrying: 'Retrying', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled',
+  pending: 'Pending', retrying: 'Retrying', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', expired: 'Expired',
 };
 
 export const triggerLabel = (id: string) => findTrigger(id)?.label ?? id;

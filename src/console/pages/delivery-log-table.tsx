@@ -117,8 +117,9 @@ function WaitLine({ delivery }: { delivery: LogRow }) {
 function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: RowOwner; showOwner: boolean }) {
   // Test sends have no stored event to replay; notices are not events of a trigger.
   const replayable = !delivery.is_test && owner !== 'operations';
-  // "Send again" can succeed only for a finished delivery whose task (or the operations webhook) is on.
-  const ownerOn = owner === 'operations' || (typeof owner === 'object' && owner.enabled);
+  // "Send again" can succeed only for a finished delivery whose task (or the operations webhook) is
+  // on, and never for an expired one (it is never sent late: the API refuses it).
+  const ownerOn = (owner === 'operations' || (typeof owner === 'object' && owner.enabled)) && delivery.status !== 'expired';
   const ownerLabel = typeof owner === 'object' ? `${triggerLabel(owner.trigger)} to ${owner.url}` : '';
   // Each row's buttons are named by task and time, so a list of them (a screen reader's) is not fifty "Send again".
   const rowName = `${typeof owner === 'object' ? taskTitle(owner) : owner === 'operations' ? 'Operations webhook' : 'Deleted task'}, ${timeText(delivery.created_at)}`;
@@ -128,6 +129,7 @@ function LogRowView({ delivery, owner, showOwner }: { delivery: LogRow; owner: R
         <span data-cell="status"><StatusBadge status={delivery.status} /></span>
         {delivery.is_test && <> <span class="tag">Test</span></>}
         {delivery.replay && <> <span class="tag tag-replay" title="Sent again from a stored event">Replay</span></>}
+        {delivery.backfill && <> <span class="tag tag-replay" title="A past event sent to a task made after it (Send past events)">Backfill</span></>}
       </td>
       <td data-label="Time"><Time iso={delivery.created_at} /></td>
       {showOwner && <td data-label="Automated task"><OwnerCell owner={owner} /></td>}

@@ -7,7 +7,7 @@ import type { Account } from '../../db/accounts';
 import type { Automation } from '../../db/automations';
 import { BodyFormat } from '../../domain/vocabulary';
 import { Breadcrumbs, Callout, IntegrationDisabledNotice, taskTitle, triggerLabel } from './components';
-import { OrderingField, ResendFailed } from './editor-delivery';
+import { OrderingField, ResendFailed, SendPastEvents } from './editor-delivery';
 import { AuthSection } from './editor-auth';
 import { HeadersSection } from './editor-headers';
 import { HealthCard, type HealthCardProps } from './health-card';
@@ -115,7 +115,7 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
           <BodySection body={values.body} redact={<RedactPanel trigger={values.trigger} body={values.body} redact={values.redact} />} />
           <HeadersSection headers={values.headers} />
           <AuthSection auth={automation?.auth ?? null} envelope={automation?.envelope ?? 'none'} />
-          <OrderingField ordering={automation?.ordering ?? 'none'} />
+          <OrderingField ordering={automation?.ordering ?? 'none'} maxAgeSeconds={automation?.max_age_seconds ?? null} />
           <div class="form-actions">
             <button type="submit" class="button button-primary" id="save-button" disabled={!enabled}>Save</button>
             <a class="button" href="/console" id="cancel-link">Cancel</a>
@@ -127,6 +127,7 @@ export function EditorPage({ account, csrfToken, automation, flash, health }: Ed
         </form>
         {automation && <TestAndSecret enabled={enabled} previousSecrets={automation.previous_secrets} url={automation.url} />}
         {automation && <ResendFailed enabled={enabled} />}
+        {automation && <SendPastEvents enabled={enabled} />}
       </div>
       {!creating && <DeleteDialog label={triggerLabel(values.trigger)} />}
     </Layout>

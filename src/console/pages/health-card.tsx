@@ -65,14 +65,18 @@ const STATE_BADGES: Record<HealthState, { label: string; badge: string }> = {
   idle: { label: 'No deliveries', badge: 'cancelled' },
 };
 
-/** The log of what the Failed count counts: failed deliveries created since the window's start. */
-export function failedLogHref(logHref: string, from: string): string {
-  return `${logHref}${logHref.includes('?') ? '&' : '?'}status=failed&since=${encodeURIComponent(from)}`;
+/** The log of what a count counts: deliveries of that status created since the window's start. */
+export function statusLogHref(logHref: string, status: 'failed' | 'expired', from: string): string {
+  return `${logHref}${logHref.includes('?') ? '&' : '?'}status=${status}&since=${encodeURIComponent(from)}`;
 }
+
+/** The log of what the Failed count counts: failed deliveries created since the window's start. */
+export const failedLogHref = (logHref: string, from: string): string => statusLogHref(logHref, 'failed', from);
 
 export function HealthCard({ id, heading, stats, links, logHref, zoneAsked }: HealthCardProps) {
   const { counts, attempts, latency_ms: latency } = stats;
-  const judged = counts.succeeded + counts.failed + counts.retrying;
+  // An expired delivery was never delivered in time: it counts against the rate like a failure.
+  const judged = counts.succeeded + counts.failed + counts.expired + counts.retrying;
   const state = STATE_BADGES[stats.state];
   return (
     <section class={`card health-card health-${stats.state}`} id={id} aria-labelledby={`${id}-heading`} data-health-window={stats.window}
@@ -110,6 +114,10 @@ export function HealthCard({ id, heading, stats, links, logHref, zoneAsked }: He
             sub={`Last attempt failed; ${count.format(counts.open)} waiting to be sent in all`} />
           <Stat name="retried" label="Retried" value={count.format(counts.retried)}
             sub={`Failed attempts tried again; ${count.format(attempts.failed)} of ${count.format(attempts.total)} attempts failed`} />
+          {counts.expired > 0 && (
+            <Stat name="expired" label="Expired" value={count.format(counts.expired)}
+              sub={<a href={statusLogHref(logHref, 'expired', stats.from)}>Too old to send (max age)</a>} />
+          )}
           <Stat name="cancelled" label="Cancelled" value={count.format(counts.cancelled)} sub="Turned off or deleted before sending" />
           <div class="stat" data-stat="latency">
             <dt>Response time</dt>

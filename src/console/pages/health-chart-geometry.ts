@@ -1,6 +1,6 @@
 /**
  * Where the health chart's parts go: a y scale with a round top and whole-number ticks, one
- * stacked bar per point (succeeded at the bottom, then failed, then cancelled, then failed
+ * stacked bar per point (succeeded at the bottom, then failed, cancelled and expired, then failed
  * attempts that were retried), and which points get a time label. Pure, so the markup
  * (health-chart.tsx) only draws what this decides.
  */
@@ -20,6 +20,7 @@ export interface ChartPoint {
   succeeded: number;
   failed: number;
   cancelled: number;
+  expired: number;
   retried: number;
 }
 

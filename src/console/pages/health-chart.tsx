@@ -6,12 +6,14 @@
  */
 import type { WindowStats } from '../../domain/delivery-stats';
 import { STATUS_LABELS, Time } from './components';
-import { chartGeometry, SERIES, type Outcome } from './health-chart-geometry';
+import { chartGeometry, OUTCOMES, SERIES, type Outcome } from './health-chart-geometry';
 
 /** The legend's words for each series. */
 const SERIES_LABELS: Record<Outcome, string> = { ...STATUS_LABELS, retried: 'Attempt failed, retried' };
 /** A segment's count in words ("3 failed", "2 failed attempts retried"). */
-const SERIES_WORDS: Record<Outcome, string> = { succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', retried: 'failed attempts retried' };
+const SERIES_WORDS: Record<Outcome, string> = {
+  succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', expired: 'expired', retried: 'failed attempts retried',
+};
 
 const WINDOW_WORDS = { '24h': 'the last 24 hours', '7d': 'the last 7 days' } as const;
 /** Hourly points are labelled every 3 hours; daily points each. */
@@ -28,7 +30,7 @@ const plural = (n: number, one: string, many: string) => `${count.format(n)} ${n
 export function chartSummary(stats: WindowStats): string {
   const unit = stats.series.bucket;
   const totals = SERIES.map((o) => `${count.format(stats.series.points.reduce((sum, p) => sum + p[o], 0))} ${SERIES_WORDS[o]}`);
-  const busiest = Math.max(0, ...stats.series.points.map((p) => p.succeeded + p.failed + p.cancelled));
+  const busiest = Math.max(0, ...stats.series.points.map((p) => OUTCOMES.reduce((sum, o) => sum + p[o], 0)));
   return `Deliveries per ${unit} over ${WINDOW_WORDS[stats.window]}: ${totals.join(', ')}. ` +
     `The busiest ${unit} had ${plural(busiest, 'delivery', 'deliveries')}; the table below gives each ${unit}.`;
 }

@@ -7,7 +7,7 @@ export interface LayoutProps {
   /** Script module for the page, by asset name (e.g. 'settings.js'); none for static pages. */
   script?: string;
   /** Given once signed in: enables the top bar's navigation and sign-out. */
-  signedIn?: { accountName: string; csrfToken: string; current: 'automations' | 'deliveries' | null };
+  signedIn?: { accountName: string; csrfToken: string; current: 'automations' | 'deliveries' | 'simulate' | null };
   children: Child;
 }
 
@@ -35,6 +35,7 @@ export function Layout({ title, script, signedIn, children }: LayoutProps) {
               <nav class="topnav" aria-label="Console">
                 <a href="/console" aria-current={signedIn.current === 'automations' ? 'page' : undefined}>Automated tasks</a>
                 <a href="/console/deliveries" aria-current={signedIn.current === 'deliveries' ? 'page' : undefined}>Delivery log</a>
+                <a href="/console/simulate" aria-current={signedIn.current === 'simulate' ? 'page' : undefined}>Simulate a call</a>
               </nav>
               <form class="account-menu" method="post" action="/console/sign-out">
                 <span class="account-name" title="Signed-in account">{signedIn.accountName}</span>

@@ -1,6 +1,6 @@
 /**
  * "Resend all N shown by these filters" in the delivery log: when the log shows failed
- * deliveries, one press (confirmed, stating N) sends every one the filters match again, through
+ * deliveries (expired ones are never sent late: the log says so instead), one press (confirmed, stating N) sends every one the filters match again, through
  * POST /v1/deliveries/retry with the same filters. The page script (lib/resend-all.ts) reads
  * the request body from `data-filter`, so what is sent is exactly what the page listed; a
  * preset range ("last hour") is the time the page was drawn, and the end of an open range is
@@ -57,7 +57,12 @@ export function ResendAll({ filters, total, totalCapped, drawnAt, outcome }: Res
           </p>
         </Callout>
       )}
-      {body && total > 0 && (
+      {body?.status === 'expired' && total > 0 && (
+        <p class="small muted" id="resend-all-expired">
+          Expired deliveries are never sent late, so they cannot be sent again. To allow more time, raise the task’s max age: it applies to deliveries created afterwards.
+        </p>
+      )}
+      {body && body.status !== 'expired' && total > 0 && (
         <div class="resend-all" id="resend-all" data-filter={JSON.stringify(body)} data-count={String(total)}>
           <p class="small">
             {totalCapped ? `More than ${n}` : n} {what} match these filters. Once your endpoint is fixed, send them all again at once.

@@ -22,6 +22,7 @@ import type { HealthCardProps } from '../pages/health-card';
 import { documentHtml } from '../pages/layout';
 import { readResendOutcome } from '../pages/resend-all';
 import { SettingsPage } from '../pages/settings';
+import { SimulatePage } from '../pages/simulate';
 
 const LIST_LIMIT = 100;
 /** Tasks offered by the log's task filter. */
@@ -120,6 +121,11 @@ export function registerPageRoutes(app: Hono<ConsoleEnv>) {
           health={{ stats, links: healthLinks(c, 'task-health'), zoneAsked: zone.asked }} />,
       ),
     );
+  });
+
+  app.get('/console/simulate', requireConsoleSession, async (c) => {
+    const account = await currentAccount(c);
+    return c.html(documentHtml(<SimulatePage account={account} csrfToken={c.get('session').csrfToken} />));
   });
 
   app.get('/console/deliveries', requireConsoleSession, async (c) => {

@@ -97,6 +97,10 @@ const editable = {
   envelope: Envelope.openapi({
     description: '"cloudevents": ce-* headers of the CloudEvents 1.0 HTTP binding in binary mode (the body stays the rendered template); "none" (default)',
   }),
+  max_age_seconds: z.int().min(1).max(86_400).nullable().openapi({
+    description: 'Never late: a delivery not succeeded this many seconds (1–86400) after its event’s occurred_at ends `expired` and is never sent after that; '
+      + 'an event already older when posted expires unsent. Test sends are exempt. null (default): no limit',
+  }),
 };
 
 const CreateAutomation = z
@@ -114,6 +118,7 @@ const CreateAutomation = z
     conditions: editable.conditions.default(null),
     auth: editable.auth.default(null),
     envelope: editable.envelope.default('none'),
+    max_age_seconds: editable.max_age_seconds.default(null),
   })
   .strict()
   .openapi('CreateAutomation');
@@ -313,6 +318,7 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         ordering: change.ordering ?? current.ordering,
         redact: change.redact ?? current.redact,
         conditions: change.conditions !== undefined ? change.conditions : current.conditions,
+        max_age_seconds: change.max_age_seconds !== undefined ? change.max_age_seconds : current.max_age_seconds,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
       const auth = authChange !== undefined ? authChange : current.auth && storedAsInput(current.auth);

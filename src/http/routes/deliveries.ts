@@ -35,7 +35,9 @@ const DeliveryPage = z.object({
 /** The log's filters, as a body: which deliveries to send again. */
 const RetryMatchingRequest = z
   .object({
-    status: ResendableStatus.openapi({ description: 'Which finished deliveries: only ones that failed (never an open one)' }),
+    status: ResendableStatus.openapi({
+      description: 'Which finished deliveries (never an open one): `failed`, or `expired` — those are matched but never sent late, so each is counted in `skipped`',
+    }),
     automation_id: z.string().max(128).optional(),
     event_id: z.string().max(128).optional(),
     ...Object.fromEntries(BUSINESS_KEYS.map((key) => [key, z.string().min(1).max(MAX_KEY_LENGTH).optional().openapi({
@@ -96,7 +98,7 @@ const routes = {
   retryMatching: createRoute({
     method: 'post', path: '/v1/deliveries/retry', tags, middleware,
     summary: 'Send again every delivery the log’s filters match (same webhook-id, fresh retry schedule)',
-    description: `Oldest first, at most ${RECOVER_LIMIT.toLocaleString('en')} per call; \`more\` says whether any are left for another call from \`next_since\`. Only finished deliveries of the given status; those whose task is off or deleted are skipped. Across every partition of the account.`,
+    description: `Oldest first, at most ${RECOVER_LIMIT.toLocaleString('en')} per call; \`more\` says whether any are left for another call from \`next_since\`. Only finished deliveries of the given status; those whose task is off or deleted, and expired ones (never sent late), are skipped. Across every partition of the account.`,
     request: jsonBody(RetryMatchingRequest),
     responses: { 202: jsonResponse(RetriedSchema, 'Queued'), 400: errors[400], 401: errors[401], 403: errors[403], 422: errors[422] },
   }),

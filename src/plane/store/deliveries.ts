@@ -18,6 +18,8 @@ export interface Delivery {
   is_test: boolean;
   /** Created by replaying a stored event. */
   replay: boolean;
+  /** Created by a backfill of past events (POST /v1/automations/{id}/backfill). */
+  backfill: boolean;
   status: DeliveryStatus;
   attempt_count: number;
   last_status_code: number | null;
@@ -27,6 +29,8 @@ export interface Delivery {
   waiting: WaitReason | null;
   /** The URL its latest attempt was sent to; null until one was sent. */
   sent_url: string | null;
+  /** Never sent at or after this time (the automation's max_age_seconds); null: no limit. */
+  expires_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -38,6 +42,8 @@ export type DeliveryRow = {
   destination: string;
   is_test: number;
   replay: number;
+  backfill: number;
+  expires_at: number | null;
   /** Per-call ordering: the business key and event time that order it, and what it waits for. */
   order_key: string | null;
   order_at: number | null;
@@ -64,6 +70,7 @@ export const toDelivery = (row: DeliveryRow, sentUrl: string | null): Delivery =
   event_id: row.event_id,
   is_test: row.is_test === 1,
   replay: row.replay === 1,
+  backfill: row.backfill === 1,
   status: row.status,
   attempt_count: row.attempt_count,
   last_status_code: row.last_status_code,
@@ -73,6 +80,7 @@ export const toDelivery = (row: DeliveryRow, sentUrl: string | null): Delivery =
     status: row.status, attemptCount: row.attempt_count, leaseUntil: row.lease_until, dispatchToken: row.dispatch_token, waitingFor: row.waiting_for,
   }),
   sent_url: sentUrl,
+  expires_at: isoOrNull(row.expires_at),
   created_at: iso(row.created_at),
   updated_at: iso(row.updated_at),
 });
@@ -89,6 +97,7 @@ export const lifecycleOf = (row: DeliveryRow): LifecycleState & DeliveryRef & { 
   dispatchToken: row.dispatch_token,
   leaseUntil: row.lease_until,
   isTest: row.is_test === 1,
+  expiresAt: row.expires_at,
   createdAt: row.created_at,
 });
 
@@ -99,23 +108,28 @@ export interface NewDelivery {
   destination: string;
   isTest: boolean;
   replay?: boolean;
+  backfill?: boolean;
+  /** When it stops being worth sending (see expiryOf in delivery-lifecycle.ts); absent: never. */
+  expiresAt?: number | null;
   /** Per-call ordering: the key and the event's time; the delivery is first due at `dueAt`. */
   order?: { key: string; at: number };
   dueAt?: number;
+  /** Held until this delivery has been sent (a simulated call's webhooks go one after the other). */
+  waitingFor?: string | null;
   now: number;
 }
 
 export function insertDelivery(sql: SqlStorage, d: NewDelivery): void {
   sql.exec(
-    `INSERT INTO deliveries (id, automation_id, event_id, destination, is_test, replay, order_key, order_at, status, opened_at,
-                             next_attempt_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-    d.id, d.automationId, d.eventId, d.destination, d.isTest ? 1 : 0, d.replay ? 1 : 0, d.order?.key ?? null, d.order?.at ?? null,
-    d.now, d.dueAt ?? d.now, d.now, d.now,
+    `INSERT INTO deliveries (id, automation_id, event_id, destination, is_test, replay, backfill, expires_at, order_key, order_at, waiting_for,
+                             status, opened_at, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+    d.id, d.automationId, d.eventId, d.destination, d.isTest ? 1 : 0, d.replay ? 1 : 0, d.backfill ? 1 : 0, d.expiresAt ?? null,
+    d.order?.key ?? null, d.order?.at ?? null, d.waitingFor ?? null, d.now, d.dueAt ?? d.now, d.now, d.now,
   );
-  // A replay is the one way an event stored with no delivery gets one: it is then kept for the
-  // full retention, like any event that was delivered.
-  if (d.replay) sql.exec('UPDATE events SET unmatched = NULL WHERE id = ? AND unmatched = 1', d.eventId);
+  // A replay or a backfill is the way an event stored with no delivery gets one: it is then kept
+  // for the full retention, like any event that was delivered.
+  if (d.replay || d.backfill) sql.exec('UPDATE events SET unmatched = NULL WHERE id = ? AND unmatched = 1', d.eventId);
 }
 
 const PATCH_COLUMNS: Record<keyof DeliveryPatch, string> = {

@@ -125,3 +125,26 @@ export function recentEventsOfType(sql: SqlStorage, type: string, limit: number)
     .toArray()
     .map((row) => ({ ...row, data: unpackEventData(row.data) }));
 }
+
+/** A stored event as a backfill reads it. */
+export interface PastEvent {
+  id: string;
+  occurred_at: number;
+  received_at: number;
+  data: string;
+}
+
+/**
+ * The account's real events of a trigger received in [since, until) that have no delivery for
+ * the automation yet, oldest first, read lazily (the caller stops when it has enough).
+ */
+export function* eventsWithoutDelivery(sql: SqlStorage, automationId: string, type: string, since: number, until: number): Generator<PastEvent> {
+  const cursor = sql.exec<Omit<PastEvent, 'data'> & { data: Stored }>(
+    `SELECT id, occurred_at, received_at, data FROM events
+     WHERE received_at >= ?1 AND received_at < ?2 AND type = ?3 AND is_test = 0
+       AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.event_id = events.id AND deliveries.automation_id = ?4)
+     ORDER BY received_at, id`,
+    since, until, type, automationId,
+  );
+  for (const row of cursor) yield { ...row, data: unpackEventData(row.data) };
+}

@@ -6,7 +6,7 @@ import type { DeliveryStatus } from '../../domain/vocabulary';
 import { hourOf, LATENCY_BUCKETS, latencyBucket, type HourStats } from '../../domain/delivery-stats';
 
 const OUTCOME_COLUMN: Partial<Record<DeliveryStatus, string>> = {
-  succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', retrying: 'retried',
+  succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', expired: 'expired', retrying: 'retried',
 };
 
 /**
@@ -61,7 +61,7 @@ const LATENCY_COLUMNS = Array.from({ length: LATENCY_BUCKETS }, (_, i) => `lat_$
  * out `exclude`, the operations webhook). At most 168 rows per automation.
  */
 export function statsHours(sql: SqlStorage, automationId: string | null, from: number, exclude: string): HourStats[] {
-  const sums = ['succeeded', 'failed', 'cancelled', 'retried', 'filtered', 'attempts', 'attempts_failed', ...LATENCY_COLUMNS]
+  const sums = ['succeeded', 'failed', 'cancelled', 'expired', 'retried', 'filtered', 'attempts', 'attempts_failed', ...LATENCY_COLUMNS]
     .map((c) => `sum(${c}) AS ${c}`)
     .join(', ');
   return sql
@@ -72,7 +72,7 @@ export function statsHours(sql: SqlStorage, automationId: string | null, from: n
     )
     .toArray()
     .map((r) => ({
-      hour: r.hour!, succeeded: r.succeeded!, failed: r.failed!, cancelled: r.cancelled!, retried: r.retried!, filtered: r.filtered!,
+      hour: r.hour!, succeeded: r.succeeded!, failed: r.failed!, cancelled: r.cancelled!, expired: r.expired!, retried: r.retried!, filtered: r.filtered!,
       attempts: r.attempts!, attempts_failed: r.attempts_failed!, latency: LATENCY_COLUMNS.map((c) => r[c]!),
     }));
 }

@@ -120,7 +120,7 @@ function present(children: Children): (Node | string)[] {
 }
 
 export const STATUS_LABELS: Readonly<Record<DeliveryStatus, string>> = {
-  pending: 'Pending', retrying: 'Retrying', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled',
+  pending: 'Pending', retrying: 'Retrying', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', expired: 'Expired',
 };
 
 /**

@@ -23,7 +23,7 @@ import type { SimulatedEvent } from '../domain/simulations';
 import { Scheduler } from './scheduler';
 import { migrate } from './schema';
 import { getDeliveryRow, toDelivery, type Delivery } from './store/deliveries';
-import { getAttempts, lastDeliveries, latestResponseSnippets, latestSentUrls, listDeliveries, type Attempt, type DeliveryFilter, type DeliveryPage } from './store/delivery-log';
+import { getAttempts, lastDeliveries, latestResponseSnippets, listDeliveries, type Attempt, type DeliveryFilter, type DeliveryPage } from './store/delivery-log';
 import { listNotices, type Notice } from './store/notices';
 import { destinationViews, dryRun, stats, statsParts, usage } from './views';
 import type { Conditions } from '../domain/conditions';
@@ -95,7 +95,11 @@ export class AccountPlane extends DurableObject<Env> {
   getDelivery(accountId: string, id: string): (Delivery & { attempts: Attempt[] }) | null {
     const sql = this.use(accountId).sql;
     const row = getDeliveryRow(sql, id);
-    return row ? { ...toDelivery(row, latestSentUrls(sql, [id])[id] ?? null), attempts: getAttempts(sql, id) } : null;
+    if (!row) return null;
+    // The attempts are read anyway: where the latest request went is theirs (as latestSentUrls reads it for a page).
+    const attempts = getAttempts(sql, id);
+    const sentUrl = attempts.findLast((a) => a.request !== null)?.request?.url ?? null;
+    return { ...toDelivery(row, sentUrl), attempts };
   }
 
   lastDeliveries(accountId: string, automationIds: string[]) {

@@ -12,15 +12,17 @@ import { recordNotice } from './notices';
 import { updateDelivery } from './store/deliveries';
 import { insertAttempt } from './store/delivery-log';
 import { saveGate, saveHealth } from './store/gates';
+import type { SentUrlIds } from './store/sent-urls';
 import { releaseWaiters } from './store/ordering';
 import { postponeDestination, resumeDestination } from './store/schedule';
 import { countAttempt, countOutcome, uncountOutcome } from './store/stats';
 
-/** What applying touches besides SQL: the object's in-memory gates and pacing. */
+/** What applying touches besides SQL: the object's in-memory gates, pacing and URL ids. */
 export interface ApplyTarget {
   sql: SqlStorage;
   gates: Map<string, Gate>;
   pacing: Map<string, number>;
+  urls: SentUrlIds;
   accountId: string;
   partition: number;
   config: AccountConfig | null;
@@ -51,7 +53,7 @@ export function apply(t: ApplyTarget, effects: readonly Effect[], now: number): 
         break;
       case 'insert_attempt':
         // Bounded here too: the object keeps its log small whatever a consumer reports.
-        insertAttempt(t.sql, { ...effect.attempt, request: effect.attempt.request ? boundedRequest(effect.attempt.request) : null });
+        insertAttempt(t.sql, { ...effect.attempt, request: effect.attempt.request ? boundedRequest(effect.attempt.request) : null }, t.urls);
         break;
       case 'postpone_destination':
         postponeDestination(t.sql, effect.destination, effect.automationIds, effect.until, now);

@@ -21,6 +21,7 @@ import type { DeliveryMessage } from './protocol';
 import { parsePlaneKey } from './client';
 import { rememberAccount, storedAccount } from './schema';
 import { loadGates } from './store/gates';
+import { SentUrlIds } from './store/sent-urls';
 
 /** Queue messages per sendBatch call (the Queues limit). */
 const SEND_BATCH_LIMIT = 100;
@@ -32,6 +33,8 @@ export class PlaneRuntime {
   readonly gates: Map<string, Gate>;
   /** Rate-limit pacing per automation (theoretical arrival time); a restart just resets it. */
   readonly pacing = new Map<string, number>();
+  /** The ids of the URLs attempts were sent to (sent-urls.ts); remembered once committed. */
+  readonly urls = new SentUrlIds();
   /** The loop circuit: what automations sent and what came back, kept in memory (a loop keeps the object busy). */
   readonly echoes = new EchoCircuit();
   clock: Clock = systemClock;
@@ -128,14 +131,27 @@ export class PlaneRuntime {
     const now = this.now();
     const outside: OutsideEffect[] = [];
     const target = this.applyTarget();
-    const result = this.ctx.storage.transactionSync(() => work((effects) => outside.push(...apply(target, effects, now))));
+    const result = this.applying(() => work((effects) => outside.push(...apply(target, effects, now))));
     const disabled = await this.runOutside(outside, now);
     return { result, disabled };
   }
 
-  /** What `apply` writes to: the object's SQLite and its in-memory gates and pacing. */
+  /** One transaction of `apply`: URL ids it used are remembered only if it commits. */
+  private applying<T>(work: () => T): T {
+    let result: T;
+    try {
+      result = this.ctx.storage.transactionSync(work);
+    } catch (error) {
+      this.urls.rolledBack();
+      throw error;
+    }
+    this.urls.committed();
+    return result;
+  }
+
+  /** What `apply` writes to: the object's SQLite and its in-memory gates, pacing and URL ids. */
   private applyTarget(): ApplyTarget {
-    return { sql: this.sql, gates: this.gates, pacing: this.pacing, accountId: this.bound(), partition: this.partition, config: this.config };
+    return { sql: this.sql, gates: this.gates, pacing: this.pacing, urls: this.urls, accountId: this.bound(), partition: this.partition, config: this.config };
   }
 
   private async runOutside(effects: OutsideEffect[], now: number): Promise<boolean> {
@@ -172,7 +188,7 @@ export class PlaneRuntime {
           // Not sent: release them so the next pass (the alarm, within seconds) tries again.
           logEvent('enqueue failed; retrying soon', { account_id: this.accountId, count: chunk.length, error: String(error) }, 'error');
           const target = this.applyTarget();
-          this.ctx.storage.transactionSync(() => {
+          this.applying(() => {
             for (const m of chunk) apply(target, released(m.delivery_id), this.now());
           });
           await this.ctx.storage.setAlarm(this.now() + RETRY_SOON_MS);

@@ -3,10 +3,12 @@
  * and the dictionaries stored rows were packed with never change.
  */
 import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_BODY } from '../../src/catalog/sample-body';
 import {
-  EVENT_DICTIONARY_V1, eventKeyHash, fnv1a64, keyHash, packEventData, packRequest, requestDictionary, unpackEventData, unpackRequest, type RequestContext,
+  EVENT_DICTIONARY_V1, eventKeyHash, fnv1a64, keyHash, packEventData, packRequest, requestDictionary, requestDictionaryV2, unpackEventData, unpackRequest,
+  type RequestContext,
 } from '../../src/plane/store/packing';
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
@@ -96,8 +98,23 @@ describe('the request an attempt sent', () => {
     expect(read).not.toEqual({ headers, body });
   });
 
-  it('its dictionary is the one rows were packed with: never edited', () => {
+  it('its dictionaries are the ones rows were packed with: never edited', () => {
     expect(sha256(requestDictionary(context('{"call_id":"CA42"}')))).toBe('f70a329ec132a6f840b906c967713eafc8c37c6b6ac57ed3e39832a6a4cc56b0');
+    expect(sha256(requestDictionaryV2(context('{"call_id":"CA42"}')))).toBe('8c7778c4a8237c21851b6550fe38cc570049519c90a5e24c2bd3f4e69d8235db');
+  });
+
+  it('rows packed in formats 1 and 2 (before schema v14) read back; new ones, with the loop-protection header, are smaller', () => {
+    const withHop = { ...headers, 'webhook-origin': 'http-notifier' };
+    const v1 = (code: number, text: string) => {
+      const packed = deflateRawSync(new TextEncoder().encode(text), { dictionary: requestDictionary(context(EVENT)) });
+      return new Uint8Array([code, ...packed]).buffer;
+    };
+    expect(unpackRequest(v1(1, `${JSON.stringify(withHop)}\n${body}`), context(EVENT))).toEqual({ headers: withHop, body });
+    expect(unpackRequest(v1(2, `3\n${JSON.stringify(withHop)}`), context(EVENT))).toEqual({ headers: withHop, sameBodyAs: 3 });
+    const now = packRequest({ headers: withHop, body }, context(EVENT), null);
+    expect(new Uint8Array(now)[0]).toBe(3);
+    expect(new Uint8Array(packRequest({ headers: withHop, body }, context(EVENT), 3))[0]).toBe(4);
+    expect(now.byteLength).toBeLessThanOrEqual(v1(1, `${JSON.stringify(withHop)}\n${body}`).byteLength - 10);
   });
 });
 

@@ -3,12 +3,13 @@ import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { planeFor } from '../../src/plane/client';
 import { noticeText } from '../../src/domain/causes';
-import { getAttempts, insertAttempt, listDeliveries } from '../../src/plane/store/delivery-log';
+import { getAttempts, insertAttempt, latestResponseSnippets, latestSentUrls, listDeliveries } from '../../src/plane/store/delivery-log';
 import { eventData, getEvent, insertEvent } from '../../src/plane/store/events';
 import { insertDelivery } from '../../src/plane/store/deliveries';
 import { listNotices } from '../../src/plane/store/notices';
 import { keyHash, packEventData } from '../../src/plane/store/packing';
 import { purgeBefore } from '../../src/plane/store/retention';
+import { SentUrlIds } from '../../src/plane/store/sent-urls';
 import { migrate, MIGRATIONS, runMigration, SCHEMA_VERSION } from '../../src/plane/schema';
 
 const fresh = () => planeFor(env, `schema-${crypto.randomUUID()}`);
@@ -35,7 +36,7 @@ describe('account object schema, versioned in code', () => {
         .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name")
         .toArray()
         .map((r) => r.name);
-      expect(tables).toEqual(expect.arrayContaining(['attempts', 'deliveries', 'destinations', 'events', 'schema_meta', 'stats_hourly']));
+      expect(tables).toEqual(expect.arrayContaining(['attempt_log', 'attempts', 'deliveries', 'destinations', 'events', 'schema_meta', 'sent_urls', 'stats_hourly']));
     });
   });
 
@@ -90,6 +91,10 @@ describe('account object schema, versioned in code', () => {
         'call_id_hash', 'contact_id_hash', 'interaction_id_hash', 'agent_id_hash', 'unmatched',
       ]);
       expect(sql.exec('SELECT request_packed FROM attempts').toArray()).toEqual([{ request_packed: null }]);
+      // v14: no index of events by received_at alone (retention goes through (type, received_at)).
+      expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql LIKE '%(received_at)%'").toArray()).toEqual([
+        { name: 'events_unmatched' },
+      ]);
     });
   });
 
@@ -181,11 +186,11 @@ describe('account object schema, versioned in code', () => {
 
       // A retry of the old delivery, same body: stored packed, naming the old attempt's body.
       const sent = { method: 'POST', url: 'https://example.com/hook', headers: { ...headers, 'webhook-timestamp': '1893927600' }, body, bodyTruncated: true };
-      insertAttempt(sql, { deliveryId: 'dlv_old', attempt: 2, startedAt: at + 60_000, durationMs: 9, statusCode: 200, error: null, responseBody: 'ok', request: sent });
+      insertAttempt(sql, { deliveryId: 'dlv_old', attempt: 2, startedAt: at + 60_000, durationMs: 9, statusCode: 200, error: null, responseBody: 'ok', request: sent }, new SentUrlIds());
       // v9: a new attempt goes to attempt_log; the old one stays where it was, and both are read.
       expect(sql.exec('SELECT attempt FROM attempts').toArray()).toEqual([{ attempt: 1 }]);
       const packed = sql.exec<{ request_packed: ArrayBuffer }>("SELECT request_packed FROM attempt_log WHERE attempt = 2").one().request_packed;
-      expect(new Uint8Array(packed)[0]).toBe(2);
+      expect(new Uint8Array(packed)[0]).toBe(4); // format 4 since v14: a repeated body, named
       expect(getAttempts(sql, 'dlv_old').map((a) => a.request)).toEqual([
         before[0]!.request,
         { url: 'https://example.com/hook', headers: sent.headers, body, body_truncated: true },
@@ -202,6 +207,77 @@ describe('account object schema, versioned in code', () => {
         expect(listDeliveries(sql, { ...filter, limit: 10 }).data.map((d) => d.id).sort(), JSON.stringify(filter)).toEqual(['dlv_new', 'dlv_old']);
       }
       expect(listDeliveries(sql, { call_id: 'CA43', limit: 10 }).total).toBe(0);
+    });
+  });
+
+  it('v14 stores each URL sent to once; an attempt stored before keeps its URL as text; both read the same', async () => {
+    await runInDurableObject(fresh(), (_instance, state) => {
+      const sql = state.storage.sql;
+      rebuildAt(state, 13);
+      const at = Date.parse('2030-01-06T11:00:00.000Z');
+      const url = 'https://example.com/hooks/calls?tenant=acme';
+      sql.exec(`INSERT INTO events (id, type, occurred_at, data, received_at) VALUES ('evt_1', 'inbound_call_ended', ?1, '{}', ?1)`, at);
+      for (const id of ['dlv_1', 'dlv_2']) {
+        sql.exec(`INSERT INTO deliveries (id, automation_id, event_id, destination, status, attempt_count, opened_at, created_at, updated_at)
+                  VALUES (?2, 'aut_1', 'evt_1', 'https://example.com', 'retrying', 1, ?1, ?1, ?1)`, at, id);
+      }
+      // An attempt as v13 code wrote it: the URL as text in its row.
+      sql.exec(`INSERT INTO attempt_log (delivery_id, attempt, started_at, duration_ms, status_code, request_url, request_body_truncated)
+                VALUES ('dlv_1', 1, ?, 5, 503, ?, 0)`, at, url);
+      expect(migrate(state.storage)).toBe(13);
+
+      const urls = new SentUrlIds();
+      const record = (deliveryId: string, attempt: number, to: string | null) =>
+        insertAttempt(sql, {
+          deliveryId, attempt, startedAt: at + attempt * 1000, durationMs: 7, statusCode: to ? 200 : null, error: to ? null : 'target refused',
+          responseBody: null, request: to ? { method: 'POST', url: to, headers: { 'content-type': 'application/json' }, body: '{"n":1}', bodyTruncated: false } : null,
+        }, urls);
+      record('dlv_1', 2, url);
+      record('dlv_1', 3, null); // stopped before sending: no URL
+      record('dlv_2', 1, url);
+      urls.committed();
+      record('dlv_2', 2, 'https://other.example/hook');
+      // The same URL is one row, named by id; the old row keeps its text; nothing sent, no id.
+      expect(sql.exec('SELECT url FROM sent_urls ORDER BY id').toArray()).toEqual([{ url }, { url: 'https://other.example/hook' }]);
+      expect(sql.exec('SELECT delivery_id, attempt, request_url, request_url_id FROM attempt_log ORDER BY delivery_id, attempt').toArray()).toEqual([
+        { delivery_id: 'dlv_1', attempt: 1, request_url: url, request_url_id: null },
+        { delivery_id: 'dlv_1', attempt: 2, request_url: null, request_url_id: 1 },
+        { delivery_id: 'dlv_1', attempt: 3, request_url: null, request_url_id: null },
+        { delivery_id: 'dlv_2', attempt: 1, request_url: null, request_url_id: 1 },
+        { delivery_id: 'dlv_2', attempt: 2, request_url: null, request_url_id: 2 },
+      ]);
+      // Read through the view as before: the attempts' requests, and the URL the log shows.
+      expect(getAttempts(sql, 'dlv_1').map((a) => a.request?.url ?? null)).toEqual([url, url, null]);
+      expect(getAttempts(sql, 'dlv_1')[1]!.request).toEqual({ url, headers: { 'content-type': 'application/json' }, body: '{"n":1}', body_truncated: false });
+      expect(latestSentUrls(sql, ['dlv_1', 'dlv_2'])).toEqual({ dlv_1: url, dlv_2: 'https://other.example/hook' });
+      // Those reads seek by the attempt's key and the URL by its id, however many attempts other
+      // deliveries have: their plans search, and they read a few rows, not the account's attempts.
+      for (let i = 0; i < 300; i++) record('dlv_2', 10 + i, url);
+      /** The rows SQLite read for `read` (its cursors' own count). */
+      const readsOf = (read: (s: SqlStorage) => unknown) => {
+        const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+        const counting = {
+          exec: (query: string, ...params: SqlStorageValue[]) => {
+            const cursor = sql.exec(query, ...params);
+            cursors.push(cursor);
+            return cursor;
+          },
+        };
+        read(counting as unknown as SqlStorage);
+        return cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0);
+      };
+      expect(readsOf((s) => latestSentUrls(s, ['dlv_1']))).toBeLessThan(10);
+      expect(readsOf((s) => latestResponseSnippets(s, ['dlv_1'], 80))).toBeLessThan(10);
+      expect(readsOf((s) => getAttempts(s, 'dlv_1'))).toBeLessThan(20);
+      for (const query of [
+        'SELECT request_url FROM all_attempts WHERE delivery_id = ? AND request_url IS NOT NULL ORDER BY attempt DESC LIMIT 1',
+        'SELECT attempt, request_url FROM all_attempts WHERE delivery_id = ? AND attempt < 3 AND request_url IS NOT NULL ORDER BY attempt DESC LIMIT 1',
+      ]) {
+        const plan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`, 'dlv_1').toArray().map((r) => r.detail);
+        expect(plan.filter((d) => /^SCAN (attempt_log|attempts|sent_urls)\b/.test(d)), query).toEqual([]);
+        expect(plan, query).toContain('SEARCH sent_urls USING INTEGER PRIMARY KEY (rowid=?)');
+        expect(plan, query).toContain('SEARCH attempt_log USING PRIMARY KEY (delivery_id=?' + (query.includes('attempt <') ? ' AND attempt<?)' : ')'));
+      }
     });
   });
 

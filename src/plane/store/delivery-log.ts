@@ -11,6 +11,7 @@ import { iso, type Page } from '../../db/rows';
 import { toDelivery, type Delivery, type DeliveryRow } from './deliveries';
 import { eventsWithKey } from './events';
 import { packRequest, unpackEventData, unpackRequest, type RequestContext, type Stored } from './packing';
+import type { SentUrlIds } from './sent-urls';
 
 export interface Attempt {
   attempt: number;
@@ -242,43 +243,47 @@ export function lastDeliveries(sql: SqlStorage, automationIds: readonly string[]
   return out;
 }
 
-/** Delivery id → the first characters of the body its latest attempt got back (absent when none). */
+/**
+ * Delivery id → the first characters of the body its latest attempt got back (absent when none).
+ * One statement per delivery: `all_attempts` is a UNION ALL, and SQLite pushes a condition into
+ * its two tables' keys only at the top of a statement; inside a correlated subquery or a join
+ * it would read every attempt of the account for each page.
+ */
 export function latestResponseSnippets(sql: SqlStorage, deliveryIds: readonly string[], chars: number): Record<string, string> {
-  const rows = sql
-    .exec<{ delivery_id: string; snippet: string }>(
-      `SELECT t.delivery_id, substr(t.response_body, 1, ?) AS snippet FROM all_attempts t
-       WHERE t.delivery_id IN (SELECT value FROM json_each(?)) AND t.response_body IS NOT NULL
-         AND t.attempt = (SELECT max(attempt) FROM all_attempts WHERE delivery_id = t.delivery_id)`,
-      chars, JSON.stringify(deliveryIds),
-    )
-    .toArray();
-  return Object.fromEntries(rows.map((r) => [r.delivery_id, r.snippet]));
+  const out: Record<string, string> = {};
+  for (const id of deliveryIds) {
+    const latest = sql
+      .exec<{ snippet: string | null }>('SELECT substr(response_body, 1, ?) AS snippet FROM all_attempts WHERE delivery_id = ? ORDER BY attempt DESC LIMIT 1', chars, id)
+      .toArray()[0];
+    if (latest && latest.snippet !== null) out[id] = latest.snippet;
+  }
+  return out;
 }
 
 /**
  * The URL each delivery's latest request was sent to, for a page of deliveries (none for one
- * never sent). Every attempt keeps its request's URL as a plain column (never packed), so this
- * is one key seek per delivery and the delivery row needs no copy of it: the log shows where a
+ * never sent). Every attempt keeps its request's URL outside the packed request (as text, or
+ * since v14 as a `sent_urls` id the view resolves), so this is one key seek per delivery (one
+ * statement each, as above) and the delivery row needs no copy of it: the log shows where a
  * delivery went, not where its task points today.
  */
 export function latestSentUrls(sql: SqlStorage, deliveryIds: readonly string[]): Record<string, string> {
-  const rows = sql
-    .exec<{ delivery_id: string; url: string | null }>(
-      `SELECT d.value AS delivery_id,
-              (SELECT t.request_url FROM all_attempts t WHERE t.delivery_id = d.value AND t.request_url IS NOT NULL
-               ORDER BY t.attempt DESC LIMIT 1) AS url
-       FROM json_each(?) d`,
-      JSON.stringify(deliveryIds),
-    )
-    .toArray();
-  return Object.fromEntries(rows.filter((r) => r.url !== null).map((r) => [r.delivery_id, r.url!]));
+  const out: Record<string, string> = {};
+  for (const id of deliveryIds) {
+    const sent = sql
+      .exec<{ url: string }>('SELECT request_url AS url FROM all_attempts WHERE delivery_id = ? AND request_url IS NOT NULL ORDER BY attempt DESC LIMIT 1', id)
+      .toArray()[0];
+    if (sent) out[id] = sent.url;
+  }
+  return out;
 }
 
 /**
- * Records an attempt, its request packed (packing.ts). A body that repeats the one the nearest
- * earlier attempt sent (a retry) is not stored again: the attempt names the attempt that holds it.
+ * Records an attempt, its request packed (packing.ts) and its URL by id (sent-urls.ts). A body
+ * that repeats the one the nearest earlier attempt sent (a retry) is not stored again: the
+ * attempt names the attempt that holds it.
  */
-export function insertAttempt(sql: SqlStorage, a: AttemptRecord): void {
+export function insertAttempt(sql: SqlStorage, a: AttemptRecord, urls: SentUrlIds): void {
   let packed: ArrayBuffer | null = null;
   if (a.request) {
     const context = contextFor(sql, a.deliveryId);
@@ -287,10 +292,10 @@ export function insertAttempt(sql: SqlStorage, a: AttemptRecord): void {
   }
   sql.exec(
     `INSERT INTO attempt_log (delivery_id, attempt, started_at, duration_ms, status_code, error, response_body,
-                           request_url, request_body_truncated, request_packed)
+                           request_url_id, request_body_truncated, request_packed)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
     a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.statusCode, a.error, a.responseBody,
-    a.request?.url ?? null, a.request?.bodyTruncated ? 1 : 0, packed,
+    a.request ? urls.idOf(sql, a.request.url) : null, a.request?.bodyTruncated ? 1 : 0, packed,
   );
 }
 

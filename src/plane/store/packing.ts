@@ -88,6 +88,9 @@ export function unpackEventData(stored: Stored): string {
  */
 const REQUEST_WITH_BODY = 1;
 const REQUEST_SAME_BODY = 2;
+/** Formats 3 and 4: as 1 and 2, against `requestDictionaryV2` (schema v14's code writes these). */
+const REQUEST_WITH_BODY_V2 = 3;
+const REQUEST_SAME_BODY_V2 = 4;
 
 /** What the reader knows without the packed value: it rebuilds the dictionary from these. */
 export interface RequestContext {
@@ -107,7 +110,25 @@ export function requestDictionary(c: RequestContext): Uint8Array {
     '"content-type":"application/xml",' +
     `{"content-type":"application/json","user-agent":"HTTP-Notifier/1.0.0","webhook-id":"${c.deliveryId}",` +
     `"webhook-signature":"v1,","webhook-timestamp":"${Math.floor(c.startedAt / 1000)}"}`;
-  const event = encoder.encode(c.eventData);
+  return withEvent(c.eventData, headers);
+}
+
+/**
+ * Formats 3 and 4 (frozen likewise; a test pins it): the headers of formats 1 and 2 with the
+ * loop-protection header every request has carried since (src/domain/hop-header.ts), which
+ * format 1 stores as about 15 bytes of its own.
+ */
+export function requestDictionaryV2(c: RequestContext): Uint8Array {
+  const headers =
+    '"content-type":"application/xml",' +
+    `{"content-type":"application/json","user-agent":"HTTP-Notifier/1.0.0","webhook-id":"${c.deliveryId}",` +
+    `"webhook-origin":"http-notifier","webhook-signature":"v1,","webhook-timestamp":"${Math.floor(c.startedAt / 1000)}"}`;
+  return withEvent(c.eventData, headers);
+}
+
+/** The dictionary: the end of the event's data that fits the window, then the headers. */
+function withEvent(eventData: string, headers: string): Uint8Array {
+  const event = encoder.encode(eventData);
   const tail = encoder.encode(headers);
   const dictionary = new Uint8Array(Math.min(event.length, WINDOW - tail.length) + tail.length);
   dictionary.set(event.subarray(event.length - (dictionary.length - tail.length)), 0);
@@ -123,20 +144,21 @@ export interface PackedRequestParts {
 /** `sameBodyAs`: an earlier attempt of the delivery that sent exactly this body, if any. */
 export function packRequest(request: PackedRequestParts, context: RequestContext, sameBodyAs: number | null): ArrayBuffer {
   const headers = JSON.stringify(request.headers);
-  const dictionary = requestDictionary(context);
+  const dictionary = requestDictionaryV2(context);
   return sameBodyAs === null
-    ? withCode(REQUEST_WITH_BODY, deflate(`${headers}\n${request.body}`, dictionary))
-    : withCode(REQUEST_SAME_BODY, deflate(`${sameBodyAs}\n${headers}`, dictionary));
+    ? withCode(REQUEST_WITH_BODY_V2, deflate(`${headers}\n${request.body}`, dictionary))
+    : withCode(REQUEST_SAME_BODY_V2, deflate(`${sameBodyAs}\n${headers}`, dictionary));
 }
 
 /** The headers, and the body or the attempt whose body it is. */
 export function unpackRequest(stored: ArrayBuffer, context: RequestContext): { headers: Record<string, string> } & ({ body: string } | { sameBodyAs: number }) {
   const { code, body } = codeOf(stored);
-  const text = inflate(body, requestDictionary(context));
+  const v1 = code === REQUEST_WITH_BODY || code === REQUEST_SAME_BODY;
+  if (!v1 && code !== REQUEST_WITH_BODY_V2 && code !== REQUEST_SAME_BODY_V2) throw new Error(`request packed in an unknown format (${code})`);
+  const text = inflate(body, v1 ? requestDictionary(context) : requestDictionaryV2(context));
   const cut = text.indexOf('\n');
-  if (code === REQUEST_WITH_BODY) return { headers: JSON.parse(text.slice(0, cut)) as Record<string, string>, body: text.slice(cut + 1) };
-  if (code === REQUEST_SAME_BODY) return { headers: JSON.parse(text.slice(cut + 1)) as Record<string, string>, sameBodyAs: Number(text.slice(0, cut)) };
-  throw new Error(`request packed in an unknown format (${code})`);
+  if (code === REQUEST_WITH_BODY || code === REQUEST_WITH_BODY_V2) return { headers: JSON.parse(text.slice(0, cut)) as Record<string, string>, body: text.slice(cut + 1) };
+  return { headers: JSON.parse(text.slice(cut + 1)) as Record<string, string>, sameBodyAs: Number(text.slice(0, cut)) };
 }
 
 // ---- business keys ---------------------------------------------------------------------------

@@ -334,3 +334,30 @@ describe('POST /v1/events/batch: the same as posting one by one', () => {
     expect((await sinkRequests(single.buckets.calls)).length).toBe(6);
   });
 });
+
+describe('POST /v1/events/batch: found by business key', () => {
+  // The key rows are written after the batch's savepoint (src/plane/intake.ts): they must still be
+  // there for every accepted event, and only once for an event posted again.
+  it.each([1, 4])('every accepted event is found by each of its keys (%i partitions), and once only after it is posted again', async (count) => {
+    const account = await partitioned(count);
+    const bucket = unique('b');
+    await createAutomation(account, { url: sinkUrl(bucket) });
+    const tag = unique('k');
+    const batch = Array.from({ length: 24 }, (_, i) => ({
+      id: `${tag}-${i}`, type: 'inbound_call_ended',
+      data: { call_id: `${tag}-CA${i % 6}`, contact_id: `${tag}-CT${i % 4}`, agent_id: `${tag}-AG${i % 3}`, interaction_id: `${tag}-IN${i}` },
+    }));
+    expect((await results(account.events, batch)).every((r) => r.status === 'accepted')).toBe(true);
+    expect((await results(account.events, batch)).every((r) => r.status === 'duplicate')).toBe(true);
+    const found = async (key: string, value: string) => {
+      const listed = await call(`/v1/deliveries?${key}=${encodeURIComponent(value)}&limit=100`, { token: account.admin });
+      expect(listed.status).toBe(200);
+      return (listed.body.data as { event_id: string }[]).map((d) => d.event_id).sort();
+    };
+    const idsWhere = (pick: (e: (typeof batch)[number]) => boolean) => batch.filter(pick).map((e) => e.id).sort();
+    for (let c = 0; c < 6; c++) expect(await found('call_id', `${tag}-CA${c}`)).toEqual(idsWhere((e) => e.data.call_id === `${tag}-CA${c}`));
+    for (let c = 0; c < 4; c++) expect(await found('contact_id', `${tag}-CT${c}`)).toEqual(idsWhere((e) => e.data.contact_id === `${tag}-CT${c}`));
+    for (let c = 0; c < 3; c++) expect(await found('agent_id', `${tag}-AG${c}`)).toEqual(idsWhere((e) => e.data.agent_id === `${tag}-AG${c}`));
+    expect(await found('interaction_id', `${tag}-IN5`)).toEqual([`${tag}-5`]);
+  });
+});

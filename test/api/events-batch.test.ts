@@ -50,6 +50,8 @@ const badEvents = (otherAccount: string): unknown[] => [
   null,
   { id: 'elsewhere', account_id: otherAccount, type: 'inbound_call_ended', data: {} },
   { id: 'too-big', type: 'inbound_call_ended', data: { blob: 'x'.repeat(257 * 1024) } },
+  // Under the limit in characters, over it in UTF-8 bytes (2 a character).
+  { id: 'too-big-utf8', type: 'inbound_call_ended', data: { blob: 'é'.repeat(129 * 1024) } },
 ];
 
 describe('POST /v1/events/batch: each event answered on its own', () => {
@@ -88,6 +90,7 @@ describe('POST /v1/events/batch: each event answered on its own', () => {
     expect(byId('no-data').error).toMatchObject({ code: 'validation_failed', details: [{ path: 'data' }] });
     expect(byId('elsewhere').error).toMatchObject({ code: 'forbidden' });
     expect(byId('too-big').error).toMatchObject({ code: 'payload_too_large' });
+    expect(byId('too-big-utf8').error).toMatchObject({ code: 'payload_too_large' });
     // Paths are the event's own, never the batch's (`events.2.data`); an invalid id is not echoed.
     expect(answered[3]).toMatchObject({ event_id: 'no-data', error: { details: [{ path: 'data', message: expect.any(String) }] } });
     expect(answered[6]).toMatchObject({ event_id: null, error: { code: 'validation_failed', details: [{ path: 'id' }] } });

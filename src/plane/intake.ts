@@ -12,7 +12,7 @@ import { automationsChanged } from './changes';
 import { echoesAmong } from './echoes';
 import type { PlaneRuntime } from './runtime';
 import { insertDelivery } from './store/deliveries';
-import { getEvent, insertEvent } from './store/events';
+import { getEvent, insertEvent, insertEventKeys, insertEventRow, type StoredKeys } from './store/events';
 import { countFiltered } from './store/stats';
 
 export interface IngestInput {
@@ -61,23 +61,32 @@ export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Prom
   // events' order, which per-call ordering takes as arrival when occurred_at is the same.
   const ids = Array.from({ length: targets.reduce((n, t) => n + t.length, 0) }, () => newDeliveryId(now, rt.partition)).sort();
   let next = 0;
+  const stored: StoredKeys[] = [];
   const results = rt.ctx.storage.transactionSync(() =>
     events.map((event, i): IngestResult => {
-      const keys = insertEvent(rt.sql, { ...event, isTest: false, unmatched: targets[i]!.length === 0 });
-      if (!keys) return { duplicate: true, deliveryIds: [] };
+      const row = insertEventRow(rt.sql, { ...event, isTest: false, unmatched: targets[i]!.length === 0 });
+      if (!row) return { duplicate: true, deliveryIds: [] };
+      stored.push(row);
       for (const automation of split[i]!.filtered) countFiltered(rt.sql, automation.id, now);
       const deliveryIds = targets[i]!.map((automation) => {
         const id = ids[next++]!;
         insertDelivery(rt.sql, {
           id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now,
           expiresAt: expiryOf(event.occurredAt, automation.maxAgeSeconds, false),
-          ...orderOf(automation.orderBy, keys, event.occurredAt, now),
+          ...orderOf(automation.orderBy, row.keys, event.occurredAt, now),
         });
         return id;
       });
       return { duplicate: false, deliveryIds };
     }),
   );
+  // The events' key rows are written after the savepoint, in the same turn: the object's implicit
+  // transaction commits them with the rest, or (the database failing) rolls all of it back. A
+  // savepoint first copies every page it is to change to a sub-journal, and key rows are hashes,
+  // so each lands on its own leaf: inside it, a batch of 100 events spilled megabytes of
+  // sub-journal to a temp file on every call (about 4 pages a key-rich event). Nothing in
+  // insertEventKeys can fail short of the database itself.
+  insertEventKeys(rt.sql, stored);
   if (results.some((r) => r.deliveryIds.length > 0)) rt.kick();
   // Its waiting deliveries are cancelled, as for any automation turned off.
   if (echoes.tripped.size > 0) await automationsChanged(rt);

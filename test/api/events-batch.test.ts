@@ -50,6 +50,8 @@ const badEvents = (otherAccount: string): unknown[] => [
   null,
   { id: 'elsewhere', account_id: otherAccount, type: 'inbound_call_ended', data: {} },
   { id: 'too-big', type: 'inbound_call_ended', data: { blob: 'x'.repeat(257 * 1024) } },
+  // Under the limit in characters, over it in UTF-8 bytes (2 a character).
+  { id: 'too-big-utf8', type: 'inbound_call_ended', data: { blob: 'é'.repeat(129 * 1024) } },
 ];
 
 describe('POST /v1/events/batch: each event answered on its own', () => {
@@ -88,6 +90,7 @@ describe('POST /v1/events/batch: each event answered on its own', () => {
     expect(byId('no-data').error).toMatchObject({ code: 'validation_failed', details: [{ path: 'data' }] });
     expect(byId('elsewhere').error).toMatchObject({ code: 'forbidden' });
     expect(byId('too-big').error).toMatchObject({ code: 'payload_too_large' });
+    expect(byId('too-big-utf8').error).toMatchObject({ code: 'payload_too_large' });
     // Paths are the event's own, never the batch's (`events.2.data`); an invalid id is not echoed.
     expect(answered[3]).toMatchObject({ event_id: 'no-data', error: { details: [{ path: 'data', message: expect.any(String) }] } });
     expect(answered[6]).toMatchObject({ event_id: null, error: { code: 'validation_failed', details: [{ path: 'id' }] } });
@@ -332,5 +335,32 @@ describe('POST /v1/events/batch: the same as posting one by one', () => {
     // Nothing more arrives on either side than those.
     expect((await sinkRequests(batched.buckets.calls)).length).toBe(6);
     expect((await sinkRequests(single.buckets.calls)).length).toBe(6);
+  });
+});
+
+describe('POST /v1/events/batch: found by business key', () => {
+  // The key rows are written after the batch's savepoint (src/plane/intake.ts): they must still be
+  // there for every accepted event, and only once for an event posted again.
+  it.each([1, 4])('every accepted event is found by each of its keys (%i partitions), and once only after it is posted again', async (count) => {
+    const account = await partitioned(count);
+    const bucket = unique('b');
+    await createAutomation(account, { url: sinkUrl(bucket) });
+    const tag = unique('k');
+    const batch = Array.from({ length: 24 }, (_, i) => ({
+      id: `${tag}-${i}`, type: 'inbound_call_ended',
+      data: { call_id: `${tag}-CA${i % 6}`, contact_id: `${tag}-CT${i % 4}`, agent_id: `${tag}-AG${i % 3}`, interaction_id: `${tag}-IN${i}` },
+    }));
+    expect((await results(account.events, batch)).every((r) => r.status === 'accepted')).toBe(true);
+    expect((await results(account.events, batch)).every((r) => r.status === 'duplicate')).toBe(true);
+    const found = async (key: string, value: string) => {
+      const listed = await call(`/v1/deliveries?${key}=${encodeURIComponent(value)}&limit=100`, { token: account.admin });
+      expect(listed.status).toBe(200);
+      return (listed.body.data as { event_id: string }[]).map((d) => d.event_id).sort();
+    };
+    const idsWhere = (pick: (e: (typeof batch)[number]) => boolean) => batch.filter(pick).map((e) => e.id).sort();
+    for (let c = 0; c < 6; c++) expect(await found('call_id', `${tag}-CA${c}`)).toEqual(idsWhere((e) => e.data.call_id === `${tag}-CA${c}`));
+    for (let c = 0; c < 4; c++) expect(await found('contact_id', `${tag}-CT${c}`)).toEqual(idsWhere((e) => e.data.contact_id === `${tag}-CT${c}`));
+    for (let c = 0; c < 3; c++) expect(await found('agent_id', `${tag}-AG${c}`)).toEqual(idsWhere((e) => e.data.agent_id === `${tag}-AG${c}`));
+    expect(await found('interaction_id', `${tag}-IN5`)).toEqual([`${tag}-5`]);
   });
 });

@@ -31,11 +31,18 @@ function keyHashesOf(keys: BusinessKeys): ArrayBuffer[] {
   return BUSINESS_KEYS.flatMap((key) => (keys[key] === null ? [] : [eventKeyHash(key, keys[key])]));
 }
 
+/** A stored event's rowid and its business keys: what its `event_keys` rows are made of. */
+export interface StoredKeys {
+  rowid: number;
+  keys: BusinessKeys;
+}
+
 /**
- * Stores the event (with its business keys) unless its id is known; returns the keys when it
- * was new (so ingestion parses the data once), null for a known id.
+ * Stores the event's row unless its id is known; returns its rowid and keys when it was new (so
+ * ingestion parses the data once), null for a known id. Its `event_keys` rows are written by
+ * `insertEventKeys`, which the caller may run after its savepoint (see intake.ts).
  */
-export function insertEvent(sql: SqlStorage, event: NewEvent): BusinessKeys | null {
+export function insertEventRow(sql: SqlStorage, event: NewEvent): StoredKeys | null {
   const keys = event.keys ?? businessKeysOf(JSON.parse(event.data));
   const inserted = sql
     .exec<{ rowid: number }>(
@@ -44,15 +51,29 @@ export function insertEvent(sql: SqlStorage, event: NewEvent): BusinessKeys | nu
       event.id, event.type, event.occurredAt, packEventData(event.data), event.isTest ? 1 : 0, event.receivedAt, event.unmatched ? 1 : null,
     )
     .toArray()[0];
-  if (!inserted) return null;
-  const hashes = keyHashesOf(keys);
-  if (hashes.length > 0) {
+  return inserted ? { rowid: inserted.rowid, keys } : null;
+}
+
+/**
+ * The `event_keys` rows of stored events. `INSERT OR IGNORE` of hashes and rowids: nothing in it
+ * can fail short of the database itself failing (which rolls back the object's whole transaction).
+ */
+export function insertEventKeys(sql: SqlStorage, stored: readonly StoredKeys[]): void {
+  for (const { rowid, keys } of stored) {
+    const hashes = keyHashesOf(keys);
+    if (hashes.length === 0) continue;
     sql.exec(
       `INSERT OR IGNORE INTO event_keys (key_hash, event_rowid) VALUES ${hashes.map(() => '(?, ?)').join(', ')}`,
-      ...hashes.flatMap((hash) => [hash, inserted.rowid]),
+      ...hashes.flatMap((hash) => [hash, rowid]),
     );
   }
-  return keys;
+}
+
+/** Stores the event and its business keys unless its id is known; returns the keys when it was new, null for a known id. */
+export function insertEvent(sql: SqlStorage, event: NewEvent): BusinessKeys | null {
+  const stored = insertEventRow(sql, event);
+  if (stored) insertEventKeys(sql, [stored]);
+  return stored?.keys ?? null;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { z } from '@hono/zod-openapi';
 import { TRIGGER_IDS } from '../catalog';
 import { businessKeyProblems } from '../domain/business-keys';
+import { overUtf8Bytes } from '../domain/template';
 import { newId } from '../crypto/ids';
 import { getPartitioning, type KeyPrincipal } from '../db/accounts';
 import type { Env } from '../env';
@@ -123,16 +124,9 @@ export async function checkEvent(input: EventInput, account: EventAccount): Prom
  * endpoint's size limit is its 413, and a schema failure its 422 with paths inside the event.
  */
 export function parseEvent(raw: unknown): EventInput {
-  if (overBodyLimit(JSON.stringify(raw) ?? '')) throw REQUEST_BODY.tooLarge();
+  if (overUtf8Bytes(JSON.stringify(raw) ?? '', REQUEST_BODY.maxSize)) throw REQUEST_BODY.tooLarge();
   const parsed = EventInput.safeParse(raw);
   if (!parsed.success) throw validationFailed(validationDetails(parsed.error.issues));
   return parsed.data;
 }
 
-/**
- * Whether the text is over the body limit in UTF-8. It is encoded only when it could be: a UTF-16
- * code unit is at most 3 bytes, so nearly every event is answered from its length alone.
- */
-function overBodyLimit(text: string): boolean {
-  return text.length * 3 > REQUEST_BODY.maxSize && new TextEncoder().encode(text).byteLength > REQUEST_BODY.maxSize;
-}

@@ -16,7 +16,7 @@ import { compileXmlTemplate, validateXmlTemplate } from './xml-template';
 export type TemplateFormat = BodyFormat;
 export type { TemplateProblem } from './problems';
 export { TemplateCompileError } from './problems';
-export { DEFAULT_MAX_BODY_BYTES, describeBytes, RenderedBodyTooLarge } from './render-budget';
+export { DEFAULT_MAX_BODY_BYTES, describeBytes, overUtf8Bytes, RenderedBodyTooLarge } from './render-budget';
 export { RenderedXmlNotWellFormed } from './xml-template';
 export { MAX_VALUE_DEPTH, tooDeepFields, tooDeepReason, toTemplateValues, ValueNotRenderable, type TemplateValues } from './template-values';
 

@@ -41,9 +41,16 @@ export class RenderBudget {
 /** Renders with a fresh budget and checks the finished body's exact UTF-8 size. */
 export function renderWithin<V>(render: (values: V, budget: RenderBudget) => string, values: V, limitBytes: number): string {
   const body = render(values, new RenderBudget(limitBytes));
-  // At most 3 bytes per code unit (a surrogate pair is 4 bytes for 2 units).
-  if (body.length * 3 > limitBytes && utf8Length(body) > limitBytes) throw new RenderedBodyTooLarge(limitBytes);
+  if (overUtf8Bytes(body, limitBytes)) throw new RenderedBodyTooLarge(limitBytes);
   return body;
+}
+
+/**
+ * Whether the text is over `limitBytes` in UTF-8, counted only when it could be: at most 3 bytes
+ * per code unit (a surrogate pair is 4 bytes for 2 units), so most text is answered by its length.
+ */
+export function overUtf8Bytes(text: string, limitBytes: number): boolean {
+  return text.length * 3 > limitBytes && utf8Length(text) > limitBytes;
 }
 
 export function utf8Length(text: string): number {

@@ -94,11 +94,10 @@ describe('POST /v1/simulations', () => {
     const account = await createAccount();
     const bucket = unique('b');
     // The catalog's CSAT score is 4: a task for low scores only gets nothing; one for 4 and up gets it.
-    const low = await automationFor(account, 'csat_score_received', sinkUrl(bucket), { conditions: { all: [{ field: 'csat_score', op: 'lte', value: 2 }] } });
+    await automationFor(account, 'csat_score_received', sinkUrl(bucket), { conditions: { all: [{ field: 'csat_score', op: 'lte', value: 2 }] } });
     const high = await automationFor(account, 'csat_score_received', sinkUrl(bucket), { conditions: { all: [{ field: 'csat_score', op: 'gte', value: 4 }] } });
     const run = await call('/v1/simulations', { token: account.admin, body: { scenario: 'inbound_answered' } });
     expect(run.body.deliveries.map((d: { automation_id: string }) => d.automation_id)).toEqual([high.id]);
-    expect(run.body.deliveries.map((d: { automation_id: string }) => d.automation_id)).not.toContain(low.id);
     await waitForSink(bucket, 1);
   });
 

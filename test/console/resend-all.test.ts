@@ -4,6 +4,7 @@
  * exactly those: the page's filters, ending when the page was drawn.
  */
 import { describe, expect, it } from 'vitest';
+import { resendBody } from '../../src/console/pages/resend-all';
 import { seedLog } from '../delivery/support';
 import { createAccount, createAutomation } from '../helpers';
 import { pageHtml, signIn } from './console-helpers';
@@ -31,7 +32,7 @@ describe('console: resend a filtered set', () => {
     expect(Date.parse(body.until) - Date.parse(body.since)).toBe(3_600_000);
     expect(Date.parse(body.until)).toBeGreaterThanOrEqual(before - 1);
 
-    // Any time, a call search: the filters carried as they are.
+    // A call search with nothing failed offers nothing; the search is carried when it does (below).
     const all = await pageHtml('/console/deliveries?status=failed&call_id=CA42', cookie);
     expect(all).not.toContain('id="resend-all"'); // nothing of CA42 failed
     expect(await pageHtml('/console/deliveries?status=failed', cookie)).toContain('Resend all 4 shown by these filters');
@@ -49,5 +50,12 @@ describe('console: resend a filtered set', () => {
     const after = await pageHtml('/console/deliveries?status=failed&resent=3&skipped=1', cookie);
     expect(after).toContain('Sent again: 3');
     expect(after).toContain('1 were left as they are: their task is off or deleted.');
+  });
+
+  it('carries a search and an open range as the log applied them, ending when the page was drawn', () => {
+    const drawnAt = Date.parse('2026-12-04T12:00:00Z');
+    const filters = { automation: null, status: 'failed' as const, range: null, since: null, until: null, search: { key: 'call_id' as const, value: 'CA42' }, limit: 50, cursor: null, endingBefore: null };
+    expect(resendBody(filters, drawnAt)).toEqual({ status: 'failed', call_id: 'CA42', until: '2026-12-04T12:00:00.000Z' });
+    expect(resendBody({ ...filters, status: 'succeeded' }, drawnAt)).toBeNull();
   });
 });

@@ -63,9 +63,9 @@ export function ResendAll({ filters, total, totalCapped, drawnAt, outcome }: Res
         </p>
       )}
       {body && body.status !== 'expired' && total > 0 && (
-        <div class="resend-all" id="resend-all" data-filter={JSON.stringify(body)} data-count={String(total)}>
+        <div class="resend-all" id="resend-all" data-filter={JSON.stringify(body)}>
           <p class="small">
-            {totalCapped ? `More than ${n}` : n} {what} match these filters. Once your endpoint is fixed, send them all again at once.
+            {totalCapped ? `More than ${count(total)}` : n} {what} match these filters. Once your endpoint is fixed, send them all again at once.
           </p>
           <button type="button" class="button" id="resend-all-button">Resend all {n} shown by these filters</button>
           <ConfirmDialog

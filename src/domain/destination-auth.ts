@@ -7,7 +7,7 @@
  */
 import { bytesToBase64, utf8 } from '../crypto/encoding';
 import type { AuthView, BasicAuth, OAuthClientCredentials } from './auth-view';
-import { checkTargetUrl, type TargetUrlCheck, type TargetUrlPolicy } from './target-url';
+import { checkTargetUrl, isLoopbackHost, type TargetUrlCheck, type TargetUrlPolicy } from './target-url';
 import type { AuthType } from './vocabulary';
 
 export type { AuthView, OAuthClientCredentials };
@@ -102,8 +102,7 @@ export function checkAuth(input: AuthInput, headers: Record<string, string>, kee
 export function checkTokenUrl(raw: string, policy: TargetUrlPolicy): TargetUrlCheck {
   const check = checkTargetUrl(raw, policy);
   if (!check.ok || check.url.protocol === 'https:') return check;
-  const loopback = !checkTargetUrl(raw, { ...policy, allowLoopback: false }).ok;
-  if (policy.allowLoopback && loopback) return check;
+  if (policy.allowLoopback && isLoopbackHost(check.url.hostname)) return check;
   return { ok: false, reason: 'the token endpoint must use https: (it receives the client secret)' };
 }
 

@@ -3,7 +3,7 @@
  * token endpoint's answer means, and how long a token is used. The consumer sends the request
  * (src/delivery/token-endpoint.ts); the account object keeps the token (store/access-tokens.ts).
  */
-import type { OAuthClientCredentials } from './destination-auth';
+import { basicAuthorization, type OAuthClientCredentials } from './destination-auth';
 
 /** The most of a token endpoint's answer read: a token answer is a few hundred bytes. */
 export const TOKEN_ANSWER_LIMIT = 64 * 1024;
@@ -30,10 +30,12 @@ export function tokenRequest(config: OAuthClientCredentials, clientSecret: strin
   if (config.scope) form.set('scope', config.scope);
   // Not in RFC 6749, but what Auth0 and others ask for the API the token is for.
   if (config.audience) form.set('audience', config.audience);
-  const credentials = btoa(`${formEncode(config.client_id)}:${formEncode(clientSecret)}`);
   return {
     url: config.token_url,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: `Basic ${credentials}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded', accept: 'application/json',
+      authorization: basicAuthorization(formEncode(config.client_id), formEncode(clientSecret)),
+    },
     body: form.toString(),
   };
 }

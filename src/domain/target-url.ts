@@ -112,6 +112,9 @@ function tooLong(): TargetUrlCheck {
   return { ok: false, reason: `URL is longer than ${MAX_TARGET_URL_LENGTH} characters` };
 }
 
+/** A loopback host (what `allowLoopback` lets through), by the same classification as the checks above. */
+export const isLoopbackHost = (host: string): boolean => classifyHost(host)?.loopback === true;
+
 /** null = acceptable public host. */
 function classifyHost(host: string): Refusal | null {
   if (host.startsWith('[')) {

@@ -10,6 +10,7 @@ import { HealthState, StatsWindow } from '../domain/delivery-stats';
 import { DRY_RUN_SAMPLE } from '../domain/dry-run';
 import { tooDeepFields, tooDeepReason } from '../domain/template';
 import { AuthView } from '../domain/auth-view';
+import { MAX_AUTH_FIELD_LENGTH } from '../domain/destination-auth';
 import { RedactMode } from '../domain/redaction';
 import { MAX_PREVIOUS_SECRETS } from '../domain/secret-rotation';
 import { AuthType, BodyFormat, DeliveryStatus, Envelope, Ordering, WaitReason } from '../domain/vocabulary';
@@ -173,7 +174,7 @@ export const AutomationSchema = z
   })
   .openapi('Automation');
 
-const authField = (description: string) => Text().max(1024).openapi({ description });
+const authField = (description: string) => Text().max(MAX_AUTH_FIELD_LENGTH).openapi({ description });
 const BasicAuthInput = z
   .object({
     type: z.literal(AuthType.enum.basic),

@@ -4,6 +4,7 @@
  * time (the delivery timeout) and in what it reads (64 KiB), never following a redirect.
  * Concurrent requests for the same token in one isolate share one fetch.
  */
+import { endpointOf } from '../domain/destination-gate';
 import type { OAuthClientCredentials } from '../domain/destination-auth';
 import { readTokenAnswer, TOKEN_ANSWER_LIMIT, tokenRequest, type TokenAnswer } from '../domain/oauth-token';
 import { describeFetchError, readStart } from './send';
@@ -27,7 +28,8 @@ export function requestAccessToken(config: OAuthClientCredentials, clientSecret:
 
 async function fetchToken(config: OAuthClientCredentials, clientSecret: string, timeoutMs: number): Promise<TokenAnswer> {
   const request = tokenRequest(config, clientSecret);
-  const named = `token endpoint ${endpointName(config.token_url)}`;
+  // Named without its query, which could hold a credential.
+  const named = `token endpoint ${endpointOf(config.token_url)}`;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal });
@@ -40,8 +42,3 @@ async function fetchToken(config: OAuthClientCredentials, clientSecret: string, 
   }
 }
 
-/** The endpoint without its query, which could hold a credential. */
-function endpointName(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`;
-}

@@ -2,6 +2,7 @@
  * The account object's side of the loop circuit (src/domain/loop-circuit.ts): what it reads
  * and hashes for it. The circuit decides; its effects are written like any other decision's.
  */
+import { bytesToBase64, utf8 } from '../crypto/encoding';
 import { canonicalEvent, ownTriggerEventsIn, type SentEvents } from '../domain/loop-circuit';
 import type { Effect } from '../domain/delivery-effects';
 import type { AccountConfig } from './account-config';
@@ -12,8 +13,7 @@ import { getDeliveryRows } from './store/deliveries';
 
 /** A canonical event's fingerprint: SHA-256, so the circuit keeps 44 characters per event, not the event. */
 async function fingerprint(canonical: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical));
-  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+  return bytesToBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(canonical))));
 }
 
 /** The reported requests that carried events of their automation's own trigger (test sends and the operations webhook aside). */

@@ -7,7 +7,7 @@
  */
 import { partitionOfDeliveryId } from '../crypto/ids';
 import { getPartitioning } from '../db/accounts';
-import { businessKeysOf } from '../domain/business-keys';
+import { businessKeysOf, type BusinessKeys } from '../domain/business-keys';
 import type { Conditions } from '../domain/conditions';
 import { combineDryRun, type DryRunResult, type JudgedEvent } from '../domain/dry-run';
 import { combinedStreak, sumHours, summarize, type StatsWindow, type WindowStats } from '../domain/delivery-stats';
@@ -76,7 +76,12 @@ export class AccountPlanes {
   /** The event's partition, and the event with its business keys (found once, here, for both). */
   private routed({ event, data }: PostedEvent): { p: number; event: IngestInput } {
     const keys = businessKeysOf(data);
-    return { p: partitionOf(partitionKeyOf(keys, event.id), this.partitioning.count), event: { ...event, keys } };
+    return { p: this.partitionFor(keys, event.id), event: { ...event, keys } };
+  }
+
+  /** The partition of these business keys (`fallback`, the event id, when there is none). */
+  private partitionFor(keys: BusinessKeys, fallback: string): number {
+    return partitionOf(partitionKeyOf(keys, fallback), this.partitioning.count);
   }
 
   /** Stores the event in the partition of its business key. `data` is the event's data as posted. */
@@ -128,7 +133,7 @@ export class AccountPlanes {
    */
   simulate(events: SimulatedEvent[], automationIds: string[] | null): Promise<SimulationResult> {
     const first = events[0]!;
-    const p = partitionOf(partitionKeyOf(businessKeysOf(first.data), ''), this.partitioning.count);
+    const p = this.partitionFor(businessKeysOf(first.data), '');
     return this.stub(p).simulate(this.key(p), events, automationIds) as Promise<SimulationResult>;
   }
 

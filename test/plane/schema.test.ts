@@ -81,7 +81,7 @@ describe('account object schema, versioned in code', () => {
       ]);
       // v5: the ready deliveries per destination in due order, which dispatch passes skip through.
       expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND name = 'deliveries_ready'").toArray()).toHaveLength(1);
-      // v6: notices keep data, not words; v9: a notice closed by a later success of its delivery.
+      // v6: notices keep data, not words; v11: a notice closed by a later success of its delivery.
       expect(sql.exec("SELECT name FROM pragma_table_info('notices')").toArray().map((c) => c.name)).toEqual([
         'id', 'type', 'automation_id', 'delivery_id', 'data', 'created_at', 'closed_at', 'closed_by',
       ]);

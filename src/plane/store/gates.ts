@@ -12,8 +12,13 @@ export function saveGate(sql: SqlStorage, origin: string, gate: Gate): void {
 }
 
 export function loadHealth(sql: SqlStorage, automationId: string): Health {
+  return storedHealth(sql, automationId) ?? healthy();
+}
+
+/** The automation's stored health, or undefined when this object has none for it. */
+function storedHealth(sql: SqlStorage, automationId: string): Health | undefined {
   const row = sql.exec<{ health: string }>('SELECT health FROM automation_health WHERE automation_id = ?', automationId).toArray()[0];
-  return row ? { ...healthy(), ...(JSON.parse(row.health) as Partial<Health>) } : healthy();
+  return row ? { ...healthy(), ...(JSON.parse(row.health) as Partial<Health>) } : undefined;
 }
 
 export function saveHealth(sql: SqlStorage, automationId: string, health: Health): void {
@@ -23,9 +28,7 @@ export function saveHealth(sql: SqlStorage, automationId: string, health: Health
   );
 }
 
-
 /** Where the automation's failure streak began; null when healthy, undefined when this object has no health for it (it saw no attempt). */
 export function streakStart(sql: SqlStorage, automationId: string): number | null | undefined {
-  const row = sql.exec<{ health: string }>('SELECT health FROM automation_health WHERE automation_id = ?', automationId).toArray()[0];
-  return row ? loadHealth(sql, automationId).streakStartedAt : undefined;
+  return storedHealth(sql, automationId)?.streakStartedAt;
 }

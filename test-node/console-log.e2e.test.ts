@@ -3,6 +3,7 @@
  * as it is chosen and the URL keeps it (reload gives the same page), the time range, Older then
  * Newer back to the same rows, and the count.
  */
+import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './support/api-client';
 import { startConsole, type ConsoleFixture } from './support/console-fixture';
@@ -78,10 +79,15 @@ describe('delivery log filters and paging', () => {
       const at = new Date(ms);
       return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
     }, tomorrow.getTime());
-    // A time applies once confirmed (Apply), not on each digit typed.
+    // A time applies once confirmed (Apply), not on each digit typed: one navigation, Apply's.
+    let navigations = 0;
+    const counted = (frame: Frame) => void (frame === ui.page.mainFrame() && navigations++);
+    ui.page.on('framenavigated', counted);
     await from.fill(local);
-    expect(query().has('since')).toBe(false);
+    expect(await from.inputValue()).toBe(local);
     await Promise.all([ui.page.waitForURL((url) => url.searchParams.has('since')), ui.page.getByRole('button', { name: 'Apply' }).click()]);
+    ui.page.off('framenavigated', counted);
+    expect(navigations).toBe(1);
     expect(query().get('range')).toBeNull();
     expect(Math.abs(Date.parse(query().get('since')!) - tomorrow.getTime())).toBeLessThan(60_000);
     expect(await rowIds()).toEqual([]);

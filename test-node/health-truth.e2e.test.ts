@@ -89,11 +89,18 @@ describe('truthful health, and resending a filtered set', () => {
     await dialog.waitFor();
     expect(await dialog.innerText()).toMatch(/Every one of the 2 failed deliveries these filters show is sent again/);
     await ui.screenshot('console-resend-all');
-    // Cancel first: nothing happens.
+    // Cancel first: nothing is sent (the page's requests are watched; the dialog closing is the signal).
+    const resends: string[] = [];
+    ui.page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/v1/deliveries/retry') resends.push(request.url());
+    });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(resends).toEqual([]);
     expect((await taskStats()).counts.failed).toBe(2);
     await button.click();
     await Promise.all([ui.page.waitForURL(/resent=2/), dialog.getByRole('button', { name: 'Resend 2' }).click()]);
+    expect(resends).toHaveLength(1);
     await ui.textOf('#resend-all-outcome h2', /^Sent again: 2$/);
 
     const after = await eventually(async () => {

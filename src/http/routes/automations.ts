@@ -15,7 +15,7 @@ import {
 } from '../../db/automations';
 import { checkAutomation, checkRedact, checkTemplate } from '../../domain/automation-rules';
 import { targetPolicy } from '../target-policy';
-import { authSecretBoundTo, checkAuth, mayKeepSecret, secretOf, viewOf, type AuthInput, type AuthView } from '../../domain/destination-auth';
+import { authSecretBoundTo, checkAuth, mayKeepSecret, secretOf, viewOf, type AuthInput } from '../../domain/destination-auth';
 import { UNSTORABLE_HEADER_NAME, UNSTORABLE_HEADER_NAME_PROBLEM } from '../../domain/extra-headers';
 import { redactedTemplateValues, RedactMode, type Redactions } from '../../domain/redaction';
 import { generateSigningSecret } from '../../domain/signature';
@@ -229,9 +229,6 @@ function renderPreview(body: string, format: TemplateFormat, values: Record<stri
   }
 }
 
-/** A stored auth as if posted again without its secret (which is kept). */
-const storedAsInput = (view: AuthView): AuthInput => view;
-
 function assertValid(problems: { path: string; message: string }[]): void {
   if (problems.length > 0) throw validationFailed(problems, 'The automation is not valid');
 }
@@ -321,7 +318,8 @@ export function registerAutomationRoutes(app: OpenAPIHono<AppEnv>) {
         max_age_seconds: change.max_age_seconds !== undefined ? change.max_age_seconds : current.max_age_seconds,
       };
       // The whole result is checked, so e.g. a new trigger cannot leave placeholders dangling.
-      const auth = authChange !== undefined ? authChange : current.auth && storedAsInput(current.auth);
+      // Unchanged, the stored auth stands as if posted again without its secret (which is kept).
+      const auth: AuthInput | null = authChange !== undefined ? authChange : current.auth;
       const keepsSecret = auth ? secretOf(auth) === undefined && mayKeepSecret(current.auth && { view: current.auth, url: current.url }, viewOf(auth), fields.url) : false;
       assertValid([...checkAutomation(fields, policy), ...(auth ? checkAuth(auth, fields.headers, keepsSecret, policy) : [])]);
       const secret = auth ? secretOf(auth) : undefined;

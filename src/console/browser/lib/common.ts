@@ -144,6 +144,12 @@ export function formatTime(iso: string): string {
   return isNaN(date.getTime()) ? iso : timeFormat.format(date);
 }
 
+/** An instant as a datetime-local value: the reader's wall-clock time, to the minute ('' when invalid). */
+export function localInputValue(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
 /** Server pages print times in UTC; show them in the reader's own time zone. */
 export function localizeTimes(root: ParentNode): void {
   for (const node of root.querySelectorAll<HTMLTimeElement>('time[datetime]')) {

@@ -9,19 +9,12 @@
  * A custom range is typed in local time and sent as ISO `since`/`until`. Without scripts the
  * same form is sent by its Apply button and the server reads the same fields.
  */
-import { byId } from './common';
+import { byId, localInputValue } from './common';
 
 /** Where focus goes on the next page load (the control that changed, or the results of a search). */
 const FOCUS_KEY = 'log-focus';
 /** Keys that move a closed select's choice without confirming it. */
 const MOVING_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
-
-/** A datetime-local value (local wall-clock time) for an instant. */
-function localInputValue(iso: string): string {
-  const at = new Date(iso);
-  if (isNaN(at.getTime())) return '';
-  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
 
 /** The instant a datetime-local value means in this browser's time zone ('' when empty or invalid). */
 function isoOfLocal(value: string): string {
@@ -78,7 +71,7 @@ export function wireLogFilters(): void {
   const to = byId('range-to', HTMLInputElement);
   const hint = byId('filters-hint', HTMLElement);
   // The server wrote the range in UTC; show and take it in the reader's time zone.
-  for (const input of [from, to]) if (input.dataset.iso) input.value = localInputValue(input.dataset.iso);
+  for (const input of [from, to]) if (input.dataset.iso) input.value = localInputValue(Date.parse(input.dataset.iso));
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   byId('range-zone', HTMLElement).textContent = 'Times in your time zone' + (zone ? ' (' + zone + ').' : '.');
 

@@ -4,17 +4,10 @@
  * deliveries it queued and, when more are left, continues from there on the next press.
  */
 import type { Backfilled, Recovered } from '../../../http/schemas';
-import { announce, api, byId, el, formatTime, setChildren } from './common';
+import { announce, api, byId, el, formatTime, localInputValue, setChildren } from './common';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-
-/** A time as a datetime-local value (the reader's zone, to the minute). */
-function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
 
 interface SinceAction<A> {
   /** The ids of its form's parts: `${prefix}-form`, `-since`, `-button`, `-result`. */
@@ -56,10 +49,10 @@ function setUp<A extends { more: boolean; next_since: string | null }>(automatio
   const earliest = () => Date.now() - maxDays * DAY_MS;
 
   const now = Date.now();
-  input.value = toLocalInput(now - DAY_MS);
+  input.value = localInputValue(now - DAY_MS);
   // The next whole minute after the limit, so the earliest choice is still allowed when sent.
-  input.min = toLocalInput(Math.ceil(earliest() / MINUTE_MS) * MINUTE_MS + MINUTE_MS);
-  input.max = toLocalInput(now);
+  input.min = localInputValue(Math.ceil(earliest() / MINUTE_MS) * MINUTE_MS + MINUTE_MS);
+  input.max = localInputValue(now);
 
   function say(kind: 'ok' | 'error' | null, ...content: (string | Node)[]): void {
     setChildren(result, el('p', { class: kind === 'error' ? 'error-text' : kind === 'ok' ? 'success-text' : '' }, ...content));
@@ -92,7 +85,7 @@ function setUp<A extends { more: boolean; next_since: string | null }>(automatio
     const summary = n === 0 ? action.none(formatTime(new Date(since).toISOString())) : action.some(n);
     if (more && nextSince) {
       // Continue from where this call stopped: pressing the button again takes the next batch.
-      input.value = toLocalInput(Date.parse(nextSince));
+      input.value = localInputValue(Date.parse(nextSince));
       say('ok', summary + ' ', el('strong', {}, 'More are left'), ' (from ' + formatTime(nextSince) + '): press “' + action.button + '” again to send the next ones.');
     } else {
       say('ok', summary + ' ', n > 0 ? el('a', { href: '/console/deliveries?automation=' + encodeURIComponent(automationId) }, 'Follow them in the delivery log') : '');

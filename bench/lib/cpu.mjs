@@ -30,7 +30,7 @@ async function processTicks(pid) {
  * CPU time (ms) the process has used so far, or null where /proc is missing. A run's CPU per
  * unit of work barely moves with other work on the machine, unlike its rate.
  */
-export async function processCpuMs(pid) {
+async function processCpuMs(pid) {
   if (!pid) return null;
   const ticks = await processTicks(pid);
   return ticks > 0 ? ticks * 10 : null; // Linux reports in USER_HZ, 100 a second

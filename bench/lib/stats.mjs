@@ -16,6 +16,12 @@ export function median(values) {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** The median of the known values (null when none is): a measure some runs could not take. */
+export function medianOf(values) {
+  const known = values.filter((v) => v !== null && v !== undefined);
+  return known.length ? median(known) : null;
+}
+
 export const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -20,14 +20,9 @@ import { withCpu } from '../lib/cpu.mjs';
 import { measureLoad } from '../lib/load.mjs';
 import { usageOf } from '../lib/plane.mjs';
 import { figure } from '../lib/report.mjs';
-import { median, sleep } from '../lib/stats.mjs';
+import { median, medianOf, sleep } from '../lib/stats.mjs';
 import { accountWithAutomations, drainStored } from './shared.mjs';
 
-/** The median of the known values (null when none is). */
-export function medianOf(values) {
-  const known = values.filter((v) => v !== null && v !== undefined);
-  return known.length ? median(known) : null;
-}
 
 /** Calls in a batch body: about ten events each, as the busiest-partition row assumes. */
 export const EVENTS_PER_CALL = 10;

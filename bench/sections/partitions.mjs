@@ -19,8 +19,8 @@ import { callEvents, chunks } from '../lib/calls.mjs';
 import { usageOf } from '../lib/plane.mjs';
 import { figure } from '../lib/report.mjs';
 import { busiestShare } from '../lib/routing.mjs';
-import { median, percentile } from '../lib/stats.mjs';
-import { accountWithAutomationOff, batchesOfCalls, EVENTS_PER_CALL, measureBatchLoad, medianOf } from './batch-ingestion.mjs';
+import { median, medianOf, percentile } from '../lib/stats.mjs';
+import { accountWithAutomationOff, batchesOfCalls, EVENTS_PER_CALL, measureBatchLoad } from './batch-ingestion.mjs';
 
 export const PARTITIONED = 4;
 /** N with a goal; and N = 64 (the most an account may have) for context. */

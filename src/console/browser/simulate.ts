@@ -27,6 +27,9 @@ const names = Promise.all([
   task: new Map(tasks.ok ? tasks.data.data.map((a) => [a.id, a.name ?? a.url]) : []),
 }));
 
+/** The log's search for a run's deliveries: by its call, or for an agent's shift by its agent. */
+const logQuery = (run: Simulation) => (run.call_id ? 'call_id=' + encodeURIComponent(run.call_id) : 'agent_id=' + encodeURIComponent(run.agent_id));
+
 const attemptsLink = (id: string) => '/console/deliveries?delivery=' + encodeURIComponent(id);
 
 /** One task's result for one event: its status, answer and attempts, linked to the attempts. */
@@ -51,7 +54,7 @@ function render(run: Simulation, labels: Awaited<typeof names>): void {
         : el('ul', { class: 'timeline-results' }, sent.map((d) => resultRow(d, labels.task.get(d.automation_id) ?? d.automation_id))));
   });
   setChildren(timeline, items);
-  const search = run.call_id ? 'call_id=' + encodeURIComponent(run.call_id) : 'agent_id=' + encodeURIComponent(run.agent_id);
+  const search = logQuery(run);
   setChildren(summary, (run.call_id ? 'Call ' + run.call_id : 'Agent ' + run.agent_id) + ': ' + run.events.length + ' events, '
     + run.deliveries.length + (run.deliveries.length === 1 ? ' webhook. ' : ' webhooks. '), el('a', { href: '/console/deliveries?' + search }, 'See them in the delivery log'));
   card.hidden = false;
@@ -72,7 +75,7 @@ function update(delivery: Delivery): boolean {
 }
 
 async function follow(run: Simulation): Promise<void> {
-  const query = run.call_id ? 'call_id=' + encodeURIComponent(run.call_id) : 'agent_id=' + encodeURIComponent(run.agent_id);
+  const query = logQuery(run);
   const until = Date.now() + FOLLOW_MS;
   while (Date.now() < until) {
     const page = await api<{ data: Delivery[] }>('GET', '/v1/deliveries?limit=200&' + query);

@@ -36,6 +36,13 @@ export function placeProblem(body: string, problem: TextProblem, toBodyOffset: (
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE_AT = new RegExp(LONE_SURROGATE.source, 'y');
+
+/** Whether the UTF-16 unit at `offset` is a surrogate without its pair. */
+export function isLoneSurrogateAt(text: string, offset: number): boolean {
+  LONE_SURROGATE_AT.lastIndex = offset;
+  return LONE_SURROGATE_AT.test(text);
+}
 
 /**
  * A UTF-16 surrogate without its pair is not a character: D1 stores text as UTF-8, where it

@@ -8,6 +8,7 @@
  * It is also the check every rendered XML body passes before it is sent.
  */
 import { SaxesParser } from 'saxes';
+import { isLoneSurrogateAt } from './problems';
 import type { WellFormednessOptions, XmlWellFormednessError } from './xml-wellformed';
 
 /** What saxes says about the one root element, left to the rendered samples when sections may choose it. */
@@ -34,13 +35,6 @@ export function xmlGrammarError(xml: string, options: WellFormednessOptions): Xm
     found ??= { offset: 0, message: `the XML could not be checked (${error instanceof Error ? error.message : String(error)})` };
   }
   return found;
-}
-
-function isLoneSurrogateAt(text: string, offset: number): boolean {
-  const unit = text.charCodeAt(offset);
-  if (unit >= 0xd800 && unit <= 0xdbff) return !(text.charCodeAt(offset + 1) >= 0xdc00 && text.charCodeAt(offset + 1) <= 0xdfff);
-  if (unit >= 0xdc00 && unit <= 0xdfff) return !(text.charCodeAt(offset - 1) >= 0xd800 && text.charCodeAt(offset - 1) <= 0xdbff);
-  return false;
 }
 
 /** saxes' terse words, with what to write instead where we can tell. */

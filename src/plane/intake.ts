@@ -1,6 +1,7 @@
 /**
  * How deliveries come to be: an event posted by the platform (one delivery per matching
- * automation), a test send, and the replay of a stored event. Each is one transaction.
+ * automation), a test send, and the replay of a stored event. Each event is stored whole with
+ * its deliveries, or not at all.
  */
 import { newDeliveryId, newId } from '../crypto/ids';
 import type { BusinessKeys } from '../domain/business-keys';
@@ -41,9 +42,11 @@ export async function ingest(rt: PlaneRuntime, event: IngestInput): Promise<Inge
 }
 
 /**
- * Stores several events (a batch's share for this partition) in one transaction, each exactly
- * as `ingest` would one after the other: an id already stored, or met earlier in `events`, is a
- * duplicate. One transaction, so the answer never says stored for an event that is not.
+ * Stores several events (a batch's share for this partition), each exactly as `ingest` would
+ * one after the other: an id already stored, or met earlier in `events`, is a duplicate. Each
+ * event is stored whole — its row, its deliveries, its filtered counts — or not at all; should
+ * one fail, those before it stand (stored, with their key rows) and the call throws, so the
+ * answer never says stored for an event that is not, and posting the rest again is safe.
  */
 export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Promise<IngestResult[]> {
   const config = await rt.loadConfig();
@@ -62,32 +65,44 @@ export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Prom
   const ids = Array.from({ length: targets.reduce((n, t) => n + t.length, 0) }, () => newDeliveryId(now, rt.partition)).sort();
   let next = 0;
   const stored: StoredKeys[] = [];
-  const results = rt.ctx.storage.transactionSync(() =>
-    events.map((event, i): IngestResult => {
-      const row = insertEventRow(rt.sql, { ...event, isTest: false, unmatched: targets[i]!.length === 0 });
-      if (!row) return { duplicate: true, deliveryIds: [] };
-      stored.push(row);
-      for (const automation of split[i]!.filtered) countFiltered(rt.sql, automation.id, now);
-      const deliveryIds = targets[i]!.map((automation) => {
-        const id = ids[next++]!;
-        insertDelivery(rt.sql, {
-          id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now,
-          expiresAt: expiryOf(event.occurredAt, automation.maxAgeSeconds, false),
-          ...orderOf(automation.orderBy, row.keys, event.occurredAt, now),
-        });
-        return id;
+  const store = (event: IngestInput, i: number): { row: StoredKeys | null; deliveryIds: string[] } => {
+    const row = insertEventRow(rt.sql, { ...event, isTest: false, unmatched: targets[i]!.length === 0 });
+    if (!row) return { row, deliveryIds: [] };
+    for (const automation of split[i]!.filtered) countFiltered(rt.sql, automation.id, now);
+    const deliveryIds = targets[i]!.map((automation) => {
+      const id = ids[next++]!;
+      insertDelivery(rt.sql, {
+        id, automationId: automation.id, eventId: event.id, destination: automation.destination, isTest: false, now,
+        expiresAt: expiryOf(event.occurredAt, automation.maxAgeSeconds, false),
+        ...orderOf(automation.orderBy, row.keys, event.occurredAt, now),
       });
-      return { duplicate: false, deliveryIds };
-    }),
-  );
-  // The events' key rows are written after the savepoint, in the same turn: the object's implicit
-  // transaction commits them with the rest, or (the database failing) rolls all of it back. A
-  // savepoint first copies every page it is to change to a sub-journal, and key rows are hashes,
-  // so each lands on its own leaf: inside it, a batch of 100 events spilled megabytes of
-  // sub-journal to a temp file on every call (about 4 pages a key-rich event). Nothing in
-  // insertEventKeys can fail short of the database itself.
-  insertEventKeys(rt.sql, stored);
-  if (results.some((r) => r.deliveryIds.length > 0)) rt.kick();
+      return id;
+    });
+    return { row, deliveryIds };
+  };
+  const results: IngestResult[] = [];
+  try {
+    events.forEach((event, i) => {
+      // An event with deliveries or filtered counts is several statements: a savepoint makes them
+      // one. An event with none is one statement, whole by itself, and skips the savepoint: a
+      // savepoint first copies every page it is to change to a sub-journal, which SQLite spills
+      // to a temp file past 64 KiB: a file created and deleted per request when a batch's events
+      // shared one savepoint.
+      const several = targets[i]!.length + split[i]!.filtered.length > 0;
+      const { row, deliveryIds } = several ? rt.ctx.storage.transactionSync(() => store(event, i)) : store(event, i);
+      // Only once its writes stand: a key row naming a rolled-back rowid would name a later event.
+      if (row) stored.push(row);
+      results.push({ duplicate: row === null, deliveryIds });
+    });
+  } finally {
+    // The events' key rows, after their rows (each on a leaf of its own, they are no part of an
+    // event's savepoint), in the same turn: the object's implicit transaction commits them with
+    // the events. Written for the events stored before a failure too. Nothing in
+    // insertEventKeys can fail short of the database itself.
+    insertEventKeys(rt.sql, stored);
+    // Their deliveries go out even if a later event failed the call.
+    if (results.some((r) => r.deliveryIds.length > 0)) rt.kick();
+  }
   // Its waiting deliveries are cancelled, as for any automation turned off.
   if (echoes.tripped.size > 0) await automationsChanged(rt);
   return results;

@@ -93,8 +93,9 @@ export class AccountPlanes {
   /**
    * Stores each event in the partition of its business key, with one request per partition
    * touched (all at once), each keeping the events' order. A partition whose request fails
-   * answers `failed` for its events (its transaction stored none, or — had the answer alone been
-   * lost — stored all, which a retry shows as duplicates); the other partitions' results stand.
+   * answers `failed` for its events (it stored each whole or not at all, and may have stored some
+   * before failing — or all, had the answer alone been lost — which a retry shows as duplicates);
+   * the other partitions' results stand.
    */
   async ingestBatch(events: PostedEvent[]): Promise<BatchOutcome[]> {
     const byPartition = new Map<number, number[]>();

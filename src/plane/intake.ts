@@ -49,6 +49,9 @@ export async function ingest(rt: PlaneRuntime, event: IngestInput): Promise<Inge
  * answer never says stored for an event that is not, and posting the rest again is safe.
  */
 export async function ingestBatch(rt: PlaneRuntime, events: IngestInput[]): Promise<IngestResult[]> {
+  // With the other ingest requests of this moment (group-commit.ts): what follows runs in their
+  // turn, in the order they came, and one commit carries all of their writes.
+  await rt.intake.join();
   const config = await rt.loadConfig();
   // The object's clock times its deliveries (and so their ids); the event keeps when the API took it.
   const now = rt.now();

@@ -19,6 +19,7 @@ import { logEvent } from '../observability/log';
 import { apply, type ApplyTarget } from './apply';
 import type { DeliveryMessage } from './protocol';
 import { parsePlaneKey } from './client';
+import { GroupCommit } from './group-commit';
 import { rememberAccount, storedAccount } from './schema';
 import { loadGates } from './store/gates';
 import { SentUrlIds } from './store/sent-urls';
@@ -35,6 +36,8 @@ export class PlaneRuntime {
   readonly pacing = new Map<string, number>();
   /** The ids of the URLs attempts were sent to (sent-urls.ts); remembered once committed. */
   readonly urls = new SentUrlIds();
+  /** Ingestion's group commit: events posted in the same moment are written in one turn. */
+  readonly intake = new GroupCommit();
   /** The loop circuit: what automations sent and what came back, kept in memory (a loop keeps the object busy). */
   readonly echoes = new EchoCircuit();
   clock: Clock = systemClock;

@@ -2,13 +2,14 @@
  * What a dispatch pass costs the account object, as rows SQLite reads (the cursors' own
  * `rowsRead`, not time): finding the due deliveries must read about destinations ×
  * per-destination rows, not a destination's whole backlog, and give what the ranking query
- * it replaces gave.
+ * it replaces gave; what is out (queue messages, leases) must cost the rows out, not every
+ * delivery the account ever made.
  */
 import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { planeFor } from '../../src/plane/client';
-import { dueDeliveries, nextDueAt } from '../../src/plane/store/schedule';
+import { dueDeliveries, inFlightByAutomation, inFlightByDestination, leasedTo, leasedToAutomations, nextDispatchCheckAt, nextDueAt, staleDispatches } from '../../src/plane/store/schedule';
 
 /** The queries before v5, as the reference for what the answers must be. */
 const OLD_DUE = `SELECT * FROM (
@@ -108,6 +109,50 @@ describe('dispatch cost', () => {
       expect(dueDeliveries(sql, now, 50, 1_000)).toEqual([]);
       expect(nextDueAt(sql)).toBeNull();
       expect(sql.exec<{ t: number | null }>(OLD_NEXT_DUE).one().t).toBeNull();
+    });
+  });
+  it('what is out costs a pass the rows out, not the 20,000 deliveries the account made before', async () => {
+    await runInDurableObject(fresh(), (_instance, state) => {
+      const sql = state.storage.sql;
+      const now = 10_000_000;
+      seed(sql, { n: 20_000, destination: 'https://a.example', from: now - 5_000_000, step: 1, salt: 1, closed: true });
+      seed(sql, { n: 30, destination: 'https://a.example', from: now - 1_000, step: 1, salt: 2, dispatched: true });
+      seed(sql, { n: 12, destination: 'https://b.example', from: now - 1_000, step: 1, salt: 3, dispatched: true });
+      seed(sql, { n: 40, destination: 'https://b.example', from: now - 1_000, step: 1, salt: 4 });
+      // Out: a.example's under two automations, some claimed (leased), two leases run out; all
+      // dispatched long ago, so the ones not claimed are stale.
+      sql.exec(`UPDATE deliveries SET automation_id = 'aut_other' WHERE id LIKE 'dlv_00000002%' AND rowid % 3 = 0`);
+      sql.exec(`UPDATE deliveries SET dispatched_at = ?, lease_until = ? WHERE id LIKE 'dlv_00000002%' AND rowid % 2 = 0`, now - 1_000, now + 30_000);
+      sql.exec(`UPDATE deliveries SET lease_until = ? WHERE id IN (SELECT id FROM deliveries WHERE lease_until IS NOT NULL ORDER BY id LIMIT 2)`, now - 1);
+      sql.exec(`UPDATE deliveries SET dispatched_at = ? WHERE dispatch_token IS NOT NULL AND lease_until IS NULL`, now - 600_000);
+
+      const reads = {
+        byDestination: measured(sql, (s) => inFlightByDestination(s)),
+        byAutomation: measured(sql, (s) => inFlightByAutomation(s)),
+        leasedTo: measured(sql, (s) => leasedTo(s, 'https://a.example', now)),
+        leasedToAutomations: measured(sql, (s) => leasedToAutomations(s, ['aut_other'], now)),
+        stale: measured(sql, (s) => staleDispatches(s, now, 60_000)),
+        nextCheck: measured(sql, (s) => nextDispatchCheckAt(s, 60_000)),
+      };
+      // The same answers as reading every delivery.
+      const all = sql.exec<{ id: string; automation_id: string; destination: string; dispatch_token: string | null; lease_until: number | null; dispatched_at: number | null }>(
+        'SELECT id, automation_id, destination, dispatch_token, lease_until, dispatched_at FROM deliveries',
+      ).toArray();
+      const out = all.filter((d) => d.dispatch_token !== null);
+      const count = (rows: typeof all, key: (d: (typeof all)[number]) => string) =>
+        rows.reduce((m, d) => m.set(key(d), (m.get(key(d)) ?? 0) + 1), new Map<string, number>());
+      expect(reads.byDestination.result).toEqual(count(out, (d) => d.destination));
+      expect(reads.byAutomation.result).toEqual(count(out, (d) => d.automation_id));
+      expect(reads.byAutomation.result).toEqual(new Map([['aut_seed', 32], ['aut_other', 10]]));
+      expect(reads.leasedTo.result).toBe(all.filter((d) => d.destination === 'https://a.example' && (d.lease_until ?? -1) >= now).length);
+      expect(reads.leasedToAutomations.result).toBe(all.filter((d) => d.automation_id === 'aut_other' && (d.lease_until ?? -1) >= now).length);
+      expect(reads.leasedTo.result).toBeGreaterThan(0);
+      expect(reads.leasedToAutomations.result).toBeGreaterThan(0);
+      expect(reads.stale.result.expired.map((d) => d.id).sort()).toEqual(all.filter((d) => d.lease_until !== null && d.lease_until < now).map((d) => d.id).sort());
+      expect(reads.stale.result.expired).toHaveLength(2);
+      expect(reads.stale.result.resend.map((d) => d.id).sort()).toEqual(out.filter((d) => d.lease_until === null).map((d) => d.id).sort());
+      expect(reads.nextCheck.result).toBe(now - 600_000 + 60_000); // the stale messages before the lapsed leases
+      for (const [name, read] of Object.entries(reads)) expect([name, read.rowsRead < 200]).toEqual([name, true]); // 42 out; 20,082 rows in all
     });
   });
 });

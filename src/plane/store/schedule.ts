@@ -8,6 +8,15 @@ import type { DeliveryRow } from './deliveries';
 const READY = 'dispatch_token IS NULL AND waiting_for IS NULL AND next_attempt_at IS NOT NULL';
 
 /**
+ * What is out with a queue message or a consumer, read through its partial index (deliveries_out)
+ * so that a pass reads the rows out, never the account's whole history. A leased delivery is
+ * always out: a claim needs the dispatch token, and every change that clears the token clears
+ * the lease. Left to itself the planner reads a count by automation along deliveries_automation
+ * (to skip a sort), and a lease test along the whole table: every delivery ever made, on every pass.
+ */
+const OUT = 'deliveries INDEXED BY deliveries_out';
+
+/**
  * The destinations that have ready deliveries, one index row each: every step seeks to the
  * next destination in deliveries_ready instead of walking the deliveries of the one before.
  */
@@ -40,7 +49,7 @@ export function dueDeliveries(sql: SqlStorage, now: number, perDestination: numb
 export function inFlightByDestination(sql: SqlStorage): Map<string, number> {
   const rows = sql
     .exec<{ destination: string; n: number }>(
-      'SELECT destination, count(*) AS n FROM deliveries WHERE dispatch_token IS NOT NULL GROUP BY destination',
+      `SELECT destination, count(*) AS n FROM ${OUT} WHERE dispatch_token IS NOT NULL GROUP BY destination`,
     )
     .toArray();
   return new Map(rows.map((r) => [r.destination, r.n]));
@@ -49,7 +58,7 @@ export function inFlightByDestination(sql: SqlStorage): Map<string, number> {
 /** Deliveries of the destination a consumer holds right now. */
 export function leasedTo(sql: SqlStorage, destination: string, now: number): number {
   return sql
-    .exec<{ n: number }>('SELECT count(*) AS n FROM deliveries WHERE destination = ? AND lease_until >= ?', destination, now)
+    .exec<{ n: number }>(`SELECT count(*) AS n FROM ${OUT} WHERE dispatch_token IS NOT NULL AND destination = ? AND lease_until >= ?`, destination, now)
     .one().n;
 }
 
@@ -57,7 +66,7 @@ export function leasedTo(sql: SqlStorage, destination: string, now: number): num
 export function inFlightByAutomation(sql: SqlStorage): Map<string, number> {
   const rows = sql
     .exec<{ automation_id: string; n: number }>(
-      'SELECT automation_id, count(*) AS n FROM deliveries WHERE dispatch_token IS NOT NULL GROUP BY automation_id',
+      `SELECT automation_id, count(*) AS n FROM ${OUT} WHERE dispatch_token IS NOT NULL GROUP BY automation_id`,
     )
     .toArray();
   return new Map(rows.map((r) => [r.automation_id, r.n]));
@@ -66,7 +75,10 @@ export function inFlightByAutomation(sql: SqlStorage): Map<string, number> {
 /** Deliveries of these automations (an endpoint's) a consumer holds right now. */
 export function leasedToAutomations(sql: SqlStorage, automationIds: string[], now: number): number {
   return sql
-    .exec<{ n: number }>('SELECT count(*) AS n FROM deliveries WHERE automation_id IN (SELECT value FROM json_each(?)) AND lease_until >= ?', JSON.stringify(automationIds), now)
+    .exec<{ n: number }>(
+      `SELECT count(*) AS n FROM ${OUT} WHERE dispatch_token IS NOT NULL AND automation_id IN (SELECT value FROM json_each(?)) AND lease_until >= ?`,
+      JSON.stringify(automationIds), now,
+    )
     .one().n;
 }
 
@@ -92,9 +104,11 @@ export function resumeDestination(sql: SqlStorage, destination: string, automati
 /** Queue messages not claimed within `staleMs`, and leases that ran out (a crashed consumer). */
 export function staleDispatches(sql: SqlStorage, now: number, staleMs: number): { resend: DeliveryRow[]; expired: DeliveryRow[] } {
   const resend = sql
-    .exec<DeliveryRow>('SELECT * FROM deliveries WHERE dispatch_token IS NOT NULL AND lease_until IS NULL AND dispatched_at < ? LIMIT 500', now - staleMs)
+    .exec<DeliveryRow>(`SELECT * FROM ${OUT} WHERE dispatch_token IS NOT NULL AND lease_until IS NULL AND dispatched_at < ? LIMIT 500`, now - staleMs)
     .toArray();
-  const expired = sql.exec<DeliveryRow>('SELECT * FROM deliveries WHERE lease_until IS NOT NULL AND lease_until < ? LIMIT 500', now).toArray();
+  const expired = sql
+    .exec<DeliveryRow>(`SELECT * FROM ${OUT} WHERE dispatch_token IS NOT NULL AND lease_until IS NOT NULL AND lease_until < ? LIMIT 500`, now)
+    .toArray();
   return { resend, expired };
 }
 
@@ -114,7 +128,7 @@ export function nextDueAt(sql: SqlStorage): number | null {
 export function nextDispatchCheckAt(sql: SqlStorage, staleMs: number): number | null {
   const row = sql
     .exec<{ sent: number | null; lease: number | null }>(
-      'SELECT min(CASE WHEN lease_until IS NULL THEN dispatched_at END) AS sent, min(lease_until) AS lease FROM deliveries WHERE dispatch_token IS NOT NULL',
+      `SELECT min(CASE WHEN lease_until IS NULL THEN dispatched_at END) AS sent, min(lease_until) AS lease FROM ${OUT} WHERE dispatch_token IS NOT NULL`,
     )
     .one();
   const times = [row.sent === null ? null : row.sent + staleMs, row.lease].filter((t): t is number => t !== null);

@@ -111,6 +111,7 @@ describe('dispatch cost', () => {
       expect(sql.exec<{ t: number | null }>(OLD_NEXT_DUE).one().t).toBeNull();
     });
   });
+
   it('what is out costs a pass the rows out, not the 20,000 deliveries the account made before', async () => {
     await runInDurableObject(fresh(), (_instance, state) => {
       const sql = state.storage.sql;

@@ -8,6 +8,10 @@ import type { PlaneRuntime } from '../../src/plane/runtime';
 import { ingestBatch, type IngestInput } from '../../src/plane/intake';
 import { call, createAccount, createAutomation, sinkUrl, unique, waitForSink } from '../helpers';
 import { inPlane } from '../delivery/support';
+import type { AccountPlane } from '../../src/plane/account-plane';
+
+/** The object's runtime (private to it), to call ingestion as its RPC does. */
+const runtimeOf = (instance: AccountPlane) => (instance as unknown as { rt: PlaneRuntime }).rt;
 
 /** `sql` whose `n`-th delivery insert throws, as a database failing there would. */
 function failingAtDelivery(sql: SqlStorage, n: number): SqlStorage {
@@ -34,7 +38,7 @@ describe('ingesting a batch in an account object', () => {
     }));
 
     const failed = await inPlane(account.id, async (instance, sql) => {
-      const rt = (instance as unknown as { rt: PlaneRuntime }).rt;
+      const rt = runtimeOf(instance);
       rt.bind(account.id);
       (rt as { sql: SqlStorage }).sql = failingAtDelivery(sql, 3);
       try {
@@ -60,7 +64,7 @@ describe('ingesting a batch in an account object', () => {
     expect(arrived.map((r) => JSON.parse(r.body).data.call_id).sort()).toEqual([`${bucket}-1`, `${bucket}-2`]);
 
     // Posted again: the stored ones are duplicates, the rest is stored and sent.
-    const again = await inPlane(account.id, (instance) => ingestBatch((instance as unknown as { rt: PlaneRuntime }).rt, events));
+    const again = await inPlane(account.id, (instance) => ingestBatch(runtimeOf(instance), events));
     expect(again.map((r) => [r.duplicate, r.deliveryIds.length])).toEqual([[true, 0], [true, 0], [false, 1], [false, 1]]);
     expect((await waitForSink(bucket, 4)).map((r) => JSON.parse(r.body).data.call_id).sort()).toEqual(events.map((_, i) => `${bucket}-${i + 1}`));
   });
